@@ -1,0 +1,144 @@
+// Package lambdaemu is stepwire's Lambda service: a registry of functions
+// backed by in-process Go handlers (aws-lambda-go's lambda.Handler) and the
+// Invoke operation with Lambda's result shape, function errors included.
+package lambdaemu
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
+)
+
+// ErrFunctionNotFound is returned by Invoke for an unknown function.
+var ErrFunctionNotFound = errors.New("function not found")
+
+// Function is one registered function.
+type Function struct {
+	// Name is the function name; its ARN is derived from the service's
+	// region and account.
+	Name string
+	// Handler runs the function in-process.
+	Handler lambda.Handler
+}
+
+// Result is what Invoke returns, shaped like Lambda's Invoke response.
+type Result struct {
+	// Payload is the function's response, or the error object when
+	// FunctionError is set.
+	Payload []byte
+	// FunctionError is "Unhandled" when the function returned an error.
+	FunctionError string
+	// ExecutedVersion is always "$LATEST".
+	ExecutedVersion string
+}
+
+// Service holds the functions.
+type Service struct {
+	region, account string
+	logger          *slog.Logger
+
+	mu    sync.RWMutex
+	funcs map[string]*Function
+}
+
+// New returns an empty Service.
+func New(region, account string, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{region: region, account: account, logger: logger, funcs: map[string]*Function{}}
+}
+
+// ARN returns the ARN of the function named name.
+func (s *Service) ARN(name string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", s.region, s.account, name)
+}
+
+// Register adds or replaces a function.
+func (s *Service) Register(f Function) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.funcs[f.Name] = &f
+}
+
+// Lookup finds a function by name, partial ARN (account:function:name) or
+// full ARN, with or without a version qualifier, as Lambda accepts them.
+func (s *Service) Lookup(ref string) (*Function, bool) {
+	name := functionName(ref)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	f, ok := s.funcs[name]
+	return f, ok
+}
+
+// functionName extracts the function name from any of Lambda's
+// FunctionName forms.
+func functionName(ref string) string {
+	parts := strings.Split(ref, ":")
+	for i, p := range parts {
+		if p == "function" && i+1 < len(parts) {
+			return parts[i+1]
+		}
+	}
+	if len(parts) == 2 { // name:qualifier
+		return parts[0]
+	}
+	return ref
+}
+
+// Invoke runs a function synchronously (RequestResponse). A function error
+// is not a Go error: it comes back as Result.FunctionError with Lambda's
+// error payload {"errorMessage", "errorType"}.
+func (s *Service) Invoke(ctx context.Context, ref string, payload []byte) (Result, error) {
+	f, ok := s.Lookup(ref)
+	if !ok {
+		return Result{}, fmt.Errorf("invoke %s: %w", ref, ErrFunctionNotFound)
+	}
+	out, err := f.Handler.Invoke(ctx, payload)
+	if err != nil {
+		return Result{Payload: errorPayload(err), FunctionError: "Unhandled", ExecutedVersion: "$LATEST"}, nil
+	}
+	return Result{Payload: out, ExecutedVersion: "$LATEST"}, nil
+}
+
+// InvokeAsync runs a function as an Event invocation: it returns once the
+// function is found and runs it in the background, logging its failure.
+func (s *Service) InvokeAsync(ctx context.Context, ref string, payload []byte) error {
+	f, ok := s.Lookup(ref)
+	if !ok {
+		return fmt.Errorf("invoke %s: %w", ref, ErrFunctionNotFound)
+	}
+	go func() {
+		if _, err := f.Handler.Invoke(context.WithoutCancel(ctx), payload); err != nil {
+			s.logger.Warn("async invocation failed", "function", f.Name, "err", err)
+		}
+	}()
+	return nil
+}
+
+// errorPayload renders err the way the Lambda Go runtime reports it.
+func errorPayload(err error) []byte {
+	var ive messages.InvokeResponse_Error
+	if errors.As(err, &ive) {
+		b, _ := json.Marshal(map[string]string{"errorMessage": ive.Message, "errorType": ive.Type})
+		return b
+	}
+	b, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": errorType(err)})
+	return b
+}
+
+func errorType(err error) string {
+	t := reflect.TypeOf(err)
+	if t.Kind() == reflect.Pointer {
+		return t.Elem().Name()
+	}
+	return t.Name()
+}
