@@ -1,0 +1,262 @@
+package template
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// propertyRules says, per resource type, which properties stepwire honours
+// and which it accepts knowing they have no local effect. Any other
+// property is a start-up error.
+type propertyRules struct {
+	honoured []string
+	noEffect map[string]string // property → why it has no local effect
+}
+
+var (
+	iamNotModelled = "IAM permissions are not enforced locally; the emulator grants every call"
+	capacityOnly   = "capacity and placement settings do not change local behaviour"
+	observability  = "logging and tracing destinations do not exist locally"
+	tagsOnly       = "tags are metadata only"
+)
+
+var rules = map[string]propertyRules{
+	"AWS::Serverless::Function": {
+		honoured: []string{"CodeUri", "Environment", "FunctionName", "Handler", "Runtime", "Timeout"},
+		noEffect: map[string]string{
+			"Policies": iamNotModelled, "Role": iamNotModelled,
+			"MemorySize": capacityOnly, "Architectures": capacityOnly, "ReservedConcurrentExecutions": capacityOnly,
+			"Description": tagsOnly, "Tags": tagsOnly, "Tracing": observability, "LoggingConfig": observability,
+		},
+	},
+	"AWS::Serverless::StateMachine": {
+		honoured: []string{"Definition", "DefinitionUri", "DefinitionSubstitutions", "Name", "Type", "Role"},
+		noEffect: map[string]string{
+			"Policies": iamNotModelled, "PermissionsBoundary": iamNotModelled,
+			"Logging": observability, "Tracing": observability, "Tags": tagsOnly,
+		},
+	},
+	"AWS::StepFunctions::StateMachine": {
+		honoured: []string{"Definition", "DefinitionString", "DefinitionSubstitutions", "StateMachineName", "StateMachineType", "RoleArn"},
+		noEffect: map[string]string{
+			"LoggingConfiguration": observability, "TracingConfiguration": observability, "Tags": tagsOnly,
+		},
+	},
+	"AWS::IoT::Policy": {
+		honoured: []string{"PolicyName", "PolicyDocument"},
+		noEffect: map[string]string{"Tags": tagsOnly},
+	},
+	"AWS::IoT::Thing": {
+		honoured: []string{"ThingName", "AttributePayload"},
+	},
+	"AWS::IoT::TopicRule": {
+		honoured: []string{"RuleName", "TopicRulePayload"},
+		noEffect: map[string]string{"Tags": tagsOnly},
+	},
+	"AWS::Lambda::Permission": {
+		noEffect: map[string]string{
+			"Action": iamNotModelled, "FunctionName": iamNotModelled, "Principal": iamNotModelled,
+			"SourceArn": iamNotModelled, "SourceAccount": iamNotModelled, "EventSourceToken": iamNotModelled,
+		},
+	},
+}
+
+func checkProperties(id, typ string, props map[string]any) error {
+	pr := rules[typ]
+	var bad []string
+	for _, k := range sortedKeys(props) {
+		if contains(pr.honoured, k) {
+			continue
+		}
+		if _, ok := pr.noEffect[k]; ok {
+			continue
+		}
+		bad = append(bad, k)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("resource %s (%s): stepwire cannot honour properties %s", id, typ, strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *resolver) build(dir string) (*Template, error) {
+	t := &Template{Parameters: r.params}
+	for _, id := range sortedKeys(r.resources) {
+		res := r.resources[id]
+		if _, known := rules[res.Type]; !known {
+			t.Unknown = append(t.Unknown, id+" ("+res.Type+")")
+			continue
+		}
+		if err := checkProperties(id, res.Type, res.Props); err != nil {
+			return nil, err
+		}
+		props, err := r.resolve(res.Props)
+		if err != nil {
+			return nil, fmt.Errorf("resource %s: %w", id, err)
+		}
+		if err := r.add(t, id, res, props.(map[string]any), dir); err != nil {
+			return nil, fmt.Errorf("resource %s (%s): %w", id, res.Type, err)
+		}
+	}
+	return t, nil
+}
+
+func (r *resolver) add(t *Template, id string, res resource, p map[string]any, dir string) error {
+	switch res.Type {
+	case "AWS::Serverless::Function":
+		f, err := buildFunction(id, res.name, p)
+		t.Functions = append(t.Functions, f)
+		return err
+	case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine":
+		sm, err := buildStateMachine(id, res.name, p, dir)
+		t.StateMachines = append(t.StateMachines, sm)
+		return err
+	case "AWS::IoT::Policy":
+		doc, err := policyDocument(p["PolicyDocument"])
+		t.Policies = append(t.Policies, Policy{LogicalID: id, Name: res.name, Document: doc})
+		return err
+	case "AWS::IoT::Thing":
+		t.Things = append(t.Things, Thing{LogicalID: id, Name: res.name, Attributes: thingAttributes(p)})
+	case "AWS::IoT::TopicRule":
+		rule, err := buildRule(id, res.name, p)
+		t.Rules = append(t.Rules, rule)
+		return err
+	}
+	return nil
+}
+
+// inProcessRuntimes are the runtimes whose code stepwire runs in-process:
+// Go binaries.
+var inProcessRuntimes = []string{"provided.al2023", "provided.al2", "go1.x"}
+
+func buildFunction(id, name string, p map[string]any) (Function, error) {
+	f := Function{LogicalID: id, Name: name, Environment: map[string]string{}}
+	if rt, _ := p["Runtime"].(string); rt != "" && !contains(inProcessRuntimes, rt) {
+		return f, fmt.Errorf("runtime %s: stepwire runs Go functions (%s) in-process", rt, strings.Join(inProcessRuntimes, ", "))
+	}
+	code, ok := p["CodeUri"].(string)
+	if !ok || code == "" {
+		return f, fmt.Errorf("CodeUri must be a local path naming the function's code")
+	}
+	f.CodeURI = code
+	f.Timeout = 3
+	if to, ok := p["Timeout"].(float64); ok {
+		f.Timeout = to
+	}
+	env, _ := p["Environment"].(map[string]any)
+	vars, _ := env["Variables"].(map[string]any)
+	for k, v := range vars {
+		f.Environment[k] = fmt.Sprint(v)
+	}
+	return f, nil
+}
+
+func buildStateMachine(id, name string, p map[string]any, dir string) (StateMachine, error) {
+	sm := StateMachine{LogicalID: id, Name: name, Type: "STANDARD", RoleArn: "arn:aws:iam::000000000000:role/stepwire"}
+	for _, k := range []string{"Type", "StateMachineType"} {
+		if v, ok := p[k].(string); ok {
+			sm.Type = v
+		}
+	}
+	for _, k := range []string{"Role", "RoleArn"} {
+		if v, ok := p[k].(string); ok {
+			sm.RoleArn = v
+		}
+	}
+	def, err := definition(p, dir)
+	if err != nil {
+		return sm, err
+	}
+	subs, _ := p["DefinitionSubstitutions"].(map[string]any)
+	for k, v := range subs {
+		def = strings.ReplaceAll(def, "${"+k+"}", fmt.Sprint(v))
+	}
+	sm.Definition = []byte(def)
+	return sm, nil
+}
+
+func definition(p map[string]any, dir string) (string, error) {
+	if d, ok := p["Definition"]; ok {
+		b, err := json.Marshal(d)
+		return string(b), err
+	}
+	if s, ok := p["DefinitionString"].(string); ok {
+		return s, nil
+	}
+	uri, ok := p["DefinitionUri"].(string)
+	if !ok {
+		return "", fmt.Errorf("one of Definition, DefinitionString or DefinitionUri (a local file) is required")
+	}
+	path := uri
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, uri)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("DefinitionUri: %w", err)
+	}
+	return string(b), nil
+}
+
+func policyDocument(v any) (string, error) {
+	switch d := v.(type) {
+	case string:
+		return d, nil
+	case map[string]any:
+		b, err := json.Marshal(d)
+		return string(b), err
+	}
+	return "", fmt.Errorf("PolicyDocument must be a JSON object or string")
+}
+
+func thingAttributes(p map[string]any) map[string]string {
+	out := map[string]string{}
+	ap, _ := p["AttributePayload"].(map[string]any)
+	attrs, _ := ap["Attributes"].(map[string]any)
+	for k, v := range attrs {
+		out[k] = fmt.Sprint(v)
+	}
+	return out
+}
+
+// ruleHonoured lists the TopicRulePayload fields stepwire implements.
+var ruleHonoured = []string{"Sql", "RuleDisabled", "AwsIotSqlVersion", "Actions", "Description"}
+
+func buildRule(id, name string, p map[string]any) (Rule, error) {
+	rule := Rule{LogicalID: id, Name: name}
+	payload, ok := p["TopicRulePayload"].(map[string]any)
+	if !ok {
+		return rule, fmt.Errorf("TopicRulePayload is required")
+	}
+	for _, k := range sortedKeys(payload) {
+		if !contains(ruleHonoured, k) {
+			return rule, fmt.Errorf("TopicRulePayload.%s: stepwire cannot honour it yet", k)
+		}
+	}
+	rule.SQL, _ = payload["Sql"].(string)
+	rule.SQLVersion, _ = payload["AwsIotSqlVersion"].(string)
+	rule.Disabled, _ = payload["RuleDisabled"].(bool)
+	actions, _ := payload["Actions"].([]any)
+	for i, a := range actions {
+		m, _ := a.(map[string]any)
+		lam, ok := m["Lambda"].(map[string]any)
+		if !ok || len(m) != 1 {
+			return rule, fmt.Errorf("Actions[%d]: only Lambda actions are supported, got %v", i, sortedKeys(m))
+		}
+		arn, _ := lam["FunctionArn"].(string)
+		rule.LambdaArns = append(rule.LambdaArns, arn)
+	}
+	return rule, nil
+}

@@ -1,0 +1,130 @@
+package template
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var opts = Options{Region: "us-east-1", Account: "123456789012"}
+
+// The repository's own template is the one users deploy to AWS; it must
+// load as is.
+func TestLoadRepositoryTemplate(t *testing.T) {
+	tpl, err := Load("../../template.yaml", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tpl.Functions) != 2 || len(tpl.StateMachines) != 1 || len(tpl.Rules) != 1 || len(tpl.Policies) != 1 || len(tpl.Things) != 1 {
+		t.Fatalf("resources: %+v", tpl)
+	}
+	sm := tpl.StateMachines[0]
+	if !strings.Contains(string(sm.Definition), `"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:SendToWorkerFunction"`) {
+		t.Errorf("DefinitionSubstitutions not applied:\n%s", sm.Definition)
+	}
+	rule := tpl.Rules[0]
+	want := Rule{LogicalID: "TaskTokenToLambdaTopicRule", Name: "TaskTokenToLambdaTopic",
+		SQL: "SELECT * FROM 'tenant1/to/lambda'", LambdaArns: []string{"arn:aws:lambda:us-east-1:123456789012:function:SendToLambdaFunction"}}
+	if d := cmp.Diff(want, rule); d != "" {
+		t.Errorf("rule (-want +got):\n%s", d)
+	}
+	if got := tpl.Things[0].Name; got != "mqtt-container-client" {
+		t.Errorf("thing = %q", got)
+	}
+	pol := tpl.Policies[0]
+	if pol.Name != "OnPremContainer" || !strings.Contains(pol.Document, `arn:aws:iot:us-east-1:123456789012:topicfilter/tenant1/to/worker`) {
+		t.Errorf("policy = %+v", pol)
+	}
+	for _, f := range tpl.Functions {
+		if f.Name == "SendToWorkerFunction" && f.Environment["WORKER_TOPIC"] != "tenant1/to/worker" {
+			t.Errorf("WORKER_TOPIC = %q", f.Environment["WORKER_TOPIC"])
+		}
+		if f.Timeout != 15 {
+			t.Errorf("%s: Globals Timeout not applied: %v", f.Name, f.Timeout)
+		}
+	}
+}
+
+func TestParameterOverride(t *testing.T) {
+	o := opts
+	o.Parameters = map[string]string{"LambdaTopic": "tenant9/results"}
+	tpl, err := Load("../../template.yaml", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tpl.Rules[0].SQL; got != "SELECT * FROM 'tenant9/results'" {
+		t.Fatalf("SQL = %q", got)
+	}
+	o.Parameters = map[string]string{"Nope": "x"}
+	if _, err := Load("../../template.yaml", o); err == nil || !strings.Contains(err.Error(), "Nope") {
+		t.Fatalf("undeclared parameter: err = %v", err)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	tests := []struct{ name, yaml, wantErr string }{
+		{"unhonoured property", `
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: x/, Runtime: provided.al2023, Layers: [a]}`, "cannot honour properties Layers"},
+		{"python runtime", `
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: x/, Runtime: python3.12}`, "runtime python3.12"},
+		{"non-lambda rule action", `
+Resources:
+  R:
+    Type: AWS::IoT::TopicRule
+    Properties:
+      TopicRulePayload: {Sql: "SELECT * FROM 'a'", Actions: [{Sqs: {QueueUrl: q}}]}`, "only Lambda actions"},
+		{"unknown ref", `
+Resources:
+  T:
+    Type: AWS::IoT::Thing
+    Properties: {ThingName: !Ref Missing}`, "Ref Missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml), ".", opts)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestUnknownTypesListed(t *testing.T) {
+	tpl, err := Parse([]byte(`
+Resources:
+  Q: {Type: AWS::SQS::Queue}
+  T: {Type: AWS::IoT::Thing, Properties: {ThingName: t1}}
+  L:
+    Type: AWS::Lambda::Function
+    Properties: {Code: {}}`), ".", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"L (AWS::Lambda::Function)", "Q (AWS::SQS::Queue)"}, tpl.Unknown); d != "" {
+		t.Fatalf("unknown (-want +got):\n%s", d)
+	}
+}
+
+func TestLongFormIntrinsics(t *testing.T) {
+	tpl, err := Parse([]byte(`
+Parameters:
+  P: {Type: String, Default: v}
+Resources:
+  T:
+    Type: AWS::IoT::Thing
+    Properties:
+      ThingName: {"Fn::Join": ["-", [{"Ref": "P"}, {"Fn::Sub": "${AWS::Region}"}]]}`), ".", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tpl.Things[0].Name; got != "v-us-east-1" {
+		t.Fatalf("name = %q", got)
+	}
+}
