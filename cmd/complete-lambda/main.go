@@ -1,0 +1,26 @@
+// Command complete-lambda is the entry point of the stepwire completion Lambda
+// (see package lambdas/complete), invoked by the IoT topic rule on the
+// workers' results topic. It reads the AWS SDK's standard environment.
+//
+// Build it for the provided.al2023 runtime: a static linux binary named
+// bootstrap at the root of the deployment zip, for example
+//
+//	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -o bootstrap ./cmd/complete-lambda
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/stepwire/stepwire/lambdas/complete"
+)
+
+func main() {
+	h, err := complete.NewFromEnv(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
+}

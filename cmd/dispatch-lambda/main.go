@@ -1,0 +1,26 @@
+// Command dispatch-lambda is the entry point of the stepwire dispatch Lambda
+// (see package lambdas/dispatch). It reads WORKER_TOPIC and the AWS SDK's
+// standard environment.
+//
+// Build it for the provided.al2023 runtime: a static linux binary named
+// bootstrap at the root of the deployment zip, for example
+//
+//	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -o bootstrap ./cmd/dispatch-lambda
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/stepwire/stepwire/lambdas/dispatch"
+)
+
+func main() {
+	h, err := dispatch.NewFromEnv(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(h.Handle)
+}

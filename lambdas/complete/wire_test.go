@@ -1,0 +1,78 @@
+package complete
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+)
+
+// awsEnv points the AWS SDK at url with static credentials and no shared
+// configuration files, so the test is hermetic.
+func awsEnv(t *testing.T, url string) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("AWS_ENDPOINT_URL", url)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+type request struct {
+	method, path, target, contentType, body string
+}
+
+func TestNewFromEnvWire(t *testing.T) {
+	got := make(chan request, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got <- request{r.Method, r.URL.Path, r.Header.Get("X-Amz-Target"), r.Header.Get("Content-Type"), string(body)}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	t.Cleanup(srv.Close)
+	awsEnv(t, srv.URL)
+
+	h, err := NewFromEnv(context.Background())
+	if err != nil {
+		t.Fatalf("NewFromEnv: %v", err)
+	}
+	if err := h.Handle(context.Background(), []byte(`{"TaskToken":"tok-1","result":57}`)); err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	r := <-got
+	want := request{
+		method: "POST", path: "/",
+		target:      "AWSStepFunctions.SendTaskSuccess",
+		contentType: "application/x-amz-json-1.0",
+		body:        `{"output":"{\"result\":57}","taskToken":"tok-1"}`,
+	}
+	if r != want {
+		t.Fatalf("request:\n got %+v\nwant %+v", r, want)
+	}
+}
+
+func TestNewFromEnvTaskTimedOutOnTheWire(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"__type":"com.amazonaws.swf.service.v2.model#TaskTimedOut","message":"Task Timed Out"}`)
+	}))
+	t.Cleanup(srv.Close)
+	awsEnv(t, srv.URL)
+
+	h, err := NewFromEnv(context.Background())
+	if err != nil {
+		t.Fatalf("NewFromEnv: %v", err)
+	}
+	if err := h.Handle(context.Background(), []byte(`{"TaskToken":"tok-1","result":57}`)); err != nil {
+		t.Fatalf("Handle = %v, want nil for a timed-out task", err)
+	}
+}

@@ -1,0 +1,93 @@
+// Package dispatch is the Lambda that hands a Step Functions task to an
+// on-premises worker: the state machine invokes it from a
+// lambda:invoke.waitForTaskToken Task with the payload
+// {"Input": <state input>, "TaskToken": "..."}, and it publishes that payload,
+// unchanged, to the worker's MQTT topic through the IoT data plane at QoS 1.
+//
+// A publish failure is returned as an error, so the Task fails and its Retry
+// rules apply instead of the execution waiting for a job that was never sent.
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
+
+	"github.com/stepwire/stepwire/lambdas/internal/hoplog"
+)
+
+// Publisher is the part of the IoT data plane client the handler uses.
+type Publisher interface {
+	Publish(ctx context.Context, in *iotdataplane.PublishInput, optFns ...func(*iotdataplane.Options)) (*iotdataplane.PublishOutput, error)
+}
+
+var _ Publisher = (*iotdataplane.Client)(nil)
+
+// Response is what the Lambda returns after publishing the job.
+type Response struct {
+	StatusCode int    `json:"statusCode"`
+	Body       string `json:"body"`
+}
+
+// Handler publishes jobs to one worker topic.
+type Handler struct {
+	pub    Publisher
+	topic  string
+	logger *slog.Logger
+}
+
+// New returns a handler that publishes to topic with pub. A nil logger means
+// slog.Default.
+func New(pub Publisher, topic string, logger *slog.Logger) *Handler {
+	return &Handler{pub: pub, topic: topic, logger: hoplog.OrDefault(logger)}
+}
+
+// NewFromEnv builds a handler from the Lambda environment: the AWS SDK's
+// default configuration (which honours AWS_ENDPOINT_URL and
+// AWS_ENDPOINT_URL_IOT_DATA_PLANE) and WORKER_TOPIC.
+func NewFromEnv(ctx context.Context) (*Handler, error) {
+	topic := os.Getenv("WORKER_TOPIC")
+	if topic == "" {
+		return nil, errors.New("dispatch: WORKER_TOPIC is not set")
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dispatch: load aws config: %w", err)
+	}
+	return New(iotdataplane.NewFromConfig(cfg), topic, nil), nil
+}
+
+// job is the part of the event the handler checks; the rest passes through.
+type job struct {
+	TaskToken string `json:"TaskToken"`
+}
+
+// Handle publishes event to the worker topic. The event must be a JSON object
+// with a TaskToken; without one no worker could ever complete the task.
+func (h *Handler) Handle(ctx context.Context, event json.RawMessage) (Response, error) {
+	var j job
+	if err := json.Unmarshal(event, &j); err != nil {
+		return Response{}, fmt.Errorf("dispatch: event is not a JSON object: %w", err)
+	}
+	if j.TaskToken == "" {
+		return Response{}, errors.New("dispatch: event has no TaskToken")
+	}
+	_, err := h.pub.Publish(ctx, &iotdataplane.PublishInput{
+		Topic:   aws.String(h.topic),
+		Qos:     1,
+		Payload: event,
+	})
+	if err != nil {
+		return Response{}, fmt.Errorf("dispatch: publish to %q: %w", h.topic, err)
+	}
+	h.logger.InfoContext(ctx, hoplog.Message, "hop", "dispatch-publish",
+		"topic", h.topic, "tokenRef", hoplog.TokenRef(j.TaskToken))
+	return Response{StatusCode: 200, Body: "job published to " + h.topic}, nil
+}
