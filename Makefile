@@ -1,0 +1,49 @@
+# stepwire — `make demo` runs the sample job end to end; `make test` runs every test.
+SHELL := /bin/bash
+GO ?= go
+export CGO_ENABLED ?= 0
+export TESTCONTAINERS_RYUK_DISABLED := true
+
+# Debian's AWS CLI v2 (the real client the tests drive).
+AWS_CLI ?= /usr/bin/aws
+
+.PHONY: all build lambdas tools test test-race vet demo bench e2e clean
+
+all: build
+
+build:
+	@mkdir -p bin
+	$(GO) build -o bin/stepwire ./cmd/stepwire
+	$(GO) build -o bin/stepwire-worker ./cmd/stepwire-worker
+
+# The Lambdas as AWS runs them: provided.al2023 wants a binary named
+# bootstrap; template.yaml's CodeUri points at these directories.
+lambdas:
+	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/dispatch/bootstrap ./cmd/dispatch-lambda
+	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/complete/bootstrap ./cmd/complete-lambda
+
+# Real clients the tests use: Debian's awscli and mosquitto-clients.
+tools:
+	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null; then \
+		echo "installing awscli and mosquitto-clients"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients; \
+	fi
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+test: tools build lambdas vet
+	STEPWIRE_AWS_CLI=$(AWS_CLI) CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+demo: build
+	./scripts/demo.sh
+
+bench:
+	@mkdir -p bin
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./bench/ | tee bin/bench.out
+	@grep '^roundtrip_p50_ms=' bin/bench.out | tail -1
+
+clean:
+	rm -rf bin .stepwire
