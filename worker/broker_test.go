@@ -1,0 +1,86 @@
+package worker
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
+)
+
+// testBroker is a mochi broker on 127.0.0.1 that requires client
+// certificates from pki, with an inline client for the test's side.
+type testBroker struct {
+	srv  *mqtt.Server
+	addr string
+}
+
+func newTestBroker(t *testing.T, pki *testPKI) *testBroker {
+	t.Helper()
+	srv := mqtt.New(&mqtt.Options{
+		InlineClient: true,
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err := srv.AddHook(new(allowHook), nil); err != nil {
+		t.Fatalf("add hook: %v", err)
+	}
+	l := listeners.NewTCP(listeners.Config{ID: "mtls", Address: "127.0.0.1:0", TLSConfig: pki.serverTLS()})
+	if err := srv.AddListener(l); err != nil {
+		t.Fatalf("add listener: %v", err)
+	}
+	if err := srv.Serve(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return &testBroker{srv: srv, addr: l.Address()}
+}
+
+// publish sends payload to topic as the inline client.
+func (b *testBroker) publish(t *testing.T, topic string, payload string) {
+	t.Helper()
+	if err := b.srv.Publish(topic, []byte(payload), false, 1); err != nil {
+		t.Fatalf("publish to %s: %v", topic, err)
+	}
+}
+
+// subscribe returns a channel of the payloads published to filter.
+func (b *testBroker) subscribe(t *testing.T, filter string) <-chan string {
+	t.Helper()
+	ch := make(chan string, 64)
+	err := b.srv.Subscribe(filter, 1, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
+		ch <- string(pk.Payload)
+	})
+	if err != nil {
+		t.Fatalf("subscribe %s: %v", filter, err)
+	}
+	return ch
+}
+
+// receive waits for the next message on ch.
+func receive(t *testing.T, ch <-chan string) string {
+	t.Helper()
+	select {
+	case m := <-ch:
+		return m
+	case <-time.After(10 * time.Second):
+		t.Fatal("no message within 10s")
+		return ""
+	}
+}
+
+// allowHook lets every authenticated (certificate-verified) client connect,
+// publish and subscribe; policy enforcement is the emulator's business.
+type allowHook struct{ mqtt.HookBase }
+
+func (h *allowHook) ID() string { return "allow" }
+
+func (h *allowHook) Provides(b byte) bool {
+	return b == mqtt.OnConnectAuthenticate || b == mqtt.OnACLCheck
+}
+
+func (h *allowHook) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return true }
+
+func (h *allowHook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }

@@ -1,0 +1,204 @@
+package worker
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Defaults applied by Run to zero Config fields.
+const (
+	DefaultPort            = "8883"
+	DefaultKeepAlive       = 30   // seconds
+	DefaultSessionExpiry   = 3600 // seconds; IoT Core's default account maximum
+	DefaultShutdownTimeout = 10 * time.Second
+	DefaultPublishTimeout  = 30 * time.Second
+)
+
+// Config configures a worker. The fields mirror the sample worker's
+// environment variables (see EnvConfig).
+type Config struct {
+	// Endpoint is the MQTT broker: "host", "host:port" (port 8883 by
+	// default) or "mqtts://host:port".
+	Endpoint string
+	// CAFile is the PEM file of the CAs that sign the broker's certificate.
+	CAFile string
+	// CertFile and KeyFile are the worker's PEM client certificate and key.
+	CertFile, KeyFile string
+	// ClientID is the MQTT client ID (on IoT Core, usually the thing name).
+	ClientID string
+	// SubscribeTopic is where jobs arrive; cancel messages arrive on
+	// SubscribeTopic + "/control".
+	SubscribeTopic string
+	// SubmitTopic is where results, failures and heartbeats go.
+	SubmitTopic string
+
+	// TLSConfig, when set, replaces CAFile, CertFile and KeyFile; the worker
+	// fills in ServerName from Endpoint if it is empty.
+	TLSConfig *tls.Config
+	// KeepAlive is the MQTT keep-alive in seconds (0: DefaultKeepAlive).
+	KeepAlive uint16
+	// SessionExpiry is the MQTT session expiry in seconds, so jobs queued
+	// while the worker is offline survive (0: DefaultSessionExpiry).
+	SessionExpiry uint32
+	// ShutdownTimeout bounds how long Run waits, once its context is
+	// cancelled, for running jobs to stop and report (0: default).
+	ShutdownTimeout time.Duration
+	// PublishTimeout bounds how long one result waits for the connection and
+	// its PUBACK (0: default).
+	PublishTimeout time.Duration
+	// OnReady, if set, is called each time the worker is connected and
+	// subscribed to its job topic.
+	OnReady func()
+}
+
+// EnvConfig reads the sample worker's environment variables: ENDPOINT,
+// CA_FILE, DEVICE_CERT, PRIVATE_KEY, CLIENT_ID, SUBSCRIBE_TOPIC and
+// SUBMIT_TOPIC. It does not validate; see Validate.
+func EnvConfig(getenv func(string) string) Config {
+	return Config{
+		Endpoint:       getenv("ENDPOINT"),
+		CAFile:         getenv("CA_FILE"),
+		CertFile:       getenv("DEVICE_CERT"),
+		KeyFile:        getenv("PRIVATE_KEY"),
+		ClientID:       getenv("CLIENT_ID"),
+		SubscribeTopic: getenv("SUBSCRIBE_TOPIC"),
+		SubmitTopic:    getenv("SUBMIT_TOPIC"),
+	}
+}
+
+// ConfigFromEnv reads the process environment with EnvConfig and validates it.
+func ConfigFromEnv() (Config, error) {
+	cfg := EnvConfig(os.Getenv)
+	return cfg, cfg.Validate()
+}
+
+// RegisterFlags binds the configuration to flags on fs, using the current
+// values as defaults, so flags parsed later override the environment.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Endpoint, "endpoint", c.Endpoint, "MQTT endpoint: host, host:port or mqtts://host:port (env ENDPOINT)")
+	fs.StringVar(&c.CAFile, "ca-file", c.CAFile, "PEM file of the broker's CA (env CA_FILE)")
+	fs.StringVar(&c.CertFile, "cert", c.CertFile, "PEM client certificate (env DEVICE_CERT)")
+	fs.StringVar(&c.KeyFile, "key", c.KeyFile, "PEM private key of the client certificate (env PRIVATE_KEY)")
+	fs.StringVar(&c.ClientID, "client-id", c.ClientID, "MQTT client ID, usually the thing name (env CLIENT_ID)")
+	fs.StringVar(&c.SubscribeTopic, "subscribe-topic", c.SubscribeTopic, "topic the jobs arrive on (env SUBSCRIBE_TOPIC)")
+	fs.StringVar(&c.SubmitTopic, "submit-topic", c.SubmitTopic, "topic results are published to (env SUBMIT_TOPIC)")
+}
+
+// Validate reports every missing or malformed setting in one error.
+func (c Config) Validate() error {
+	var errs []error
+	need := func(v, name, env, flag string) {
+		if v == "" {
+			errs = append(errs, fmt.Errorf("%s is not set (env %s or --%s)", name, env, flag))
+		}
+	}
+	need(c.Endpoint, "endpoint", "ENDPOINT", "endpoint")
+	if c.TLSConfig == nil {
+		need(c.CAFile, "CA file", "CA_FILE", "ca-file")
+		need(c.CertFile, "client certificate", "DEVICE_CERT", "cert")
+		need(c.KeyFile, "private key", "PRIVATE_KEY", "key")
+	}
+	need(c.ClientID, "client ID", "CLIENT_ID", "client-id")
+	need(c.SubscribeTopic, "subscribe topic", "SUBSCRIBE_TOPIC", "subscribe-topic")
+	need(c.SubmitTopic, "submit topic", "SUBMIT_TOPIC", "submit-topic")
+	if c.Endpoint != "" {
+		if _, err := ParseEndpoint(c.Endpoint); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("worker config: %w", err)
+	}
+	return nil
+}
+
+// ControlTopic is the topic cancel messages arrive on.
+func (c Config) ControlTopic() string { return c.SubscribeTopic + "/control" }
+
+// ParseEndpoint turns "host", "host:port" or "mqtts://host:port" into an
+// mqtts URL with an explicit port.
+func ParseEndpoint(s string) (*url.URL, error) {
+	hostport := s
+	if i := strings.Index(s, "://"); i >= 0 {
+		u, err := url.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("endpoint %q: %w", s, err)
+		}
+		switch strings.ToLower(u.Scheme) {
+		case "mqtts", "tls", "ssl":
+		default:
+			return nil, fmt.Errorf("endpoint %q: scheme %q is not supported (use mqtts; the broker requires TLS)", s, u.Scheme)
+		}
+		hostport = u.Host
+	}
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = strings.Trim(hostport, "[]"), DefaultPort
+	}
+	if host == "" {
+		return nil, fmt.Errorf("endpoint %q has no host", s)
+	}
+	return &url.URL{Scheme: "mqtts", Host: net.JoinHostPort(host, port)}, nil
+}
+
+// tlsConfig returns the TLS configuration for endpoint u: Config.TLSConfig
+// or one loaded from the configured files, with ServerName set for SNI.
+func (c Config) tlsConfig(u *url.URL) (*tls.Config, error) {
+	var cfg *tls.Config
+	if c.TLSConfig != nil {
+		cfg = c.TLSConfig.Clone()
+	} else {
+		var err error
+		if cfg, err = loadTLS(c.CAFile, c.CertFile, c.KeyFile); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = u.Hostname()
+	}
+	return cfg, nil
+}
+
+func loadTLS(caFile, certFile, keyFile string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("load client certificate: %w", err)
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("read CA file: %w", err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("CA file %s holds no PEM certificate", caFile)
+	}
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		RootCAs:      roots,
+		MinVersion:   tls.VersionTLS12,
+	}, nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.KeepAlive == 0 {
+		c.KeepAlive = DefaultKeepAlive
+	}
+	if c.SessionExpiry == 0 {
+		c.SessionExpiry = DefaultSessionExpiry
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.PublishTimeout == 0 {
+		c.PublishTimeout = DefaultPublishTimeout
+	}
+	return c
+}

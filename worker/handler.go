@@ -1,0 +1,84 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/stepwire/stepwire/internal/jobwire"
+)
+
+// Handler does one job. It returns the job's result as JSON, or an error; a
+// *JobError names the failure that the state machine sees.
+//
+// Handlers run concurrently, each in its own goroutine, and should return
+// soon after ctx is done (the job was cancelled or the worker is stopping).
+type Handler interface {
+	Handle(ctx context.Context, job jobwire.Job) (json.RawMessage, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, job jobwire.Job) (json.RawMessage, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
+	return f(ctx, job)
+}
+
+// Failure names used by the worker itself.
+const (
+	ErrNameJobFailed      = "JobFailed"      // a handler returned a plain error
+	ErrNameInvalidInput   = "InvalidInput"   // the job's input is unusable
+	ErrNameHandlerPanic   = "HandlerPanic"   // a handler panicked
+	ErrNameJobCancelled   = "JobCancelled"   // a cancel message stopped the job
+	ErrNameWorkerShutdown = "WorkerShutdown" // the worker stopped during the job
+	ErrNameUnknownJobType = "UnknownJobType" // no handler for the job type
+	ErrNameInvalidResult  = "InvalidResult"  // the result is not valid JSON
+)
+
+// JobError is a named job failure: Name becomes the Task's error (what Retry
+// and Catch match) and Cause its cause.
+type JobError struct {
+	Name, Cause string
+}
+
+func (e *JobError) Error() string { return e.Name + ": " + e.Cause }
+
+// Registry routes jobs to handlers by jobwire.Job.JobType. Jobs without a
+// type go to the default handler; jobs of an unregistered type fail with
+// UnknownJobType. Register before the worker runs.
+type Registry struct {
+	byType map[string]Handler
+	def    Handler
+}
+
+// NewRegistry returns a registry whose default handler is def (nil: jobs
+// without a type fail too).
+func NewRegistry(def Handler) *Registry {
+	return &Registry{byType: map[string]Handler{}, def: def}
+}
+
+// Register routes jobs of jobType to h.
+func (r *Registry) Register(jobType string, h Handler) {
+	r.byType[jobType] = h
+}
+
+// Handle runs the handler for job's type.
+func (r *Registry) Handle(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
+	h := r.def
+	if job.JobType != "" {
+		h = r.byType[job.JobType]
+	}
+	if h == nil {
+		return nil, &JobError{Name: ErrNameUnknownJobType, Cause: fmt.Sprintf("no handler for job type %q", job.JobType)}
+	}
+	return h.Handle(ctx, job)
+}
+
+// DefaultHandler returns the registry of stepwire's built-in jobs: "add",
+// which is also the default, as in the sample worker.
+func DefaultHandler() *Registry {
+	r := NewRegistry(HandlerFunc(Add))
+	r.Register("add", HandlerFunc(Add))
+	return r
+}

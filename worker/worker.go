@@ -1,0 +1,145 @@
+// Package worker is stepwire's on-premises worker: it holds an X.509 client
+// certificate, keeps an MQTT 5 session with the broker (AWS IoT Core or the
+// stepwire emulator), receives jobs ({"Input": ..., "TaskToken": ...}) on its
+// job topic, runs each in its own goroutine through a Handler, and publishes
+// the result, a named failure, or heartbeats to its submit topic, following
+// the contract in internal/jobwire.
+//
+// The session is persistent (Clean Start false, session expiry one hour), so
+// jobs published while the worker is offline are delivered when it returns.
+// Cancel messages on <job topic>/control stop a running job by task token or
+// job id. The same worker runs against the emulator and against AWS; only the
+// endpoint and certificates differ.
+package worker
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/eclipse/paho.golang/autopaho"
+)
+
+// errShutdown is the cancel cause of jobs running when the worker stops.
+var errShutdown = errors.New("worker is shutting down")
+
+// Worker is one MQTT connection that runs jobs. Create it with New and start
+// it with Run; a Worker runs once.
+type Worker struct {
+	cfg    Config
+	url    *url.URL
+	tls    *tls.Config
+	h      Handler
+	logger *slog.Logger
+
+	ready     chan struct{}
+	readyOnce sync.Once
+
+	// cm is set once the connection manager exists; cmSet is closed then.
+	cm    *autopaho.ConnectionManager
+	cmSet chan struct{}
+
+	jobs     jobTable
+	jobsCtx  context.Context
+	stopJobs context.CancelCauseFunc
+
+	mu       sync.Mutex // guards stopping and wg.Add
+	stopping bool
+	wg       sync.WaitGroup
+}
+
+// New checks cfg and loads its certificates. A nil logger means slog.Default.
+func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
+	if h == nil {
+		return nil, errors.New("worker: nil handler")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	u, err := ParseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	tlsCfg, err := cfg.tlsConfig(u)
+	if err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Worker{
+		cfg:    cfg.withDefaults(),
+		url:    u,
+		tls:    tlsCfg,
+		h:      h,
+		logger: logger.With("clientId", cfg.ClientID),
+		ready:  make(chan struct{}),
+		cmSet:  make(chan struct{}),
+		jobs:   newJobTable(),
+	}, nil
+}
+
+// Run connects, runs jobs until ctx is cancelled, then cancels running jobs,
+// waits up to Config.ShutdownTimeout for them to report, and disconnects
+// cleanly. It returns nil after a clean shutdown.
+func Run(ctx context.Context, cfg Config, h Handler, logger *slog.Logger) error {
+	w, err := New(cfg, h, logger)
+	if err != nil {
+		return err
+	}
+	return w.Run(ctx)
+}
+
+// Ready is closed the first time the worker is connected and subscribed to
+// its job topic.
+func (w *Worker) Ready() <-chan struct{} { return w.ready }
+
+// Run is the method form of the package-level Run.
+func (w *Worker) Run(ctx context.Context) error {
+	// Jobs and the connection outlive ctx so that running jobs can report
+	// after the shutdown signal.
+	base := context.WithoutCancel(ctx)
+	w.jobsCtx, w.stopJobs = context.WithCancelCause(base)
+	cm, err := autopaho.NewConnection(base, w.clientConfig())
+	if err != nil {
+		return fmt.Errorf("worker: start mqtt connection: %w", err)
+	}
+	w.cm = cm
+	close(w.cmSet)
+	w.logger.InfoContext(ctx, "worker started", "endpoint", w.url.String(),
+		"subscribeTopic", w.cfg.SubscribeTopic, "submitTopic", w.cfg.SubmitTopic)
+
+	<-ctx.Done()
+	w.drain()
+	dctx, cancel := context.WithTimeout(base, 5*time.Second)
+	defer cancel()
+	if err := cm.Disconnect(dctx); err != nil {
+		return fmt.Errorf("worker: disconnect: %w", err)
+	}
+	w.logger.Info("worker stopped")
+	return nil
+}
+
+// drain cancels running jobs and waits for them to publish their outcome.
+func (w *Worker) drain() {
+	w.mu.Lock()
+	w.stopping = true
+	w.mu.Unlock()
+	w.stopJobs(errShutdown)
+
+	done := make(chan struct{})
+	go func() {
+		w.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(w.cfg.ShutdownTimeout):
+		w.logger.Warn("jobs still running at shutdown", "running", w.jobs.len())
+	}
+}

@@ -1,0 +1,200 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stepwire/stepwire/internal/jobwire"
+)
+
+const (
+	jobTopic    = "tenant1/to/worker"
+	resultTopic = "tenant1/to/lambda"
+)
+
+// startWorker runs a worker with h against a fresh mTLS broker, waits until
+// it is subscribed, and stops it at the end of the test. It returns the
+// broker and a function that stops the worker and returns Run's error.
+func startWorker(t *testing.T, h Handler) (*testBroker, func() error) {
+	t.Helper()
+	pki := newTestPKI(t, "worker-1")
+	b := newTestBroker(t, pki)
+	w, err := New(Config{
+		Endpoint:       "mqtts://" + b.addr,
+		CAFile:         pki.caFile,
+		CertFile:       pki.certFile,
+		KeyFile:        pki.keyFile,
+		ClientID:       "worker-1",
+		SubscribeTopic: jobTopic,
+		SubmitTopic:    resultTopic,
+	}, h, discardLogger())
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(ctx) }()
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(20 * time.Second):
+			t.Fatal("Run did not return after cancel")
+			return nil
+		}
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	select {
+	case <-w.Ready():
+	case err := <-errc:
+		t.Fatalf("Run returned before ready: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("worker not ready within 10s")
+	}
+	return b, stop
+}
+
+func parse(t *testing.T, msg string) jobwire.Result {
+	t.Helper()
+	r, err := jobwire.ParseResult([]byte(msg))
+	if err != nil {
+		t.Fatalf("ParseResult(%s): %v", msg, err)
+	}
+	return r
+}
+
+func TestWorkerOverMTLS(t *testing.T) {
+	b, _ := startWorker(t, DefaultHandler())
+	results := b.subscribe(t, resultTopic)
+
+	tests := []struct {
+		name, job, want string
+	}{
+		{"sample add", `{"Input":{"a":15,"b":42},"TaskToken":"tok-1"}`, `{"TaskToken":"tok-1","result":57}`},
+		{"bad input", `{"Input":{"a":"x","b":42},"TaskToken":"tok-2"}`,
+			`{"TaskToken":"tok-2","kind":"failure","error":"InvalidInput","cause":"field \"a\" must be a number, got \"x\""}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b.publish(t, jobTopic, tt.job)
+			if got := receive(t, results); got != tt.want {
+				t.Fatalf("result:\n got %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWorkerCancelMessage(t *testing.T) {
+	started := make(chan struct{})
+	causes := make(chan error, 1)
+	h := HandlerFunc(func(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
+		close(started)
+		<-ctx.Done()
+		causes <- context.Cause(ctx)
+		return nil, ctx.Err()
+	})
+	b, _ := startWorker(t, h)
+	results := b.subscribe(t, resultTopic)
+
+	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-c","jobId":"job-7"}`)
+	waitClosed(t, started)
+	b.publish(t, jobTopic+"/control", `{"kind":"cancel","jobId":"job-7","reason":"execution stopped"}`)
+
+	var ce *cancelledError
+	select {
+	case cause := <-causes:
+		if !errors.As(cause, &ce) {
+			t.Fatalf("job context cause = %v, want a cancel", cause)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("job context not cancelled within 10s")
+	}
+	r := parse(t, receive(t, results))
+	if r.Kind != jobwire.KindFailure || r.Error != ErrNameJobCancelled || r.TaskToken != "tok-c" {
+		t.Fatalf("result = %+v, want JobCancelled for tok-c", r)
+	}
+}
+
+func TestWorkerHeartbeats(t *testing.T) {
+	release := make(chan struct{})
+	h := HandlerFunc(func(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
+		<-release
+		return json.RawMessage(`"done"`), nil
+	})
+	b, _ := startWorker(t, h)
+	results := b.subscribe(t, resultTopic)
+
+	// heartbeatSeconds 1 means a heartbeat every third of a second.
+	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-h","heartbeatSeconds":1}`)
+	for range 2 {
+		if r := parse(t, receive(t, results)); r.Kind != jobwire.KindHeartbeat || r.TaskToken != "tok-h" {
+			t.Fatalf("got %+v, want a heartbeat for tok-h", r)
+		}
+	}
+	close(release)
+	for {
+		r := parse(t, receive(t, results))
+		if r.Kind == jobwire.KindHeartbeat {
+			continue // one may have been in flight
+		}
+		if r.Kind != jobwire.KindSuccess || string(r.Result) != `"done"` {
+			t.Fatalf("got %+v, want the success", r)
+		}
+		return
+	}
+}
+
+func TestWorkerShutdownReportsRunningJobs(t *testing.T) {
+	started := make(chan struct{})
+	h := HandlerFunc(func(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	b, stop := startWorker(t, h)
+	results := b.subscribe(t, resultTopic)
+
+	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-s"}`)
+	waitClosed(t, started)
+	if err := stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	r := parse(t, receive(t, results))
+	if r.Kind != jobwire.KindFailure || r.Error != ErrNameWorkerShutdown {
+		t.Fatalf("result = %+v, want WorkerShutdown", r)
+	}
+}
+
+func TestWorkerIgnoresJunk(t *testing.T) {
+	b, _ := startWorker(t, DefaultHandler())
+	results := b.subscribe(t, resultTopic)
+	b.publish(t, jobTopic, `not json`)
+	b.publish(t, jobTopic, `{"Input":{"a":1,"b":2}}`)
+	b.publish(t, jobTopic+"/control", `{"kind":"cancel","TaskToken":"nobody"}`)
+	b.publish(t, jobTopic, `{"Input":{"a":1,"b":2},"TaskToken":"tok-after"}`)
+	if r := parse(t, receive(t, results)); r.TaskToken != "tok-after" || string(r.Result) != "3" {
+		t.Fatalf("result = %+v, want 3 for tok-after", r)
+	}
+}
+
+func waitClosed(t *testing.T, ch <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("handler did not start within 10s")
+	}
+}
