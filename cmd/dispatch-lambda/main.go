@@ -11,6 +11,8 @@ package main
 import (
 	"context"
 	"log"
+	"log/slog"
+	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -18,6 +20,8 @@ import (
 )
 
 func main() {
+	// One JSON object per line, which CloudWatch Logs indexes.
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stdout, nil)))
 	h, err := dispatch.NewFromEnv(context.Background())
 	if err != nil {
 		log.Fatal(err)

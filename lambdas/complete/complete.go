@@ -23,7 +23,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/stepwire/stepwire/internal/jobwire"
-	"github.com/stepwire/stepwire/lambdas/internal/hoplog"
+	"github.com/stepwire/stepwire/lambdas/internal/hop"
 )
 
 // SFN is the part of the Step Functions client the handler uses.
@@ -56,7 +56,7 @@ type Handler struct {
 
 // New returns a handler that calls c. A nil logger means slog.Default.
 func New(c SFN, logger *slog.Logger) *Handler {
-	return &Handler{sfn: c, logger: hoplog.OrDefault(logger)}
+	return &Handler{sfn: c, logger: hop.OrDefault(logger)}
 }
 
 // NewFromEnv builds a handler on the AWS SDK's default configuration, which
@@ -77,7 +77,7 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) error {
 		return nil
 	}
 	op, err := h.send(ctx, r)
-	ref := hoplog.TokenRef(r.TaskToken)
+	ref := hop.TokenRef(r.TaskToken)
 	if taskGone(err) {
 		h.logger.WarnContext(ctx, "task is gone; dropping message", "op", op, "tokenRef", ref, "err", err)
 		return nil
@@ -85,7 +85,7 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) error {
 	if err != nil {
 		return fmt.Errorf("complete: %s: %w", op, err)
 	}
-	h.logger.InfoContext(ctx, hoplog.Message, "hop", "complete", "op", op, "kind", string(r.Kind), "tokenRef", ref)
+	h.logger.InfoContext(ctx, hop.Message, "hop", "complete", "op", op, "kind", string(r.Kind), "tokenRef", ref)
 	return nil
 }
 

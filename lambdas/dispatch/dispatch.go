@@ -20,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 
-	"github.com/stepwire/stepwire/lambdas/internal/hoplog"
+	"github.com/stepwire/stepwire/lambdas/internal/hop"
 )
 
 // Publisher is the part of the IoT data plane client the handler uses.
@@ -46,7 +46,7 @@ type Handler struct {
 // New returns a handler that publishes to topic with pub. A nil logger means
 // slog.Default.
 func New(pub Publisher, topic string, logger *slog.Logger) *Handler {
-	return &Handler{pub: pub, topic: topic, logger: hoplog.OrDefault(logger)}
+	return &Handler{pub: pub, topic: topic, logger: hop.OrDefault(logger)}
 }
 
 // NewFromEnv builds a handler from the Lambda environment: the AWS SDK's
@@ -87,7 +87,7 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) (Response, 
 	if err != nil {
 		return Response{}, fmt.Errorf("dispatch: publish to %q: %w", h.topic, err)
 	}
-	h.logger.InfoContext(ctx, hoplog.Message, "hop", "dispatch-publish",
-		"topic", h.topic, "tokenRef", hoplog.TokenRef(j.TaskToken))
+	h.logger.InfoContext(ctx, hop.Message, "hop", "dispatch-publish",
+		"topic", h.topic, "tokenRef", hop.TokenRef(j.TaskToken))
 	return Response{StatusCode: 200, Body: "job published to " + h.topic}, nil
 }

@@ -1,7 +1,7 @@
-// Package hoplog holds the small logging conventions shared by the stepwire
+// Package hop holds the small logging conventions shared by the stepwire
 // Lambdas: every hop of a job logs one Info line with message "hop", and task
 // tokens appear only as a short fingerprint.
-package hoplog
+package hop
 
 import (
 	"crypto/sha256"
