@@ -1,0 +1,145 @@
+// Package asl parses and validates Amazon States Language definitions
+// (JSONPath query language) into typed, pre-compiled states: paths,
+// Parameters templates, intrinsic function calls and Choice rules are
+// compiled once so that executions never re-parse the definition.
+//
+// Invalid definitions produce a *DefinitionError that collects every
+// problem found, each with the JSON pointer of its place, in the wording
+// Step Functions uses for InvalidDefinition.
+package asl
+
+import (
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl/jsonpath"
+)
+
+// State machine types.
+const (
+	TypeStandard = "STANDARD"
+	TypeExpress  = "EXPRESS"
+)
+
+// Options tune parsing.
+type Options struct {
+	// Type is STANDARD (the default) or EXPRESS.
+	Type string
+}
+
+// Definition is a parsed, valid state machine definition.
+type Definition struct {
+	Comment string
+	StartAt string
+	// States maps state names to their parsed form.
+	States map[string]State
+	// TimeoutSeconds is the execution budget; zero when not set.
+	TimeoutSeconds int64
+	// Type is the state machine type the definition was validated for.
+	Type string
+}
+
+// State is one parsed state: *Task, *Pass, *Choice, *Wait, *Succeed or
+// *Fail.
+type State interface {
+	// Common returns the fields every state has.
+	Common() *Base
+}
+
+// Base holds the fields shared by the states.
+type Base struct {
+	Name    string
+	Type    string
+	Comment string
+	// Next is the following state; empty when End is set (and for
+	// Choice, Succeed and Fail).
+	Next string
+	End  bool
+	// InputPath and OutputPath default to $.
+	InputPath  IOPath
+	OutputPath IOPath
+}
+
+// Common implements State.
+func (b *Base) Common() *Base { return b }
+
+// IOPath is an InputPath, OutputPath or ResultPath. Absent means $; Null
+// records an explicit JSON null, whose meaning depends on the field.
+type IOPath struct {
+	Null bool
+	// Path is nil when the field is absent or null.
+	Path *jsonpath.Path
+}
+
+// Task is a Task state.
+type Task struct {
+	Base
+	Resource       string
+	Parameters     *Template
+	ResultSelector *Template
+	ResultPath     IOPath
+	// TimeoutSeconds and HeartbeatSeconds are zero when not set.
+	TimeoutSeconds       int64
+	HeartbeatSeconds     int64
+	TimeoutSecondsPath   *jsonpath.Path
+	HeartbeatSecondsPath *jsonpath.Path
+	Retry                []Retrier
+	Catch                []Catcher
+}
+
+// Pass is a Pass state.
+type Pass struct {
+	Base
+	// Result is the literal result; HasResult tells null from absent.
+	Result     any
+	HasResult  bool
+	Parameters *Template
+	ResultPath IOPath
+}
+
+// Wait is a Wait state; exactly one way of waiting is set.
+type Wait struct {
+	Base
+	Seconds       int64
+	HasSeconds    bool
+	Timestamp     time.Time
+	HasTimestamp  bool
+	SecondsPath   *jsonpath.Path
+	TimestampPath *jsonpath.Path
+}
+
+// Succeed is a Succeed state.
+type Succeed struct{ Base }
+
+// Fail is a Fail state.
+type Fail struct {
+	Base
+	Error, Cause       string
+	HasError, HasCause bool
+	// ErrorPath and CausePath are paths or intrinsic calls.
+	ErrorPath, CausePath *Expr
+}
+
+// Choice is a Choice state.
+type Choice struct {
+	Base
+	Choices []*Rule
+	Default string
+}
+
+// Retrier is one entry of Retry.
+type Retrier struct {
+	ErrorEquals     []string
+	IntervalSeconds int64
+	MaxAttempts     int64
+	BackoffRate     float64
+	// MaxDelaySeconds is zero when not set.
+	MaxDelaySeconds int64
+	JitterStrategy  string
+}
+
+// Catcher is one entry of Catch.
+type Catcher struct {
+	ErrorEquals []string
+	Next        string
+	ResultPath  IOPath
+}

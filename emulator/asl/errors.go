@@ -1,0 +1,61 @@
+package asl
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Problem codes used by Step Functions' definition validation.
+const (
+	CodeSchema            = "SCHEMA_VALIDATION_FAILED"
+	CodeInvalidJSON       = "INVALID_JSON_DESCRIPTION"
+	CodeMissingTransition = "MISSING_TRANSITION_TARGET"
+	CodeUnreachable       = "UNREACHABLE_STATE"
+	CodeDuplicateState    = "DUPLICATE_STATE_NAME"
+)
+
+// Problem is one validation failure.
+type Problem struct {
+	Code    string
+	Message string
+	// Location is a JSON pointer such as /States/X/Resource; empty when
+	// the problem has no place (and for INVALID_JSON_DESCRIPTION, the
+	// parser's source position text).
+	Location string
+}
+
+// String renders the problem as InvalidDefinition messages do.
+func (p Problem) String() string {
+	s := p.Code + ": " + p.Message
+	if p.Location != "" && p.Code != CodeInvalidJSON {
+		s += " at " + p.Location
+	}
+	return s
+}
+
+// DefinitionError is an invalid definition with every problem found.
+type DefinitionError struct {
+	Problems []Problem
+}
+
+// Error returns the exact InvalidDefinition message Step Functions sends.
+func (e *DefinitionError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return "Invalid State Machine Definition: '" + strings.Join(parts, ", ") + "'"
+}
+
+// problems collects validation failures while parsing.
+type problems struct {
+	list []Problem
+}
+
+func (p *problems) add(code, loc, format string, args ...any) {
+	p.list = append(p.list, Problem{Code: code, Message: fmt.Sprintf(format, args...), Location: loc})
+}
+
+func (p *problems) schema(loc, format string, args ...any) {
+	p.add(CodeSchema, loc, format, args...)
+}

@@ -1,0 +1,424 @@
+package asl
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"hash"
+	"math"
+	"strings"
+
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+)
+
+type intrinsicFunc func(env *Env, args []any) (any, error)
+
+var intrinsics map[string]intrinsicFunc
+
+func init() {
+	intrinsics = map[string]intrinsicFunc{
+		"States.Format":         fnFormat,
+		"States.StringToJson":   fnStringToJSON,
+		"States.JsonToString":   fnJSONToString,
+		"States.Array":          fnArray,
+		"States.ArrayPartition": fnArrayPartition,
+		"States.ArrayContains":  fnArrayContains,
+		"States.ArrayRange":     fnArrayRange,
+		"States.ArrayGetItem":   fnArrayGetItem,
+		"States.ArrayLength":    fnArrayLength,
+		"States.ArrayUnique":    fnArrayUnique,
+		"States.Base64Encode":   fnBase64Encode,
+		"States.Base64Decode":   fnBase64Decode,
+		"States.Hash":           fnHash,
+		"States.JsonMerge":      fnJSONMerge,
+		"States.MathRandom":     fnMathRandom,
+		"States.MathAdd":        fnMathAdd,
+		"States.StringSplit":    fnStringSplit,
+		"States.UUID":           fnUUID,
+	}
+}
+
+// Eval evaluates the call.
+func (c *Call) Eval(env *Env) (any, error) {
+	args := make([]any, len(c.Args))
+	for i := range c.Args {
+		v, err := c.Args[i].eval(env)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = v
+	}
+	v, err := c.fn(env, args)
+	if err != nil {
+		return nil, evalErrorf("Function '%s' failed: %s", c.Name, err.(*EvalError).Msg)
+	}
+	return v, nil
+}
+
+func want(args []any, n int) error {
+	if len(args) != n {
+		return evalErrorf("expected %d arguments, got %d", n, len(args))
+	}
+	return nil
+}
+
+func argString(v any, i int) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", evalErrorf("argument %d must be a string, got %s", i+1, jsonv.TypeName(v))
+	}
+	return s, nil
+}
+
+func argArray(v any, i int) ([]any, error) {
+	a, ok := v.([]any)
+	if !ok {
+		return nil, evalErrorf("argument %d must be an array, got %s", i+1, jsonv.TypeName(v))
+	}
+	return a, nil
+}
+
+func argInt(v any, i int) (int64, error) {
+	n, ok := v.(jsonv.Number)
+	if !ok {
+		return 0, evalErrorf("argument %d must be a number, got %s", i+1, jsonv.TypeName(v))
+	}
+	x, ok := n.Int()
+	if !ok {
+		return 0, evalErrorf("argument %d must be an integer, got %s", i+1, n)
+	}
+	return x, nil
+}
+
+func fnFormat(_ *Env, args []any) (any, error) {
+	if len(args) == 0 {
+		return nil, evalErrorf("missing format string")
+	}
+	tmpl, err := argString(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	next := 1
+	for i := 0; i < len(tmpl); i++ {
+		if tmpl[i] == '{' && i+1 < len(tmpl) && tmpl[i+1] == '}' {
+			if next >= len(args) {
+				return nil, evalErrorf("not enough arguments for the template")
+			}
+			b.WriteString(formatArg(args[next]))
+			next++
+			i++
+			continue
+		}
+		b.WriteByte(tmpl[i])
+	}
+	if next != len(args) {
+		return nil, evalErrorf("too many arguments for the template")
+	}
+	return b.String(), nil
+}
+
+// formatArg renders a value the way States.Format does (Java toString of
+// the parsed value).
+func formatArg(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case *jsonv.Object:
+		parts := make([]string, len(x.Members))
+		for i, m := range x.Members {
+			parts[i] = m.Key + "=" + formatArg(m.Value)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = formatArg(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return jsonv.EncodeString(v)
+}
+
+func fnStringToJSON(_ *Env, args []any) (any, error) {
+	if err := want(args, 1); err != nil {
+		return nil, err
+	}
+	s, err := argString(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	v, derr := jsonv.DecodeString(s)
+	if derr != nil {
+		return nil, evalErrorf("invalid JSON string: %s", s)
+	}
+	return v, nil
+}
+
+func fnJSONToString(_ *Env, args []any) (any, error) {
+	if err := want(args, 1); err != nil {
+		return nil, err
+	}
+	return jsonv.EncodeString(args[0]), nil
+}
+
+func fnArray(_ *Env, args []any) (any, error) { return append([]any{}, args...), nil }
+
+func fnArrayPartition(_ *Env, args []any) (any, error) {
+	if err := want(args, 2); err != nil {
+		return nil, err
+	}
+	a, err := argArray(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	n, err := argInt(args[1], 1)
+	if err != nil {
+		return nil, err
+	}
+	if n <= 0 {
+		return nil, evalErrorf("chunk size must be positive")
+	}
+	out := []any{}
+	for i := 0; i < len(a); i += int(n) {
+		end := min(len(a), i+int(n))
+		out = append(out, append([]any{}, a[i:end]...))
+	}
+	return out, nil
+}
+
+func fnArrayContains(_ *Env, args []any) (any, error) {
+	if err := want(args, 2); err != nil {
+		return nil, err
+	}
+	a, err := argArray(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range a {
+		if jsonv.Equal(e, args[1]) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func fnArrayRange(_ *Env, args []any) (any, error) {
+	if err := want(args, 3); err != nil {
+		return nil, err
+	}
+	var n [3]int64
+	for i := range n {
+		v, err := argInt(args[i], i)
+		if err != nil {
+			return nil, err
+		}
+		n[i] = v
+	}
+	if n[2] == 0 {
+		return nil, evalErrorf("step must not be zero")
+	}
+	out := []any{}
+	for x := n[0]; (n[2] > 0 && x <= n[1]) || (n[2] < 0 && x >= n[1]); x += n[2] {
+		if len(out) == 1000 {
+			return nil, evalErrorf("the range exceeds 1000 elements")
+		}
+		out = append(out, jsonv.IntNumber(x))
+	}
+	return out, nil
+}
+
+func fnArrayGetItem(_ *Env, args []any) (any, error) {
+	if err := want(args, 2); err != nil {
+		return nil, err
+	}
+	a, err := argArray(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	i, err := argInt(args[1], 1)
+	if err != nil {
+		return nil, err
+	}
+	if i < 0 || i >= int64(len(a)) {
+		return nil, evalErrorf("index %d out of bounds", i)
+	}
+	return a[i], nil
+}
+
+func fnArrayLength(_ *Env, args []any) (any, error) {
+	if err := want(args, 1); err != nil {
+		return nil, err
+	}
+	a, err := argArray(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	return jsonv.IntNumber(int64(len(a))), nil
+}
+
+func fnArrayUnique(_ *Env, args []any) (any, error) {
+	if err := want(args, 1); err != nil {
+		return nil, err
+	}
+	a, err := argArray(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+outer:
+	for _, e := range a {
+		for _, s := range out {
+			if jsonv.Equal(e, s) {
+				continue outer
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func fnBase64Encode(_ *Env, args []any) (any, error) {
+	if err := want(args, 1); err != nil {
+		return nil, err
+	}
+	s, err := argString(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.EncodeToString([]byte(s)), nil
+}
+
+func fnBase64Decode(_ *Env, args []any) (any, error) {
+	if err := want(args, 1); err != nil {
+		return nil, err
+	}
+	s, err := argString(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	b, derr := base64.StdEncoding.DecodeString(s)
+	if derr != nil {
+		return nil, evalErrorf("invalid base64 input")
+	}
+	return string(b), nil
+}
+
+func fnHash(_ *Env, args []any) (any, error) {
+	if err := want(args, 2); err != nil {
+		return nil, err
+	}
+	data, err := argString(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	alg, err := argString(args[1], 1)
+	if err != nil {
+		return nil, err
+	}
+	var h hash.Hash
+	switch alg {
+	case "MD5":
+		h = md5.New()
+	case "SHA-1":
+		h = sha1.New()
+	case "SHA-256":
+		h = sha256.New()
+	case "SHA-384":
+		h = sha512.New384()
+	case "SHA-512":
+		h = sha512.New()
+	default:
+		return nil, evalErrorf("unsupported hash algorithm %q", alg)
+	}
+	h.Write([]byte(data))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func fnJSONMerge(_ *Env, args []any) (any, error) {
+	if err := want(args, 3); err != nil {
+		return nil, err
+	}
+	a, ok1 := args[0].(*jsonv.Object)
+	b, ok2 := args[1].(*jsonv.Object)
+	if !ok1 || !ok2 {
+		return nil, evalErrorf("both arguments must be objects")
+	}
+	if deep, _ := args[2].(bool); deep {
+		return nil, evalErrorf("deep merge is not supported")
+	}
+	out := a.Copy()
+	for _, m := range b.Members {
+		out.Set(m.Key, m.Value)
+	}
+	return out, nil
+}
+
+func fnMathRandom(env *Env, args []any) (any, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return nil, evalErrorf("expected 2 or 3 arguments, got %d", len(args))
+	}
+	lo, err := argInt(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := argInt(args[1], 1)
+	if err != nil {
+		return nil, err
+	}
+	if env.Random == nil {
+		return nil, evalErrorf("no random source configured")
+	}
+	return jsonv.IntNumber(env.Random(lo, hi)), nil
+}
+
+func fnMathAdd(_ *Env, args []any) (any, error) {
+	if err := want(args, 2); err != nil {
+		return nil, err
+	}
+	var sum int64
+	for i, a := range args {
+		n, ok := a.(jsonv.Number)
+		if !ok {
+			return nil, evalErrorf("argument %d must be a number, got %s", i+1, jsonv.TypeName(a))
+		}
+		sum += int64(math.Floor(n.Float() + 0.5))
+	}
+	return jsonv.IntNumber(sum), nil
+}
+
+func fnStringSplit(_ *Env, args []any) (any, error) {
+	if err := want(args, 2); err != nil {
+		return nil, err
+	}
+	s, err := argString(args[0], 0)
+	if err != nil {
+		return nil, err
+	}
+	delims, err := argString(args[1], 1)
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) })
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out, nil
+}
+
+func fnUUID(env *Env, args []any) (any, error) {
+	if err := want(args, 0); err != nil {
+		return nil, err
+	}
+	if env.UUID == nil {
+		return nil, evalErrorf("no UUID source configured")
+	}
+	return env.UUID(), nil
+}

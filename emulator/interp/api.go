@@ -1,0 +1,158 @@
+package interp
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// This file is the contract between the pure interpreter and the service
+// that drives it (emulator/sfnemu). The service owns goroutines, the clock,
+// task tokens' randomness and the integrations; the Machine owns ASL
+// semantics and history.
+
+// Options describe one execution. Everything the Machine needs from the
+// outside world is here or arrives as an Event: it never reads a clock,
+// draws a random number or does I/O.
+type Options struct {
+	ExecutionArn     string
+	ExecutionName    string
+	StateMachineArn  string
+	StateMachineName string
+	RoleArn          string
+	Region           string
+	Account          string
+	// NewToken returns a fresh, unguessable task token. It is called once
+	// per attempt of a .waitForTaskToken task. Injected so the Machine stays
+	// deterministic in tests.
+	NewToken func() string
+	// NewUUID returns a fresh v4 UUID for States.UUID; nil makes that
+	// intrinsic fail with States.Runtime.
+	NewUUID func() string
+	// Random returns an integer in [lo, hi] for States.MathRandom and for
+	// retriers with JitterStrategy FULL (as Random(0, delayMillis)); nil
+	// makes MathRandom fail and treats FULL jitter as NONE.
+	Random func(lo, hi int64) int64
+}
+
+// Step is what one call into the Machine produced.
+type Step struct {
+	// Events are new history events, ids already assigned, in order.
+	Events []HistoryEvent
+	// Commands are side effects for the driver to carry out.
+	Commands []Command
+	// Done is set once the execution reached a terminal status.
+	Done bool
+	// Status is RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
+	Status string
+	// Output is the execution output (SUCCEEDED only).
+	Output json.RawMessage
+	// Error and Cause describe a FAILED, TIMED_OUT or ABORTED execution;
+	// HasError/HasCause tell an empty value from an absent one.
+	Error, Cause       string
+	HasError, HasCause bool
+}
+
+// Command is a side effect requested by the Machine.
+type Command interface{ command() }
+
+// InvokeTask asks the driver to run a Task state's resource.
+type InvokeTask struct {
+	// TaskID identifies this attempt; results come back with it.
+	TaskID string
+	// StateName is the Task state's name.
+	StateName string
+	// Resource is the full resource ARN, e.g.
+	// "arn:aws:states:::lambda:invoke.waitForTaskToken".
+	Resource string
+	// Parameters is the evaluated Parameters (or the effective input when
+	// there are none).
+	Parameters json.RawMessage
+	// Token is set for .waitForTaskToken resources.
+	Token string
+}
+
+// ArmTimer asks the driver to deliver TimerFired{TimerID} at At.
+type ArmTimer struct {
+	TimerID string
+	At      time.Time
+}
+
+// CancelTimer disarms a timer armed earlier.
+type CancelTimer struct{ TimerID string }
+
+// CloseToken tells the driver a task token is finished: later callbacks
+// with it must get TaskTimedOut.
+type CloseToken struct{ Token string }
+
+func (InvokeTask) command()  {}
+func (ArmTimer) command()    {}
+func (CancelTimer) command() {}
+func (CloseToken) command()  {}
+
+// Event is something that happened outside the Machine.
+type Event interface{ event() }
+
+// TaskInvoked reports that the resource call of InvokeTask returned. For a
+// .waitForTaskToken resource this is the submission (TaskSubmitted); for
+// others Output is the task result.
+type TaskInvoked struct {
+	TaskID string
+	Output json.RawMessage
+}
+
+// TaskFailed reports that the resource call failed (Lambda error, function
+// not found, ...).
+type TaskFailed struct {
+	TaskID             string
+	Error, Cause       string
+	HasError, HasCause bool
+}
+
+// CallbackSuccess is SendTaskSuccess. Output is the text the caller sent.
+type CallbackSuccess struct {
+	Token  string
+	Output string
+}
+
+// CallbackFailure is SendTaskFailure.
+type CallbackFailure struct {
+	Token              string
+	Error, Cause       string
+	HasError, HasCause bool
+}
+
+// CallbackHeartbeat is SendTaskHeartbeat.
+type CallbackHeartbeat struct{ Token string }
+
+// TimerFired reports that an armed timer reached its deadline.
+type TimerFired struct{ TimerID string }
+
+// Stop is StopExecution.
+type Stop struct {
+	Error, Cause       string
+	HasError, HasCause bool
+}
+
+func (TaskInvoked) event()       {}
+func (TaskFailed) event()        {}
+func (CallbackSuccess) event()   {}
+func (CallbackFailure) event()   {}
+func (CallbackHeartbeat) event() {}
+func (TimerFired) event()        {}
+func (Stop) event()              {}
+
+// HistoryEvent is one entry of GetExecutionHistory. Its JSON encoding is
+// exactly AWS's wire shape: {"id", "previousEventId", "timestamp" (epoch
+// seconds with millisecond fraction), "type", "<detailsKey>": {...}} with
+// data fields (input, output, parameters, cause JSON) as JSON strings.
+type HistoryEvent struct {
+	ID              int64
+	PreviousEventID int64
+	Timestamp       time.Time
+	Type            string
+	// DetailsKey is e.g. "taskScheduledEventDetails"; empty when the event
+	// type carries no details.
+	DetailsKey string
+	// Details is the details object, encoded with encoding/json.
+	Details any
+}

@@ -1,0 +1,95 @@
+package interp
+
+import (
+	"fmt"
+
+	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/asl/jsonpath"
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+)
+
+// pathError is a path that selects nothing.
+func pathError(p *jsonpath.Path) error {
+	return fmt.Errorf("Invalid path '%s' : No results for path: %s", p.Text, p.Bracketed())
+}
+
+// lookup reads p from doc (or the context object for $$ paths).
+func (m *Machine) lookup(p *jsonpath.Path, doc any) (any, bool) {
+	if p.Context {
+		return p.Get(m.context())
+	}
+	return p.Get(doc)
+}
+
+// applyInputPath selects the effective input: absent → input, null → {}.
+func (m *Machine) applyInputPath(p asl.IOPath, input any) (any, error) {
+	return m.selectPath(p, input)
+}
+
+// applyOutputPath selects the state output: absent → doc, null → {}.
+func (m *Machine) applyOutputPath(p asl.IOPath, doc any) (any, error) {
+	return m.selectPath(p, doc)
+}
+
+func (m *Machine) selectPath(p asl.IOPath, doc any) (any, error) {
+	switch {
+	case p.Null:
+		return jsonv.NewObject(0), nil
+	case p.Path == nil:
+		return doc, nil
+	}
+	v, ok := m.lookup(p.Path, doc)
+	if !ok {
+		return nil, pathError(p.Path)
+	}
+	return v, nil
+}
+
+// applyResult places result into the raw input per ResultPath: absent → the
+// result, null → the raw input unchanged.
+func (m *Machine) applyResult(p asl.IOPath, raw, result any) (any, error) {
+	switch {
+	case p.Null:
+		return raw, nil
+	case p.Path == nil:
+		return result, nil
+	}
+	return p.Path.Set(raw, result)
+}
+
+// env returns the evaluation environment for templates over input.
+func (m *Machine) env(input any) *asl.Env {
+	return &asl.Env{Input: input, Context: m.context(), UUID: m.opts.NewUUID, Random: m.opts.Random}
+}
+
+// context builds the context object ($$) for the current state.
+func (m *Machine) context() any {
+	exec := jsonv.NewObject(6)
+	exec.Set("Id", m.opts.ExecutionArn)
+	exec.Set("Input", m.input)
+	exec.Set("StartTime", isoTime(m.startTime))
+	exec.Set("Name", m.opts.ExecutionName)
+	exec.Set("RoleArn", m.opts.RoleArn)
+	exec.Set("RedriveCount", jsonv.Number("0"))
+	sm := jsonv.NewObject(2)
+	sm.Set("Id", m.opts.StateMachineArn)
+	sm.Set("Name", m.opts.StateMachineName)
+	ctx := jsonv.NewObject(4)
+	ctx.Set("Execution", exec)
+	ctx.Set("StateMachine", sm)
+	if m.cur != nil {
+		st := jsonv.NewObject(3)
+		st.Set("Name", m.cur.name)
+		st.Set("EnteredTime", isoTime(m.cur.entered))
+		if t := m.cur.task; t != nil {
+			st.Set("RetryCount", jsonv.IntNumber(int64(t.attempt)))
+		}
+		ctx.Set("State", st)
+		if t := m.cur.task; t != nil && t.token != "" {
+			task := jsonv.NewObject(1)
+			task.Set("Token", t.token)
+			ctx.Set("Task", task)
+		}
+	}
+	return ctx
+}

@@ -1,0 +1,169 @@
+package interp
+
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// DataDetails is inputDetails/outputDetails.
+type DataDetails struct {
+	Truncated bool `json:"truncated"`
+}
+
+var notTruncated = &DataDetails{}
+
+// ExecutionStartedDetails is executionStartedEventDetails.
+type ExecutionStartedDetails struct {
+	Input        *string      `json:"input,omitempty"`
+	InputDetails *DataDetails `json:"inputDetails,omitempty"`
+	RoleArn      string       `json:"roleArn,omitempty"`
+}
+
+// OutputDetails carries an output document: executionSucceeded,
+// lambdaFunctionSucceeded.
+type OutputDetails struct {
+	Output        *string      `json:"output,omitempty"`
+	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+}
+
+// ErrorDetails carries error and cause: executionFailed, executionAborted,
+// executionTimedOut, lambdaFunctionFailed, lambdaFunctionTimedOut.
+type ErrorDetails struct {
+	Error *string `json:"error,omitempty"`
+	Cause *string `json:"cause,omitempty"`
+}
+
+// StateEnteredDetails is stateEnteredEventDetails.
+type StateEnteredDetails struct {
+	Name         string       `json:"name"`
+	Input        *string      `json:"input,omitempty"`
+	InputDetails *DataDetails `json:"inputDetails,omitempty"`
+}
+
+// StateExitedDetails is stateExitedEventDetails.
+type StateExitedDetails struct {
+	Name          string       `json:"name"`
+	Output        *string      `json:"output,omitempty"`
+	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+}
+
+// TaskScheduledDetails is taskScheduledEventDetails.
+type TaskScheduledDetails struct {
+	ResourceType       string `json:"resourceType"`
+	Resource           string `json:"resource"`
+	Region             string `json:"region"`
+	Parameters         string `json:"parameters"`
+	TimeoutInSeconds   *int64 `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds *int64 `json:"heartbeatInSeconds,omitempty"`
+}
+
+// TaskStartedDetails is taskStartedEventDetails.
+type TaskStartedDetails struct {
+	ResourceType string `json:"resourceType"`
+	Resource     string `json:"resource"`
+}
+
+// TaskOutputDetails is taskSubmittedEventDetails and
+// taskSucceededEventDetails.
+type TaskOutputDetails struct {
+	ResourceType  string       `json:"resourceType"`
+	Resource      string       `json:"resource"`
+	Output        *string      `json:"output,omitempty"`
+	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+}
+
+// TaskErrorDetails is taskFailedEventDetails and taskTimedOutEventDetails.
+type TaskErrorDetails struct {
+	ResourceType string  `json:"resourceType"`
+	Resource     string  `json:"resource"`
+	Error        *string `json:"error,omitempty"`
+	Cause        *string `json:"cause,omitempty"`
+}
+
+// LambdaScheduledDetails is lambdaFunctionScheduledEventDetails.
+type LambdaScheduledDetails struct {
+	Resource         string       `json:"resource"`
+	Input            *string      `json:"input,omitempty"`
+	InputDetails     *DataDetails `json:"inputDetails,omitempty"`
+	TimeoutInSeconds *int64       `json:"timeoutInSeconds,omitempty"`
+}
+
+// MarshalJSON encodes the event in GetExecutionHistory's wire shape.
+func (e HistoryEvent) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 256)
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, e.ID, 10)
+	b = append(b, `,"previousEventId":`...)
+	b = strconv.AppendInt(b, e.PreviousEventID, 10)
+	b = append(b, `,"timestamp":`...)
+	b = AppendEpoch(b, e)
+	b = append(b, `,"type":`...)
+	b = strconv.AppendQuote(b, e.Type)
+	if e.DetailsKey != "" && e.Details != nil {
+		d, err := json.Marshal(e.Details)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, ',', '"')
+		b = append(b, e.DetailsKey...)
+		b = append(b, '"', ':')
+		b = append(b, d...)
+	}
+	return append(b, '}'), nil
+}
+
+// AppendEpoch appends the event time as epoch seconds with a millisecond
+// fraction, e.g. 1712345678.123.
+func AppendEpoch(b []byte, e HistoryEvent) []byte {
+	ms := e.Timestamp.UnixMilli()
+	b = strconv.AppendInt(b, ms/1000, 10)
+	frac := ms % 1000
+	if frac < 0 {
+		frac = -frac
+	}
+	b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+	return b
+}
+
+// WithoutData returns the event with its input and output documents
+// removed, as GetExecutionHistory(includeExecutionData=false) lists it.
+func (e HistoryEvent) WithoutData() HistoryEvent {
+	switch d := e.Details.(type) {
+	case *ExecutionStartedDetails:
+		c := *d
+		c.Input, c.InputDetails = nil, nil
+		e.Details = &c
+	case *OutputDetails:
+		c := *d
+		c.Output, c.OutputDetails = nil, nil
+		e.Details = &c
+	case *StateEnteredDetails:
+		c := *d
+		c.Input, c.InputDetails = nil, nil
+		e.Details = &c
+	case *StateExitedDetails:
+		c := *d
+		c.Output, c.OutputDetails = nil, nil
+		e.Details = &c
+	case *TaskOutputDetails:
+		c := *d
+		c.Output, c.OutputDetails = nil, nil
+		e.Details = &c
+	case *LambdaScheduledDetails:
+		c := *d
+		c.Input, c.InputDetails = nil, nil
+		e.Details = &c
+	}
+	return e
+}
+
+func strPtr(s string) *string { return &s }
+
+func optStr(s string, ok bool) *string {
+	if !ok {
+		return nil
+	}
+	return &s
+}
+
+func intPtr(i int64) *int64 { return &i }

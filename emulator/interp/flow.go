@@ -1,0 +1,202 @@
+package interp
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+)
+
+// stateRun is the state the execution is in.
+type stateRun struct {
+	name      string
+	state     asl.State
+	enteredID int64
+	entered   time.Time
+	rawInput  any
+	effInput  any
+	// waitTimer is armed by a Wait state.
+	waitTimer string
+	task      *taskRun
+}
+
+// enter enters the named state with input; prev is the previousEventId.
+func (m *Machine) enter(name string, input any, prev int64) {
+	st := m.def.States[name]
+	b := st.Common()
+	text := jsonv.EncodeString(input)
+	id := m.emit(b.Type+"StateEntered", prev, "stateEnteredEventDetails", &StateEnteredDetails{
+		Name: name, Input: &text, InputDetails: notTruncated,
+	})
+	if m.status != StatusRunning {
+		return
+	}
+	m.cur = &stateRun{name: name, state: st, enteredID: id, entered: m.now, rawInput: input}
+	switch s := st.(type) {
+	case *asl.Pass:
+		m.runPass(s)
+	case *asl.Choice:
+		m.runChoice(s)
+	case *asl.Wait:
+		m.runWait(s)
+	case *asl.Succeed:
+		m.runSucceed(s)
+	case *asl.Fail:
+		m.runFail(s)
+	case *asl.Task:
+		m.runTask(s)
+	}
+}
+
+// exit emits <Type>StateExited and moves on to the next state or ends the
+// execution.
+func (m *Machine) exit(output any, prev int64) {
+	b := m.cur.state.Common()
+	text := jsonv.EncodeString(output)
+	id := m.emit(b.Type+"StateExited", prev, "stateExitedEventDetails", &StateExitedDetails{
+		Name: b.Name, Output: &text, OutputDetails: notTruncated,
+	})
+	m.cur = nil
+	if m.status != StatusRunning {
+		return
+	}
+	if b.End || b.Type == "Succeed" {
+		m.succeed(output, id)
+		return
+	}
+	m.enter(b.Next, output, id)
+}
+
+// runtimeError fails the execution with States.Runtime, citing the state.
+func (m *Machine) runtimeError(err error) {
+	cause := fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
+		m.cur.name, m.cur.enteredID, err.Error())
+	m.finish(StatusFailed, "ExecutionFailed", m.lastID, "States.Runtime", cause, true, true)
+}
+
+// closeState releases what the current state holds (timers, token).
+func (m *Machine) closeState() {
+	if m.cur == nil {
+		return
+	}
+	if m.cur.waitTimer != "" {
+		m.command(CancelTimer{TimerID: m.cur.waitTimer})
+		m.cur.waitTimer = ""
+	}
+	if m.cur.task != nil {
+		m.closeAttempt(m.cur.task)
+	}
+	m.cur = nil
+}
+
+func (m *Machine) runPass(s *asl.Pass) {
+	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	result := eff
+	switch {
+	case s.Parameters != nil:
+		if result, err = s.Parameters.Eval(m.env(eff)); err != nil {
+			m.runtimeError(err)
+			return
+		}
+	case s.HasResult:
+		result = s.Result
+	}
+	out, err := m.applyResult(s.ResultPath, m.cur.rawInput, result)
+	if err == nil {
+		out, err = m.applyOutputPath(s.OutputPath, out)
+	}
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	m.exit(out, m.cur.enteredID)
+}
+
+func (m *Machine) runChoice(s *asl.Choice) {
+	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	env := m.env(eff)
+	next := s.Default
+	for _, r := range s.Choices {
+		ok, err := r.Match(env)
+		if err != nil {
+			m.runtimeError(err)
+			return
+		}
+		if ok {
+			next = r.Next
+			break
+		}
+	}
+	if next == "" {
+		m.finish(StatusFailed, "ExecutionFailed", m.lastID, "States.Runtime",
+			fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). Failed to transition out of the state. The state does not point to a next state.", m.cur.name, m.cur.enteredID),
+			true, true)
+		return
+	}
+	out, err := m.applyOutputPath(s.OutputPath, eff)
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	m.exitChoice(out, next)
+}
+
+// exitChoice is exit for a Choice, whose Next comes from the matched rule.
+func (m *Machine) exitChoice(output any, next string) {
+	text := jsonv.EncodeString(output)
+	id := m.emit("ChoiceStateExited", m.cur.enteredID, "stateExitedEventDetails", &StateExitedDetails{
+		Name: m.cur.name, Output: &text, OutputDetails: notTruncated,
+	})
+	m.cur = nil
+	if m.status == StatusRunning {
+		m.enter(next, output, id)
+	}
+}
+
+func (m *Machine) runSucceed(s *asl.Succeed) {
+	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	if err == nil {
+		eff, err = m.applyOutputPath(s.OutputPath, eff)
+	}
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	m.exit(eff, m.cur.enteredID)
+}
+
+func (m *Machine) runFail(s *asl.Fail) {
+	errName, cause := s.Error, s.Cause
+	hasErr, hasCause := s.HasError, s.HasCause
+	env := m.env(m.cur.rawInput)
+	for _, f := range []struct {
+		expr  *asl.Expr
+		field string
+		dst   *string
+		has   *bool
+	}{{s.ErrorPath, "ErrorPath", &errName, &hasErr}, {s.CausePath, "CausePath", &cause, &hasCause}} {
+		if f.expr == nil {
+			continue
+		}
+		v, err := f.expr.Eval(env, f.field)
+		if err != nil {
+			m.runtimeError(err)
+			return
+		}
+		str, ok := v.(string)
+		if !ok {
+			str = jsonv.EncodeString(v)
+		}
+		*f.dst, *f.has = str, true
+	}
+	m.finish(StatusFailed, "ExecutionFailed", m.cur.enteredID, errName, cause, hasErr, hasCause)
+}

@@ -1,0 +1,214 @@
+// Package interp runs one Step Functions execution as a deterministic state
+// machine: the driver feeds it events with the current time and gets back
+// history events and commands (invoke a task, arm a timer, close a token).
+// It never reads a clock, draws random numbers or does I/O.
+package interp
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+)
+
+// Execution statuses.
+const (
+	StatusRunning   = "RUNNING"
+	StatusSucceeded = "SUCCEEDED"
+	StatusFailed    = "FAILED"
+	StatusTimedOut  = "TIMED_OUT"
+	StatusAborted   = "ABORTED"
+)
+
+// MaxHistoryEvents is the history cap of a Standard execution.
+const MaxHistoryEvents = 25000
+
+var (
+	// ErrTokenClosed reports a callback for a token that is not open: the
+	// service answers TaskTimedOut.
+	ErrTokenClosed = errors.New("interp: task token is closed")
+	// ErrUnknownTask reports a stale task or timer id: the service ignores
+	// it.
+	ErrUnknownTask = errors.New("interp: unknown task or timer")
+)
+
+// Machine is one execution. It is not safe for concurrent use.
+type Machine struct {
+	def   *asl.Definition
+	opts  Options
+	input any
+	// inputText is the execution input as given.
+	inputText string
+
+	startTime time.Time
+	now       time.Time
+	lastID    int64
+	status    string
+	out       Step
+
+	cur       *stateRun
+	execTimer string
+	seq       int
+}
+
+// New prepares an execution of def with the given input (a JSON text; empty
+// means {}).
+func New(def *asl.Definition, input json.RawMessage, opts Options) *Machine {
+	m := &Machine{def: def, opts: opts, status: StatusRunning}
+	if len(input) == 0 {
+		input = json.RawMessage("{}")
+	}
+	m.inputText = string(input)
+	v, err := jsonv.Decode(input)
+	if err != nil {
+		v = jsonv.NewObject(0)
+	}
+	m.input = v
+	return m
+}
+
+// Status returns the execution status.
+func (m *Machine) Status() string { return m.status }
+
+// Start begins the execution and runs it until it needs the outside world.
+func (m *Machine) Start(now time.Time) Step {
+	m.begin(now)
+	m.startTime = now
+	m.emit("ExecutionStarted", 0, "executionStartedEventDetails", &ExecutionStartedDetails{
+		Input: strPtr(jsonv.EncodeString(m.input)), InputDetails: notTruncated, RoleArn: m.opts.RoleArn,
+	})
+	if m.def.TimeoutSeconds > 0 {
+		m.execTimer = m.newID("exec-timeout")
+		m.command(ArmTimer{TimerID: m.execTimer, At: now.Add(time.Duration(m.def.TimeoutSeconds) * time.Second)})
+	}
+	m.enter(m.def.StartAt, m.input, 0)
+	return m.end()
+}
+
+// Handle applies one outside event.
+func (m *Machine) Handle(now time.Time, ev Event) (Step, error) {
+	if m.status != StatusRunning {
+		switch ev.(type) {
+		case CallbackSuccess, CallbackFailure, CallbackHeartbeat:
+			return Step{Done: true, Status: m.status}, ErrTokenClosed
+		}
+		return Step{Done: true, Status: m.status}, nil
+	}
+	m.begin(now)
+	err := m.dispatch(ev)
+	return m.end(), err
+}
+
+func (m *Machine) dispatch(ev Event) error {
+	switch e := ev.(type) {
+	case Stop:
+		m.abort(e)
+		return nil
+	case TimerFired:
+		if e.TimerID != "" && e.TimerID == m.execTimer {
+			m.timeOut()
+			return nil
+		}
+		return m.timerFired(e.TimerID)
+	case TaskInvoked:
+		return m.taskInvoked(e)
+	case TaskFailed:
+		return m.taskFailed(e)
+	case CallbackSuccess:
+		return m.callback(e.Token, e)
+	case CallbackFailure:
+		return m.callback(e.Token, e)
+	case CallbackHeartbeat:
+		return m.heartbeat(e.Token)
+	}
+	return ErrUnknownTask
+}
+
+func (m *Machine) begin(now time.Time) {
+	m.now = now
+	m.out = Step{}
+}
+
+func (m *Machine) end() Step {
+	s := m.out
+	s.Status = m.status
+	s.Done = m.status != StatusRunning
+	m.out = Step{}
+	return s
+}
+
+func (m *Machine) newID(prefix string) string {
+	m.seq++
+	return prefix + "-" + string(jsonv.IntNumber(int64(m.seq)))
+}
+
+func (m *Machine) command(c Command) { m.out.Commands = append(m.out.Commands, c) }
+
+// emit appends a history event and returns its id. Reaching the history cap
+// fails the execution instead.
+func (m *Machine) emit(typ string, prev int64, key string, details any) int64 {
+	if m.status != StatusRunning {
+		return m.lastID
+	}
+	if m.lastID == MaxHistoryEvents-1 && !terminalEvent(typ) {
+		m.finish(StatusFailed, "ExecutionFailed", m.lastID, "States.Runtime",
+			"The execution reached the maximum number of history events (25000).", true, true)
+		return m.lastID
+	}
+	m.lastID++
+	m.out.Events = append(m.out.Events, HistoryEvent{
+		ID: m.lastID, PreviousEventID: prev, Timestamp: m.now, Type: typ, DetailsKey: key, Details: details,
+	})
+	return m.lastID
+}
+
+func terminalEvent(typ string) bool {
+	switch typ {
+	case "ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut":
+		return true
+	}
+	return false
+}
+
+// finish ends the execution with a failure-like terminal event.
+func (m *Machine) finish(status, typ string, prev int64, errName, cause string, hasErr, hasCause bool) {
+	key := map[string]string{
+		"ExecutionFailed":   "executionFailedEventDetails",
+		"ExecutionAborted":  "executionAbortedEventDetails",
+		"ExecutionTimedOut": "executionTimedOutEventDetails",
+	}[typ]
+	m.emit(typ, prev, key, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
+	m.status = status
+	m.out.Error, m.out.Cause, m.out.HasError, m.out.HasCause = errName, cause, hasErr, hasCause
+	m.closeState()
+	if m.execTimer != "" {
+		m.command(CancelTimer{TimerID: m.execTimer})
+		m.execTimer = ""
+	}
+}
+
+// succeed ends the execution successfully.
+func (m *Machine) succeed(output any, prev int64) {
+	text := jsonv.EncodeString(output)
+	m.emit("ExecutionSucceeded", prev, "executionSucceededEventDetails", &OutputDetails{Output: &text, OutputDetails: notTruncated})
+	m.status = StatusSucceeded
+	m.out.Output = json.RawMessage(text)
+	m.closeState()
+	if m.execTimer != "" {
+		m.command(CancelTimer{TimerID: m.execTimer})
+		m.execTimer = ""
+	}
+}
+
+func (m *Machine) abort(e Stop) {
+	m.finish(StatusAborted, "ExecutionAborted", 0, e.Error, e.Cause, e.HasError, e.HasCause)
+}
+
+func (m *Machine) timeOut() {
+	m.execTimer = ""
+	m.finish(StatusTimedOut, "ExecutionTimedOut", 0, "States.Timeout", "", true, false)
+	// DescribeExecution reports neither error nor cause for TIMED_OUT.
+	m.out.Error, m.out.HasError = "", false
+}

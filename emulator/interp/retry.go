@@ -1,0 +1,105 @@
+package interp
+
+import (
+	"math"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+)
+
+// taskError is an error raised by a task attempt.
+type taskError struct {
+	name, cause       string
+	hasName, hasCause bool
+	// heartbeat marks a States.Timeout caused by a missed heartbeat.
+	heartbeat bool
+}
+
+// matches reports whether an ErrorEquals list selects the error.
+func (e taskError) matches(list []string) bool {
+	for _, want := range list {
+		switch {
+		case want == e.name, want == "States.ALL":
+			return true
+		case want == "States.TaskFailed" && e.name != "States.Timeout":
+			return true
+		case want == "States.HeartbeatTimeout" && e.heartbeat:
+			return true
+		}
+	}
+	return false
+}
+
+// handleError applies the task's Retry and Catch to a failed attempt.
+func (m *Machine) handleError(t *taskRun, e taskError) {
+	m.closeAttempt(t)
+	if m.status != StatusRunning {
+		return
+	}
+	for i, r := range t.def.Retry {
+		if !e.matches(r.ErrorEquals) {
+			continue
+		}
+		if t.retries[i] < r.MaxAttempts {
+			delay := m.retryDelay(r, t.retries[i])
+			t.retries[i]++
+			t.attempt++
+			t.retryTimer = m.newID("retry")
+			m.command(ArmTimer{TimerID: t.retryTimer, At: m.now.Add(delay)})
+			return
+		}
+		break
+	}
+	for _, c := range t.def.Catch {
+		if e.matches(c.ErrorEquals) {
+			m.catch(t, c, e)
+			return
+		}
+	}
+	m.finish(StatusFailed, "ExecutionFailed", t.lastEvent, e.name, e.cause, e.hasName, e.hasCause)
+}
+
+// retryDelay is IntervalSeconds × BackoffRate^n, capped by
+// MaxDelaySeconds; FULL jitter draws from [0, delay] when a random source
+// is configured.
+func (m *Machine) retryDelay(r asl.Retrier, n int64) time.Duration {
+	secs := float64(r.IntervalSeconds) * math.Pow(r.BackoffRate, float64(n))
+	if r.MaxDelaySeconds > 0 && secs > float64(r.MaxDelaySeconds) {
+		secs = float64(r.MaxDelaySeconds)
+	}
+	secs = min(secs, 99999999)
+	delay := time.Duration(secs * float64(time.Second))
+	if r.JitterStrategy == "FULL" && m.opts.Random != nil {
+		delay = time.Duration(m.opts.Random(0, delay.Milliseconds())) * time.Millisecond
+	}
+	return delay
+}
+
+// catch leaves the task through a catcher with the error output placed by
+// its ResultPath.
+func (m *Machine) catch(t *taskRun, c asl.Catcher, e taskError) {
+	errOut := jsonv.NewObject(2)
+	errOut.Set("Error", nullable(e.name, e.hasName))
+	errOut.Set("Cause", nullable(e.cause, e.hasCause))
+	out, err := m.applyResult(c.ResultPath, m.cur.rawInput, errOut)
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	text := jsonv.EncodeString(out)
+	id := m.emit("TaskStateExited", t.lastEvent, "stateExitedEventDetails", &StateExitedDetails{
+		Name: m.cur.name, Output: &text, OutputDetails: notTruncated,
+	})
+	m.cur = nil
+	if m.status == StatusRunning {
+		m.enter(c.Next, out, id)
+	}
+}
+
+func nullable(s string, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,336 @@
+package interp
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/asl/jsonpath"
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+)
+
+// taskRun is the progress of a Task state across its attempts.
+type taskRun struct {
+	def      *asl.Task
+	callback bool
+	// legacy is set for direct Lambda ARNs, which log LambdaFunction*
+	// events instead of Task* events.
+	legacy                 bool
+	resourceType, resource string
+	timeout, heartbeat     int64
+	// attempt counts retries so far (0 on the first attempt).
+	attempt int
+	retries []int64
+
+	taskID  string
+	token   string
+	invoked bool
+	// pending holds a callback outcome that arrived before TaskInvoked.
+	pending Event
+
+	timeoutTimer, heartbeatTimer, retryTimer string
+	// lastEvent is the previous event for the next attempt or exit.
+	lastEvent int64
+}
+
+func newTaskRun(s *asl.Task) *taskRun {
+	t := &taskRun{def: s, retries: make([]int64, len(s.Retry))}
+	t.callback = strings.HasSuffix(s.Resource, ".waitForTaskToken")
+	t.legacy = strings.HasPrefix(s.Resource, "arn:aws:lambda:")
+	rest := s.Resource
+	if i := strings.Index(rest, ":::"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	if i := strings.LastIndex(rest, ":"); i >= 0 && !t.legacy {
+		t.resourceType, t.resource = rest[:i], rest[i+1:]
+	} else {
+		t.resourceType, t.resource = "", s.Resource
+	}
+	return t
+}
+
+func (m *Machine) runTask(s *asl.Task) {
+	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	t := newTaskRun(s)
+	t.timeout, t.heartbeat = s.TimeoutSeconds, s.HeartbeatSeconds
+	if s.TimeoutSecondsPath != nil {
+		if t.timeout, err = m.secondsFrom(s.TimeoutSecondsPath, eff); err != nil {
+			m.runtimeError(err)
+			return
+		}
+	}
+	if s.HeartbeatSecondsPath != nil {
+		if t.heartbeat, err = m.secondsFrom(s.HeartbeatSecondsPath, eff); err != nil {
+			m.runtimeError(err)
+			return
+		}
+	}
+	m.cur.effInput = eff
+	m.cur.task = t
+	m.startAttempt(t, m.cur.enteredID)
+}
+
+// secondsFrom resolves TimeoutSecondsPath or HeartbeatSecondsPath.
+func (m *Machine) secondsFrom(p *jsonpath.Path, eff any) (int64, error) {
+	v, ok := m.lookup(p, eff)
+	if !ok {
+		return 0, pathError(p)
+	}
+	n, isNum := v.(jsonv.Number)
+	i, isInt := n.Int()
+	if !isNum || !isInt || !n.IsInteger() || i <= 0 {
+		return 0, fmt.Errorf("The value of the field '%s' must be a positive integer: %s == %s", p.Text, p.Text, display(v))
+	}
+	return i, nil
+}
+
+// startAttempt schedules one attempt of the task; prev is the event it
+// follows.
+func (m *Machine) startAttempt(t *taskRun, prev int64) {
+	if t.callback && m.opts.NewToken != nil {
+		t.token = m.opts.NewToken()
+	}
+	params := m.cur.effInput
+	if t.def.Parameters != nil {
+		var err error
+		if params, err = t.def.Parameters.Eval(m.env(m.cur.effInput)); err != nil {
+			m.runtimeError(err)
+			return
+		}
+	}
+	text := jsonv.EncodeString(params)
+	var started int64
+	if t.legacy {
+		d := &LambdaScheduledDetails{Resource: t.resource, Input: &text, InputDetails: notTruncated}
+		if t.timeout > 0 {
+			d.TimeoutInSeconds = intPtr(t.timeout)
+		}
+		id := m.emit("LambdaFunctionScheduled", prev, "lambdaFunctionScheduledEventDetails", d)
+		started = m.emit("LambdaFunctionStarted", id, "", nil)
+	} else {
+		d := &TaskScheduledDetails{ResourceType: t.resourceType, Resource: t.resource, Region: m.opts.Region, Parameters: text}
+		if t.timeout > 0 {
+			d.TimeoutInSeconds = intPtr(t.timeout)
+		}
+		if t.heartbeat > 0 {
+			d.HeartbeatInSeconds = intPtr(t.heartbeat)
+		}
+		id := m.emit("TaskScheduled", prev, "taskScheduledEventDetails", d)
+		started = m.emit("TaskStarted", id, "taskStartedEventDetails", &TaskStartedDetails{ResourceType: t.resourceType, Resource: t.resource})
+	}
+	if m.status != StatusRunning {
+		return
+	}
+	t.lastEvent = started
+	t.invoked, t.pending = false, nil
+	t.taskID = m.newID("task")
+	m.command(InvokeTask{TaskID: t.taskID, StateName: m.cur.name, Resource: t.def.Resource, Parameters: []byte(text), Token: t.token})
+	if t.timeout > 0 {
+		t.timeoutTimer = m.newID("task-timeout")
+		m.command(ArmTimer{TimerID: t.timeoutTimer, At: m.now.Add(time.Duration(t.timeout) * time.Second)})
+	}
+	m.armHeartbeat(t)
+}
+
+func (m *Machine) armHeartbeat(t *taskRun) {
+	if t.heartbeat <= 0 {
+		return
+	}
+	if t.heartbeatTimer != "" {
+		m.command(CancelTimer{TimerID: t.heartbeatTimer})
+	}
+	t.heartbeatTimer = m.newID("heartbeat")
+	m.command(ArmTimer{TimerID: t.heartbeatTimer, At: m.now.Add(time.Duration(t.heartbeat) * time.Second)})
+}
+
+// closeAttempt ends the running attempt: timers cancelled, token closed.
+func (m *Machine) closeAttempt(t *taskRun) {
+	for _, id := range []*string{&t.timeoutTimer, &t.heartbeatTimer, &t.retryTimer} {
+		if *id != "" {
+			m.command(CancelTimer{TimerID: *id})
+			*id = ""
+		}
+	}
+	if t.token != "" {
+		m.command(CloseToken{Token: t.token})
+		t.token = ""
+	}
+	t.taskID = ""
+	t.pending = nil
+}
+
+// running returns the task attempt with the given id, if any.
+func (m *Machine) running(taskID string) *taskRun {
+	if m.cur == nil || m.cur.task == nil || taskID == "" || m.cur.task.taskID != taskID {
+		return nil
+	}
+	return m.cur.task
+}
+
+func (m *Machine) taskInvoked(e TaskInvoked) error {
+	t := m.running(e.TaskID)
+	if t == nil || t.invoked {
+		return ErrUnknownTask
+	}
+	t.invoked = true
+	output := compact(e.Output)
+	if t.callback {
+		t.lastEvent = m.emit("TaskSubmitted", t.lastEvent, "taskSubmittedEventDetails", &TaskOutputDetails{
+			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
+		})
+		if p := t.pending; p != nil {
+			t.pending = nil
+			m.applyCallback(t, p)
+		}
+		return nil
+	}
+	if t.legacy {
+		t.lastEvent = m.emit("LambdaFunctionSucceeded", t.lastEvent, "lambdaFunctionSucceededEventDetails", &OutputDetails{Output: &output, OutputDetails: notTruncated})
+	} else {
+		t.lastEvent = m.emit("TaskSucceeded", t.lastEvent, "taskSucceededEventDetails", &TaskOutputDetails{
+			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
+		})
+	}
+	m.taskSucceeded(t, output)
+	return nil
+}
+
+// compact re-encodes a JSON text compactly, keeping key order.
+func compact(raw []byte) string {
+	v, err := jsonv.Decode(raw)
+	if err != nil {
+		return string(raw)
+	}
+	return jsonv.EncodeString(v)
+}
+
+func (m *Machine) taskFailed(e TaskFailed) error {
+	t := m.running(e.TaskID)
+	if t == nil || t.invoked {
+		return ErrUnknownTask
+	}
+	t.invoked = true
+	m.failAttempt(t, e.Error, e.Cause, e.HasError, e.HasCause)
+	return nil
+}
+
+// failAttempt logs a failed attempt and applies Retry/Catch.
+func (m *Machine) failAttempt(t *taskRun, errName, cause string, hasErr, hasCause bool) {
+	if t.legacy {
+		t.lastEvent = m.emit("LambdaFunctionFailed", t.lastEvent, "lambdaFunctionFailedEventDetails", &ErrorDetails{
+			Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause),
+		})
+	} else {
+		t.lastEvent = m.emit("TaskFailed", t.lastEvent, "taskFailedEventDetails", &TaskErrorDetails{
+			ResourceType: t.resourceType, Resource: t.resource, Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause),
+		})
+	}
+	m.handleError(t, taskError{name: errName, cause: cause, hasName: hasErr, hasCause: hasCause})
+}
+
+func (m *Machine) callback(token string, ev Event) error {
+	if m.cur == nil || m.cur.task == nil || token == "" || m.cur.task.token != token {
+		return ErrTokenClosed
+	}
+	t := m.cur.task
+	if !t.invoked {
+		if t.pending != nil {
+			return ErrTokenClosed
+		}
+		t.pending = ev
+		return nil
+	}
+	m.applyCallback(t, ev)
+	return nil
+}
+
+func (m *Machine) applyCallback(t *taskRun, ev Event) {
+	switch e := ev.(type) {
+	case CallbackSuccess:
+		output := e.Output
+		t.lastEvent = m.emit("TaskSucceeded", t.lastEvent, "taskSucceededEventDetails", &TaskOutputDetails{
+			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
+		})
+		m.taskSucceeded(t, output)
+	case CallbackFailure:
+		m.failAttempt(t, e.Error, e.Cause, e.HasError, e.HasCause)
+	}
+}
+
+func (m *Machine) heartbeat(token string) error {
+	if m.cur == nil || m.cur.task == nil || token == "" || m.cur.task.token != token {
+		return ErrTokenClosed
+	}
+	m.armHeartbeat(m.cur.task)
+	return nil
+}
+
+// taskSucceeded applies ResultSelector, ResultPath and OutputPath to the
+// task result and leaves the state.
+func (m *Machine) taskSucceeded(t *taskRun, output string) {
+	m.closeAttempt(t)
+	if m.status != StatusRunning {
+		return
+	}
+	result, err := jsonv.DecodeString(output)
+	if err != nil {
+		m.runtimeError(fmt.Errorf("the task result is not valid JSON"))
+		return
+	}
+	if t.def.ResultSelector != nil {
+		if result, err = t.def.ResultSelector.Eval(m.env(result)); err != nil {
+			m.runtimeError(err)
+			return
+		}
+	}
+	out, err := m.applyResult(t.def.ResultPath, m.cur.rawInput, result)
+	if err == nil {
+		out, err = m.applyOutputPath(t.def.OutputPath, out)
+	}
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	m.exit(out, t.lastEvent)
+}
+
+func (m *Machine) timerFired(id string) error {
+	c := m.cur
+	switch {
+	case id == "" || c == nil:
+		return ErrUnknownTask
+	case id == c.waitTimer:
+		c.waitTimer = ""
+		m.exitWait()
+		return nil
+	case c.task == nil:
+		return ErrUnknownTask
+	}
+	t := c.task
+	switch id {
+	case t.retryTimer:
+		t.retryTimer = ""
+		m.startAttempt(t, t.lastEvent)
+	case t.timeoutTimer, t.heartbeatTimer:
+		m.timeOutAttempt(t, id == t.heartbeatTimer)
+	default:
+		return ErrUnknownTask
+	}
+	return nil
+}
+
+func (m *Machine) timeOutAttempt(t *taskRun, heartbeat bool) {
+	if t.legacy {
+		t.lastEvent = m.emit("LambdaFunctionTimedOut", t.lastEvent, "lambdaFunctionTimedOutEventDetails", &ErrorDetails{Error: strPtr("States.Timeout")})
+	} else {
+		t.lastEvent = m.emit("TaskTimedOut", t.lastEvent, "taskTimedOutEventDetails", &TaskErrorDetails{
+			ResourceType: t.resourceType, Resource: t.resource, Error: strPtr("States.Timeout"),
+		})
+	}
+	m.handleError(t, taskError{name: "States.Timeout", hasName: true, heartbeat: heartbeat})
+}
