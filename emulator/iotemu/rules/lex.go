@@ -45,7 +45,7 @@ func lex(src string) ([]token, error) {
 			}
 			out = append(out, token{tokIdent, s, i})
 			i += n
-		case c == '_' || unicode.IsLetter(c):
+		case c == '_' || isAlnum(src[i]) && !(c >= '0' && c <= '9'):
 			j := i
 			for j < len(src) && (src[j] == '_' || isAlnum(src[j])) {
 				j++
