@@ -1,0 +1,126 @@
+package sfnemu
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/internal/clock"
+)
+
+// The driver carries out what the interpreter asks for. Every call into an
+// execution's Machine happens with the execution's mutex held; integrations
+// run in goroutines without it and report back through deliver.
+
+// apply records a step's events and status and carries out its commands.
+// e.mu is held.
+func (s *Service) apply(e *execution, step interp.Step) {
+	e.history = append(e.history, step.Events...)
+	for _, c := range step.Commands {
+		s.command(e, c)
+	}
+	if step.Status != "" {
+		e.status = step.Status
+	}
+	if step.Done {
+		s.finish(e, step)
+	}
+}
+
+func (s *Service) command(e *execution, c interp.Command) {
+	switch c := c.(type) {
+	case interp.InvokeTask:
+		s.spawn(func() { s.deliver(e, s.runTask(e, c)) })
+	case interp.ArmTimer:
+		s.armTimer(e, c)
+	case interp.CancelTimer:
+		if t := e.timers[c.TimerID]; t != nil {
+			t.Stop()
+			delete(e.timers, c.TimerID)
+		}
+	case interp.CloseToken:
+		if e.closed == nil {
+			e.closed = map[string]struct{}{}
+		}
+		e.closed[c.Token] = struct{}{}
+	}
+}
+
+func (s *Service) armTimer(e *execution, c interp.ArmTimer) {
+	if s.closed.Load() {
+		return
+	}
+	if e.timers == nil {
+		e.timers = map[string]clock.Timer{}
+	}
+	if old := e.timers[c.TimerID]; old != nil {
+		old.Stop()
+	}
+	id := c.TimerID
+	d := c.At.Sub(s.cfg.Clock.Now())
+	e.timers[id] = s.cfg.Clock.AfterFunc(d, func() { s.fire(e, id) })
+}
+
+// fire delivers TimerFired for a timer that reached its deadline.
+func (s *Service) fire(e *execution, id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.timers[id]; !ok || s.closed.Load() {
+		return // cancelled or re-armed meanwhile
+	}
+	delete(e.timers, id)
+	s.handleLogged(e, interp.TimerFired{TimerID: id})
+}
+
+// finish seals a terminal execution.
+func (s *Service) finish(e *execution, step interp.Step) {
+	e.stop = s.cfg.Clock.Now()
+	e.result = step
+	if step.Status == statusSucceeded {
+		e.output = step.Output
+	}
+	e.stopTimers()
+	s.log.Info("hop", "hop", "done", "status", step.Status, "executionArn", e.arn)
+}
+
+// stopTimers disarms every timer of e. e.mu is held.
+func (e *execution) stopTimers() {
+	for id, t := range e.timers {
+		t.Stop()
+		delete(e.timers, id)
+	}
+}
+
+// deliver hands an integration's outcome to the execution.
+func (s *Service) deliver(e *execution, ev interp.Event) {
+	if ev == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s.closed.Load() {
+		return
+	}
+	s.handleLogged(e, ev)
+}
+
+// handleLogged is handle for events nobody waits on: stale tasks and
+// timers are expected; anything else is logged.
+func (s *Service) handleLogged(e *execution, ev interp.Event) {
+	if err := s.handle(e, ev); err != nil && !errors.Is(err, interp.ErrUnknownTask) {
+		s.log.Warn("execution event refused", "executionArn", e.arn, "event", fmt.Sprintf("%T", ev), "err", err)
+	}
+}
+
+// handle feeds one event to a running execution. e.mu is held.
+func (s *Service) handle(e *execution, ev interp.Event) error {
+	if e.status != statusRunning {
+		return fmt.Errorf("execution %s is %s: %w", e.arn, e.status, interp.ErrUnknownTask)
+	}
+	step, err := e.machine.Handle(s.cfg.Clock.Now(), ev)
+	if err != nil {
+		return err
+	}
+	s.apply(e, step)
+	return nil
+}

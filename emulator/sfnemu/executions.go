@@ -1,0 +1,193 @@
+package sfnemu
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/internal/clock"
+)
+
+// Execution statuses.
+const (
+	statusRunning   = "RUNNING"
+	statusSucceeded = "SUCCEEDED"
+)
+
+// maxPayload is the limit of execution input and callback output.
+const maxPayload = 262144
+
+// execution is one execution: the interpreter, its history and status.
+// Everything below mu is guarded by it; the rest is immutable.
+type execution struct {
+	id    uint64
+	arn   string
+	name  string
+	sm    *stateMachine
+	input string
+	start time.Time
+
+	mu       sync.Mutex
+	machine  *interp.Machine
+	history  []interp.HistoryEvent
+	status   string
+	stop     time.Time
+	output   json.RawMessage
+	result   interp.Step // the terminal step (error, cause)
+	timers   map[string]clock.Timer
+	closed   map[string]struct{} // tokens closed by the machine
+	tokenSeq uint32
+}
+
+// execInfo is a consistent snapshot of an execution for Describe/List.
+type execInfo struct {
+	arn, smArn, name, status, input string
+	start, stop                     time.Time
+	output                          json.RawMessage
+	errStr, cause                   string
+	hasError, hasCause              bool
+}
+
+func (e *execution) info() execInfo {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.infoLocked()
+}
+
+func (e *execution) infoLocked() execInfo {
+	return execInfo{arn: e.arn, smArn: e.sm.arn, name: e.name, status: e.status, input: e.input,
+		start: e.start, stop: e.stop, output: e.output,
+		errStr: e.result.Error, cause: e.result.Cause, hasError: e.result.HasError, hasCause: e.result.HasCause}
+}
+
+// StartExecution validation order follows AWS: ARN shape, model
+// constraints, state machine existence, name characters, input JSON,
+// duplicate name.
+func (s *Service) startExecution(smArn string, name, input *string) (execInfo, error) {
+	if _, err := parseArn(smArn, "stateMachine"); err != nil {
+		return execInfo{}, err
+	}
+	var v violations
+	if name != nil {
+		v.length("name", *name, 1, maxNameLen, false)
+	}
+	if input != nil {
+		v.length("input", *input, 0, maxPayload, true)
+	}
+	if err := v.err(); err != nil {
+		return execInfo{}, err
+	}
+	sm, err := s.stateMachine(smArn)
+	if err != nil {
+		return execInfo{}, err
+	}
+	n := awsapi.RequestID()
+	if name != nil {
+		n = *name
+	}
+	if !validName(n) {
+		return execInfo{}, fail(ErrInvalidName, n)
+	}
+	in := "{}"
+	if input != nil {
+		in = *input
+	}
+	if err := checkInput(in); err != nil {
+		return execInfo{}, err
+	}
+	return s.launch(sm, n, in)
+}
+
+// launch registers and starts a new execution, or answers a repeated
+// StartExecution idempotently.
+func (s *Service) launch(sm *stateMachine, name, input string) (execInfo, error) {
+	e := &execution{id: s.nextExec.Add(1), arn: s.executionArn(sm.name, name), name: name, sm: sm,
+		input: input, start: s.cfg.Clock.Now(), status: statusRunning}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s.execMu.Lock()
+	if old := s.execByArn[e.arn]; old != nil {
+		s.execMu.Unlock()
+		return old.sameStart(input)
+	}
+	s.execByArn[e.arn] = e
+	s.execByID[e.id] = e
+	s.execMu.Unlock()
+	sm.addExecution(e)
+	s.log.Info("hop", "hop", "start", "execution", name, "executionArn", e.arn)
+	e.machine = interp.New(sm.def, json.RawMessage(input), s.machineOptions(e))
+	s.apply(e, e.machine.Start(e.start))
+	return e.infoLocked(), nil
+}
+
+// sameStart answers a StartExecution that names an existing execution:
+// the original response while it runs with byte-identical input,
+// ExecutionAlreadyExists otherwise.
+func (e *execution) sameStart(input string) (execInfo, error) {
+	info := e.info()
+	if info.status == statusRunning && info.input == input {
+		return info, nil
+	}
+	return execInfo{}, fail(ErrExecutionAlreadyExists, e.arn)
+}
+
+func (s *Service) machineOptions(e *execution) interp.Options {
+	return interp.Options{
+		ExecutionArn: e.arn, ExecutionName: e.name,
+		StateMachineArn: e.sm.arn, StateMachineName: e.sm.name, RoleArn: e.sm.roleArn,
+		Region: s.cfg.Region, Account: s.cfg.Account,
+		NewToken: func() string { // called by the machine with e.mu held
+			e.tokenSeq++
+			return s.tokens.mint(e.id, e.tokenSeq)
+		},
+	}
+}
+
+// execution returns the execution with the given ARN.
+func (s *Service) execution(arn string) (*execution, error) {
+	if _, err := parseArn(arn, "execution"); err != nil {
+		return nil, err
+	}
+	s.execMu.RLock()
+	e := s.execByArn[arn]
+	s.execMu.RUnlock()
+	if e == nil {
+		return nil, fail(ErrExecutionDoesNotExist, arn)
+	}
+	return e, nil
+}
+
+// stopExecution aborts a running execution; a closed one is left as is.
+func (s *Service) stopExecution(arn string, errStr, cause *string) (time.Time, error) {
+	var v violations
+	if errStr != nil {
+		v.length("error", *errStr, 0, 256, true)
+	}
+	if cause != nil {
+		v.length("cause", *cause, 0, 32768, true)
+	}
+	if err := v.err(); err != nil {
+		return time.Time{}, err
+	}
+	e, err := s.execution(arn)
+	if err != nil {
+		return time.Time{}, err
+	}
+	ev := interp.Stop{}
+	if errStr != nil {
+		ev.Error, ev.HasError = *errStr, true
+	}
+	if cause != nil {
+		ev.Cause, ev.HasCause = *cause, true
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.status == statusRunning {
+		if err := s.handle(e, ev); err != nil {
+			return time.Time{}, err
+		}
+	}
+	return e.stop, nil
+}

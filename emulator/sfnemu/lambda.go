@@ -1,0 +1,182 @@
+package sfnemu
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/interp"
+)
+
+// Resources the emulator can run.
+const (
+	resourceInvoke     = "arn:aws:states:::lambda:invoke"
+	resourceInvokeWait = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+	legacyLambdaPrefix = "arn:aws:lambda:"
+)
+
+// runTask runs one Task attempt's resource and returns the event that
+// reports its outcome (nil when the service is closing).
+func (s *Service) runTask(e *execution, c interp.InvokeTask) interp.Event {
+	switch {
+	case c.Resource == resourceInvoke || c.Resource == resourceInvokeWait:
+		return s.runInvoke(e, c)
+	case strings.HasPrefix(c.Resource, legacyLambdaPrefix):
+		return s.runLegacyLambda(e, c)
+	}
+	return taskFailed(c.TaskID, "States.Runtime", fmt.Sprintf(
+		"stepwire cannot run the resource '%s' of state '%s': it runs only "+
+			"arn:aws:states:::lambda:invoke[.waitForTaskToken] and arn:aws:lambda:...:function:... resources",
+		c.Resource, c.StateName))
+}
+
+// invokeParams are the Parameters of a lambda:invoke Task.
+type invokeParams struct {
+	FunctionName string          `json:"FunctionName"`
+	Payload      json.RawMessage `json:"Payload"`
+	Qualifier    string          `json:"Qualifier"`
+}
+
+// runInvoke runs arn:aws:states:::lambda:invoke[.waitForTaskToken]: the
+// function gets Payload as its event; the result is Lambda's Invoke
+// response.
+func (s *Service) runInvoke(e *execution, c interp.InvokeTask) interp.Event {
+	var p invokeParams
+	if err := json.Unmarshal(c.Parameters, &p); err != nil || p.FunctionName == "" {
+		return taskFailed(c.TaskID, "States.Runtime", fmt.Sprintf(
+			"The Parameters of state '%s' must be an object with a string field 'FunctionName'", c.StateName))
+	}
+	payload := []byte(p.Payload)
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	}
+	res, ev, err := s.invoke(e, c.TaskID, p.FunctionName, payload)
+	if err != nil || ev != nil {
+		return ev
+	}
+	return interp.TaskInvoked{TaskID: c.TaskID, Output: s.invokeResponse(res)}
+}
+
+// runLegacyLambda runs a Lambda function ARN resource: the function gets
+// the effective parameters and its payload is the task result.
+func (s *Service) runLegacyLambda(e *execution, c interp.InvokeTask) interp.Event {
+	res, ev, err := s.invoke(e, c.TaskID, c.Resource, c.Parameters)
+	if err != nil || ev != nil {
+		return ev
+	}
+	out := json.RawMessage(res.Payload)
+	if !json.Valid(out) {
+		out, _ = json.Marshal(string(res.Payload))
+	}
+	return interp.TaskInvoked{TaskID: c.TaskID, Output: out}
+}
+
+// invoke calls cfg.Invoke and turns failures into TaskFailed: a function
+// error carries the payload's errorType and the payload as cause; a failed
+// call is Lambda.ResourceNotFoundException. The event is nil on success;
+// errClosed reports a call cut short by Close.
+func (s *Service) invoke(e *execution, taskID, function string, payload []byte) (InvokeResult, interp.Event, error) {
+	s.log.Info("hop", "hop", "dispatch", "function", function, "executionArn", e.arn)
+	if s.cfg.Invoke == nil {
+		return InvokeResult{}, s.functionNotFound(taskID, function), nil
+	}
+	res, err := s.cfg.Invoke(s.ctx, function, payload)
+	switch {
+	case s.ctx.Err() != nil:
+		return InvokeResult{}, nil, errClosed
+	case err != nil:
+		s.log.Warn("lambda invoke failed", "function", function, "err", err)
+		return InvokeResult{}, s.functionNotFound(taskID, function), nil
+	case res.FunctionError != "":
+		return InvokeResult{}, functionError(taskID, res), nil
+	}
+	return res, nil, nil
+}
+
+// errClosed reports work abandoned because the service closed.
+var errClosed = errors.New("sfnemu: service closed")
+
+func functionError(taskID string, res InvokeResult) interp.Event {
+	var body struct {
+		ErrorType string `json:"errorType"`
+	}
+	_ = json.Unmarshal(res.Payload, &body)
+	name := body.ErrorType
+	if name == "" {
+		name = res.FunctionError
+	}
+	return taskFailed(taskID, name, string(res.Payload))
+}
+
+func (s *Service) functionNotFound(taskID, function string) interp.Event {
+	arn := function
+	if !strings.HasPrefix(arn, legacyLambdaPrefix) {
+		arn = legacyLambdaPrefix + s.cfg.Region + ":" + s.cfg.Account + ":function:" + function
+	}
+	return taskFailed(taskID, "Lambda.ResourceNotFoundException", fmt.Sprintf(
+		"Function not found: %s (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: %s; Proxy: null)",
+		arn, awsapi.RequestID()))
+}
+
+func taskFailed(taskID, name, cause string) interp.Event {
+	return interp.TaskFailed{TaskID: taskID, Error: name, Cause: cause, HasError: true, HasCause: true}
+}
+
+// invokeResponse is the Invoke response Step Functions hands to the state:
+// {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata,
+// StatusCode}.
+func (s *Service) invokeResponse(res InvokeResult) json.RawMessage {
+	version := res.ExecutedVersion
+	if version == "" {
+		version = "$LATEST"
+	}
+	payload := json.RawMessage(res.Payload)
+	if len(payload) == 0 {
+		payload = json.RawMessage("null")
+	} else if !json.Valid(payload) {
+		payload, _ = json.Marshal(string(res.Payload))
+	}
+	id := awsapi.RequestID()
+	headers := map[string]string{
+		"Connection":                     "keep-alive",
+		"Content-Length":                 strconv.Itoa(len(res.Payload)),
+		"Content-Type":                   "application/json",
+		"Date":                           s.cfg.Clock.Now().UTC().Format(time.RFC1123),
+		"X-Amz-Executed-Version":         version,
+		"x-amzn-Remapped-Content-Length": "0",
+		"x-amzn-RequestId":               id,
+	}
+	all := make(map[string][]string, len(headers))
+	for k, v := range headers {
+		all[k] = []string{v}
+	}
+	out, _ := json.Marshal(invokeOutput{
+		ExecutedVersion: version, Payload: payload,
+		SdkHTTPMetadata:     sdkHTTPMetadata{AllHTTPHeaders: all, HTTPHeaders: headers, HTTPStatusCode: 200},
+		SdkResponseMetadata: sdkResponseMetadata{RequestID: id},
+		StatusCode:          200,
+	})
+	return out
+}
+
+type invokeOutput struct {
+	ExecutedVersion     string              `json:"ExecutedVersion"`
+	Payload             json.RawMessage     `json:"Payload"`
+	SdkHTTPMetadata     sdkHTTPMetadata     `json:"SdkHttpMetadata"`
+	SdkResponseMetadata sdkResponseMetadata `json:"SdkResponseMetadata"`
+	StatusCode          int                 `json:"StatusCode"`
+}
+
+type sdkHTTPMetadata struct {
+	AllHTTPHeaders map[string][]string `json:"AllHttpHeaders"`
+	HTTPHeaders    map[string]string   `json:"HttpHeaders"`
+	HTTPStatusCode int                 `json:"HttpStatusCode"`
+}
+
+type sdkResponseMetadata struct {
+	RequestID string `json:"RequestId"`
+}

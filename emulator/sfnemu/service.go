@@ -1,0 +1,131 @@
+// Package sfnemu emulates the AWS Step Functions service: state machines,
+// executions driven by the pure interpreter (emulator/interp), task tokens,
+// timers on an injected clock, and the Lambda integrations. Handler serves
+// the awsJson1_0 API (X-Amz-Target "AWSStepFunctions.<Operation>") so the
+// aws CLI and the SDKs work unchanged.
+package sfnemu
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/stepwire/stepwire/internal/clock"
+)
+
+// Config configures a Service.
+type Config struct {
+	// Clock arms every timer; clock.Real{} when nil.
+	Clock clock.Clock
+	// Region and Account build ARNs; us-east-1 and 123456789012 by default.
+	Region, Account string
+	// Invoke calls a Lambda function synchronously (RequestResponse). The
+	// function is named as the state machine names it: a name, a partial
+	// or a full ARN.
+	Invoke func(ctx context.Context, function string, payload []byte) (InvokeResult, error)
+	// Logger receives one Info record "hop" per step of the job path;
+	// nothing is logged when nil.
+	Logger *slog.Logger
+	// TokenKey authenticates task tokens; random when nil.
+	TokenKey []byte
+}
+
+// InvokeResult is a Lambda Invoke response.
+type InvokeResult struct {
+	// Payload is the function's response, or its error object
+	// {"errorType","errorMessage",...} when FunctionError is set.
+	Payload []byte
+	// FunctionError is "Unhandled" (or "Handled") when the function failed.
+	FunctionError string
+	// ExecutedVersion is the version that ran; "$LATEST" when empty.
+	ExecutedVersion string
+}
+
+// Service is an in-memory Step Functions service. It is safe for
+// concurrent use.
+type Service struct {
+	cfg    Config
+	log    *slog.Logger
+	tokens *tokenCodec
+
+	ctx    context.Context // cancelled by Close; bounds integrations
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // integrations in flight
+	goMu   sync.RWMutex   // orders wg.Add against Close's Wait
+	closed atomic.Bool
+
+	mu       sync.RWMutex
+	machines map[string]*stateMachine // by ARN
+	order    []*stateMachine          // creation order
+
+	execMu    sync.RWMutex
+	execByID  map[uint64]*execution
+	execByArn map[string]*execution
+	nextExec  atomic.Uint64
+}
+
+// New returns a Service configured by cfg.
+func New(cfg Config) *Service {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "123456789012"
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Service{
+		cfg: cfg, log: log, tokens: newTokenCodec(cfg.TokenKey),
+		ctx: ctx, cancel: cancel,
+		machines:  map[string]*stateMachine{},
+		execByID:  map[uint64]*execution{},
+		execByArn: map[string]*execution{},
+	}
+}
+
+// Close stops every timer, cancels integrations in flight and waits for
+// them to return. Running executions stay RUNNING and stop advancing.
+func (s *Service) Close() {
+	s.goMu.Lock()
+	already := s.closed.Swap(true)
+	s.goMu.Unlock()
+	if already {
+		return
+	}
+	s.cancel()
+	s.execMu.RLock()
+	execs := make([]*execution, 0, len(s.execByID))
+	for _, e := range s.execByID {
+		execs = append(execs, e)
+	}
+	s.execMu.RUnlock()
+	for _, e := range execs {
+		e.mu.Lock()
+		e.stopTimers()
+		e.mu.Unlock()
+	}
+	s.wg.Wait()
+}
+
+// spawn runs f in a goroutine that Close waits for. It reports false, not
+// running f, once the service is closed.
+func (s *Service) spawn(f func()) bool {
+	s.goMu.RLock()
+	defer s.goMu.RUnlock()
+	if s.closed.Load() {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
+	return true
+}

@@ -1,0 +1,173 @@
+package sfnemu
+
+import (
+	"strconv"
+	"time"
+)
+
+// Request and response members exactly as the Step Functions service model
+// names them. Optional members are pointers or omitempty so absent keys are
+// omitted, never null.
+
+// epoch is a timestamp on the wire: epoch seconds with a millisecond
+// fraction.
+type epoch time.Time
+
+func (t epoch) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, float64(time.Time(t).UnixMilli())/1000, 'f', -1, 64), nil
+}
+
+func epochPtr(t time.Time) *epoch {
+	if t.IsZero() {
+		return nil
+	}
+	e := epoch(t)
+	return &e
+}
+
+type createStateMachineInput struct {
+	Name               *string `json:"name"`
+	Definition         *string `json:"definition"`
+	RoleArn            *string `json:"roleArn"`
+	Type               string  `json:"type"`
+	Publish            bool    `json:"publish"`
+	VersionDescription *string `json:"versionDescription"`
+}
+
+type createStateMachineOutput struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	CreationDate    epoch  `json:"creationDate"`
+}
+
+type stateMachineArnInput struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+}
+
+type describeStateMachineOutput struct {
+	StateMachineArn      string               `json:"stateMachineArn"`
+	Name                 string               `json:"name"`
+	Status               string               `json:"status"`
+	Definition           string               `json:"definition"`
+	RoleArn              string               `json:"roleArn"`
+	Type                 string               `json:"type"`
+	CreationDate         epoch                `json:"creationDate"`
+	LoggingConfiguration loggingConfiguration `json:"loggingConfiguration"`
+	TracingConfiguration tracingConfiguration `json:"tracingConfiguration"`
+}
+
+type loggingConfiguration struct {
+	Level                string `json:"level"`
+	IncludeExecutionData bool   `json:"includeExecutionData"`
+}
+
+type tracingConfiguration struct {
+	Enabled bool `json:"enabled"`
+}
+
+type listInput struct {
+	MaxResults int32  `json:"maxResults"`
+	NextToken  string `json:"nextToken"`
+}
+
+type listStateMachinesOutput struct {
+	StateMachines []stateMachineListItem `json:"stateMachines"`
+	NextToken     string                 `json:"nextToken,omitempty"`
+}
+
+type stateMachineListItem struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Type            string `json:"type"`
+	CreationDate    epoch  `json:"creationDate"`
+}
+
+type startExecutionInput struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+	Name            *string `json:"name"`
+	Input           *string `json:"input"`
+	TraceHeader     *string `json:"traceHeader"`
+}
+
+type startExecutionOutput struct {
+	ExecutionArn string `json:"executionArn"`
+	StartDate    epoch  `json:"startDate"`
+}
+
+type executionArnInput struct {
+	ExecutionArn *string `json:"executionArn"`
+}
+
+type describeExecutionOutput struct {
+	ExecutionArn        string       `json:"executionArn"`
+	StateMachineArn     string       `json:"stateMachineArn"`
+	Name                string       `json:"name"`
+	Status              string       `json:"status"`
+	StartDate           epoch        `json:"startDate"`
+	StopDate            *epoch       `json:"stopDate,omitempty"`
+	Input               string       `json:"input"`
+	InputDetails        dataDetails  `json:"inputDetails"`
+	Output              *string      `json:"output,omitempty"`
+	OutputDetails       *dataDetails `json:"outputDetails,omitempty"`
+	Error               *string      `json:"error,omitempty"`
+	Cause               *string      `json:"cause,omitempty"`
+	RedriveCount        int          `json:"redriveCount"`
+	RedriveStatus       string       `json:"redriveStatus"`
+	RedriveStatusReason string       `json:"redriveStatusReason,omitempty"`
+}
+
+type dataDetails struct {
+	Included bool `json:"included"`
+}
+
+type getExecutionHistoryInput struct {
+	ExecutionArn         *string `json:"executionArn"`
+	MaxResults           int32   `json:"maxResults"`
+	ReverseOrder         bool    `json:"reverseOrder"`
+	NextToken            string  `json:"nextToken"`
+	IncludeExecutionData *bool   `json:"includeExecutionData"`
+}
+
+type getExecutionHistoryOutput struct {
+	Events    any    `json:"events"` // []interp.HistoryEvent or their slimmed encodings
+	NextToken string `json:"nextToken,omitempty"`
+}
+
+type listExecutionsInput struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+	MapRunArn       *string `json:"mapRunArn"`
+	StatusFilter    *string `json:"statusFilter"`
+	MaxResults      int32   `json:"maxResults"`
+	NextToken       string  `json:"nextToken"`
+}
+
+type listExecutionsOutput struct {
+	Executions []executionListItem `json:"executions"`
+	NextToken  string              `json:"nextToken,omitempty"`
+}
+
+type executionListItem struct {
+	ExecutionArn    string `json:"executionArn"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	StartDate       epoch  `json:"startDate"`
+	StopDate        *epoch `json:"stopDate,omitempty"`
+	RedriveCount    int    `json:"redriveCount"`
+}
+
+type stopExecutionInput struct {
+	ExecutionArn *string `json:"executionArn"`
+	Error        *string `json:"error"`
+	Cause        *string `json:"cause"`
+}
+
+type stopExecutionOutput struct {
+	StopDate epoch `json:"stopDate"`
+}
+
+type sendTaskInput struct {
+	TaskToken *string `json:"taskToken"`
+	Output    *string `json:"output"`
+	Error     *string `json:"error"`
+	Cause     *string `json:"cause"`
+}
