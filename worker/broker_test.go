@@ -3,6 +3,7 @@ package worker
 import (
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,8 +15,9 @@ import (
 // testBroker is a mochi broker on 127.0.0.1 that requires client
 // certificates from pki, with an inline client for the test's side.
 type testBroker struct {
-	srv  *mqtt.Server
-	addr string
+	srv   *mqtt.Server
+	addr  string
+	allow *allowHook
 }
 
 func newTestBroker(t *testing.T, pki *testPKI) *testBroker {
@@ -24,7 +26,8 @@ func newTestBroker(t *testing.T, pki *testPKI) *testBroker {
 		InlineClient: true,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	if err := srv.AddHook(new(allowHook), nil); err != nil {
+	allow := new(allowHook)
+	if err := srv.AddHook(allow, nil); err != nil {
 		t.Fatalf("add hook: %v", err)
 	}
 	l := listeners.NewTCP(listeners.Config{ID: "mtls", Address: "127.0.0.1:0", TLSConfig: pki.serverTLS()})
@@ -35,7 +38,7 @@ func newTestBroker(t *testing.T, pki *testPKI) *testBroker {
 		t.Fatalf("serve: %v", err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	return &testBroker{srv: srv, addr: l.Address()}
+	return &testBroker{srv: srv, addr: l.Address(), allow: allow}
 }
 
 // publish sends payload to topic as the inline client.
@@ -59,6 +62,17 @@ func (b *testBroker) subscribe(t *testing.T, filter string) <-chan string {
 	return ch
 }
 
+// kick disconnects the client with id, as a broker restart or network
+// failure would.
+func (b *testBroker) kick(t *testing.T, id string) {
+	t.Helper()
+	cl, ok := b.srv.Clients.Get(id)
+	if !ok {
+		t.Fatalf("client %s is not connected", id)
+	}
+	_ = b.srv.DisconnectClient(cl, packets.ErrServerUnavailable)
+}
+
 // receive waits for the next message on ch.
 func receive(t *testing.T, ch <-chan string) string {
 	t.Helper()
@@ -71,9 +85,13 @@ func receive(t *testing.T, ch <-chan string) string {
 	}
 }
 
-// allowHook lets every authenticated (certificate-verified) client connect,
-// publish and subscribe; policy enforcement is the emulator's business.
-type allowHook struct{ mqtt.HookBase }
+// allowHook lets every certificate-verified client connect, publish and
+// subscribe (policy enforcement is the emulator's business), unless the test
+// sets refuse, which turns new connections away.
+type allowHook struct {
+	mqtt.HookBase
+	refuse atomic.Bool
+}
 
 func (h *allowHook) ID() string { return "allow" }
 
@@ -81,6 +99,6 @@ func (h *allowHook) Provides(b byte) bool {
 	return b == mqtt.OnConnectAuthenticate || b == mqtt.OnACLCheck
 }
 
-func (h *allowHook) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return true }
+func (h *allowHook) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return !h.refuse.Load() }
 
 func (h *allowHook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }

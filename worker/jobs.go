@@ -73,7 +73,7 @@ func (w *Worker) runJob(ctx context.Context, job jobwire.Job, r *running) {
 	defer r.cancel(nil)
 
 	stop := w.startHeartbeats(ctx, job)
-	result, err := w.call(ctx, job)
+	result, err := w.call(withReporter(ctx, w, job), job)
 	stop()
 	if err != nil && ctx.Err() != nil && !isJobError(err) {
 		err = cancelFailure(context.Cause(ctx))

@@ -18,11 +18,11 @@ const (
 // startWorker runs a worker with h against a fresh mTLS broker, waits until
 // it is subscribed, and stops it at the end of the test. It returns the
 // broker and a function that stops the worker and returns Run's error.
-func startWorker(t *testing.T, h Handler) (*testBroker, func() error) {
+func startWorker(t *testing.T, h Handler, opts ...func(*Config)) (*testBroker, func() error) {
 	t.Helper()
 	pki := newTestPKI(t, "worker-1")
 	b := newTestBroker(t, pki)
-	w, err := New(Config{
+	cfg := Config{
 		Endpoint:       "mqtts://" + b.addr,
 		CAFile:         pki.caFile,
 		CertFile:       pki.certFile,
@@ -30,7 +30,11 @@ func startWorker(t *testing.T, h Handler) (*testBroker, func() error) {
 		ClientID:       "worker-1",
 		SubscribeTopic: jobTopic,
 		SubmitTopic:    resultTopic,
-	}, h, discardLogger())
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	w, err := New(cfg, h, discardLogger())
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -190,11 +194,74 @@ func TestWorkerIgnoresJunk(t *testing.T) {
 	}
 }
 
+// waitClosed waits for a value on ch or for ch to be closed.
 func waitClosed(t *testing.T, ch <-chan struct{}) {
 	t.Helper()
 	select {
 	case <-ch:
 	case <-time.After(10 * time.Second):
 		t.Fatal("handler did not start within 10s")
+	}
+}
+
+func TestWorkerReportsProgress(t *testing.T) {
+	h := HandlerFunc(func(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
+		if err := ReportProgress(ctx, map[string]int{"done": 1, "of": 2}); err != nil {
+			return nil, err
+		}
+		return json.RawMessage(`2`), nil
+	})
+	b, _ := startWorker(t, h)
+	results := b.subscribe(t, resultTopic)
+	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-p"}`)
+	if got, want := receive(t, results), `{"TaskToken":"tok-p","kind":"progress","progress":{"done":1,"of":2}}`; got != want {
+		t.Fatalf("progress:\n got %s\nwant %s", got, want)
+	}
+	if r := parse(t, receive(t, results)); r.Kind != jobwire.KindSuccess || string(r.Result) != "2" {
+		t.Fatalf("result = %+v, want success 2", r)
+	}
+	if err := ReportProgress(context.Background(), 1); !errors.Is(err, ErrNoJob) {
+		t.Fatalf("ReportProgress outside a job = %v, want ErrNoJob", err)
+	}
+}
+
+// A job published while the worker is offline waits in its persistent
+// session and runs when the worker reconnects, which also resubscribes.
+func TestWorkerSessionSurvivesDisconnect(t *testing.T) {
+	readies := make(chan struct{}, 4)
+	b, _ := startWorker(t, DefaultHandler(), func(c *Config) {
+		c.OnReady = func() { readies <- struct{}{} }
+	})
+	waitClosed(t, readies) // the first connection
+	results := b.subscribe(t, resultTopic)
+
+	b.allow.refuse.Store(true)
+	b.kick(t, "worker-1")
+	waitFor(t, "the worker's session to go offline", func() bool {
+		cl, ok := b.srv.Clients.Get("worker-1")
+		return ok && cl.Closed()
+	})
+	b.publish(t, jobTopic, `{"Input":{"a":15,"b":42},"TaskToken":"tok-offline"}`)
+	b.allow.refuse.Store(false)
+
+	waitClosed(t, readies) // reconnected and subscribed again
+	if got, want := receive(t, results), `{"TaskToken":"tok-offline","result":57}`; got != want {
+		t.Fatalf("result:\n got %s\nwant %s", got, want)
+	}
+	b.publish(t, jobTopic, `{"Input":{"a":1,"b":1},"TaskToken":"tok-online"}`)
+	if got, want := receive(t, results), `{"TaskToken":"tok-online","result":2}`; got != want {
+		t.Fatalf("result after reconnect:\n got %s\nwant %s", got, want)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after 10s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond) // polling interval, not synchronisation
 	}
 }

@@ -1,0 +1,49 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/stepwire/stepwire/internal/jobwire"
+)
+
+// ErrNoJob is returned by ReportProgress when ctx is not a job's context.
+var ErrNoJob = errors.New("worker: context carries no job")
+
+type reporterKey struct{}
+
+// reporter publishes messages about one job.
+type reporter struct {
+	w   *Worker
+	job jobwire.Job
+}
+
+func withReporter(ctx context.Context, w *Worker, job jobwire.Job) context.Context {
+	return context.WithValue(ctx, reporterKey{}, &reporter{w: w, job: job})
+}
+
+// ReportProgress publishes a progress message
+// {"TaskToken": ..., "kind": "progress", "progress": <progress>} for the job
+// whose context a Handler received. It waits for the PUBACK.
+func ReportProgress(ctx context.Context, progress any) error {
+	r, ok := ctx.Value(reporterKey{}).(*reporter)
+	if !ok {
+		return ErrNoJob
+	}
+	raw, err := json.Marshal(progress)
+	if err != nil {
+		return fmt.Errorf("worker: encode progress: %w", err)
+	}
+	msg, err := json.Marshal(jobwire.Result{TaskToken: r.job.TaskToken, Kind: jobwire.KindProgress, Progress: raw})
+	if err != nil {
+		return fmt.Errorf("worker: encode progress message: %w", err)
+	}
+	if err := r.w.publish(ctx, msg); err != nil {
+		return fmt.Errorf("worker: report progress: %w", err)
+	}
+	r.w.logger.Info(hopMessage, "hop", "worker-published", "tokenRef", tokenRef(r.job.TaskToken),
+		"jobId", r.job.JobID, "kind", string(jobwire.KindProgress))
+	return nil
+}
