@@ -70,7 +70,9 @@ func (m *Machine) context() any {
 	exec.Set("StartTime", isoTime(m.startTime))
 	exec.Set("Name", m.opts.ExecutionName)
 	exec.Set("RoleArn", m.opts.RoleArn)
-	exec.Set("RedriveCount", jsonv.Number("0"))
+	if m.def.Type != asl.TypeExpress {
+		exec.Set("RedriveCount", jsonv.Number("0"))
+	}
 	sm := jsonv.NewObject(2)
 	sm.Set("Id", m.opts.StateMachineArn)
 	sm.Set("Name", m.opts.StateMachineName)

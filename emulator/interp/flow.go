@@ -54,6 +54,11 @@ func (m *Machine) enter(name string, input any, prev int64) {
 func (m *Machine) exit(output any, prev int64) {
 	b := m.cur.state.Common()
 	text := jsonv.EncodeString(output)
+	if len(text) > MaxPayloadBytes {
+		m.finish(StatusFailed, "ExecutionFailed", prev, "States.DataLimitExceeded",
+			fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", b.Name), true, true)
+		return
+	}
 	id := m.emit(b.Type+"StateExited", prev, "stateExitedEventDetails", &StateExitedDetails{
 		Name: b.Name, Output: &text, OutputDetails: notTruncated,
 	})

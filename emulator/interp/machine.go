@@ -22,6 +22,9 @@ const (
 	StatusAborted   = "ABORTED"
 )
 
+// MaxPayloadBytes is the largest state input or output (UTF-8 bytes).
+const MaxPayloadBytes = 262144
+
 // MaxHistoryEvents is the history cap of a Standard execution.
 const MaxHistoryEvents = 25000
 
