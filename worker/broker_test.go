@@ -20,7 +20,7 @@ type testBroker struct {
 	allow *allowHook
 }
 
-func newTestBroker(t *testing.T, pki *testPKI) *testBroker {
+func newTestBroker(t testing.TB, pki *testPKI) *testBroker {
 	t.Helper()
 	srv := mqtt.New(&mqtt.Options{
 		InlineClient: true,
@@ -42,7 +42,7 @@ func newTestBroker(t *testing.T, pki *testPKI) *testBroker {
 }
 
 // publish sends payload to topic as the inline client.
-func (b *testBroker) publish(t *testing.T, topic string, payload string) {
+func (b *testBroker) publish(t testing.TB, topic string, payload string) {
 	t.Helper()
 	if err := b.srv.Publish(topic, []byte(payload), false, 1); err != nil {
 		t.Fatalf("publish to %s: %v", topic, err)
@@ -50,7 +50,7 @@ func (b *testBroker) publish(t *testing.T, topic string, payload string) {
 }
 
 // subscribe returns a channel of the payloads published to filter.
-func (b *testBroker) subscribe(t *testing.T, filter string) <-chan string {
+func (b *testBroker) subscribe(t testing.TB, filter string) <-chan string {
 	t.Helper()
 	ch := make(chan string, 64)
 	err := b.srv.Subscribe(filter, 1, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
@@ -64,7 +64,7 @@ func (b *testBroker) subscribe(t *testing.T, filter string) <-chan string {
 
 // kick disconnects the client with id, as a broker restart or network
 // failure would.
-func (b *testBroker) kick(t *testing.T, id string) {
+func (b *testBroker) kick(t testing.TB, id string) {
 	t.Helper()
 	cl, ok := b.srv.Clients.Get(id)
 	if !ok {
@@ -74,7 +74,7 @@ func (b *testBroker) kick(t *testing.T, id string) {
 }
 
 // receive waits for the next message on ch.
-func receive(t *testing.T, ch <-chan string) string {
+func receive(t testing.TB, ch <-chan string) string {
 	t.Helper()
 	select {
 	case m := <-ch:

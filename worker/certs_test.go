@@ -27,7 +27,7 @@ type testPKI struct {
 // newTestPKI issues a CA, a server certificate for 127.0.0.1 and localhost,
 // and a client certificate for clientID, and writes the client's files to a
 // temporary directory.
-func newTestPKI(t *testing.T, clientID string) *testPKI {
+func newTestPKI(t testing.TB, clientID string) *testPKI {
 	t.Helper()
 	caKey := newKey(t)
 	caTmpl := &x509.Certificate{
@@ -91,7 +91,7 @@ func (p *testPKI) serverTLS() *tls.Config {
 	}
 }
 
-func newKey(t *testing.T) *ecdsa.PrivateKey {
+func newKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -100,7 +100,7 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 	return k
 }
 
-func issue(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey, tmpl *x509.Certificate) ([]byte, *ecdsa.PrivateKey) {
+func issue(t testing.TB, ca *x509.Certificate, caKey *ecdsa.PrivateKey, tmpl *x509.Certificate) ([]byte, *ecdsa.PrivateKey) {
 	t.Helper()
 	key := newKey(t)
 	tmpl.NotBefore = time.Now().Add(-time.Hour)
@@ -113,7 +113,7 @@ func issue(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey, tmpl *x5
 	return der, key
 }
 
-func writePEM(t *testing.T, path, typ string, der []byte) {
+func writePEM(t testing.TB, path, typ string, der []byte) {
 	t.Helper()
 	data := pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 	if err := os.WriteFile(path, data, 0o600); err != nil {

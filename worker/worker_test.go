@@ -18,7 +18,7 @@ const (
 // startWorker runs a worker with h against a fresh mTLS broker, waits until
 // it is subscribed, and stops it at the end of the test. It returns the
 // broker and a function that stops the worker and returns Run's error.
-func startWorker(t *testing.T, h Handler, opts ...func(*Config)) (*testBroker, func() error) {
+func startWorker(t testing.TB, h Handler, opts ...func(*Config)) (*testBroker, func() error) {
 	t.Helper()
 	pki := newTestPKI(t, "worker-1")
 	b := newTestBroker(t, pki)
@@ -71,7 +71,7 @@ func startWorker(t *testing.T, h Handler, opts ...func(*Config)) (*testBroker, f
 	return b, stop
 }
 
-func parse(t *testing.T, msg string) jobwire.Result {
+func parse(t testing.TB, msg string) jobwire.Result {
 	t.Helper()
 	r, err := jobwire.ParseResult([]byte(msg))
 	if err != nil {
@@ -195,7 +195,7 @@ func TestWorkerIgnoresJunk(t *testing.T) {
 }
 
 // waitClosed waits for a value on ch or for ch to be closed.
-func waitClosed(t *testing.T, ch <-chan struct{}) {
+func waitClosed(t testing.TB, ch <-chan struct{}) {
 	t.Helper()
 	select {
 	case <-ch:
@@ -255,7 +255,7 @@ func TestWorkerSessionSurvivesDisconnect(t *testing.T) {
 }
 
 // waitFor polls cond until it holds, failing the test after 10s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {

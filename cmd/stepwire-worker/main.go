@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/stepwire/stepwire/internal/hoplog"
 	"github.com/stepwire/stepwire/worker"
 )
 
@@ -30,12 +31,17 @@ func main() {
 func run() error {
 	cfg := worker.EnvConfig(os.Getenv)
 	cfg.RegisterFlags(flag.CommandLine)
-	jsonLogs := flag.Bool("json-logs", false, "log JSON lines instead of text")
+	jsonLogs := flag.Bool("json-logs", false, "log JSON lines instead of terminal lines")
+	verbose := flag.Bool("v", false, "also log debug records")
 	flag.Parse()
 
-	var h slog.Handler = slog.NewTextHandler(os.Stderr, nil)
+	var h slog.Handler = hoplog.New(os.Stderr, *verbose)
 	if *jsonLogs {
-		h = slog.NewJSONHandler(os.Stderr, nil)
+		level := slog.LevelInfo
+		if *verbose {
+			level = slog.LevelDebug
+		}
+		h = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
