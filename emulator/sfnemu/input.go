@@ -25,7 +25,7 @@ func checkJSON(text string, kind error) error {
 	var v any
 	err := json.Unmarshal([]byte(text), &v)
 	var se *json.SyntaxError
-	if !errors.As(err, &se) || se.Offset < 1 || int(se.Offset) > len(text) {
+	if !errors.As(err, &se) || se.Offset < 1 || int(se.Offset) >= len(text) && se.Error() == "unexpected end of JSON input" {
 		return fail(kind, "Unexpected end-of-input")
 	}
 	return fail(kind, jacksonMessage(text, int(se.Offset)-1))
