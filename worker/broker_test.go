@@ -87,10 +87,12 @@ func receive(t testing.TB, ch <-chan string) string {
 
 // allowHook lets every certificate-verified client connect, publish and
 // subscribe (policy enforcement is the emulator's business), unless the test
-// sets refuse, which turns new connections away.
+// sets refuse, which turns new connections away, or denyRead.
 type allowHook struct {
 	mqtt.HookBase
 	refuse atomic.Bool
+	// denyRead, if set, is a topic filter no client may subscribe to.
+	denyRead atomic.Pointer[string]
 }
 
 func (h *allowHook) ID() string { return "allow" }
@@ -101,4 +103,7 @@ func (h *allowHook) Provides(b byte) bool {
 
 func (h *allowHook) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return !h.refuse.Load() }
 
-func (h *allowHook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }
+func (h *allowHook) OnACLCheck(_ *mqtt.Client, topic string, write bool) bool {
+	deny := h.denyRead.Load()
+	return write || deny == nil || *deny != topic
+}

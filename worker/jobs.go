@@ -47,7 +47,8 @@ func (w *Worker) onJob(payload []byte) {
 		w.mu.Unlock()
 		w.jobs.remove(r)
 		cancel(nil)
-		w.report(context.Background(), job, nil, &JobError{Name: ErrNameWorkerShutdown, Cause: errShutdown.Error()})
+		// Not on this goroutine: paho's reader waits for it, PUBACKs included.
+		go w.report(context.Background(), job, nil, &JobError{Name: ErrNameWorkerShutdown, Cause: errShutdown.Error()})
 		return
 	}
 	w.wg.Add(1)

@@ -69,9 +69,12 @@ func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 }
 
 func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic string) error {
-	_, err := cm.Subscribe(ctx, &paho.Subscribe{
+	ack, err := cm.Subscribe(ctx, &paho.Subscribe{
 		Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}},
 	})
+	if err != nil && ack != nil && len(ack.Reasons) == 1 {
+		return fmt.Errorf("subscribe %q: SUBACK reason code 0x%02X: %w", topic, ack.Reasons[0], err)
+	}
 	if err != nil {
 		return fmt.Errorf("subscribe %q: %w", topic, err)
 	}

@@ -18,7 +18,7 @@ const (
 // startWorker runs a worker with h against a fresh mTLS broker, waits until
 // it is subscribed, and stops it at the end of the test. It returns the
 // broker and a function that stops the worker and returns Run's error.
-func startWorker(t testing.TB, h Handler, opts ...func(*Config)) (*testBroker, func() error) {
+func startWorker(t testing.TB, h Handler, opts ...func(*Config, *testBroker)) (*testBroker, func() error) {
 	t.Helper()
 	pki := newTestPKI(t, "worker-1")
 	b := newTestBroker(t, pki)
@@ -32,7 +32,7 @@ func startWorker(t testing.TB, h Handler, opts ...func(*Config)) (*testBroker, f
 		SubmitTopic:    resultTopic,
 	}
 	for _, o := range opts {
-		o(&cfg)
+		o(&cfg, b)
 	}
 	w, err := New(cfg, h, discardLogger())
 	if err != nil {
@@ -229,7 +229,7 @@ func TestWorkerReportsProgress(t *testing.T) {
 // session and runs when the worker reconnects, which also resubscribes.
 func TestWorkerSessionSurvivesDisconnect(t *testing.T) {
 	readies := make(chan struct{}, 4)
-	b, _ := startWorker(t, DefaultHandler(), func(c *Config) {
+	b, _ := startWorker(t, DefaultHandler(), func(c *Config, _ *testBroker) {
 		c.OnReady = func() { readies <- struct{}{} }
 	})
 	waitClosed(t, readies) // the first connection
@@ -251,6 +251,19 @@ func TestWorkerSessionSurvivesDisconnect(t *testing.T) {
 	b.publish(t, jobTopic, `{"Input":{"a":1,"b":1},"TaskToken":"tok-online"}`)
 	if got, want := receive(t, results), `{"TaskToken":"tok-online","result":2}`; got != want {
 		t.Fatalf("result after reconnect:\n got %s\nwant %s", got, want)
+	}
+}
+
+// A refused control subscription is logged; the worker still runs jobs.
+func TestWorkerSurvivesDeniedControlSubscription(t *testing.T) {
+	b, _ := startWorker(t, DefaultHandler(), func(_ *Config, b *testBroker) {
+		deny := jobTopic + "/control"
+		b.allow.denyRead.Store(&deny)
+	})
+	results := b.subscribe(t, resultTopic)
+	b.publish(t, jobTopic, `{"Input":{"a":2,"b":3},"TaskToken":"tok-d"}`)
+	if got, want := receive(t, results), `{"TaskToken":"tok-d","result":5}`; got != want {
+		t.Fatalf("result:\n got %s\nwant %s", got, want)
 	}
 }
 
