@@ -102,33 +102,42 @@ func TestWorkerOverMTLS(t *testing.T) {
 }
 
 func TestWorkerCancelMessage(t *testing.T) {
-	started := make(chan struct{})
-	causes := make(chan error, 1)
-	h := HandlerFunc(func(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
-		close(started)
-		<-ctx.Done()
-		causes <- context.Cause(ctx)
-		return nil, ctx.Err()
-	})
-	b, _ := startWorker(t, h)
-	results := b.subscribe(t, resultTopic)
-
-	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-c","jobId":"job-7"}`)
-	waitClosed(t, started)
-	b.publish(t, jobTopic+"/control", `{"kind":"cancel","jobId":"job-7","reason":"execution stopped"}`)
-
-	var ce *cancelledError
-	select {
-	case cause := <-causes:
-		if !errors.As(cause, &ce) {
-			t.Fatalf("job context cause = %v, want a cancel", cause)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("job context not cancelled within 10s")
+	tests := []struct{ name, cancel string }{
+		{"by job id", `{"kind":"cancel","jobId":"job-7","reason":"execution stopped"}`},
+		{"by task token", `{"kind":"cancel","TaskToken":"tok-c","reason":"execution stopped"}`},
 	}
-	r := parse(t, receive(t, results))
-	if r.Kind != jobwire.KindFailure || r.Error != ErrNameJobCancelled || r.TaskToken != "tok-c" {
-		t.Fatalf("result = %+v, want JobCancelled for tok-c", r)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			started := make(chan struct{})
+			causes := make(chan error, 1)
+			h := HandlerFunc(func(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
+				close(started)
+				<-ctx.Done()
+				causes <- context.Cause(ctx)
+				return nil, ctx.Err()
+			})
+			b, _ := startWorker(t, h)
+			results := b.subscribe(t, resultTopic)
+
+			b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-c","jobId":"job-7"}`)
+			waitClosed(t, started)
+			b.publish(t, jobTopic+"/control", tt.cancel)
+
+			var ce *cancelledError
+			select {
+			case cause := <-causes:
+				if !errors.As(cause, &ce) {
+					t.Fatalf("job context cause = %v, want a cancel", cause)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("job context not cancelled within 10s")
+			}
+			r := parse(t, receive(t, results))
+			if r.Kind != jobwire.KindFailure || r.Error != ErrNameJobCancelled || r.TaskToken != "tok-c" ||
+				r.Cause != "job cancelled: execution stopped" {
+				t.Fatalf("result = %+v, want JobCancelled for tok-c", r)
+			}
+		})
 	}
 }
 
