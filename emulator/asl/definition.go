@@ -32,6 +32,8 @@ type Definition struct {
 	StartAt string
 	// States maps state names to their parsed form.
 	States map[string]State
+	// Names lists the state names in definition order.
+	Names []string
 	// TimeoutSeconds is the execution budget; zero when not set.
 	TimeoutSeconds int64
 	// Type is the state machine type the definition was validated for.

@@ -119,6 +119,7 @@ func (ps *parser) states(obj *jsonv.Object, loc string) {
 		}
 		if st := ps.state(m.Key, so, sloc); st != nil {
 			ps.def.States[m.Key] = st
+			ps.def.Names = append(ps.def.Names, m.Key)
 		}
 	}
 }

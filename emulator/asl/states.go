@@ -221,7 +221,8 @@ func itoa(i int) string { return string(jsonv.IntNumber(int64(i))) }
 
 // checkTransitions reports Next targets that name no state.
 func (ps *parser) checkTransitions() {
-	for name, st := range ps.def.States {
+	for _, name := range ps.def.Names {
+		st := ps.def.States[name]
 		loc := "/States/" + escapePointer(name)
 		for _, t := range transitions(st) {
 			if _, ok := ps.def.States[t.target]; !ok {

@@ -75,6 +75,8 @@ func appendMatches(out []any, cur any, s step) []any {
 				out = append(out, m.Value)
 			}
 		}
+	case stepFilter:
+		out = s.filter.apply(out, cur)
 	case stepSlice:
 		a, ok := cur.([]any)
 		if !ok {

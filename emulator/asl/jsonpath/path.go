@@ -32,6 +32,7 @@ const (
 	stepIndex
 	stepWildcard
 	stepSlice
+	stepFilter
 )
 
 type step struct {
@@ -40,6 +41,7 @@ type step struct {
 	index          int
 	lo, hi, stride int
 	hasLo, hasHi   bool
+	filter         *filter
 }
 
 // Compile parses a path such as "$.a.b[0]" or "$$.Task.Token".
@@ -60,7 +62,7 @@ func Compile(text string) (*Path, error) {
 		if err != nil {
 			return nil, fmt.Errorf("path %q: %w", text, err)
 		}
-		if s.kind == stepWildcard || s.kind == stepSlice {
+		if s.kind == stepWildcard || s.kind == stepSlice || s.kind == stepFilter {
 			p.definite = false
 		}
 		p.steps = append(p.steps, s)
@@ -109,6 +111,14 @@ func parseBracket(s string) (step, int, error) {
 			return step{}, 0, fmt.Errorf("unterminated bracket")
 		}
 		return step{kind: stepName, name: s[2 : end+2]}, end + 4, nil
+	}
+	if strings.HasPrefix(s, "[?(") {
+		end := strings.Index(s, ")]")
+		if end < 0 {
+			return step{}, 0, fmt.Errorf("unterminated filter")
+		}
+		f, err := parseFilter(s[1 : end+1])
+		return step{kind: stepFilter, filter: f}, end + 2, err
 	}
 	end := strings.IndexByte(s, ']')
 	if end < 0 {
@@ -183,6 +193,8 @@ func (p *Path) Bracketed() string {
 			b.WriteString("[*]")
 		case stepSlice:
 			b.WriteString("[" + sliceText(s) + "]")
+		case stepFilter:
+			b.WriteString("[?]")
 		}
 	}
 	return b.String()

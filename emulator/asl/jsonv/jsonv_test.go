@@ -1,0 +1,38 @@
+package jsonv
+
+import "testing"
+
+func TestRoundTripKeepsOrderAndNumbers(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"b":1,"a":[1.50,2e3,-0],"c":{"z":null,"y":true}}`, `{"b":1,"a":[1.50,2e3,-0],"c":{"z":null,"y":true}}`},
+		{` { "k" : "v\u00e9\n\"<&>" } `, `{"k":"vé\n\"<&>"}`},
+		{`[]`, `[]`},
+		{`"\u0001"`, `"\u0001"`},
+	}
+	for _, tt := range tests {
+		v, err := DecodeString(tt.in)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if got := EncodeString(v); got != tt.want {
+			t.Errorf("%s: got %s want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for _, in := range []string{`not`, `{"a":}`, `[1,]`, `{"a":1} x`, `"open`, `01x`} {
+		if _, err := DecodeString(in); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
+
+func TestEqual(t *testing.T) {
+	a, _ := DecodeString(`{"a":1,"b":[1.0,"x"]}`)
+	b, _ := DecodeString(`{"b":[1,"x"],"a":1.00}`)
+	c, _ := DecodeString(`{"b":[1,"y"],"a":1}`)
+	if !Equal(a, b) || Equal(a, c) {
+		t.Fatal("Equal disagrees")
+	}
+}
