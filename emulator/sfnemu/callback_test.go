@@ -3,6 +3,7 @@ package sfnemu
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -42,16 +43,13 @@ func TestCallbackSubmittedIsInvokeResponse(t *testing.T) {
 	h := newHarness(t)
 	arn := h.start(h.createMachine("OnPremJobs", sampleDefinition), `{}`)
 	h.nextJob()
-	var submitted *types.TaskSubmittedEventDetails
-	require.Eventually(t, func() bool {
-		for _, e := range h.history(arn) {
-			if e.TaskSubmittedEventDetails != nil {
-				submitted = e.TaskSubmittedEventDetails
-			}
+	h.waitEvent(arn, "TaskSubmitted")
+	var out string
+	for _, e := range h.history(arn) {
+		if e.TaskSubmittedEventDetails != nil {
+			out = aws.ToString(e.TaskSubmittedEventDetails.Output)
 		}
-		return submitted != nil
-	}, 5*time.Second, time.Millisecond)
-	out := aws.ToString(submitted.Output)
+	}
 	require.Contains(t, out, `"ExecutedVersion":"$LATEST"`)
 	require.Contains(t, out, `"Payload":{"published":true}`)
 	require.Contains(t, out, `"StatusCode":200`)
@@ -84,6 +82,7 @@ func TestHeartbeatTimeout(t *testing.T) {
 	def := strings.Replace(sampleDefinition, `"End":true`, `"HeartbeatSeconds":10,"End":true`, 1)
 	arn := h.start(h.createMachine("OnPremJobs", def), `{}`)
 	j := h.nextJob()
+	h.waitEvent(arn, "TaskSubmitted")
 	h.waitArmed(1)
 
 	h.clk.Advance(8 * time.Second)
@@ -103,6 +102,19 @@ func TestHeartbeatTimeout(t *testing.T) {
 
 	_, err = h.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(j.Token), Output: aws.String(`{}`)})
 	requireAPIError(t, err, "TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
+}
+
+// waitEvent polls until the execution's history has an event of type typ.
+func (h *harness) waitEvent(arn, typ string) {
+	h.t.Helper()
+	require.Eventually(h.t, func() bool {
+		for _, e := range h.history(arn) {
+			if string(e.Type) == typ {
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, time.Millisecond, "no %s event", typ)
 }
 
 // waitArmed polls until at least n timers are armed on the fake clock.
@@ -173,4 +185,24 @@ func TestSendTaskSuccessValidation(t *testing.T) {
 		"1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to 262144")
 	_, err = h.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(j.Token), Output: aws.String(`{"ok":true}`)})
 	require.NoError(t, err, "the task is still open after refused calls")
+}
+
+// Reference §2.1 (EMU note): a callback may arrive before the dispatch
+// Invoke returns; it is accepted and TaskSubmitted still precedes
+// TaskSucceeded.
+func TestCallbackBeforeInvokeReturns(t *testing.T) {
+	h := newHarness(t)
+	h.invoke = func(ctx context.Context, _ string, payload []byte) (InvokeResult, error) {
+		var j job
+		if err := json.Unmarshal(payload, &j); err != nil {
+			return InvokeResult{}, err
+		}
+		_, err := h.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(j.Token), Output: aws.String(`{"early":true}`)})
+		return InvokeResult{Payload: []byte(`{}`)}, err
+	}
+	arn := h.start(h.createMachine("OnPremJobs", sampleDefinition), `{}`)
+	out := h.waitStatus(arn, types.ExecutionStatusSucceeded)
+	require.JSONEq(t, `{"lambdaOutput":{"early":true}}`, aws.ToString(out.Output))
+	require.Equal(t, []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
+		"TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"}, eventTypes(h.history(arn)))
 }

@@ -108,7 +108,7 @@ func (s *Service) callback(e *execution, op string, ev interp.Event, token strin
 	if _, closed := e.closed[token]; closed || e.status != statusRunning {
 		return fail(ErrTaskTimedOut, "Provided task does not exist anymore")
 	}
-	err := s.handle(e, ev)
+	step, err := s.step(e, ev)
 	switch {
 	case errors.Is(err, interp.ErrTokenClosed), errors.Is(err, interp.ErrUnknownTask):
 		return fail(ErrTaskTimedOut, "Provided task does not exist anymore")
@@ -116,5 +116,6 @@ func (s *Service) callback(e *execution, op string, ev interp.Event, token strin
 		return fmt.Errorf("%s on %s: %w", op, e.arn, err)
 	}
 	s.log.Info("hop", "hop", "callback", "op", op, "executionArn", e.arn)
+	s.apply(e, step)
 	return nil
 }

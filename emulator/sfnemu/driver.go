@@ -114,13 +114,19 @@ func (s *Service) handleLogged(e *execution, ev interp.Event) {
 
 // handle feeds one event to a running execution. e.mu is held.
 func (s *Service) handle(e *execution, ev interp.Event) error {
-	if e.status != statusRunning {
-		return fmt.Errorf("execution %s is %s: %w", e.arn, e.status, interp.ErrUnknownTask)
-	}
-	step, err := e.machine.Handle(s.cfg.Clock.Now(), ev)
+	step, err := s.step(e, ev)
 	if err != nil {
 		return err
 	}
 	s.apply(e, step)
 	return nil
+}
+
+// step feeds one event to the machine without applying the result. e.mu
+// is held.
+func (s *Service) step(e *execution, ev interp.Event) (interp.Step, error) {
+	if e.status != statusRunning {
+		return interp.Step{}, fmt.Errorf("execution %s is %s: %w", e.arn, e.status, interp.ErrUnknownTask)
+	}
+	return e.machine.Handle(s.cfg.Clock.Now(), ev)
 }
