@@ -35,7 +35,7 @@ func (s *Service) command(e *execution, c interp.Command) {
 		s.armTimer(e, c)
 	case interp.CancelTimer:
 		if t := e.timers[c.TimerID]; t != nil {
-			t.Stop()
+			t.stop()
 			delete(e.timers, c.TimerID)
 		}
 	case interp.CloseToken:
@@ -46,26 +46,43 @@ func (s *Service) command(e *execution, c interp.Command) {
 	}
 }
 
+// timer is one armed timer of an execution. Its identity tells a stale
+// firing (cancelled or re-armed since) from the current one.
+type timer struct{ t clock.Timer }
+
+func (t *timer) stop() {
+	if t.t != nil {
+		t.t.Stop()
+	}
+}
+
+// armTimer arms a timer on the clock. A deadline already reached fires at
+// once, without waiting for the clock to move. e.mu is held.
 func (s *Service) armTimer(e *execution, c interp.ArmTimer) {
 	if s.closed.Load() {
 		return
 	}
 	if e.timers == nil {
-		e.timers = map[string]clock.Timer{}
+		e.timers = map[string]*timer{}
 	}
 	if old := e.timers[c.TimerID]; old != nil {
-		old.Stop()
+		old.stop()
 	}
-	id := c.TimerID
+	id, t := c.TimerID, &timer{}
+	e.timers[id] = t
 	d := c.At.Sub(s.cfg.Clock.Now())
-	e.timers[id] = s.cfg.Clock.AfterFunc(d, func() { s.fire(e, id) })
+	if d <= 0 {
+		s.spawn(func() { s.fire(e, id, t) })
+		return
+	}
+	t.t = s.cfg.Clock.AfterFunc(d, func() { s.fire(e, id, t) })
 }
 
 // fire delivers TimerFired for a timer that reached its deadline.
-func (s *Service) fire(e *execution, id string) {
+func (s *Service) fire(e *execution, id string, t *timer) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, ok := e.timers[id]; !ok || s.closed.Load() {
+	if e.timers[id] != t || s.closed.Load() {
 		return // cancelled or re-armed meanwhile
 	}
 	delete(e.timers, id)
@@ -86,7 +103,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 // stopTimers disarms every timer of e. e.mu is held.
 func (e *execution) stopTimers() {
 	for id, t := range e.timers {
-		t.Stop()
+		t.stop()
 		delete(e.timers, id)
 	}
 }

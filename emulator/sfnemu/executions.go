@@ -7,7 +7,6 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/interp"
-	"github.com/stepwire/stepwire/internal/clock"
 )
 
 // Execution statuses.
@@ -36,7 +35,7 @@ type execution struct {
 	stop     time.Time
 	output   json.RawMessage
 	result   interp.Step // the terminal step (error, cause)
-	timers   map[string]clock.Timer
+	timers   map[string]*timer
 	closed   map[string]struct{} // tokens closed by the machine
 	tokenSeq uint32
 }
