@@ -152,3 +152,22 @@ func TestRawRequests(t *testing.T) {
 		})
 	}
 }
+
+// Reference §4.2 and §4.4: Express executions have express ARNs, cannot be
+// described, and ListExecutions does not serve Express machines.
+func TestExpressExecutions(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	created, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("Fast"),
+		Type: types.StateMachineTypeExpress, RoleArn: aws.String(roleArn),
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
+	require.NoError(t, err)
+	started, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: created.StateMachineArn, Name: aws.String("one")})
+	require.NoError(t, err)
+	require.Regexp(t, `^arn:aws:states:us-east-1:123456789012:express:Fast:one:[0-9a-f-]{36}$`, aws.ToString(started.ExecutionArn))
+
+	_, err = h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: started.ExecutionArn})
+	requireAPIError(t, err, "InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'")
+	_, err = h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: created.StateMachineArn})
+	requireAPIError(t, err, "StateMachineTypeNotSupported", "This operation is not supported by this type of state machine")
+}

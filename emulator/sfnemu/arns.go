@@ -1,6 +1,10 @@
 package sfnemu
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
+)
 
 // arnParts is a parsed Step Functions ARN:
 // arn:<partition>:states:<region>:<account>:<type>:<name>[:<more>].
@@ -32,4 +36,10 @@ func (s *Service) stateMachineArn(name string) string {
 
 func (s *Service) executionArn(smName, name string) string {
 	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":execution:" + smName + ":" + name
+}
+
+// expressArn names an Express execution; the trailing UUID makes every
+// start distinct (Express starts are not idempotent).
+func (s *Service) expressArn(smName, name string) string {
+	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":express:" + smName + ":" + name + ":" + awsapi.RequestID()
 }

@@ -97,6 +97,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 		e.output = step.Output
 	}
 	e.stopTimers()
+	e.machine = nil // closed executions keep only their record
 	s.log.Info("hop", "hop", "done", "status", step.Status, "executionArn", e.arn)
 }
 

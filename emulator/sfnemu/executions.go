@@ -102,7 +102,11 @@ func (s *Service) startExecution(smArn string, name, input *string) (execInfo, e
 // launch registers and starts a new execution, or answers a repeated
 // StartExecution idempotently.
 func (s *Service) launch(sm *stateMachine, name, input string) (execInfo, error) {
-	e := &execution{id: s.nextExec.Add(1), arn: s.executionArn(sm.name, name), name: name, sm: sm,
+	arn := s.executionArn(sm.name, name)
+	if sm.typ == typeExpress {
+		arn = s.expressArn(sm.name, name)
+	}
+	e := &execution{id: s.nextExec.Add(1), arn: arn, name: name, sm: sm,
 		input: input, start: s.cfg.Clock.Now(), status: statusRunning}
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -36,14 +36,16 @@ func (s *Service) runTask(e *execution, c interp.InvokeTask) interp.Event {
 
 // invokeParams are the Parameters of a lambda:invoke Task.
 type invokeParams struct {
-	FunctionName string          `json:"FunctionName"`
-	Payload      json.RawMessage `json:"Payload"`
-	Qualifier    string          `json:"Qualifier"`
+	FunctionName   string          `json:"FunctionName"`
+	Payload        json.RawMessage `json:"Payload"`
+	Qualifier      string          `json:"Qualifier"`
+	InvocationType string          `json:"InvocationType"`
 }
 
 // runInvoke runs arn:aws:states:::lambda:invoke[.waitForTaskToken]: the
 // function gets Payload as its event; the result is Lambda's Invoke
-// response.
+// response. InvocationType "Event" answers 202 at once and runs the
+// function in the background.
 func (s *Service) runInvoke(e *execution, c interp.InvokeTask) interp.Event {
 	var p invokeParams
 	if err := json.Unmarshal(c.Parameters, &p); err != nil || p.FunctionName == "" {
@@ -54,11 +56,15 @@ func (s *Service) runInvoke(e *execution, c interp.InvokeTask) interp.Event {
 	if len(payload) == 0 {
 		payload = []byte("{}")
 	}
+	if p.InvocationType == "Event" {
+		s.spawn(func() { s.invoke(e, c.TaskID, p.FunctionName, payload) })
+		return interp.TaskInvoked{TaskID: c.TaskID, Output: s.invokeResponse(InvokeResult{Payload: []byte(`""`)}, 202)}
+	}
 	res, ev, err := s.invoke(e, c.TaskID, p.FunctionName, payload)
 	if err != nil || ev != nil {
 		return ev
 	}
-	return interp.TaskInvoked{TaskID: c.TaskID, Output: s.invokeResponse(res)}
+	return interp.TaskInvoked{TaskID: c.TaskID, Output: s.invokeResponse(res, 200)}
 }
 
 // runLegacyLambda runs a Lambda function ARN resource: the function gets
@@ -129,7 +135,7 @@ func taskFailed(taskID, name, cause string) interp.Event {
 // invokeResponse is the Invoke response Step Functions hands to the state:
 // {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata,
 // StatusCode}.
-func (s *Service) invokeResponse(res InvokeResult) json.RawMessage {
+func (s *Service) invokeResponse(res InvokeResult, status int) json.RawMessage {
 	version := res.ExecutedVersion
 	if version == "" {
 		version = "$LATEST"
@@ -156,9 +162,9 @@ func (s *Service) invokeResponse(res InvokeResult) json.RawMessage {
 	}
 	out, _ := json.Marshal(invokeOutput{
 		ExecutedVersion: version, Payload: payload,
-		SdkHTTPMetadata:     sdkHTTPMetadata{AllHTTPHeaders: all, HTTPHeaders: headers, HTTPStatusCode: 200},
+		SdkHTTPMetadata:     sdkHTTPMetadata{AllHTTPHeaders: all, HTTPHeaders: headers, HTTPStatusCode: status},
 		SdkResponseMetadata: sdkResponseMetadata{RequestID: id},
-		StatusCode:          200,
+		StatusCode:          status,
 	})
 	return out
 }

@@ -103,3 +103,27 @@ func TestCloseCancelsInvocations(t *testing.T) {
 	out := h.waitStatus(arn, types.ExecutionStatusRunning)
 	require.Nil(t, out.StopDate, "an execution cut short by Close stays RUNNING")
 }
+
+// lambda:invoke with InvocationType Event does not wait for the function:
+// the state gets a 202 response with an empty payload.
+func TestLambdaInvokeEvent(t *testing.T) {
+	h := newHarness(t)
+	release := make(chan struct{})
+	invoked := make(chan string, 1)
+	h.invoke = func(ctx context.Context, function string, payload []byte) (InvokeResult, error) {
+		invoked <- string(payload)
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return InvokeResult{Payload: []byte(`{"ignored":true}`)}, nil
+	}
+	def := `{"StartAt":"Fire","States":{"Fire":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",` +
+		`"Parameters":{"FunctionName":"notify","InvocationType":"Event","Payload":{"n.$":"$.n"}},` +
+		`"ResultSelector":{"StatusCode.$":"$.StatusCode","Payload.$":"$.Payload"},"End":true}}}`
+	arn := h.start(h.createMachine("Notify", def), `{"n":3}`)
+	out := h.waitStatus(arn, types.ExecutionStatusSucceeded)
+	require.JSONEq(t, `{"StatusCode":202,"Payload":""}`, aws.ToString(out.Output))
+	require.JSONEq(t, `{"n":3}`, <-invoked)
+	close(release)
+}

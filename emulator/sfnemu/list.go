@@ -47,6 +47,10 @@ func (s *Service) listExecutions(in *listExecutionsInput) (listExecutionsOutput,
 	if err != nil {
 		return listExecutionsOutput{}, err
 	}
+	if sm.typ == typeExpress {
+		return listExecutionsOutput{}, fail(ErrStateMachineTypeNotSupported,
+			"This operation is not supported by this type of state machine")
+	}
 	all := sm.executions()
 	seen, err := decodePage("ex", in.NextToken, len(all))
 	if err != nil {

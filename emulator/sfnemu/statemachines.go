@@ -9,6 +9,12 @@ import (
 	"github.com/stepwire/stepwire/emulator/asl"
 )
 
+// State machine types.
+const (
+	typeStandard = "STANDARD"
+	typeExpress  = "EXPRESS"
+)
+
 // Limits of CreateStateMachine members (service model).
 const (
 	maxNameLen       = 80
@@ -40,13 +46,13 @@ func (s *Service) CreateStateMachine(ctx context.Context, name, definition, role
 
 func (s *Service) createStateMachine(name, definition, roleArn, typ string) (*stateMachine, error) {
 	if typ == "" {
-		typ = "STANDARD"
+		typ = typeStandard
 	}
 	var v violations
 	v.length("name", name, 1, maxNameLen, false)
 	v.length("definition", definition, 1, maxDefinitionLen, true)
 	v.length("roleArn", roleArn, 1, maxRoleArnLen, false)
-	v.enum("type", typ, "STANDARD", "EXPRESS")
+	v.enum("type", typ, typeStandard, typeExpress)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
