@@ -1,0 +1,127 @@
+package iotemu
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/stepwire/stepwire/emulator/iotemu/policy"
+)
+
+// IoT policy actions checked by the broker.
+const (
+	actConnect       = "iot:Connect"
+	actPublish       = "iot:Publish"
+	actRetainPublish = "iot:RetainPublish"
+	actSubscribe     = "iot:Subscribe"
+	actReceive       = "iot:Receive"
+)
+
+// maxCachedDecisions bounds a connection's decision cache.
+const maxCachedDecisions = 4096
+
+// principal is the identity of one MQTT connection: its certificate and
+// client id, with the policies and variables resolved for them. Decisions
+// are cached until the registry changes.
+type principal struct {
+	certID   string
+	clientID string
+
+	mu       sync.Mutex
+	gen      uint64
+	policies []*policy.Policy
+	vars     map[string]string
+	cache    map[string]policy.Decision
+	// pendingSubs counts filters whose iot:Subscribe was allowed in
+	// OnSubscribe and whose OnACLCheck call is still to come.
+	pendingSubs map[string]int
+}
+
+// refreshLocked reloads policies and variables when the registry changed.
+func (p *principal) refreshLocked(r *registry) {
+	gen := r.gen.Load()
+	if p.cache != nil && gen == p.gen {
+		return
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p.gen = gen
+	p.cache = map[string]policy.Decision{}
+	p.policies = p.policies[:0]
+	p.vars = map[string]string{"iot:ClientId": p.clientID, "iot:CertificateId": p.certID}
+	c, ok := r.certs[p.certID]
+	if !ok {
+		return
+	}
+	for _, name := range c.policies {
+		if sp, ok := r.policies[name]; ok {
+			p.policies = append(p.policies, sp.compiled)
+		}
+	}
+	if c.commonName != "" && !strings.ContainsAny(c.commonName, "*$+?#") {
+		p.vars["iot:Certificate.Subject.CommonName"] = c.commonName
+	}
+	// Non-exclusive attachment: thing variables resolve only when the
+	// client id names a thing attached to this certificate (§2.3).
+	th, ok := r.things[p.clientID]
+	attached := ok && th.principals[c.arn]
+	p.vars["iot:Connection.Thing.IsAttached"] = boolString(attached)
+	if attached {
+		p.vars["iot:Connection.Thing.ThingName"] = th.name
+		for k, v := range th.attributes {
+			p.vars["iot:Connection.Thing.Attributes["+k+"]"] = v
+		}
+	}
+}
+
+// authorize answers one action on one resource name (the part after
+// "<type>/" in the ARN).
+func (s *Service) authorize(p *principal, action, resourceType, name string) policy.Decision {
+	key := action + "\x00" + name
+	p.mu.Lock()
+	p.refreshLocked(s.reg)
+	d, ok := p.cache[key]
+	if !ok {
+		d = policy.Evaluate(p.policies, policy.Request{
+			Action:   action,
+			Resource: s.arn(resourceType + "/" + name),
+			Context:  p.vars,
+		})
+		if len(p.cache) >= maxCachedDecisions {
+			clear(p.cache)
+		}
+		p.cache[key] = d
+	}
+	p.mu.Unlock()
+	s.logDecision(p, action, resourceType+"/"+name, d)
+	return d
+}
+
+func (s *Service) logDecision(p *principal, action, resource string, d policy.Decision) {
+	if d.Allowed {
+		if !s.log.Enabled(context.Background(), slog.LevelDebug) {
+			return
+		}
+		s.log.Debug("policy decision", "client", p.clientID, "action", action, "resource", resource, "decision", d.String())
+		return
+	}
+	s.log.Info("policy denied", "client", p.clientID, "action", action, "resource", resource,
+		"decision", d.String(), "cert", p.certID)
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}

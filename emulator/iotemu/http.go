@@ -1,0 +1,135 @@
+package iotemu
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
+)
+
+// maxPayload is IoT Core's message size limit (128 KiB).
+const maxPayload = 128 * 1024
+
+// routes builds the restJson routes, with paths and fields as
+// aws-sdk-go-v2's service/iot and service/iotdataplane send them.
+func (s *Service) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("POST /topics/", s.handlePublish)
+	m.HandleFunc("POST /keys-and-certificate", s.handleCreateKeysAndCertificate)
+	m.HandleFunc("GET /certificates/{certificateId}", s.handleDescribeCertificate)
+	m.HandleFunc("PUT /certificates/{certificateId}", s.handleUpdateCertificate)
+	m.HandleFunc("POST /policies/{policyName}", s.handleCreatePolicy)
+	m.HandleFunc("GET /policies/{policyName}", s.handleGetPolicy)
+	m.HandleFunc("PUT /target-policies/{policyName}", s.handleAttachPolicy)
+	m.HandleFunc("POST /things/{thingName}", s.handleCreateThing)
+	m.HandleFunc("GET /things/{thingName}", s.handleDescribeThing)
+	m.HandleFunc("PUT /things/{thingName}/principals", s.handleAttachThingPrincipal)
+	m.HandleFunc("GET /things/{thingName}/principals", s.handleListThingPrincipals)
+	m.HandleFunc("POST /rules/{ruleName}", s.handleCreateTopicRule)
+	m.HandleFunc("GET /rules/{ruleName}", s.handleGetTopicRule)
+	m.HandleFunc("GET /endpoint", s.handleDescribeEndpoint)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		awsapi.WriteRESTError(w, &awsapi.Error{Status: http.StatusNotFound, Code: "UnknownOperationException",
+			Message: fmt.Sprintf("no IoT operation serves %s %s", r.Method, r.URL.Path)})
+	})
+	return m
+}
+
+// apiError maps registry sentinels to AWS error codes, at the HTTP
+// boundary only.
+func apiError(err error) *awsapi.Error {
+	table := []struct {
+		sentinel error
+		status   int
+		code     string
+	}{
+		{ErrNotFound, http.StatusNotFound, "ResourceNotFoundException"},
+		{ErrAlreadyExists, http.StatusConflict, "ResourceAlreadyExistsException"},
+		{ErrMalformedPolicy, http.StatusBadRequest, "MalformedPolicyException"},
+		{ErrSQLParse, http.StatusBadRequest, "SqlParseException"},
+		{ErrCertificateState, http.StatusNotAcceptable, "CertificateStateException"},
+		{ErrInvalidRequest, http.StatusBadRequest, "InvalidRequestException"},
+	}
+	for _, e := range table {
+		if errors.Is(err, e.sentinel) {
+			return &awsapi.Error{Status: e.status, Code: e.code, Message: err.Error()}
+		}
+	}
+	return awsapi.Internal(err)
+}
+
+func writeErr(w http.ResponseWriter, err error) { awsapi.WriteRESTError(w, apiError(err)) }
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidRequest, fmt.Sprintf(format, args...))
+}
+
+// decodeBody reads a JSON request body into v; an empty body is allowed.
+func decodeBody(r *http.Request, v any) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return invalid("read body: %v", err)
+	}
+	if len(body) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return invalid("malformed request body: %v", err)
+	}
+	return nil
+}
+
+// handlePublish serves iot-data Publish: POST /topics/{topic}?qos=&retain=.
+// The topic may arrive with `/` escaped (%2F) or plain; URL.Path holds it
+// unescaped either way.
+func (s *Service) handlePublish(w http.ResponseWriter, r *http.Request) {
+	topic := strings.TrimPrefix(r.URL.Path, "/topics/")
+	qos := 0
+	if q := r.URL.Query().Get("qos"); q != "" {
+		var err error
+		if qos, err = strconv.Atoi(q); err != nil || qos < 0 || qos > 1 {
+			writeErr(w, invalid("qos must be 0 or 1"))
+			return
+		}
+	}
+	retain := r.URL.Query().Get("retain") == "true"
+	payload, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
+	if err != nil {
+		writeErr(w, invalid("read payload: %v", err))
+		return
+	}
+	if len(payload) > maxPayload {
+		awsapi.WriteRESTError(w, &awsapi.Error{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLargeException",
+			Message: "payload exceeds 128 KiB"})
+		return
+	}
+	if err := s.publish(r.Context(), topic, payload, byte(qos), retain); err != nil {
+		writeErr(w, err)
+		return
+	}
+	writeJSON(w, struct{}{})
+}
+
+// handleDescribeEndpoint answers every endpoint type with the MQTT
+// listener's host:port. Real IoT returns a bare host name (port 8883 or
+// 443 implied); stepwire includes the port because its listener port is
+// chosen at start.
+func (s *Service) handleDescribeEndpoint(w http.ResponseWriter, r *http.Request) {
+	switch t := r.URL.Query().Get("endpointType"); t {
+	case "", "iot:Data", "iot:Data-ATS", "iot:CredentialProvider", "iot:Jobs":
+	default:
+		writeErr(w, invalid("unknown endpointType %q", t))
+		return
+	}
+	writeJSON(w, map[string]string{"endpointAddress": s.MQTTAddr()})
+}

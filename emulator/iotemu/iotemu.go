@@ -1,0 +1,187 @@
+// Package iotemu emulates the parts of AWS IoT Core that the
+// Step Functions ↔ MQTT worker pattern uses: an MQTT broker (mochi) on TLS
+// with client certificates issued by a local CA, a registry of
+// certificates, things, policies and topic rules, IoT policy enforcement on
+// CONNECT, SUBSCRIBE, PUBLISH and every delivery, topic rules that invoke
+// Lambda functions, and the restJson HTTP APIs of the IoT control plane
+// and data plane so the aws CLI and SDKs work unchanged.
+//
+// Only registered ACTIVE certificates complete the TLS handshake. The
+// policy hook (hook.go) maps mochi's callbacks to the IoT actions; the
+// data-plane Publish uses mochi's inline client and, as in AWS where it is
+// authorized by IAM, bypasses IoT policies.
+package iotemu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/listeners"
+
+	"github.com/stepwire/stepwire/emulator/iotemu/pki"
+	"github.com/stepwire/stepwire/internal/clock"
+)
+
+// Config configures a Service.
+type Config struct {
+	// DataDir keeps the local CA (ca.pem, ca.key), created on first start
+	// and reused afterwards. Empty: an in-memory CA.
+	DataDir string
+	// MQTTAddr is the TLS MQTT listen address, e.g. "127.0.0.1:0".
+	MQTTAddr string
+	// Region and Account appear in ARNs; default us-east-1 and
+	// 123456789012.
+	Region, Account string
+	// Clock stamps resources and rule timestamps; default clock.Real.
+	Clock clock.Clock
+	// Logger receives decisions and hops; default slog.Default().
+	Logger *slog.Logger
+	// InvokeAsync runs a rule's Lambda action (an Event invocation).
+	// function is the action's functionArn as configured in the rule.
+	InvokeAsync func(ctx context.Context, function string, payload []byte) error
+}
+
+// Service is the IoT Core emulator.
+type Service struct {
+	cfg    Config
+	log    *slog.Logger
+	ca     *pki.CA
+	reg    *registry
+	broker *mqtt.Server
+	hook   *policyHook
+	mux    *http.ServeMux
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	listener *listeners.TCP
+	started  bool
+}
+
+// New creates the service and loads or creates its CA. It does not listen.
+func New(cfg Config) (*Service, error) {
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "123456789012"
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MQTTAddr == "" {
+		cfg.MQTTAddr = "127.0.0.1:8883"
+	}
+	ca, err := pki.LoadOrCreate(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("iot service: %w", err)
+	}
+	s := &Service{cfg: cfg, log: cfg.Logger.With("service", "iot"), ca: ca, reg: newRegistry()}
+	s.broker = mqtt.New(&mqtt.Options{
+		InlineClient: true,
+		Logger:       cfg.Logger.With("component", "mqtt"),
+		Capabilities: capabilities(),
+	})
+	s.hook = &policyHook{s: s}
+	if err := s.broker.AddHook(s.hook, nil); err != nil {
+		return nil, fmt.Errorf("iot service: add policy hook: %w", err)
+	}
+	if err := s.broker.AddHook(&rulesHook{s: s}, nil); err != nil {
+		return nil, fmt.Errorf("iot service: add rules hook: %w", err)
+	}
+	s.mux = s.routes()
+	return s, nil
+}
+
+// capabilities are IoT Core's advertised limits (reference §3.1, §6.2).
+func capabilities() *mqtt.Capabilities {
+	c := mqtt.NewDefaultServerCapabilities()
+	c.MaximumQos = 1
+	c.SubIDAvailable = 0
+	c.TopicAliasMaximum = 8
+	c.MaximumPacketSize = 131072
+	c.MaximumSessionExpiryInterval = 3600
+	c.MaximumMessageExpiryInterval = 604800
+	c.ReceiveMaximum = 100
+	return c
+}
+
+// Start listens on MQTTAddr with TLS and serves MQTT.
+func (s *Service) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return errors.New("iot service: already started")
+	}
+	tlsCfg, err := s.serverTLS()
+	if err != nil {
+		return fmt.Errorf("iot service: %w", err)
+	}
+	l := listeners.NewTCP(listeners.Config{ID: "mqtts", Address: s.cfg.MQTTAddr, TLSConfig: tlsCfg})
+	if err := s.broker.AddListener(l); err != nil {
+		return fmt.Errorf("iot service: listen on %s: %w", s.cfg.MQTTAddr, err)
+	}
+	if err := s.broker.Serve(); err != nil {
+		return fmt.Errorf("iot service: serve mqtt: %w", err)
+	}
+	s.listener, s.started = l, true
+	s.log.Info("mqtt broker listening", "addr", l.Address())
+	return nil
+}
+
+// Close stops the broker and waits for rule actions in flight.
+func (s *Service) Close() error {
+	err := s.broker.Close()
+	s.wg.Wait()
+	if err != nil {
+		return fmt.Errorf("iot service: close: %w", err)
+	}
+	return nil
+}
+
+// MQTTAddr returns the listener's actual host:port ("" before Start).
+func (s *Service) MQTTAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listener == nil {
+		return ""
+	}
+	return s.listener.Address()
+}
+
+// CACertPEM returns the emulator CA: clients trust it for the server
+// certificate, and it signs the client certificates.
+func (s *Service) CACertPEM() []byte { return s.ca.CertPEM }
+
+// Handler returns the restJson routes of the IoT control and data planes.
+// Publish requests bypass the mux, whose path cleaning would rewrite
+// topics with empty levels.
+func (s *Service) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/topics/") {
+			s.handlePublish(w, r)
+			return
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// hosts lists the names the server certificate covers.
+func (s *Service) hosts() []string {
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if h, _, err := net.SplitHostPort(s.cfg.MQTTAddr); err == nil && h != "" {
+		if ip := net.ParseIP(h); ip == nil || !ip.IsUnspecified() {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
+}
