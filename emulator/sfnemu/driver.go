@@ -98,6 +98,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	}
 	e.stopTimers()
 	e.machine = nil // closed executions keep only their record
+	close(e.done)
 	s.log.Info("hop", "hop", "done", "status", step.Status, "executionArn", e.arn)
 }
 

@@ -38,6 +38,7 @@ type execution struct {
 	timers   map[string]*timer
 	closed   map[string]struct{} // tokens closed by the machine
 	tokenSeq uint32
+	done     chan struct{} // closed when the execution ends
 }
 
 // execInfo is a consistent snapshot of an execution for Describe/List.
@@ -107,7 +108,7 @@ func (s *Service) launch(sm *stateMachine, name, input string) (execInfo, error)
 		arn = s.expressArn(sm.name, name)
 	}
 	e := &execution{id: s.nextExec.Add(1), arn: arn, name: name, sm: sm,
-		input: input, start: s.cfg.Clock.Now(), status: statusRunning}
+		input: input, start: s.cfg.Clock.Now(), status: statusRunning, done: make(chan struct{})}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s.execMu.Lock()

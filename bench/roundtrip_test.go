@@ -1,0 +1,94 @@
+// Package bench measures stepwire end to end. Run it with `make bench`; it
+// is a benchmark, not a test: it asserts nothing about speed.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/stepwire/stepwire/emulator/emulatortest"
+	"github.com/stepwire/stepwire/worker"
+)
+
+const (
+	machineArn  = "arn:aws:states:us-east-1:123456789012:stateMachine:MqttBasedStateMachine"
+	sequential  = 1000
+	concurrency = 64
+	concurrent  = 6400
+)
+
+// BenchmarkRoundTrip runs the sample job: StartExecution (AWS SDK over
+// HTTP) → dispatch Lambda → MQTT over mTLS → worker → results topic → rule →
+// complete Lambda → SendTaskSuccess → SUCCEEDED. It reports sequential p50
+// and p99 latency and the throughput with 64 executions in flight, and
+// prints them as its last line.
+func BenchmarkRoundTrip(b *testing.B) {
+	srv := emulatortest.New(b, emulatortest.WithTemplate("../template.yaml"))
+	srv.StartWorker(worker.Config{ClientID: "mqtt-container-client", SubscribeTopic: "tenant1/to/worker",
+		SubmitTopic: "tenant1/to/lambda"}, "OnPremContainer", worker.DefaultHandler())
+	c := sfn.NewFromConfig(srv.AWSConfig())
+	ctx := context.Background()
+	for i := 0; i < 100; i++ { // warm up connections and caches
+		roundTrip(b, ctx, srv, c)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		lat := make([]time.Duration, sequential)
+		for i := range lat {
+			lat[i] = roundTrip(b, ctx, srv, c)
+		}
+		if b.Failed() {
+			return
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		p50, p99 := ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100])
+		eps := throughput(b, ctx, srv, c)
+		b.ReportMetric(p50, "p50_ms")
+		b.ReportMetric(p99, "p99_ms")
+		b.ReportMetric(eps, "executions/s")
+		fmt.Printf("roundtrip_p50_ms=%.3f roundtrip_p99_ms=%.3f throughput_eps=%.0f\n", p50, p99, eps)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// roundTrip runs one execution to its end. It may run on any goroutine,
+// so it reports failures with b.Error.
+func roundTrip(b *testing.B, ctx context.Context, srv *emulatortest.Server, c *sfn.Client) time.Duration {
+	start := time.Now()
+	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machineArn), Input: aws.String(`{"a":15,"b":42}`)})
+	if err != nil {
+		b.Error(err)
+		return 0
+	}
+	status, err := srv.SFN.WaitExecution(ctx, aws.ToString(out.ExecutionArn))
+	if err != nil || status != "SUCCEEDED" {
+		b.Errorf("execution %s: %s %v", aws.ToString(out.ExecutionArn), status, err)
+	}
+	return time.Since(start)
+}
+
+func throughput(b *testing.B, ctx context.Context, srv *emulatortest.Server, c *sfn.Client) float64 {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= concurrent && !b.Failed() {
+				roundTrip(b, ctx, srv, c)
+			}
+		}()
+	}
+	wg.Wait()
+	return concurrent / time.Since(start).Seconds()
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+
+	"github.com/stepwire/stepwire/emulator/template"
+)
+
+func certsIssue(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("certs issue", flag.ContinueOnError)
+	thing := fs.String("thing", "", "thing the certificate is attached to (the worker's client id)")
+	policy := fs.String("policy", "", "IoT policy to attach (default: the template's only AWS::IoT::Policy)")
+	out := fs.String("out", "", "directory for cert.pem, priv.key and root-CA.crt")
+	endpoint := fs.String("endpoint", "", "emulator API endpoint (default: AWS_ENDPOINT_URL, else <data-dir>/endpoints.json)")
+	dataDir := fs.String("data-dir", ".stepwire", "emulator data directory, for endpoints.json")
+	tpl := fs.String("template", "template.yaml", "template to read the default policy from")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *thing == "" || *out == "" {
+		return fmt.Errorf("certs issue: --thing and --out are required")
+	}
+	if *policy == "" {
+		p, err := templatePolicy(*tpl)
+		if err != nil {
+			return fmt.Errorf("certs issue: %w (or pass --policy)", err)
+		}
+		*policy = p
+	}
+	url := endpointURL(*endpoint, *dataDir)
+	files, err := issue(ctx, url, *thing, *policy)
+	if err != nil {
+		return fmt.Errorf("certs issue: %w", err)
+	}
+	if err := os.MkdirAll(*out, 0o700); err != nil {
+		return fmt.Errorf("certs issue: %w", err)
+	}
+	for name, data := range files {
+		mode := os.FileMode(0o644)
+		if name == "priv.key" {
+			mode = 0o600
+		}
+		if err := os.WriteFile(filepath.Join(*out, name), data, mode); err != nil {
+			return fmt.Errorf("certs issue: %w", err)
+		}
+	}
+	fmt.Printf("issued a certificate for thing %s with policy %s in %s\n", *thing, *policy, *out)
+	return nil
+}
+
+func templatePolicy(path string) (string, error) {
+	t, err := template.Load(path, template.Options{Region: "us-east-1", Account: "123456789012"})
+	if err != nil {
+		return "", err
+	}
+	if len(t.Policies) != 1 {
+		return "", fmt.Errorf("template %s has %d IoT policies, want exactly one", path, len(t.Policies))
+	}
+	return t.Policies[0].Name, nil
+}
+
+// issue creates an active certificate, attaches the policy and the thing,
+// and fetches the emulator's CA, all through the emulator's API.
+func issue(ctx context.Context, endpoint, thing, policy string) (map[string][]byte, error) {
+	cfg, err := sdkConfig(ctx, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	c := iot.NewFromConfig(cfg)
+	cert, err := c.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})
+	if err != nil {
+		return nil, fmt.Errorf("create keys and certificate: %w", err)
+	}
+	if _, err := c.AttachPolicy(ctx, &iot.AttachPolicyInput{PolicyName: aws.String(policy), Target: cert.CertificateArn}); err != nil {
+		return nil, fmt.Errorf("attach policy %s: %w", policy, err)
+	}
+	if _, err := c.AttachThingPrincipal(ctx, &iot.AttachThingPrincipalInput{ThingName: aws.String(thing), Principal: cert.CertificateArn}); err != nil {
+		return nil, fmt.Errorf("attach thing %s: %w", thing, err)
+	}
+	ca, err := fetchCA(ctx, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{
+		"cert.pem":    []byte(aws.ToString(cert.CertificatePem)),
+		"priv.key":    []byte(aws.ToString(cert.KeyPair.PrivateKey)),
+		"root-CA.crt": ca,
+	}, nil
+}
+
+// fetchCA downloads the CA that signs the broker's server certificate (on
+// AWS this is Amazon's root CA, downloaded from Amazon Trust Services).
+func fetchCA(ctx context.Context, endpoint string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/")+"/_stepwire/ca", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch CA: %w", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch CA: status %d: %v", resp.StatusCode, err)
+	}
+	return b, nil
+}

@@ -1,0 +1,56 @@
+// Command stepwire runs the emulator and its tools.
+//
+//	stepwire up            start the emulator (Step Functions, IoT Core, Lambdas) from a SAM template
+//	stepwire certs issue   issue a worker certificate through the emulator's IoT API
+//	stepwire run           start an execution and wait for its result
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: stepwire <command> [flags]
+
+commands:
+  up           start the emulator from a SAM template
+  certs issue  issue a client certificate for a thing
+  run          start an execution and wait for its result
+
+Run "stepwire <command> -h" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "stepwire:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	switch args[0] {
+	case "up":
+		return up(ctx, args[1:])
+	case "certs":
+		if len(args) < 2 || args[1] != "issue" {
+			return fmt.Errorf("usage: stepwire certs issue --thing NAME [--policy NAME] --out DIR [--endpoint URL]")
+		}
+		return certsIssue(ctx, args[2:])
+	case "run":
+		return runExecution(ctx, args[1:])
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(os.Stdout, usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

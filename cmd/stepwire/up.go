@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/stepwire/stepwire/emulator"
+	"github.com/stepwire/stepwire/internal/hoplog"
+)
+
+func up(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("up", flag.ContinueOnError)
+	tpl := fs.String("template", "template.yaml", "SAM template to load")
+	dataDir := fs.String("data-dir", ".stepwire", "directory for the local CA and endpoints.json")
+	httpAddr := fs.String("http", "127.0.0.1:4566", "AWS API listen address (\":0\" picks a free port)")
+	mqttAddr := fs.String("mqtt", "127.0.0.1:8883", "MQTT over TLS listen address (\":0\" picks a free port)")
+	region := fs.String("region", "us-east-1", "emulated region")
+	account := fs.String("account", "123456789012", "emulated account id")
+	verbose := fs.Bool("v", false, "log every decision, not only hops and warnings")
+	var params paramFlags
+	fs.Var(&params, "param", "template parameter override NAME=VALUE (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(hoplog.New(os.Stderr, *verbose))
+	emu, err := emulator.New(emulator.Config{
+		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
+		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, Region: *region, Account: *account, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	if err := emu.Start(ctx); err != nil {
+		return err
+	}
+	ends := emu.Endpoints()
+	fmt.Printf("stepwire is up\n  AWS API  %s\n  MQTT     %s (TLS, client certificate required)\n  CA       %s\n  endpoints written to %s/endpoints.json\n",
+		ends.HTTP, ends.MQTT, ends.CAFile, *dataDir)
+	<-ctx.Done()
+	fmt.Println("stepwire: shutting down")
+	return emu.Close()
+}
+
+// paramFlags collects repeated NAME=VALUE flags.
+type paramFlags struct{ m map[string]string }
+
+func (p *paramFlags) String() string { return fmt.Sprint(p.m) }
+
+func (p *paramFlags) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok {
+		return fmt.Errorf("want NAME=VALUE, got %q", s)
+	}
+	if p.m == nil {
+		p.m = map[string]string{}
+	}
+	p.m[k] = v
+	return nil
+}

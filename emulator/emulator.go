@@ -1,0 +1,192 @@
+// Package emulator is stepwire's composition root: it wires the Lambda,
+// Step Functions and IoT Core services together, serves their AWS APIs on
+// one HTTP endpoint and the MQTT broker on another, and creates the
+// resources of a SAM template.
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/iotemu"
+	"github.com/stepwire/stepwire/emulator/lambdaemu"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/internal/clock"
+)
+
+// Config configures an Emulator.
+type Config struct {
+	// TemplatePath is the SAM template to load at start; empty loads none.
+	TemplatePath string
+	// Parameters override the template's parameter defaults.
+	Parameters map[string]string
+	// DataDir keeps the local CA and endpoints.json.
+	DataDir string
+	// HTTPAddr and MQTTAddr are listen addresses; ":0" picks a free port.
+	// Both default to loopback with a free port.
+	HTTPAddr, MQTTAddr string
+	// Region and Account name the emulated account (us-east-1,
+	// 123456789012 by default).
+	Region, Account string
+	// Clock drives every timer; the real clock by default.
+	Clock clock.Clock
+	// Logger receives the services' logs, "hop" lines included.
+	Logger *slog.Logger
+}
+
+// Endpoints are where a started emulator listens.
+type Endpoints struct {
+	// HTTP is the AWS API endpoint URL (Step Functions, IoT, IoT data).
+	HTTP string `json:"http"`
+	// MQTT is the broker's host:port (MQTT over TLS, client certificate
+	// required).
+	MQTT string `json:"mqtt"`
+	// Region and Account are the emulated account.
+	Region  string `json:"region"`
+	Account string `json:"account"`
+	// CAFile is the emulator CA certificate clients trust.
+	CAFile string `json:"caFile"`
+}
+
+// Emulator is a running stepwire.
+type Emulator struct {
+	cfg     Config
+	Lambda  *lambdaemu.Service
+	SFN     *sfnemu.Service
+	IoT     *iotemu.Service
+	router  *awsapi.Router
+	httpSrv *http.Server
+	httpLn  net.Listener
+	ends    Endpoints
+}
+
+// New builds an emulator; Start makes it listen.
+func New(cfg Config) (*Emulator, error) {
+	cfg = withDefaults(cfg)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("new emulator: data dir: %w", err)
+	}
+	e := &Emulator{cfg: cfg, router: awsapi.NewRouter()}
+	e.Lambda = lambdaemu.New(cfg.Region, cfg.Account, cfg.Logger.With("service", "lambda"))
+	e.SFN = sfnemu.New(sfnemu.Config{
+		Clock: cfg.Clock, Region: cfg.Region, Account: cfg.Account,
+		Invoke: e.invoke, Logger: cfg.Logger.With("service", "states"),
+	})
+	iot, err := iotemu.New(iotemu.Config{
+		DataDir: cfg.DataDir, MQTTAddr: cfg.MQTTAddr, Region: cfg.Region, Account: cfg.Account,
+		Clock: cfg.Clock, Logger: cfg.Logger.With("service", "iot"), InvokeAsync: e.Lambda.InvokeAsync,
+	})
+	if err != nil {
+		e.SFN.Close()
+		return nil, fmt.Errorf("new emulator: %w", err)
+	}
+	e.IoT = iot
+	e.router.HandleTarget("AWSStepFunctions", e.SFN.Handler())
+	e.router.HandlePrefix("/", e.IoT.Handler())
+	e.router.HandlePrefix("/_stepwire/", e.localAPI())
+	return e, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.HTTPAddr == "" {
+		cfg.HTTPAddr = "127.0.0.1:0"
+	}
+	if cfg.MQTTAddr == "" {
+		cfg.MQTTAddr = "127.0.0.1:0"
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "123456789012"
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = ".stepwire"
+	}
+	return cfg
+}
+
+// invoke adapts the Lambda service to the Step Functions integration.
+func (e *Emulator) invoke(ctx context.Context, fn string, payload []byte) (sfnemu.InvokeResult, error) {
+	r, err := e.Lambda.Invoke(ctx, fn, payload)
+	return sfnemu.InvokeResult{Payload: r.Payload, FunctionError: r.FunctionError, ExecutedVersion: r.ExecutedVersion}, err
+}
+
+// Start opens the listeners, loads the template and writes
+// <DataDir>/endpoints.json.
+func (e *Emulator) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("start emulator: http listener: %w", err)
+	}
+	e.httpLn = ln
+	e.httpSrv = &http.Server{Handler: e.router, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = e.httpSrv.Serve(ln) }()
+	if err := e.IoT.Start(); err != nil {
+		e.Close()
+		return fmt.Errorf("start emulator: %w", err)
+	}
+	e.ends = Endpoints{
+		HTTP: "http://" + ln.Addr().String(), MQTT: e.IoT.MQTTAddr(),
+		Region: e.cfg.Region, Account: e.cfg.Account,
+		CAFile: filepath.Join(e.cfg.DataDir, "root-CA.crt"),
+	}
+	if err := os.WriteFile(e.ends.CAFile, e.IoT.CACertPEM(), 0o644); err != nil {
+		e.Close()
+		return fmt.Errorf("start emulator: write CA: %w", err)
+	}
+	if e.cfg.TemplatePath != "" {
+		if err := e.LoadTemplate(ctx, e.cfg.TemplatePath, e.cfg.Parameters); err != nil {
+			e.Close()
+			return fmt.Errorf("start emulator: %w", err)
+		}
+	}
+	return e.writeEndpoints()
+}
+
+func (e *Emulator) writeEndpoints() error {
+	b, err := json.MarshalIndent(e.ends, "", "  ")
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(e.cfg.DataDir, "endpoints.json")
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write endpoints: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// Endpoints returns where the emulator listens (after Start).
+func (e *Emulator) Endpoints() Endpoints { return e.ends }
+
+// Handler is the AWS API handler, for in-process clients.
+func (e *Emulator) Handler() http.Handler { return e.router }
+
+// Close stops the listeners and the services.
+func (e *Emulator) Close() error {
+	var errs []error
+	if e.httpSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		errs = append(errs, e.httpSrv.Shutdown(ctx))
+		cancel()
+	}
+	errs = append(errs, e.IoT.Close())
+	e.SFN.Close()
+	return errors.Join(errs...)
+}

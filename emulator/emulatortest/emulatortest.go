@@ -1,0 +1,117 @@
+// Package emulatortest starts a whole stepwire emulator inside a Go test,
+// the way net/http/httptest starts a server: loopback listeners on free
+// ports, a throwaway data directory and CA, an optional fake clock, ready
+// AWS SDK config and MQTT TLS configs, and cleanup when the test ends.
+//
+//	srv := emulatortest.New(t, emulatortest.WithTemplate("template.yaml"), emulatortest.WithFakeClock())
+//	c := sfn.NewFromConfig(srv.AWSConfig())
+//	tlsCfg := srv.ClientTLS("mqtt-container-client", "OnPremContainer")
+package emulatortest
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/stepwire/stepwire/emulator"
+	"github.com/stepwire/stepwire/internal/clock"
+)
+
+// Server is a running emulator owned by a test.
+type Server struct {
+	*emulator.Emulator
+	// Clock is the fake clock when WithFakeClock was given, else nil.
+	Clock *clock.Fake
+	t     testing.TB
+}
+
+type options struct {
+	cfg  emulator.Config
+	fake bool
+}
+
+// Option configures New.
+type Option func(*options)
+
+// WithTemplate loads a SAM template at start.
+func WithTemplate(path string) Option { return func(o *options) { o.cfg.TemplatePath = path } }
+
+// WithParameters overrides template parameters.
+func WithParameters(p map[string]string) Option { return func(o *options) { o.cfg.Parameters = p } }
+
+// WithFakeClock drives every timer from a fake clock (Server.Clock),
+// starting at a fixed instant, so tests skip waits without sleeping.
+func WithFakeClock() Option { return func(o *options) { o.fake = true } }
+
+// WithLogger sends the emulator's logs to l (discarded by default).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.cfg.Logger = l } }
+
+// New starts an emulator and registers its shutdown with t.Cleanup.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	o := options{}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	o.cfg.DataDir = t.TempDir()
+	o.cfg.HTTPAddr, o.cfg.MQTTAddr = "127.0.0.1:0", "127.0.0.1:0"
+	s := &Server{t: t}
+	if o.fake {
+		s.Clock = clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		o.cfg.Clock = s.Clock
+	}
+	emu, err := emulator.New(o.cfg)
+	if err != nil {
+		t.Fatalf("emulatortest: %v", err)
+	}
+	if err := emu.Start(context.Background()); err != nil {
+		t.Fatalf("emulatortest: %v", err)
+	}
+	t.Cleanup(func() { _ = emu.Close() })
+	s.Emulator = emu
+	return s
+}
+
+// AWSConfig is an AWS SDK config pointed at the emulator, with dummy
+// credentials.
+func (s *Server) AWSConfig() aws.Config {
+	ends := s.Endpoints()
+	return aws.Config{
+		Region:       ends.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(ends.HTTP),
+	}
+}
+
+// CAPool holds the emulator's CA, which signs the broker's certificate.
+func (s *Server) CAPool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(s.IoT.CACertPEM()) {
+		s.t.Fatal("emulatortest: bad CA certificate")
+	}
+	return pool
+}
+
+// ClientTLS issues an active certificate for thing with policy attached and
+// returns a TLS config for an MQTT client that presents it.
+func (s *Server) ClientTLS(thing, policy string) *tls.Config {
+	s.t.Helper()
+	certPEM, keyPEM, _, err := s.IoT.IssueCertificate(thing, policy)
+	if err != nil {
+		s.t.Fatalf("emulatortest: issue certificate: %v", err)
+	}
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		s.t.Fatalf("emulatortest: key pair: %v", err)
+	}
+	return &tls.Config{RootCAs: s.CAPool(), Certificates: []tls.Certificate{pair}, ServerName: "localhost", MinVersion: tls.VersionTLS12}
+}
+
+// MQTTURL is the broker's address as an mqtts:// URL.
+func (s *Server) MQTTURL() string { return "mqtts://" + s.Endpoints().MQTT }

@@ -1,0 +1,96 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/lambdaemu"
+	"github.com/stepwire/stepwire/emulator/template"
+	"github.com/stepwire/stepwire/lambdas/complete"
+	"github.com/stepwire/stepwire/lambdas/dispatch"
+)
+
+// A builtin builds the in-process handler of one of stepwire's Lambdas
+// from the function's environment (as the template sets it) and an AWS SDK
+// config pointing at the emulator.
+type builtin func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error)
+
+// builtins maps the last element of a function's CodeUri to its code.
+var builtins = map[string]builtin{
+	"dispatch": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
+		topic := env["WORKER_TOPIC"]
+		if topic == "" {
+			return nil, fmt.Errorf("environment variable WORKER_TOPIC is required")
+		}
+		h := dispatch.New(iotdataplane.NewFromConfig(cfg), topic, logger)
+		return lambda.NewHandler(h.Handle), nil
+	},
+	"complete": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
+		h := complete.New(sfn.NewFromConfig(cfg), logger)
+		return lambda.NewHandler(h.Handle), nil
+	},
+}
+
+// codeName returns the builtin a CodeUri names: "bin/lambda/dispatch/" →
+// "dispatch".
+func codeName(codeURI string) string {
+	return path.Base(strings.TrimSuffix(codeURI, "/"))
+}
+
+// sdkConfig is the AWS SDK config of in-process Lambdas: the emulator's
+// own endpoint, reached without a socket.
+func (e *Emulator) sdkConfig() aws.Config {
+	return aws.Config{
+		Region:       e.cfg.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider("stepwire", "stepwire", ""),
+		BaseEndpoint: aws.String("http://stepwire.local"),
+		HTTPClient:   &http.Client{Transport: awsapi.LocalTransport{Handler: e.router}},
+	}
+}
+
+func (e *Emulator) registerFunction(f template.Function) error {
+	name := codeName(f.CodeURI)
+	build, ok := builtins[name]
+	if !ok {
+		return fmt.Errorf("function %s: CodeUri %s names no in-process handler (known: dispatch, complete)", f.LogicalID, f.CodeURI)
+	}
+	logger := e.cfg.Logger.With("function", f.Name)
+	h, err := build(f.Environment, e.sdkConfig(), logger)
+	if err != nil {
+		return fmt.Errorf("function %s: %w", f.LogicalID, err)
+	}
+	timeout := time.Duration(f.Timeout * float64(time.Second))
+	e.Lambda.Register(lambdaemu.Function{Name: f.Name, Handler: withTimeout(h, timeout)})
+	return nil
+}
+
+// timeoutHandler gives each invocation the function's configured timeout.
+type timeoutHandler struct {
+	h       lambda.Handler
+	timeout time.Duration
+}
+
+func withTimeout(h lambda.Handler, d time.Duration) lambda.Handler {
+	if d <= 0 {
+		return h
+	}
+	return timeoutHandler{h, d}
+}
+
+func (t timeoutHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.timeout)
+	defer cancel()
+	return t.h.Invoke(ctx, payload)
+}

@@ -1,0 +1,60 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/stepwire/stepwire/emulator/iotemu"
+	"github.com/stepwire/stepwire/emulator/template"
+)
+
+// LoadTemplate creates the resources of a SAM template: functions bound to
+// their in-process handlers, IoT policies and things, state machines and
+// topic rules. Resource types stepwire does not know are listed in one log
+// line; anything it cannot honour is an error.
+func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[string]string) error {
+	t, err := template.Load(path, template.Options{Region: e.cfg.Region, Account: e.cfg.Account, Parameters: params})
+	if err != nil {
+		return err
+	}
+	if len(t.Unknown) > 0 {
+		e.cfg.Logger.Info("template resources not created locally", "resources", strings.Join(t.Unknown, ", "))
+	}
+	for _, f := range t.Functions {
+		if err := e.registerFunction(f); err != nil {
+			return fmt.Errorf("load template: %w", err)
+		}
+	}
+	for _, p := range t.Policies {
+		if err := e.IoT.CreatePolicy(p.Name, p.Document); err != nil {
+			return fmt.Errorf("load template: policy %s: %w", p.LogicalID, err)
+		}
+	}
+	for _, th := range t.Things {
+		if err := e.IoT.CreateThing(th.Name, th.Attributes); err != nil {
+			return fmt.Errorf("load template: thing %s: %w", th.LogicalID, err)
+		}
+	}
+	for _, sm := range t.StateMachines {
+		if _, err := e.SFN.CreateStateMachine(ctx, sm.Name, string(sm.Definition), sm.RoleArn, sm.Type); err != nil {
+			return fmt.Errorf("load template: state machine %s: %w", sm.LogicalID, err)
+		}
+	}
+	for _, r := range t.Rules {
+		if err := e.IoT.CreateTopicRule(r.Name, topicRule(r)); err != nil {
+			return fmt.Errorf("load template: topic rule %s: %w", r.LogicalID, err)
+		}
+	}
+	e.cfg.Logger.Info("template loaded", "path", path, "stateMachines", len(t.StateMachines),
+		"functions", len(t.Functions), "rules", len(t.Rules), "policies", len(t.Policies), "things", len(t.Things))
+	return nil
+}
+
+func topicRule(r template.Rule) iotemu.TopicRule {
+	tr := iotemu.TopicRule{SQL: r.SQL, AWSIotSQLVersion: r.SQLVersion, Disabled: r.Disabled}
+	for _, arn := range r.LambdaArns {
+		tr.Actions = append(tr.Actions, iotemu.Action{LambdaFunctionArn: arn})
+	}
+	return tr
+}
