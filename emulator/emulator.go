@@ -83,7 +83,7 @@ func New(cfg Config) (*Emulator, error) {
 	})
 	iot, err := iotemu.New(iotemu.Config{
 		DataDir: cfg.DataDir, MQTTAddr: cfg.MQTTAddr, Region: cfg.Region, Account: cfg.Account,
-		Clock: cfg.Clock, Logger: cfg.Logger.With("service", "iot"), InvokeAsync: e.Lambda.InvokeAsync,
+		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,
 	})
 	if err != nil {
 		e.SFN.Close()
