@@ -36,6 +36,10 @@ const deniedFilter = "$stepwire/denied/\x00"
 //   - OnPublish: iot:RetainPublish for retained publishes.
 //
 // The inline client (data-plane Publish, rules) never reaches these checks.
+//
+// Known gap: if a message on topic T is delivered to a client while that
+// same client's SUBSCRIBE for the plain filter T (allowed) is in flight,
+// the delivery may take the Subscribe answer instead of iot:Receive.
 type policyHook struct {
 	mqtt.HookBase
 	s     *Service
