@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
@@ -50,11 +49,13 @@ func codeName(codeURI string) string {
 }
 
 // sdkConfig is the AWS SDK config of in-process Lambdas: the emulator's
-// own endpoint, reached without a socket.
+// own endpoint, reached without a socket. Requests go unsigned (anonymous
+// credentials): the emulator does not check signatures, and on AWS the
+// Lambdas' own config signs with the function's role.
 func (e *Emulator) sdkConfig() aws.Config {
 	return aws.Config{
 		Region:       e.cfg.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider("stepwire", "stepwire", ""),
+		Credentials:  aws.AnonymousCredentials{},
 		BaseEndpoint: aws.String("http://stepwire.local"),
 		HTTPClient:   &http.Client{Transport: awsapi.LocalTransport{Handler: e.router}},
 	}
