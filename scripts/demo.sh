@@ -25,7 +25,7 @@ wait_for() { # wait_for <seconds> <description> <command...>
 
 echo "== starting the emulator from template.yaml"
 bin/stepwire up --template template.yaml --data-dir "$work/emu" --http 127.0.0.1:0 --mqtt 127.0.0.1:0 \
-	> >(sed -u 's/^/[emulator] /') 2>&1 &
+	> >(tee "$work/emulator.log" | sed -u 's/^/[emulator] /') 2>&1 &
 pids+=($!)
 wait_for 20 "the emulator's endpoints" test -s "$work/emu/endpoints.json"
 mqtt=$(sed -n 's/.*"mqtt": *"\([^"]*\)".*/\1/p' "$work/emu/endpoints.json")
@@ -42,5 +42,14 @@ pids+=($!)
 wait_for 20 "the worker to subscribe" grep -q "worker ready" "$work/worker.log"
 
 echo "== starting an execution with {\"a\":15,\"b\":42}"
-bin/stepwire run --data-dir "$work/emu" --input '{"a":15,"b":42}'
+bin/stepwire run --data-dir "$work/emu" --input '{"a":15,"b":42}' | tee "$work/run.log"
+
+# The two processes log to separate pipes, so their lines can reach the
+# terminal out of order; sorted by their microsecond timestamps they give
+# the job's path.
+echo "== the job's path, hop by hop"
+grep -h '  hop  ' "$work/emulator.log" "$work/worker.log" | sort -s -k1,1 | awk '
+	function us(t,  p) { split(t, p, ":"); return ((p[1] * 60 + p[2]) * 60 + p[3]) * 1e6 }
+	NR == 1 { t0 = us($1) }
+	{ printf "  +%7.3f ms  %-18s", (us($1) - t0) / 1000, $3; for (i = 4; i <= NF; i++) if ($i !~ /^(executionArn|service|jobId|jobType)=/) printf " %s", $i; print "" }'
 echo "== done"

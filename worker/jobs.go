@@ -99,14 +99,13 @@ func (w *Worker) report(ctx context.Context, job jobwire.Job, result json.RawMes
 	w.send(ctx, job, payload, kind)
 }
 
-// send publishes one message about job and logs the hop.
+// send logs the hop and publishes one message about job.
 func (w *Worker) send(ctx context.Context, job jobwire.Job, payload []byte, kind jobwire.Kind) {
 	log := w.logger.With("tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID, "kind", string(kind))
+	log.Info(hopMessage, "hop", "worker-publish")
 	if err := w.publish(ctx, payload); err != nil {
 		log.Error("publishing job message failed", "err", err)
-		return
 	}
-	log.Info(hopMessage, "hop", "worker-published")
 }
 
 // outcome encodes the message that reports a job's result or error.

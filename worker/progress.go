@@ -43,7 +43,7 @@ func ReportProgress(ctx context.Context, progress any) error {
 	if err := r.w.publish(ctx, msg); err != nil {
 		return fmt.Errorf("worker: report progress: %w", err)
 	}
-	r.w.logger.Info(hopMessage, "hop", "worker-published", "tokenRef", tokenRef(r.job.TaskToken),
+	r.w.logger.Info(hopMessage, "hop", "worker-publish", "tokenRef", tokenRef(r.job.TaskToken),
 		"jobId", r.job.JobID, "kind", string(jobwire.KindProgress))
 	return nil
 }

@@ -36,7 +36,7 @@ func (h *Handler) Enabled(_ context.Context, l slog.Level) bool {
 // Handle implements slog.Handler.
 func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
-	b.WriteString(r.Time.Format("15:04:05.000"))
+	b.WriteString(r.Time.Format("15:04:05.000000"))
 	attrs := append([]slog.Attr(nil), h.attrs...)
 	r.Attrs(func(a slog.Attr) bool { attrs = append(attrs, a); return true })
 	if r.Message == "hop" {

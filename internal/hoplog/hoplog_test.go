@@ -13,8 +13,8 @@ func TestFormat(t *testing.T) {
 	l.Info("hop", "hop", "dispatch", "function", "SendToWorker")
 	l.Debug("hidden")
 	l.Warn("odd thing", "why", "two words")
-	want := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3}  hop  dispatch           service=states function=SendToWorker\n` +
-		`\d\d:\d\d:\d\d\.\d{3}  WARN odd thing service=states why="two words"\n$`)
+	want := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{6}  hop  dispatch           service=states function=SendToWorker\n` +
+		`\d\d:\d\d:\d\d\.\d{6}  WARN odd thing service=states why="two words"\n$`)
 	if !want.Match(buf.Bytes()) {
 		t.Fatalf("output:\n%s", buf.String())
 	}

@@ -76,8 +76,9 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) error {
 		h.logger.WarnContext(ctx, "dropping results message", "err", err, "size", len(event))
 		return nil
 	}
-	op, err := h.send(ctx, r)
 	ref := hop.TokenRef(r.TaskToken)
+	h.logger.InfoContext(ctx, hop.Message, "hop", "complete", "op", opFor(r.Kind), "kind", string(r.Kind), "tokenRef", ref)
+	op, err := h.send(ctx, r)
 	if taskGone(err) {
 		h.logger.WarnContext(ctx, "task is gone; dropping message", "op", op, "tokenRef", ref, "err", err)
 		return nil
@@ -85,8 +86,21 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) error {
 	if err != nil {
 		return fmt.Errorf("complete: %s: %w", op, err)
 	}
-	h.logger.InfoContext(ctx, hop.Message, "hop", "complete", "op", op, "kind", string(r.Kind), "tokenRef", ref)
 	return nil
+}
+
+// opFor names the call a message of kind k makes ("" for progress, which
+// makes none).
+func opFor(k jobwire.Kind) string {
+	switch k {
+	case jobwire.KindFailure:
+		return OpFailure
+	case jobwire.KindHeartbeat:
+		return OpHeartbeat
+	case jobwire.KindProgress:
+		return ""
+	}
+	return OpSuccess
 }
 
 // send makes the call that r asks for and returns its operation name; a

@@ -79,6 +79,8 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) (Response, 
 	if j.TaskToken == "" {
 		return Response{}, errors.New("dispatch: event has no TaskToken")
 	}
+	h.logger.InfoContext(ctx, hop.Message, "hop", "dispatch-publish",
+		"topic", h.topic, "tokenRef", hop.TokenRef(j.TaskToken))
 	_, err := h.pub.Publish(ctx, &iotdataplane.PublishInput{
 		Topic:   aws.String(h.topic),
 		Qos:     1,
@@ -87,7 +89,5 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) (Response, 
 	if err != nil {
 		return Response{}, fmt.Errorf("dispatch: publish to %q: %w", h.topic, err)
 	}
-	h.logger.InfoContext(ctx, hop.Message, "hop", "dispatch-publish",
-		"topic", h.topic, "tokenRef", hop.TokenRef(j.TaskToken))
 	return Response{StatusCode: 200, Body: "job published to " + h.topic}, nil
 }
