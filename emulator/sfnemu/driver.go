@@ -30,6 +30,10 @@ func (s *Service) apply(e *execution, step interp.Step) {
 func (s *Service) command(e *execution, c interp.Command) {
 	switch c := c.(type) {
 	case interp.InvokeTask:
+		if isActivityResource(c.Resource) {
+			s.scheduleActivity(e, c)
+			return
+		}
 		s.spawn(func() { s.deliver(e, s.runTask(e, c)) })
 	case interp.ArmTimer:
 		s.armTimer(e, c)
@@ -99,6 +103,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	e.stopTimers()
 	e.machine = nil // closed executions keep only their record
 	close(e.done)
+	s.release(e.sm)
 	s.log.Info("hop", "hop", "done", "status", step.Status, "executionArn", e.arn)
 }
 

@@ -25,6 +25,11 @@ var (
 	ErrInvalidOutput                = errors.New("invalid output")
 	ErrValidation                   = errors.New("validation failed")
 	ErrMissingRequiredParameter     = errors.New("missing required parameter")
+	ErrStateMachineDeleting         = errors.New("state machine deleting")
+	ErrActivityDoesNotExist         = errors.New("activity does not exist")
+	ErrActivityWorkerLimitExceeded  = errors.New("activity worker limit exceeded")
+	ErrResourceNotFound             = errors.New("resource not found")
+	ErrTooManyTags                  = errors.New("too many tags")
 )
 
 // detailError is a sentinel plus the text AWS quotes in its message.
@@ -67,6 +72,13 @@ var errorTable = map[error]awsCode{
 	ErrTaskDoesNotExist:             {"TaskDoesNotExist", "Task Does Not Exist"},
 	ErrInvalidOutput:                {"InvalidOutput", "Invalid Output"},
 	ErrMissingRequiredParameter:     {"MissingRequiredParameter", ""},
+	// AWS's text for the next three is not recorded; they follow the
+	// "<Title>: '<detail>'" pattern of the others.
+	ErrStateMachineDeleting:        {"StateMachineDeleting", "State Machine Is Being Deleted"},
+	ErrActivityWorkerLimitExceeded: {"ActivityWorkerLimitExceeded", "Activity Worker Limit Exceeded"},
+	ErrResourceNotFound:            {"ResourceNotFound", "Resource not found"},
+	ErrActivityDoesNotExist:        {"ActivityDoesNotExist", "Activity Does Not Exist"},
+	ErrTooManyTags:                 {"TooManyTags", ""},
 }
 
 // toAWS maps a service error to its wire form. Unknown errors become

@@ -25,6 +25,7 @@ type execution struct {
 	arn   string
 	name  string
 	sm    *stateMachine
+	rev   revision // the state machine revision it runs
 	input string
 	start time.Time
 
@@ -66,8 +67,38 @@ func (e *execution) infoLocked() execInfo {
 // constraints, state machine existence, name characters, input JSON,
 // duplicate name.
 func (s *Service) startExecution(smArn string, name, input *string) (execInfo, error) {
-	if _, err := parseArn(smArn, "stateMachine"); err != nil {
+	sm, in, err := s.checkStart(smArn, name, input)
+	if err != nil {
 		return execInfo{}, err
+	}
+	return s.launch(sm, in)
+}
+
+// startInput is a validated StartExecution or StartSyncExecution.
+type startInput struct {
+	target      startTarget
+	name, input string
+}
+
+// startTarget is what a start request's stateMachineArn names.
+type startTarget struct {
+	arn string // the state machine ARN
+}
+
+// parseStartArn reads the stateMachineArn of StartExecution and
+// StartSyncExecution. It is the one place a start request's ARN is parsed.
+func parseStartArn(smArn string) (startTarget, error) {
+	if _, err := parseArn(smArn, "stateMachine"); err != nil {
+		return startTarget{}, err
+	}
+	return startTarget{arn: smArn}, nil
+}
+
+// checkStart validates a start request and finds its state machine.
+func (s *Service) checkStart(smArn string, name, input *string) (*stateMachine, startInput, error) {
+	target, err := parseStartArn(smArn)
+	if err != nil {
+		return nil, startInput{}, err
 	}
 	var v violations
 	if name != nil {
@@ -77,51 +108,64 @@ func (s *Service) startExecution(smArn string, name, input *string) (execInfo, e
 		v.length("input", *input, 0, maxPayload, true)
 	}
 	if err := v.err(); err != nil {
-		return execInfo{}, err
+		return nil, startInput{}, err
 	}
-	sm, err := s.stateMachine(smArn)
+	sm, err := s.stateMachine(target.arn)
 	if err != nil {
-		return execInfo{}, err
+		return nil, startInput{}, err
 	}
-	n := awsapi.RequestID()
+	in := startInput{target: target, name: awsapi.RequestID(), input: "{}"}
 	if name != nil {
-		n = *name
+		in.name = *name
 	}
-	if !validName(n) {
-		return execInfo{}, fail(ErrInvalidName, n)
+	if !validName(in.name) {
+		return nil, startInput{}, fail(ErrInvalidName, in.name)
 	}
-	in := "{}"
 	if input != nil {
-		in = *input
+		in.input = *input
 	}
-	if err := checkInput(in); err != nil {
-		return execInfo{}, err
+	if err := checkInput(in.input); err != nil {
+		return nil, startInput{}, err
 	}
-	return s.launch(sm, n, in)
+	return sm, in, nil
 }
+
+// expressLimit is the longest an Express execution may run.
+const expressLimit = 300 // seconds
 
 // launch registers and starts a new execution, or answers a repeated
 // StartExecution idempotently.
-func (s *Service) launch(sm *stateMachine, name, input string) (execInfo, error) {
-	arn := s.executionArn(sm.name, name)
+func (s *Service) launch(sm *stateMachine, in startInput) (execInfo, error) {
+	arn := s.executionArn(sm.name, in.name)
 	if sm.typ == typeExpress {
-		arn = s.expressArn(sm.name, name)
+		arn = s.expressArn(sm.name, in.name)
 	}
-	e := &execution{id: s.nextExec.Add(1), arn: arn, name: name, sm: sm,
-		input: input, start: s.cfg.Clock.Now(), status: statusRunning, done: make(chan struct{})}
+	e := &execution{id: s.nextExec.Add(1), arn: arn, name: in.name, sm: sm,
+		input: in.input, start: s.cfg.Clock.Now(), status: statusRunning, done: make(chan struct{})}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s.execMu.Lock()
 	if old := s.execByArn[e.arn]; old != nil {
 		s.execMu.Unlock()
-		return old.sameStart(input)
+		return old.sameStart(in.input)
 	}
+	rev, err := sm.admit(e)
+	if err != nil {
+		s.execMu.Unlock()
+		return execInfo{}, err
+	}
+	e.rev = rev
 	s.execByArn[e.arn] = e
 	s.execByID[e.id] = e
 	s.execMu.Unlock()
-	sm.addExecution(e)
-	s.log.Info("hop", "hop", "start", "execution", name, "executionArn", e.arn)
-	e.machine = interp.New(sm.def, json.RawMessage(input), s.machineOptions(e))
+	s.log.Info("hop", "hop", "start", "execution", in.name, "executionArn", e.arn)
+	def := rev.def
+	if sm.typ == typeExpress && (def.TimeoutSeconds == 0 || def.TimeoutSeconds > expressLimit) {
+		limited := *def
+		limited.TimeoutSeconds = expressLimit
+		def = &limited
+	}
+	e.machine = interp.New(def, json.RawMessage(in.input), s.machineOptions(e))
 	s.apply(e, e.machine.Start(e.start))
 	return e.infoLocked(), nil
 }
@@ -140,7 +184,7 @@ func (e *execution) sameStart(input string) (execInfo, error) {
 func (s *Service) machineOptions(e *execution) interp.Options {
 	return interp.Options{
 		ExecutionArn: e.arn, ExecutionName: e.name,
-		StateMachineArn: e.sm.arn, StateMachineName: e.sm.name, RoleArn: e.sm.roleArn,
+		StateMachineArn: e.sm.arn, StateMachineName: e.sm.name, RoleArn: e.rev.roleArn,
 		Region: s.cfg.Region, Account: s.cfg.Account,
 		NewToken: func() string { // called by the machine with e.mu held
 			e.tokenSeq++

@@ -59,6 +59,10 @@ type Service struct {
 	machines map[string]*stateMachine // by ARN
 	order    []*stateMachine          // creation order
 
+	actMu      sync.RWMutex
+	activities map[string]*activity // by ARN
+	actOrder   []*activity          // creation order
+
 	execMu    sync.RWMutex
 	execByID  map[uint64]*execution
 	execByArn map[string]*execution
@@ -84,9 +88,10 @@ func New(cfg Config) *Service {
 	return &Service{
 		cfg: cfg, log: log, tokens: newTokenCodec(cfg.TokenKey),
 		ctx: ctx, cancel: cancel,
-		machines:  map[string]*stateMachine{},
-		execByID:  map[uint64]*execution{},
-		execByArn: map[string]*execution{},
+		machines:   map[string]*stateMachine{},
+		activities: map[string]*activity{},
+		execByID:   map[uint64]*execution{},
+		execByArn:  map[string]*execution{},
 	}
 }
 

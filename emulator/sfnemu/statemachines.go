@@ -7,12 +7,19 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/awsapi"
 )
 
 // State machine types.
 const (
 	typeStandard = "STANDARD"
 	typeExpress  = "EXPRESS"
+)
+
+// State machine statuses.
+const (
+	machineActive   = "ACTIVE"
+	machineDeleting = "DELETING"
 )
 
 // Limits of CreateStateMachine members (service model).
@@ -22,39 +29,78 @@ const (
 	maxRoleArnLen    = 256
 )
 
-// stateMachine is one created state machine. Its fields are immutable
-// except the execution list.
-type stateMachine struct {
-	arn, name, definition, roleArn, typ string
-	created                             time.Time
-	def                                 *asl.Definition
+// revision is one configuration of a state machine. Executions keep the
+// revision they started with, so an update never changes a running one.
+type revision struct {
+	definition, roleArn string
+	def                 *asl.Definition
+	logging             loggingConfiguration
+	tracing             tracingConfiguration
+	// id is empty until the first update (AWS reports revisionId for
+	// updated machines).
+	id string
+	// date is the creation date, then the date of the last update.
+	date time.Time
+}
 
-	mu    sync.RWMutex
-	execs []*execution // start order
+// stateMachine is one created state machine. arn, name, typ and created
+// are immutable; the rest is guarded by mu.
+type stateMachine struct {
+	arn, name, typ string
+	created        time.Time
+
+	mu       sync.RWMutex
+	rev      revision
+	deleting bool
+	running  int          // executions not yet closed
+	execs    []*execution // start order
+	tags     tagSet
+}
+
+// current returns the machine's revision and status.
+func (sm *stateMachine) current() (revision, string) {
+	sm.mu.RLock()
+	defer sm.mu.RUnlock()
+	if sm.deleting {
+		return sm.rev, machineDeleting
+	}
+	return sm.rev, machineActive
 }
 
 // CreateStateMachine creates a state machine, or returns the existing one
 // when an identical request was made before (same name, definition and
 // type), as AWS does. It validates like the API.
 func (s *Service) CreateStateMachine(ctx context.Context, name, definition, roleArn, typ string) (string, error) {
-	sm, err := s.createStateMachine(name, definition, roleArn, typ)
+	sm, err := s.createStateMachine(&createStateMachineInput{Name: &name, Definition: &definition, RoleArn: &roleArn, Type: typ})
 	if err != nil {
 		return "", err
 	}
 	return sm.arn, nil
 }
 
-func (s *Service) createStateMachine(name, definition, roleArn, typ string) (*stateMachine, error) {
+func (s *Service) createStateMachine(r *createStateMachineInput) (*stateMachine, error) {
+	var v violations
+	v.required("name", r.Name != nil)
+	v.required("definition", r.Definition != nil)
+	v.required("roleArn", r.RoleArn != nil)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	name, definition, roleArn, typ := *r.Name, *r.Definition, *r.RoleArn, r.Type
 	if typ == "" {
 		typ = typeStandard
 	}
-	var v violations
 	v.length("name", name, 1, maxNameLen, false)
 	v.length("definition", definition, 1, maxDefinitionLen, true)
 	v.length("roleArn", roleArn, 1, maxRoleArnLen, false)
 	v.enum("type", typ, typeStandard, typeExpress)
+	checkLogging(&v, r.LoggingConfiguration)
+	checkTags(&v, r.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
+	}
+	if r.VersionDescription != nil && !r.Publish {
+		return nil, fail(ErrValidation, "Version description can only be set when publish is true")
 	}
 	if !validName(name) {
 		return nil, fail(ErrInvalidName, name)
@@ -62,6 +108,21 @@ func (s *Service) createStateMachine(name, definition, roleArn, typ string) (*st
 	if _, err := parseIAMArn(roleArn); err != nil {
 		return nil, err
 	}
+	def, err := parseDefinition(definition, typ)
+	if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Clock.Now()
+	sm := &stateMachine{arn: s.stateMachineArn(name), name: name, typ: typ, created: now,
+		rev: revision{definition: definition, roleArn: roleArn, def: def, date: now,
+			logging: loggingOrDefault(r.LoggingConfiguration), tracing: derefOr(r.TracingConfiguration)}}
+	sm.tags.set(r.Tags)
+	return s.addStateMachine(sm)
+}
+
+// parseDefinition parses a definition for a machine of type typ; problems
+// are InvalidDefinition with AWS's text.
+func parseDefinition(definition, typ string) (*asl.Definition, error) {
 	def, err := asl.Parse([]byte(definition), asl.Options{Type: typ})
 	if err != nil {
 		var de *asl.DefinitionError
@@ -70,18 +131,21 @@ func (s *Service) createStateMachine(name, definition, roleArn, typ string) (*st
 		}
 		return nil, failf(ErrInvalidDefinition, "Invalid State Machine Definition: '%v'", err)
 	}
-	sm := &stateMachine{arn: s.stateMachineArn(name), name: name, definition: definition,
-		roleArn: roleArn, typ: typ, created: s.cfg.Clock.Now(), def: def}
-	return s.addStateMachine(sm)
+	return def, nil
 }
 
 // addStateMachine stores sm unless one with its ARN exists: an identical
-// one is returned instead, a different one is StateMachineAlreadyExists.
+// one is returned instead, a different one is StateMachineAlreadyExists,
+// one being deleted StateMachineDeleting.
 func (s *Service) addStateMachine(sm *stateMachine) (*stateMachine, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.machines[sm.arn]; ok {
-		if old.definition == sm.definition && old.typ == sm.typ {
+		rev, status := old.current()
+		switch {
+		case status == machineDeleting:
+			return nil, fail(ErrStateMachineDeleting, sm.arn)
+		case rev.definition == sm.rev.definition && old.typ == sm.typ:
 			return old, nil
 		}
 		return nil, fail(ErrStateMachineAlreadyExists, sm.arn)
@@ -120,11 +184,130 @@ func (s *Service) stateMachines() []*stateMachine {
 	return append([]*stateMachine(nil), s.order...)
 }
 
-// addExecution appends e to the machine's execution list.
-func (sm *stateMachine) addExecution(e *execution) {
+// updateStateMachine is UpdateStateMachine: new executions use the new
+// revision, running ones keep theirs.
+func (s *Service) updateStateMachine(r *updateStateMachineInput) (revision, error) {
+	var v violations
+	v.required("stateMachineArn", r.StateMachineArn != nil)
+	if r.StateMachineArn != nil {
+		v.length("stateMachineArn", *r.StateMachineArn, 1, maxRoleArnLen, false)
+	}
+	if r.Definition != nil {
+		v.length("definition", *r.Definition, 1, maxDefinitionLen, true)
+	}
+	if r.RoleArn != nil {
+		v.length("roleArn", *r.RoleArn, 1, maxRoleArnLen, false)
+	}
+	checkLogging(&v, r.LoggingConfiguration)
+	if err := v.err(); err != nil {
+		return revision{}, err
+	}
+	if r.VersionDescription != nil && !r.Publish {
+		return revision{}, fail(ErrValidation, "Version description can only be set when publish is true")
+	}
+	sm, err := s.stateMachine(*r.StateMachineArn)
+	if err != nil {
+		return revision{}, err
+	}
+	if r.Definition == nil && r.RoleArn == nil && r.LoggingConfiguration == nil && r.TracingConfiguration == nil {
+		return revision{}, fail(ErrMissingRequiredParameter,
+			"Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
+	}
+	if r.RoleArn != nil {
+		if _, err := parseIAMArn(*r.RoleArn); err != nil {
+			return revision{}, err
+		}
+	}
+	var def *asl.Definition
+	if r.Definition != nil {
+		if def, err = parseDefinition(*r.Definition, sm.typ); err != nil {
+			return revision{}, err
+		}
+	}
 	sm.mu.Lock()
-	sm.execs = append(sm.execs, e)
+	defer sm.mu.Unlock()
+	if sm.deleting {
+		return revision{}, fail(ErrStateMachineDeleting, sm.arn)
+	}
+	rev := sm.rev
+	if def != nil {
+		rev.definition, rev.def = *r.Definition, def
+	}
+	if r.RoleArn != nil {
+		rev.roleArn = *r.RoleArn
+	}
+	if r.LoggingConfiguration != nil {
+		rev.logging = loggingOrDefault(r.LoggingConfiguration)
+	}
+	if r.TracingConfiguration != nil {
+		rev.tracing = *r.TracingConfiguration
+	}
+	rev.id, rev.date = awsapi.RequestID(), s.cfg.Clock.Now()
+	sm.rev = rev
+	return rev, nil
+}
+
+// deleteStateMachine is DeleteStateMachine: the machine is DELETING while
+// executions run and disappears once none does. An unknown machine is not
+// an error, as on AWS.
+func (s *Service) deleteStateMachine(arn string) error {
+	sm, err := s.stateMachine(arn)
+	if errors.Is(err, ErrStateMachineDoesNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sm.mu.Lock()
+	sm.deleting = true
+	gone := sm.running == 0
 	sm.mu.Unlock()
+	if gone {
+		s.removeStateMachine(sm)
+	}
+	return nil
+}
+
+// removeStateMachine forgets a deleted machine. Its executions stay
+// describable.
+func (s *Service) removeStateMachine(sm *stateMachine) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.machines[sm.arn] != sm {
+		return
+	}
+	delete(s.machines, sm.arn)
+	for i, o := range s.order {
+		if o == sm {
+			s.order = append(s.order[:i:i], s.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// admit registers a starting execution and returns the revision it runs:
+// StateMachineDeleting once DeleteStateMachine was called.
+func (sm *stateMachine) admit(e *execution) (revision, error) {
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	if sm.deleting {
+		return revision{}, fail(ErrStateMachineDeleting, sm.arn)
+	}
+	sm.running++
+	sm.execs = append(sm.execs, e)
+	return sm.rev, nil
+}
+
+// release records that an execution closed and finishes a pending
+// deletion when it was the last one.
+func (s *Service) release(sm *stateMachine) {
+	sm.mu.Lock()
+	sm.running--
+	gone := sm.deleting && sm.running == 0
+	sm.mu.Unlock()
+	if gone {
+		s.removeStateMachine(sm)
+	}
 }
 
 // executions returns the machine's executions, oldest first.

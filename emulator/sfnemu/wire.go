@@ -25,62 +25,6 @@ func epochPtr(t time.Time) *epoch {
 	return &e
 }
 
-type createStateMachineInput struct {
-	Name               *string `json:"name"`
-	Definition         *string `json:"definition"`
-	RoleArn            *string `json:"roleArn"`
-	Type               string  `json:"type"`
-	Publish            bool    `json:"publish"`
-	VersionDescription *string `json:"versionDescription"`
-}
-
-type createStateMachineOutput struct {
-	StateMachineArn string `json:"stateMachineArn"`
-	CreationDate    epoch  `json:"creationDate"`
-}
-
-type stateMachineArnInput struct {
-	StateMachineArn *string `json:"stateMachineArn"`
-}
-
-type describeStateMachineOutput struct {
-	StateMachineArn      string               `json:"stateMachineArn"`
-	Name                 string               `json:"name"`
-	Status               string               `json:"status"`
-	Definition           string               `json:"definition"`
-	RoleArn              string               `json:"roleArn"`
-	Type                 string               `json:"type"`
-	CreationDate         epoch                `json:"creationDate"`
-	LoggingConfiguration loggingConfiguration `json:"loggingConfiguration"`
-	TracingConfiguration tracingConfiguration `json:"tracingConfiguration"`
-}
-
-type loggingConfiguration struct {
-	Level                string `json:"level"`
-	IncludeExecutionData bool   `json:"includeExecutionData"`
-}
-
-type tracingConfiguration struct {
-	Enabled bool `json:"enabled"`
-}
-
-type listInput struct {
-	MaxResults int32  `json:"maxResults"`
-	NextToken  string `json:"nextToken"`
-}
-
-type listStateMachinesOutput struct {
-	StateMachines []stateMachineListItem `json:"stateMachines"`
-	NextToken     string                 `json:"nextToken,omitempty"`
-}
-
-type stateMachineListItem struct {
-	StateMachineArn string `json:"stateMachineArn"`
-	Name            string `json:"name"`
-	Type            string `json:"type"`
-	CreationDate    epoch  `json:"creationDate"`
-}
-
 type startExecutionInput struct {
 	StateMachineArn *string `json:"stateMachineArn"`
 	Name            *string `json:"name"`

@@ -1,0 +1,207 @@
+package sfnemu
+
+import (
+	"context"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/interp"
+)
+
+// Activity tasks wait in their activity's queue until a worker's
+// GetActivityTask takes them. A poll waits up to 60 s (on the injected
+// clock) and ends early when the HTTP request does.
+
+// Limits of GetActivityTask (service model, quotas).
+const (
+	activityPollTimeout = 60 * time.Second
+	maxActivityPollers  = 1000
+	maxWorkerNameLen    = 80
+)
+
+// activityTask is one scheduled activity task attempt.
+type activityTask struct {
+	e             *execution
+	taskID, token string
+	input         string
+}
+
+// poller is one GetActivityTask waiting for a task. got has room for the
+// one task handed to it.
+type poller struct {
+	got chan *activityTask
+}
+
+// activityQueue holds an activity's waiting tasks and pollers, each in
+// arrival order. Guarded by the activity's mutex.
+type activityQueue struct {
+	tasks   []*activityTask
+	pollers []*poller
+}
+
+type getActivityTaskInput struct {
+	ActivityArn *string `json:"activityArn"`
+	WorkerName  *string `json:"workerName"`
+}
+
+type getActivityTaskOutput struct {
+	TaskToken *string `json:"taskToken,omitempty"`
+	Input     *string `json:"input,omitempty"`
+}
+
+// scheduleActivity queues an activity task of e. An activity that does not
+// exist (any more) fails the execution. e.mu is held.
+func (s *Service) scheduleActivity(e *execution, c interp.InvokeTask) {
+	a, err := s.activity(c.Resource)
+	if err != nil {
+		ev := activityMissing(c)
+		s.spawn(func() { s.deliver(e, ev) })
+		return
+	}
+	s.log.Info("hop", "hop", "activity", "activityArn", a.arn, "executionArn", e.arn)
+	a.push(&activityTask{e: e, taskID: c.TaskID, token: c.Token, input: string(c.Parameters)})
+}
+
+// push hands t to the longest-waiting poller, or queues it.
+func (a *activity) push(t *activityTask) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.queue.pollers) > 0 {
+		p := a.queue.pollers[0]
+		a.queue.pollers = a.queue.pollers[1:]
+		p.got <- t
+		return
+	}
+	a.queue.tasks = append(a.queue.tasks, t)
+}
+
+// take pops the oldest task, or registers p as waiting when there is none.
+func (a *activity) take(p *poller) (*activityTask, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.queue.tasks) > 0 {
+		t := a.queue.tasks[0]
+		a.queue.tasks = a.queue.tasks[1:]
+		return t, nil
+	}
+	if len(a.queue.pollers) >= maxActivityPollers {
+		return nil, fail(ErrActivityWorkerLimitExceeded, a.arn)
+	}
+	a.queue.pollers = append(a.queue.pollers, p)
+	return nil, nil
+}
+
+// withdraw removes a waiting poller. It reports false when a task was
+// handed to p meanwhile (it is then in p.got).
+func (a *activity) withdraw(p *poller) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i, q := range a.queue.pollers {
+		if q == p {
+			a.queue.pollers = append(a.queue.pollers[:i:i], a.queue.pollers[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// unshift puts back a task whose poller went away before it got it.
+func (a *activity) unshift(t *activityTask) {
+	a.mu.Lock()
+	if len(a.queue.pollers) > 0 {
+		p := a.queue.pollers[0]
+		a.queue.pollers = a.queue.pollers[1:]
+		a.mu.Unlock()
+		p.got <- t
+		return
+	}
+	a.queue.tasks = append([]*activityTask{t}, a.queue.tasks...)
+	a.mu.Unlock()
+}
+
+// getActivityTask is GetActivityTask: the oldest live task of the
+// activity, waiting up to 60 s for one; nil when none came or ctx ended.
+func (s *Service) getActivityTask(ctx context.Context, r *getActivityTaskInput) (*activityTask, error) {
+	var v violations
+	v.required("activityArn", r.ActivityArn != nil)
+	if r.ActivityArn != nil {
+		v.length("activityArn", *r.ActivityArn, 1, 256, false)
+	}
+	worker := ""
+	if r.WorkerName != nil {
+		worker = *r.WorkerName
+		v.length("workerName", worker, 1, maxWorkerNameLen, false)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	a, err := s.activity(*r.ActivityArn)
+	if err != nil {
+		return nil, err
+	}
+	expired := make(chan struct{})
+	timer := s.cfg.Clock.AfterFunc(activityPollTimeout, func() { close(expired) })
+	defer timer.Stop()
+	for {
+		t, err := s.waitTask(ctx, a, expired)
+		if t == nil || err != nil {
+			return nil, err
+		}
+		if s.handOut(t, worker) {
+			return t, nil
+		}
+		// The task's attempt ended while it was queued: take the next.
+	}
+}
+
+// waitTask takes the next task of a, waiting until one comes, the poll
+// expires, ctx ends or the service closes.
+func (s *Service) waitTask(ctx context.Context, a *activity, expired <-chan struct{}) (*activityTask, error) {
+	p := &poller{got: make(chan *activityTask, 1)}
+	t, err := a.take(p)
+	if t != nil || err != nil {
+		return t, err
+	}
+	select {
+	case t = <-p.got:
+		return t, nil
+	case <-expired:
+	case <-ctx.Done():
+	case <-s.ctx.Done():
+	}
+	if a.withdraw(p) {
+		return nil, nil
+	}
+	t = <-p.got // handed over while we gave up
+	if ctx.Err() != nil || s.ctx.Err() != nil {
+		a.unshift(t) // nobody will read the response
+		return nil, nil
+	}
+	return t, nil
+}
+
+// handOut starts a taken task: it reports false for a task whose attempt
+// or execution ended while it was queued. The execution logs
+// ActivityStarted and starts the task's timers now.
+func (s *Service) handOut(t *activityTask, worker string) bool {
+	e := t.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, closed := e.closed[t.token]; closed || e.status != statusRunning {
+		return false
+	}
+	if ev := activityStarted(t.taskID, worker); ev != nil {
+		if err := s.handle(e, ev); err != nil {
+			return false
+		}
+	}
+	s.log.Info("hop", "hop", "activity-task", "worker", worker, "executionArn", e.arn)
+	return true
+}
+
+func getActivityTaskOp(s *Service, ctx context.Context, r *getActivityTaskInput) (any, error) {
+	t, err := s.getActivityTask(ctx, r)
+	if err != nil || t == nil {
+		return getActivityTaskOutput{}, err
+	}
+	return getActivityTaskOutput{TaskToken: &t.token, Input: &t.input}, nil
+}
