@@ -29,19 +29,26 @@ type Options struct {
 // Definition is a parsed, valid state machine definition.
 type Definition struct {
 	Comment string
-	StartAt string
-	// States maps state names to their parsed form.
-	States map[string]State
-	// Names lists the state names in definition order.
-	Names []string
+	// Scope holds the top-level StartAt and States.
+	Scope
 	// TimeoutSeconds is the execution budget; zero when not set.
 	TimeoutSeconds int64
 	// Type is the state machine type the definition was validated for.
 	Type string
 }
 
-// State is one parsed state: *Task, *Pass, *Choice, *Wait, *Succeed or
-// *Fail.
+// Scope is a set of states with its own start: the machine itself, a
+// Parallel branch or a Map's item processor. Next targets stay inside it.
+type Scope struct {
+	StartAt string
+	// States maps state names to their parsed form.
+	States map[string]State
+	// Names lists the state names in definition order.
+	Names []string
+}
+
+// State is one parsed state: *Task, *Pass, *Choice, *Wait, *Succeed,
+// *Fail, *Parallel or *Map.
 type State interface {
 	// Common returns the fields every state has.
 	Common() *Base

@@ -30,7 +30,7 @@ func Parse(definition []byte, opts Options) (*Definition, error) {
 		p.schema("", "Definition must be a valid JSON object")
 		return nil, &DefinitionError{Problems: p.list}
 	}
-	def := &Definition{Type: opts.Type, States: map[string]State{}}
+	def := &Definition{Type: opts.Type, Scope: Scope{States: map[string]State{}}}
 	ps := &parser{p: p, def: def}
 	ps.top(top)
 	if len(p.list) > 0 {
@@ -97,16 +97,23 @@ func (ps *parser) top(top *jsonv.Object) {
 		ps.p.schema("/States", "The field 'States' should be an object")
 		return
 	}
-	ps.states(obj, "/States")
-	if ok && s != "" {
-		if _, found := ps.def.States[s]; !found && len(ps.p.list) == 0 {
-			ps.p.add(CodeMissingTransition, "/StartAt", "Missing 'Next' target: %s", s)
-		}
-	}
-	ps.checkTransitions()
+	ps.def.States = map[string]State{}
+	ps.fillScope(&ps.def.Scope, obj, "")
 }
 
-func (ps *parser) states(obj *jsonv.Object, loc string) {
+// fillScope parses the States of a scope whose StartAt is already set and
+// checks its transitions; loc is the pointer of the object holding them.
+func (ps *parser) fillScope(sc *Scope, obj *jsonv.Object, loc string) {
+	ps.states(sc, obj, loc+"/States")
+	if sc.StartAt != "" {
+		if _, found := sc.States[sc.StartAt]; !found && len(ps.p.list) == 0 {
+			ps.p.add(CodeMissingTransition, loc+"/StartAt", "Missing 'Next' target: %s", sc.StartAt)
+		}
+	}
+	ps.checkTransitions(sc, loc)
+}
+
+func (ps *parser) states(sc *Scope, obj *jsonv.Object, loc string) {
 	for _, m := range obj.Members {
 		sloc := loc + "/" + escapePointer(m.Key)
 		if len(m.Key) == 0 || len(m.Key) > 80 {
@@ -118,8 +125,8 @@ func (ps *parser) states(obj *jsonv.Object, loc string) {
 			continue
 		}
 		if st := ps.state(m.Key, so, sloc); st != nil {
-			ps.def.States[m.Key] = st
-			ps.def.Names = append(ps.def.Names, m.Key)
+			sc.States[m.Key] = st
+			sc.Names = append(sc.Names, m.Key)
 		}
 	}
 }
@@ -155,9 +162,10 @@ func (ps *parser) state(name string, o *jsonv.Object, loc string) State {
 		return &Succeed{Base: b}
 	case "Fail":
 		return ps.fail(b, o, loc)
-	case "Parallel", "Map":
-		ps.p.schema(loc+"/Type", "The state type '%s' is not supported by stepwire yet", typ)
-		return nil
+	case "Parallel":
+		return ps.parallel(b, o, loc)
+	case "Map":
+		return ps.mapState(b, o, loc)
 	case "":
 		if _, ok := o.Get("Type"); !ok {
 			ps.p.schema(loc, "These fields are required: [Type]")

@@ -219,14 +219,15 @@ func (ps *parser) errorEquals(o *jsonv.Object, loc string) []string {
 
 func itoa(i int) string { return string(jsonv.IntNumber(int64(i))) }
 
-// checkTransitions reports Next targets that name no state.
-func (ps *parser) checkTransitions() {
-	for _, name := range ps.def.Names {
-		st := ps.def.States[name]
-		loc := "/States/" + escapePointer(name)
+// checkTransitions reports Next targets that name no state of the scope;
+// loc is the pointer of the object holding the scope's States.
+func (ps *parser) checkTransitions(sc *Scope, loc string) {
+	for _, name := range sc.Names {
+		st := sc.States[name]
+		sloc := loc + "/States/" + escapePointer(name)
 		for _, t := range transitions(st) {
-			if _, ok := ps.def.States[t.target]; !ok {
-				ps.p.add(CodeMissingTransition, loc+t.field, "Missing 'Next' target: %s", t.target)
+			if _, ok := sc.States[t.target]; !ok {
+				ps.p.add(CodeMissingTransition, sloc+t.field, "Missing 'Next' target: %s", t.target)
 			}
 		}
 	}
@@ -241,9 +242,11 @@ func transitions(st State) []transitionRef {
 	}
 	switch s := st.(type) {
 	case *Task:
-		for i, c := range s.Catch {
-			out = append(out, transitionRef{"/Catch/" + itoa(i) + "/Next", c.Next})
-		}
+		out = catchRefs(out, s.Catch)
+	case *Parallel:
+		out = catchRefs(out, s.Catch)
+	case *Map:
+		out = catchRefs(out, s.Catch)
 	case *Choice:
 		for i, r := range s.Choices {
 			out = append(out, transitionRef{"/Choices/" + itoa(i) + "/Next", r.Next})
@@ -251,6 +254,13 @@ func transitions(st State) []transitionRef {
 		if s.Default != "" {
 			out = append(out, transitionRef{"/Default", s.Default})
 		}
+	}
+	return out
+}
+
+func catchRefs(out []transitionRef, cs []Catcher) []transitionRef {
+	for i, c := range cs {
+		out = append(out, transitionRef{"/Catch/" + itoa(i) + "/Next", c.Next})
 	}
 	return out
 }

@@ -108,6 +108,14 @@ type TaskFailed struct {
 	HasError, HasCause bool
 }
 
+// ActivityStarted reports that GetActivityTask handed an activity task
+// (InvokeTask with Activity set) to a worker: ActivityStarted is logged and
+// the task's timeout and heartbeat clocks start.
+type ActivityStarted struct {
+	TaskID     string
+	WorkerName string
+}
+
 // CallbackSuccess is SendTaskSuccess. Output is the text the caller sent.
 type CallbackSuccess struct {
 	Token  string
@@ -135,6 +143,7 @@ type Stop struct {
 
 func (TaskInvoked) event()       {}
 func (TaskFailed) event()        {}
+func (ActivityStarted) event()   {}
 func (CallbackSuccess) event()   {}
 func (CallbackFailure) event()   {}
 func (CallbackHeartbeat) event() {}

@@ -79,15 +79,18 @@ func (m *Machine) context() any {
 	ctx := jsonv.NewObject(4)
 	ctx.Set("Execution", exec)
 	ctx.Set("StateMachine", sm)
-	if m.cur != nil {
+	if m.th.cur != nil {
 		st := jsonv.NewObject(3)
-		st.Set("Name", m.cur.name)
-		st.Set("EnteredTime", isoTime(m.cur.entered))
-		if t := m.cur.task; t != nil {
+		st.Set("Name", m.th.cur.name)
+		st.Set("EnteredTime", isoTime(m.th.cur.entered))
+		if t := m.th.cur.task; t != nil {
 			st.Set("RetryCount", jsonv.IntNumber(int64(t.attempt)))
 		}
 		ctx.Set("State", st)
-		if t := m.cur.task; t != nil && t.token != "" {
+		if m.item != nil {
+			ctx.Set("Map", m.item.context())
+		}
+		if t := m.th.cur.task; t != nil && t.token != "" {
 			task := jsonv.NewObject(1)
 			task.Set("Token", t.token)
 			ctx.Set("Task", task)

@@ -88,6 +88,17 @@ type LambdaScheduledDetails struct {
 	TimeoutInSeconds *int64       `json:"timeoutInSeconds,omitempty"`
 }
 
+// MapStateStartedDetails is mapStateStartedEventDetails.
+type MapStateStartedDetails struct {
+	Length int `json:"length"`
+}
+
+// MapIterationDetails is mapIteration{Started,Succeeded,Failed,Aborted}EventDetails.
+type MapIterationDetails struct {
+	Name  string `json:"name"`
+	Index int    `json:"index"`
+}
+
 // MarshalJSON encodes the event in GetExecutionHistory's wire shape.
 func (e HistoryEvent) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, 256)

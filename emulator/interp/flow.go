@@ -19,11 +19,15 @@ type stateRun struct {
 	// waitTimer is armed by a Wait state.
 	waitTimer string
 	task      *taskRun
+	// block runs the branches or iterations of a Parallel or Map state.
+	block *blockRun
+	// th is the thread the state runs in.
+	th *thread
 }
 
 // enter enters the named state with input; prev is the previousEventId.
 func (m *Machine) enter(name string, input any, prev int64) {
-	st := m.def.States[name]
+	st := m.th.scope.States[name]
 	b := st.Common()
 	text := jsonv.EncodeString(input)
 	id := m.emit(b.Type+"StateEntered", prev, "stateEnteredEventDetails", &StateEnteredDetails{
@@ -32,7 +36,7 @@ func (m *Machine) enter(name string, input any, prev int64) {
 	if m.status != StatusRunning {
 		return
 	}
-	m.cur = &stateRun{name: name, state: st, enteredID: id, entered: m.now, rawInput: input}
+	m.th.cur = &stateRun{name: name, state: st, enteredID: id, entered: m.now, rawInput: input, th: m.th}
 	switch s := st.(type) {
 	case *asl.Pass:
 		m.runPass(s)
@@ -46,27 +50,35 @@ func (m *Machine) enter(name string, input any, prev int64) {
 		m.runFail(s)
 	case *asl.Task:
 		m.runTask(s)
+	case *asl.Parallel:
+		m.runParallel(s)
+	case *asl.Map:
+		m.runMap(s)
 	}
 }
 
 // exit emits <Type>StateExited and moves on to the next state or ends the
 // execution.
 func (m *Machine) exit(output any, prev int64) {
-	b := m.cur.state.Common()
+	b := m.th.cur.state.Common()
 	text := jsonv.EncodeString(output)
 	if len(text) > MaxPayloadBytes {
-		m.finish(StatusFailed, "ExecutionFailed", prev, "States.DataLimitExceeded",
-			fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", b.Name), true, true)
+		m.fail(prev, taskError{name: "States.DataLimitExceeded", hasName: true, hasCause: true, runtime: true,
+			cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", b.Name)})
 		return
 	}
 	id := m.emit(b.Type+"StateExited", prev, "stateExitedEventDetails", &StateExitedDetails{
 		Name: b.Name, Output: &text, OutputDetails: notTruncated,
 	})
-	m.cur = nil
+	m.th.cur = nil
 	if m.status != StatusRunning {
 		return
 	}
 	if b.End || b.Type == "Succeed" {
+		if m.th.parent != nil {
+			m.childSucceeded(m.th, output, id)
+			return
+		}
 		m.succeed(output, id)
 		return
 	}
@@ -76,27 +88,28 @@ func (m *Machine) exit(output any, prev int64) {
 // runtimeError fails the execution with States.Runtime, citing the state.
 func (m *Machine) runtimeError(err error) {
 	cause := fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
-		m.cur.name, m.cur.enteredID, err.Error())
-	m.finish(StatusFailed, "ExecutionFailed", m.lastID, "States.Runtime", cause, true, true)
+		m.th.cur.name, m.th.cur.enteredID, err.Error())
+	m.fail(m.lastID, taskError{name: "States.Runtime", cause: cause, hasName: true, hasCause: true, runtime: true})
 }
 
-// closeState releases what the current state holds (timers, token).
-func (m *Machine) closeState() {
-	if m.cur == nil {
-		return
+// closeRun releases what a state run holds (timers, token, a block's
+// retry timer).
+func (m *Machine) closeRun(r *stateRun) {
+	if r.waitTimer != "" {
+		m.command(CancelTimer{TimerID: r.waitTimer})
+		r.waitTimer = ""
 	}
-	if m.cur.waitTimer != "" {
-		m.command(CancelTimer{TimerID: m.cur.waitTimer})
-		m.cur.waitTimer = ""
+	if r.task != nil {
+		m.closeAttempt(r.task)
 	}
-	if m.cur.task != nil {
-		m.closeAttempt(m.cur.task)
+	if r.block != nil && r.block.retryTimer != "" {
+		m.command(CancelTimer{TimerID: r.block.retryTimer})
+		r.block.retryTimer = ""
 	}
-	m.cur = nil
 }
 
 func (m *Machine) runPass(s *asl.Pass) {
-	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	eff, err := m.applyInputPath(s.InputPath, m.th.cur.rawInput)
 	if err != nil {
 		m.runtimeError(err)
 		return
@@ -111,7 +124,7 @@ func (m *Machine) runPass(s *asl.Pass) {
 	case s.HasResult:
 		result = s.Result
 	}
-	out, err := m.applyResult(s.ResultPath, m.cur.rawInput, result)
+	out, err := m.applyResult(s.ResultPath, m.th.cur.rawInput, result)
 	if err == nil {
 		out, err = m.applyOutputPath(s.OutputPath, out)
 	}
@@ -119,11 +132,11 @@ func (m *Machine) runPass(s *asl.Pass) {
 		m.runtimeError(err)
 		return
 	}
-	m.exit(out, m.cur.enteredID)
+	m.exit(out, m.th.cur.enteredID)
 }
 
 func (m *Machine) runChoice(s *asl.Choice) {
-	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	eff, err := m.applyInputPath(s.InputPath, m.th.cur.rawInput)
 	if err != nil {
 		m.runtimeError(err)
 		return
@@ -142,9 +155,8 @@ func (m *Machine) runChoice(s *asl.Choice) {
 		}
 	}
 	if next == "" {
-		m.finish(StatusFailed, "ExecutionFailed", m.lastID, "States.Runtime",
-			fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). Failed to transition out of the state. The state does not point to a next state.", m.cur.name, m.cur.enteredID),
-			true, true)
+		m.fail(m.lastID, taskError{name: "States.Runtime", hasName: true, hasCause: true, runtime: true,
+			cause: fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). Failed to transition out of the state. The state does not point to a next state.", m.th.cur.name, m.th.cur.enteredID)})
 		return
 	}
 	out, err := m.applyOutputPath(s.OutputPath, eff)
@@ -158,17 +170,17 @@ func (m *Machine) runChoice(s *asl.Choice) {
 // exitChoice is exit for a Choice, whose Next comes from the matched rule.
 func (m *Machine) exitChoice(output any, next string) {
 	text := jsonv.EncodeString(output)
-	id := m.emit("ChoiceStateExited", m.cur.enteredID, "stateExitedEventDetails", &StateExitedDetails{
-		Name: m.cur.name, Output: &text, OutputDetails: notTruncated,
+	id := m.emit("ChoiceStateExited", m.th.cur.enteredID, "stateExitedEventDetails", &StateExitedDetails{
+		Name: m.th.cur.name, Output: &text, OutputDetails: notTruncated,
 	})
-	m.cur = nil
+	m.th.cur = nil
 	if m.status == StatusRunning {
 		m.enter(next, output, id)
 	}
 }
 
 func (m *Machine) runSucceed(s *asl.Succeed) {
-	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	eff, err := m.applyInputPath(s.InputPath, m.th.cur.rawInput)
 	if err == nil {
 		eff, err = m.applyOutputPath(s.OutputPath, eff)
 	}
@@ -176,13 +188,13 @@ func (m *Machine) runSucceed(s *asl.Succeed) {
 		m.runtimeError(err)
 		return
 	}
-	m.exit(eff, m.cur.enteredID)
+	m.exit(eff, m.th.cur.enteredID)
 }
 
 func (m *Machine) runFail(s *asl.Fail) {
 	errName, cause := s.Error, s.Cause
 	hasErr, hasCause := s.HasError, s.HasCause
-	env := m.env(m.cur.rawInput)
+	env := m.env(m.th.cur.rawInput)
 	for _, f := range []struct {
 		expr  *asl.Expr
 		field string
@@ -203,5 +215,5 @@ func (m *Machine) runFail(s *asl.Fail) {
 		}
 		*f.dst, *f.has = str, true
 	}
-	m.finish(StatusFailed, "ExecutionFailed", m.cur.enteredID, errName, cause, hasErr, hasCause)
+	m.fail(m.th.cur.enteredID, taskError{name: errName, cause: cause, hasName: hasErr, hasCause: hasCause})
 }

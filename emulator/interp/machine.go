@@ -51,15 +51,21 @@ type Machine struct {
 	status    string
 	out       Step
 
-	cur       *stateRun
+	// root is the execution's own thread; th is the thread being run
+	// (the root, a Parallel branch or a Map iteration).
+	root, th  *thread
 	execTimer string
 	seq       int
+	// item is $$.Map.Item while a Map state evaluates its ItemSelector.
+	item *mapItem
 }
 
 // New prepares an execution of def with the given input (a JSON text; empty
 // means {}).
 func New(def *asl.Definition, input json.RawMessage, opts Options) *Machine {
 	m := &Machine{def: def, opts: opts, status: StatusRunning}
+	m.root = &thread{scope: &def.Scope}
+	m.th = m.root
 	if len(input) == 0 {
 		input = json.RawMessage("{}")
 	}
@@ -105,6 +111,7 @@ func (m *Machine) Handle(now time.Time, ev Event) (Step, error) {
 }
 
 func (m *Machine) dispatch(ev Event) error {
+	defer func() { m.th = m.root }()
 	switch e := ev.(type) {
 	case Stop:
 		m.abort(e)
@@ -119,6 +126,8 @@ func (m *Machine) dispatch(ev Event) error {
 		return m.taskInvoked(e)
 	case TaskFailed:
 		return m.taskFailed(e)
+	case ActivityStarted:
+		return m.activityStarted(e)
 	case CallbackSuccess:
 		return m.callback(e.Token, e)
 	case CallbackFailure:
@@ -185,7 +194,7 @@ func (m *Machine) finish(status, typ string, prev int64, errName, cause string, 
 	m.emit(typ, prev, key, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
 	m.status = status
 	m.out.Error, m.out.Cause, m.out.HasError, m.out.HasCause = errName, cause, hasErr, hasCause
-	m.closeState()
+	m.closeThread(m.root)
 	if m.execTimer != "" {
 		m.command(CancelTimer{TimerID: m.execTimer})
 		m.execTimer = ""
@@ -198,7 +207,7 @@ func (m *Machine) succeed(output any, prev int64) {
 	m.emit("ExecutionSucceeded", prev, "executionSucceededEventDetails", &OutputDetails{Output: &text, OutputDetails: notTruncated})
 	m.status = StatusSucceeded
 	m.out.Output = json.RawMessage(text)
-	m.closeState()
+	m.closeThread(m.root)
 	if m.execTimer != "" {
 		m.command(CancelTimer{TimerID: m.execTimer})
 		m.execTimer = ""

@@ -14,6 +14,9 @@ type taskError struct {
 	hasName, hasCause bool
 	// heartbeat marks a States.Timeout caused by a missed heartbeat.
 	heartbeat bool
+	// runtime marks an error no Retry or Catch handles (States.Runtime,
+	// DataLimitExceeded outside a task result).
+	runtime bool
 }
 
 // matches reports whether an ErrorEquals list selects the error.
@@ -53,11 +56,11 @@ func (m *Machine) handleError(t *taskRun, e taskError) {
 	}
 	for _, c := range t.def.Catch {
 		if e.matches(c.ErrorEquals) {
-			m.catch(t, c, e)
+			m.catch(c, e, t.lastEvent)
 			return
 		}
 	}
-	m.finish(StatusFailed, "ExecutionFailed", t.lastEvent, e.name, e.cause, e.hasName, e.hasCause)
+	m.fail(t.lastEvent, e)
 }
 
 // retryDelay is IntervalSeconds × BackoffRate^n, capped by
@@ -76,22 +79,23 @@ func (m *Machine) retryDelay(r asl.Retrier, n int64) time.Duration {
 	return delay
 }
 
-// catch leaves the task through a catcher with the error output placed by
-// its ResultPath.
-func (m *Machine) catch(t *taskRun, c asl.Catcher, e taskError) {
+// catch leaves the current state through a catcher with the error output
+// placed by its ResultPath; prev is the failure's last event.
+func (m *Machine) catch(c asl.Catcher, e taskError, prev int64) {
+	r := m.th.cur
 	errOut := jsonv.NewObject(2)
 	errOut.Set("Error", nullable(e.name, e.hasName))
 	errOut.Set("Cause", nullable(e.cause, e.hasCause))
-	out, err := m.applyResult(c.ResultPath, m.cur.rawInput, errOut)
+	out, err := m.applyResult(c.ResultPath, r.rawInput, errOut)
 	if err != nil {
 		m.runtimeError(err)
 		return
 	}
 	text := jsonv.EncodeString(out)
-	id := m.emit("TaskStateExited", t.lastEvent, "stateExitedEventDetails", &StateExitedDetails{
-		Name: m.cur.name, Output: &text, OutputDetails: notTruncated,
+	id := m.emit(r.state.Common().Type+"StateExited", prev, "stateExitedEventDetails", &StateExitedDetails{
+		Name: r.name, Output: &text, OutputDetails: notTruncated,
 	})
-	m.cur = nil
+	m.th.cur = nil
 	if m.status == StatusRunning {
 		m.enter(c.Next, out, id)
 	}

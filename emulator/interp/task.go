@@ -51,7 +51,7 @@ func newTaskRun(s *asl.Task) *taskRun {
 }
 
 func (m *Machine) runTask(s *asl.Task) {
-	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	eff, err := m.applyInputPath(s.InputPath, m.th.cur.rawInput)
 	if err != nil {
 		m.runtimeError(err)
 		return
@@ -70,9 +70,9 @@ func (m *Machine) runTask(s *asl.Task) {
 			return
 		}
 	}
-	m.cur.effInput = eff
-	m.cur.task = t
-	m.startAttempt(t, m.cur.enteredID)
+	m.th.cur.effInput = eff
+	m.th.cur.task = t
+	m.startAttempt(t, m.th.cur.enteredID)
 }
 
 // secondsFrom resolves TimeoutSecondsPath or HeartbeatSecondsPath.
@@ -95,10 +95,10 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 	if t.callback && m.opts.NewToken != nil {
 		t.token = m.opts.NewToken()
 	}
-	params := m.cur.effInput
+	params := m.th.cur.effInput
 	if t.def.Parameters != nil {
 		var err error
-		if params, err = t.def.Parameters.Eval(m.env(m.cur.effInput)); err != nil {
+		if params, err = t.def.Parameters.Eval(m.env(m.th.cur.effInput)); err != nil {
 			m.runtimeError(err)
 			return
 		}
@@ -129,7 +129,7 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 	t.lastEvent = started
 	t.invoked, t.pending = false, nil
 	t.taskID = m.newID("task")
-	m.command(InvokeTask{TaskID: t.taskID, StateName: m.cur.name, Resource: t.def.Resource, Parameters: []byte(text), Token: t.token})
+	m.command(InvokeTask{TaskID: t.taskID, StateName: m.th.cur.name, Resource: t.def.Resource, Parameters: []byte(text), Token: t.token})
 	if t.timeout > 0 {
 		t.timeoutTimer = m.newID("task-timeout")
 		m.command(ArmTimer{TimerID: t.timeoutTimer, At: m.now.Add(time.Duration(t.timeout) * time.Second)})
@@ -164,12 +164,22 @@ func (m *Machine) closeAttempt(t *taskRun) {
 	t.pending = nil
 }
 
-// running returns the task attempt with the given id, if any.
+// running returns the task attempt with the given id, if any, and makes
+// its thread current.
 func (m *Machine) running(taskID string) *taskRun {
-	if m.cur == nil || m.cur.task == nil || taskID == "" || m.cur.task.taskID != taskID {
+	if taskID == "" {
 		return nil
 	}
-	return m.cur.task
+	return m.focusTask(func(t *taskRun) bool { return t.taskID == taskID })
+}
+
+// byToken returns the open task attempt holding token and makes its thread
+// current.
+func (m *Machine) byToken(token string) *taskRun {
+	if token == "" {
+		return nil
+	}
+	return m.focusTask(func(t *taskRun) bool { return t.token == token })
 }
 
 func (m *Machine) taskInvoked(e TaskInvoked) error {
@@ -234,10 +244,10 @@ func (m *Machine) failAttempt(t *taskRun, errName, cause string, hasErr, hasCaus
 }
 
 func (m *Machine) callback(token string, ev Event) error {
-	if m.cur == nil || m.cur.task == nil || token == "" || m.cur.task.token != token {
+	t := m.byToken(token)
+	if t == nil {
 		return ErrTokenClosed
 	}
-	t := m.cur.task
 	if !t.invoked {
 		if t.pending != nil {
 			return ErrTokenClosed
@@ -263,10 +273,11 @@ func (m *Machine) applyCallback(t *taskRun, ev Event) {
 }
 
 func (m *Machine) heartbeat(token string) error {
-	if m.cur == nil || m.cur.task == nil || token == "" || m.cur.task.token != token {
+	t := m.byToken(token)
+	if t == nil {
 		return ErrTokenClosed
 	}
-	m.armHeartbeat(m.cur.task)
+	m.armHeartbeat(t)
 	return nil
 }
 
@@ -288,7 +299,7 @@ func (m *Machine) taskSucceeded(t *taskRun, output string) {
 			return
 		}
 	}
-	out, err := m.applyResult(t.def.ResultPath, m.cur.rawInput, result)
+	out, err := m.applyResult(t.def.ResultPath, m.th.cur.rawInput, result)
 	if err == nil {
 		out, err = m.applyOutputPath(t.def.OutputPath, out)
 	}
@@ -300,28 +311,43 @@ func (m *Machine) taskSucceeded(t *taskRun, output string) {
 }
 
 func (m *Machine) timerFired(id string) error {
-	c := m.cur
-	switch {
-	case id == "" || c == nil:
+	if id == "" {
 		return ErrUnknownTask
+	}
+	th := visit(m.root, func(r *stateRun) bool { return r.ownsTimer(id) })
+	if th == nil {
+		return ErrUnknownTask
+	}
+	m.th = th
+	c := th.cur
+	switch {
 	case id == c.waitTimer:
 		c.waitTimer = ""
 		m.exitWait()
-		return nil
-	case c.task == nil:
-		return ErrUnknownTask
-	}
-	t := c.task
-	switch id {
-	case t.retryTimer:
-		t.retryTimer = ""
-		m.startAttempt(t, t.lastEvent)
-	case t.timeoutTimer, t.heartbeatTimer:
-		m.timeOutAttempt(t, id == t.heartbeatTimer)
+	case c.block != nil:
+		c.block.retryTimer = ""
+		m.startBlock(c, c.block.retryPrev)
+	case id == c.task.retryTimer:
+		c.task.retryTimer = ""
+		m.startAttempt(c.task, c.task.lastEvent)
 	default:
-		return ErrUnknownTask
+		m.timeOutAttempt(c.task, id == c.task.heartbeatTimer)
 	}
 	return nil
+}
+
+// ownsTimer reports whether the timer belongs to this state run.
+func (r *stateRun) ownsTimer(id string) bool {
+	switch {
+	case r.waitTimer == id:
+		return true
+	case r.block != nil:
+		return r.block.retryTimer == id
+	case r.task != nil:
+		t := r.task
+		return t.retryTimer == id || t.timeoutTimer == id || t.heartbeatTimer == id
+	}
+	return false
 }
 
 func (m *Machine) timeOutAttempt(t *taskRun, heartbeat bool) {
@@ -333,4 +359,8 @@ func (m *Machine) timeOutAttempt(t *taskRun, heartbeat bool) {
 		})
 	}
 	m.handleError(t, taskError{name: "States.Timeout", hasName: true, heartbeat: heartbeat})
+}
+
+func (m *Machine) activityStarted(e ActivityStarted) error {
+	return ErrUnknownTask
 }

@@ -15,7 +15,7 @@ type waitError string
 func (e waitError) Error() string { return string(e) }
 
 func (m *Machine) runWait(s *asl.Wait) {
-	eff, err := m.applyInputPath(s.InputPath, m.cur.rawInput)
+	eff, err := m.applyInputPath(s.InputPath, m.th.cur.rawInput)
 	if err != nil {
 		m.runtimeError(err)
 		return
@@ -25,13 +25,13 @@ func (m *Machine) runWait(s *asl.Wait) {
 		m.runtimeError(err)
 		return
 	}
-	m.cur.effInput = eff
+	m.th.cur.effInput = eff
 	if !at.After(m.now) {
 		m.exitWait()
 		return
 	}
-	m.cur.waitTimer = m.newID("wait")
-	m.command(ArmTimer{TimerID: m.cur.waitTimer, At: at})
+	m.th.cur.waitTimer = m.newID("wait")
+	m.command(ArmTimer{TimerID: m.th.cur.waitTimer, At: at})
 }
 
 func (m *Machine) waitUntil(s *asl.Wait, eff any) (time.Time, error) {
@@ -83,11 +83,11 @@ func display(v any) string {
 }
 
 func (m *Machine) exitWait() {
-	s := m.cur.state.(*asl.Wait)
-	out, err := m.applyOutputPath(s.OutputPath, m.cur.effInput)
+	s := m.th.cur.state.(*asl.Wait)
+	out, err := m.applyOutputPath(s.OutputPath, m.th.cur.effInput)
 	if err != nil {
 		m.runtimeError(err)
 		return
 	}
-	m.exit(out, m.cur.enteredID)
+	m.exit(out, m.th.cur.enteredID)
 }

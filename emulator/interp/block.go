@@ -1,0 +1,154 @@
+package interp
+
+import (
+	"github.com/stepwire/stepwire/emulator/asl"
+)
+
+// blockRun is the progress of a Parallel or Map state: its branches or
+// iterations run as child threads, interleaved deterministically. A child
+// runs until it waits for the outside world, then the next one starts
+// (within MaxConcurrency); children finishing free slots for the pending
+// ones, in item order.
+type blockRun struct {
+	isMap  bool
+	scopes []*asl.Scope
+	// inputs holds each child's input.
+	inputs   []any
+	children []*thread
+	results  []any
+	next     int
+	running  int
+	finished int
+	// limit is the concurrency limit; 0 is unlimited.
+	limit   int
+	active  bool
+	pumping bool
+	// startedID is the <Type>StateStarted event of the current attempt;
+	// prev is the event the next MapIterationStarted follows; last is the
+	// latest join (MapIterationSucceeded or a branch's last event).
+	startedID, prev, last int64
+
+	retriers   []asl.Retrier
+	catchers   []asl.Catcher
+	retries    []int64
+	retryTimer string
+	retryPrev  int64
+
+	resultSelector *asl.Template
+	resultPath     asl.IOPath
+	outputPath     asl.IOPath
+}
+
+func (b *blockRun) typ() string {
+	if b.isMap {
+		return "Map"
+	}
+	return "Parallel"
+}
+
+// startBlock starts an attempt of the block in state run r (the current
+// state of the current thread); prev is the event it follows.
+func (m *Machine) startBlock(r *stateRun, prev int64) {
+	b := r.block
+	n := len(b.inputs)
+	var id int64
+	if b.isMap {
+		id = m.emit("MapStateStarted", prev, "mapStateStartedEventDetails", &MapStateStartedDetails{Length: n})
+	} else {
+		id = m.emit("ParallelStateStarted", prev, "", nil)
+	}
+	if m.status != StatusRunning {
+		return
+	}
+	b.children = make([]*thread, n)
+	b.results = make([]any, n)
+	b.next, b.running, b.finished = 0, 0, 0
+	b.active = true
+	b.startedID, b.prev, b.last = id, id, id
+	m.pump(r)
+}
+
+// pump starts pending children while slots are free and finishes the block
+// once every child succeeded. Children completing while it runs only record
+// their result: the loop picks up from there.
+func (m *Machine) pump(r *stateRun) {
+	b := r.block
+	if b.pumping {
+		return
+	}
+	b.pumping = true
+	for b.active && m.status == StatusRunning && b.next < len(b.inputs) && (b.limit == 0 || b.running < b.limit) {
+		i := b.next
+		b.next++
+		b.running++
+		m.startChild(r, i)
+	}
+	b.pumping = false
+	if b.active && m.status == StatusRunning && b.finished == len(b.inputs) {
+		m.blockSucceeded(r)
+	}
+}
+
+func (m *Machine) startChild(r *stateRun, i int) {
+	b := r.block
+	scope := b.scopes[0]
+	prev := b.startedID
+	if b.isMap {
+		prev = m.emit("MapIterationStarted", b.prev, "mapIterationStartedEventDetails", &MapIterationDetails{Name: r.name, Index: i})
+	} else {
+		scope = b.scopes[i]
+	}
+	child := &thread{scope: scope, parent: r, index: i}
+	b.children[i] = child
+	m.withThread(child, func() { m.enter(scope.StartAt, b.inputs[i], prev) })
+}
+
+// childSucceeded records the output of a branch or iteration that reached
+// its end; last is its final event.
+func (m *Machine) childSucceeded(th *thread, output any, last int64) {
+	r := th.parent
+	th.done, th.cur = true, nil
+	m.withThread(r.th, func() {
+		b := r.block
+		b.results[th.index] = output
+		b.running--
+		b.finished++
+		if b.isMap {
+			b.last = m.emit("MapIterationSucceeded", last, "mapIterationSucceededEventDetails", &MapIterationDetails{Name: r.name, Index: th.index})
+			b.prev = last
+		} else {
+			b.last = last
+		}
+		m.pump(r)
+	})
+}
+
+// blockSucceeded logs <Type>StateSucceeded and leaves the state with the
+// array of results passed through ResultSelector, ResultPath and
+// OutputPath.
+func (m *Machine) blockSucceeded(r *stateRun) {
+	b := r.block
+	b.active = false
+	exitPrev := b.last
+	id := m.emit(b.typ()+"StateSucceeded", b.last, "", nil)
+	if !b.isMap {
+		exitPrev = id
+	}
+	var result any = b.results
+	var err error
+	if b.resultSelector != nil {
+		if result, err = b.resultSelector.Eval(m.env(result)); err != nil {
+			m.runtimeError(err)
+			return
+		}
+	}
+	out, err := m.applyResult(b.resultPath, r.rawInput, result)
+	if err == nil {
+		out, err = m.applyOutputPath(b.outputPath, out)
+	}
+	if err != nil {
+		m.runtimeError(err)
+		return
+	}
+	m.exit(out, exitPrev)
+}
