@@ -71,6 +71,9 @@ func (s *Service) startExecution(smArn string, name, input *string) (execInfo, e
 	if err != nil {
 		return execInfo{}, err
 	}
+	if err := s.bindTestCase(sm, in.name, in.target.testCase); err != nil {
+		return execInfo{}, err
+	}
 	return s.launch(sm, in)
 }
 
@@ -82,16 +85,18 @@ type startInput struct {
 
 // startTarget is what a start request's stateMachineArn names.
 type startTarget struct {
-	arn string // the state machine ARN
+	arn      string // the state machine ARN
+	testCase string // the mock config test case after "#" (mock.go)
 }
 
 // parseStartArn reads the stateMachineArn of StartExecution and
 // StartSyncExecution. It is the one place a start request's ARN is parsed.
-func parseStartArn(smArn string) (startTarget, error) {
+func parseStartArn(arn string) (startTarget, error) {
+	smArn, testCase := splitTestCase(arn)
 	if _, err := parseArn(smArn, "stateMachine"); err != nil {
 		return startTarget{}, err
 	}
-	return startTarget{arn: smArn}, nil
+	return startTarget{arn: smArn, testCase: testCase}, nil
 }
 
 // checkStart validates a start request and finds its state machine.

@@ -19,9 +19,18 @@ const (
 	legacyLambdaPrefix = "arn:aws:lambda:"
 )
 
-// runTask runs one Task attempt's resource and returns the event that
-// reports its outcome (nil when the service is closing).
+// runTask runs one Task attempt and returns the event that reports its
+// outcome (nil when the service is closing or the outcome was delivered).
+// Executions started with a test case go through the mock config.
 func (s *Service) runTask(e *execution, c interp.InvokeTask) interp.Event {
+	if run := s.mockRun(e); run != nil {
+		return s.runMocked(e, run, c)
+	}
+	return s.runResource(e, c)
+}
+
+// runResource runs one Task attempt's resource for real.
+func (s *Service) runResource(e *execution, c interp.InvokeTask) interp.Event {
 	switch {
 	case c.Resource == resourceInvoke || c.Resource == resourceInvokeWait:
 		return s.runInvoke(e, c)

@@ -1,0 +1,96 @@
+package sfnemu
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// idlePoll bounds how long WaitIdle sleeps between checks when nothing
+// signals progress (a past-due timer firing in its goroutine).
+const idlePoll = 200 * time.Microsecond
+
+// MockTokens returns the task tokens that the mocked .waitForTaskToken
+// states of an execution started with a test case delivered with Submit
+// responses, in delivery order: what a test acting as the worker answers.
+func (s *Service) MockTokens(executionArn string) ([]MockToken, error) {
+	_, run, err := s.mockedExecution(executionArn)
+	if err != nil {
+		return nil, err
+	}
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	return append([]MockToken(nil), run.tokens...), nil
+}
+
+// Idle reports whether an execution started with a test case has nothing
+// in flight: it is closed, or every task it scheduled has delivered its
+// outcome and no past-due timer is firing. An idle execution moves again
+// only when its clock reaches a timer or a SendTask*/StopExecution call
+// arrives.
+func (s *Service) Idle(executionArn string) (bool, error) {
+	e, run, err := s.mockedExecution(executionArn)
+	if err != nil {
+		return false, err
+	}
+	return s.idle(e, run), nil
+}
+
+// WaitIdle blocks until Idle holds or ctx is done.
+func (s *Service) WaitIdle(ctx context.Context, executionArn string) error {
+	e, run, err := s.mockedExecution(executionArn)
+	if err != nil {
+		return err
+	}
+	t := time.NewTimer(idlePoll)
+	defer t.Stop()
+	for {
+		progressed := run.progressed()
+		if s.idle(e, run) {
+			return nil
+		}
+		t.Reset(idlePoll)
+		select {
+		case <-progressed:
+		case <-t.C:
+		case <-ctx.Done():
+			return fmt.Errorf("wait idle %s: %w", executionArn, ctx.Err())
+		}
+	}
+}
+
+// idle reads the finished count before the history: a task counted as
+// finished was scheduled earlier, so equal counts mean nothing was in
+// flight in between.
+func (s *Service) idle(e *execution, run *mockRun) bool {
+	finished := run.finished.Load()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.status != statusRunning {
+		return true
+	}
+	for _, t := range e.timers {
+		if t.t == nil { // past due: its firing goroutine is under way
+			return false
+		}
+	}
+	var scheduled int64
+	for _, ev := range e.history {
+		if ev.Type == "TaskScheduled" || ev.Type == "LambdaFunctionScheduled" {
+			scheduled++
+		}
+	}
+	return scheduled == finished
+}
+
+func (s *Service) mockedExecution(arn string) (*execution, *mockRun, error) {
+	e, err := s.execution(arn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mocked execution: %w", err)
+	}
+	run := s.mockRun(e)
+	if run == nil {
+		return nil, nil, fmt.Errorf("mocked execution %s: not started with a test case", arn)
+	}
+	return e, run, nil
+}

@@ -1,0 +1,118 @@
+package sfnemu
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseMockConfigErrors(t *testing.T) {
+	for _, tc := range []struct{ name, doc, want string }{
+		{"not json", `{`, "unexpected EOF"},
+		{"unknown top field", `{"Machines":{}}`, "unknown field"},
+		{"missing response", `{"StateMachines":{"m":{"TestCases":{"c":{"S":"R"}}}}}`, `no mocked response "R"`},
+		{"bad key", `{"MockedResponses":{"R":{"x":{"Return":1}}}}`, `attempt key "x"`},
+		{"reversed range", `{"MockedResponses":{"R":{"2-1":{"Return":1}}}}`, `attempt key "2-1"`},
+		{"overlap", `{"MockedResponses":{"R":{"0-2":{"Return":1},"1":{"Return":2}}}}`, "overlap"},
+		{"two answers", `{"MockedResponses":{"R":{"0":{"Return":1,"Throw":{}}}}}`, "exactly one"},
+		{"unknown answer", `{"MockedResponses":{"R":{"0":{"Result":1}}}}`, `unknown field "Result"`},
+		{"bad throw", `{"MockedResponses":{"R":{"0":{"Throw":{"Reason":"x"}}}}}`, "Throw"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseMockConfig([]byte(tc.doc))
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
+}
+
+func TestMockConfigAttempts(t *testing.T) {
+	cfg, err := ParseMockConfig([]byte(`{"StateMachines":{"m":{"TestCases":{"c":{"S":"R"}}}},
+		"MockedResponses":{"R":{"0":{"Throw":{"Error":"E"}},"1-2":{"Return":{"n":1}}}}}`))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		n      int
+		ok     bool
+		throws bool
+	}{{0, true, true}, {1, true, false}, {2, true, false}, {3, false, false}} {
+		r, ok := cfg.response("R", tc.n)
+		require.Equal(t, tc.ok, ok, "attempt %d", tc.n)
+		require.Equal(t, tc.throws, r.Throw != nil, "attempt %d", tc.n)
+	}
+	for _, tc := range []struct{ in, arn, testCase string }{
+		{"arn:x:stateMachine:m#c", "arn:x:stateMachine:m", "c"},
+		{"arn:x:stateMachine:m#", "arn:x:stateMachine:m", ""},
+		{"arn:x:stateMachine:m", "arn:x:stateMachine:m", ""},
+	} {
+		arn, c := splitTestCase(tc.in)
+		require.Equal(t, [2]string{tc.arn, tc.testCase}, [2]string{arn, c}, tc.in)
+	}
+}
+
+const mockedDefinition = `{"StartAt":"Call","States":{
+ "Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Payload.$":"$"},
+  "Retry":[{"ErrorEquals":["Lambda.TooManyRequestsException"],"IntervalSeconds":3}],"ResultSelector":{"p.$":"$.Payload"},"Next":"Wait"},
+ "Wait":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+  "Parameters":{"QueueUrl":"q","MessageBody":{"t.$":"$$.Task.Token"}},"ResultPath":"$.cb","End":true}}}`
+
+const mockedConfig = `{"StateMachines":{"mocked":{"TestCases":{
+  "Local":{"Call":"Retried","Wait":"Answered"},
+  "Worker":{"Call":"Retried","Wait":"Delivered"}}}},
+ "MockedResponses":{
+  "Retried":{"0":{"Throw":{"Error":"Lambda.TooManyRequestsException","Cause":"busy"}},"1":{"Return":{"StatusCode":200,"Payload":{"ok":1}}}},
+  "Answered":{"0":{"Return":{"from":"mock"}}},
+  "Delivered":{"0":{"Submit":{"MessageId":"m-1"}}}}}`
+
+func TestMockedExecution(t *testing.T) {
+	h := newHarness(t)
+	cfg, err := ParseMockConfig([]byte(mockedConfig))
+	require.NoError(t, err)
+	h.svc.SetMockConfig(cfg)
+	smArn := h.createMachine("mocked", mockedDefinition)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+
+	t.Run("unknown test case", func(t *testing.T) {
+		_, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smArn + "#Nope")})
+		requireAPIError(t, err, "ValidationException", "the mock config has no test case 'Nope' for state machine 'mocked'")
+	})
+	t.Run("Return stands for the callback", func(t *testing.T) {
+		arn := h.start(smArn+"#Local", `{}`)
+		h.advanceUntil(ctx, arn, func() bool {
+			e, err := h.svc.execution(arn)
+			return err == nil && e.info().status != statusRunning
+		})
+		out := h.waitStatus(arn, types.ExecutionStatusSucceeded)
+		require.JSONEq(t, `{"p":{"ok":1},"cb":{"from":"mock"}}`, aws.ToString(out.Output))
+	})
+	t.Run("Submit waits for the worker", func(t *testing.T) {
+		arn := h.start(smArn+"#Worker", `{}`)
+		var toks []MockToken
+		h.advanceUntil(ctx, arn, func() bool {
+			toks, _ = h.svc.MockTokens(arn)
+			return len(toks) == 1
+		})
+		require.Equal(t, "Wait", toks[0].State)
+		_, err = h.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(toks[0].Token), Output: aws.String(`"done"`)})
+		require.NoError(t, err)
+		out := h.waitStatus(arn, types.ExecutionStatusSucceeded)
+		require.JSONEq(t, `{"p":{"ok":1},"cb":"done"}`, aws.ToString(out.Output))
+		require.Contains(t, eventTypes(h.history(arn)), "TaskSubmitted")
+	})
+}
+
+// advanceUntil moves the fake clock to the next timer whenever the
+// execution is idle, until done holds. The fake clock fires timers in
+// goroutines, so done is polled with a deadline.
+func (h *harness) advanceUntil(ctx context.Context, arn string, done func() bool) {
+	h.t.Helper()
+	require.Eventually(h.t, func() bool {
+		require.NoError(h.t, h.svc.WaitIdle(ctx, arn))
+		h.clk.AdvanceToNext()
+		return done()
+	}, 5*time.Second, time.Millisecond)
+}
