@@ -17,11 +17,8 @@ func isActivityResource(resource string) bool {
 }
 
 // activityStarted reports that GetActivityTask handed the task to worker.
-// It is nil while the interpreter has no ActivityStarted event: the task
-// then runs without that history event.
 func activityStarted(taskID, worker string) interp.Event {
-	_, _ = taskID, worker
-	return nil
+	return interp.ActivityStarted{TaskID: taskID, WorkerName: worker}
 }
 
 // activityMissing fails a task whose activity does not exist (deleted

@@ -189,10 +189,10 @@ func (s *Service) handOut(t *activityTask, worker string) bool {
 	if _, closed := e.closed[t.token]; closed || e.status != statusRunning {
 		return false
 	}
-	if ev := activityStarted(t.taskID, worker); ev != nil {
-		if err := s.handle(e, ev); err != nil {
-			return false
-		}
+	// The open token says the attempt is current; a refusal here is the
+	// interpreter's to explain, and the worker keeps the task.
+	if err := s.handle(e, activityStarted(t.taskID, worker)); err != nil {
+		s.log.Warn("activity start refused", "executionArn", e.arn, "err", err)
 	}
 	s.log.Info("hop", "hop", "activity-task", "worker", worker, "executionArn", e.arn)
 	return true
