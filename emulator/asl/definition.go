@@ -35,6 +35,8 @@ type Definition struct {
 	TimeoutSeconds int64
 	// Type is the state machine type the definition was validated for.
 	Type string
+	// QueryLanguage is the machine's default, JSONPath or JSONata.
+	QueryLanguage string
 }
 
 // Scope is a set of states with its own start: the machine itself, a
@@ -66,6 +68,11 @@ type Base struct {
 	// InputPath and OutputPath default to $.
 	InputPath  IOPath
 	OutputPath IOPath
+	// QueryLanguage is the state's effective query language.
+	QueryLanguage string
+	// Assign is the state's (or a JSONPath state's) variable assignment,
+	// kept as written: variables are not run yet.
+	Assign any
 }
 
 // Common implements State.

@@ -10,9 +10,14 @@ const (
 	CodeSchema            = "SCHEMA_VALIDATION_FAILED"
 	CodeInvalidJSON       = "INVALID_JSON_DESCRIPTION"
 	CodeMissingTransition = "MISSING_TRANSITION_TARGET"
-	CodeUnreachable       = "UNREACHABLE_STATE"
-	CodeDuplicateState    = "DUPLICATE_STATE_NAME"
+	// CodeUnreachable is the code AWS reports unreachable states with.
+	CodeUnreachable    = "MISSING_TRANSITION_TARGET"
+	CodeDuplicateState = "DUPLICATE_STATE_NAME"
+	CodeMissingEnd     = "MISSING_END_STATE"
 )
+
+// SeverityError is the severity of every problem stepwire reports.
+const SeverityError = "ERROR"
 
 // Problem is one validation failure.
 type Problem struct {
@@ -24,10 +29,18 @@ type Problem struct {
 	Location string
 }
 
+// Severity is ERROR: a definition with the problem is refused.
+// ValidateStateMachineDefinition lists problems as diagnostics {severity,
+// code, message, location (omitted when empty)}.
+func (p Problem) Severity() string { return SeverityError }
+
 // String renders the problem as InvalidDefinition messages do.
 func (p Problem) String() string {
 	s := p.Code + ": " + p.Message
-	if p.Location != "" && p.Code != CodeInvalidJSON {
+	switch {
+	case p.Code == CodeMissingEnd && p.Location == "":
+		s += " at null"
+	case p.Location != "" && p.Code != CodeInvalidJSON:
 		s += " at " + p.Location
 	}
 	return s

@@ -64,6 +64,8 @@ func jsonProblem(text []byte, err error) Problem {
 type parser struct {
 	p   *problems
 	def *Definition
+	// seen holds every state name parsed so far, all scopes included.
+	seen map[string]bool
 }
 
 func (ps *parser) top(top *jsonv.Object) {
@@ -81,8 +83,13 @@ func (ps *parser) top(top *jsonv.Object) {
 		return
 	}
 	ps.def.Comment, _ = stringField(top, "Comment")
-	if ql, ok := stringField(top, "QueryLanguage"); ok && ql != "JSONPath" {
-		ps.p.schema("/QueryLanguage", "The QueryLanguage '%s' is not supported by stepwire yet", ql)
+	ps.def.QueryLanguage = JSONPath
+	if ql, ok := stringField(top, "QueryLanguage"); ok {
+		if ql != JSONPath && ql != JSONata {
+			ps.p.schema("/QueryLanguage", "The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]")
+		} else {
+			ps.def.QueryLanguage = ql
+		}
 	}
 	if n, ok := ps.positiveInt(top, "TimeoutSeconds", "/TimeoutSeconds"); ok {
 		ps.def.TimeoutSeconds = n
@@ -105,17 +112,20 @@ func (ps *parser) top(top *jsonv.Object) {
 // checks its transitions; loc is the pointer of the object holding them.
 func (ps *parser) fillScope(sc *Scope, obj *jsonv.Object, loc string) {
 	ps.states(sc, obj, loc+"/States")
-	if sc.StartAt != "" {
-		if _, found := sc.States[sc.StartAt]; !found && len(ps.p.list) == 0 {
-			ps.p.add(CodeMissingTransition, loc+"/StartAt", "Missing 'Next' target: %s", sc.StartAt)
-		}
+	valid := ps.schemaValid()
+	if _, found := sc.States[sc.StartAt]; !found && valid {
+		ps.p.add(CodeMissingTransition, loc+"/StartAt", "Missing 'Next' target: %s", sc.StartAt)
 	}
 	ps.checkTransitions(sc, loc)
+	if valid {
+		ps.checkGraph(sc, loc)
+	}
 }
 
 func (ps *parser) states(sc *Scope, obj *jsonv.Object, loc string) {
 	for _, m := range obj.Members {
 		sloc := loc + "/" + escapePointer(m.Key)
+		ps.checkDuplicate(m.Key, sloc)
 		if len(m.Key) == 0 || len(m.Key) > 80 {
 			ps.p.schema(sloc, "State name must be between 1 and 80 characters")
 		}
@@ -137,17 +147,15 @@ func escapePointer(s string) string {
 
 func (ps *parser) state(name string, o *jsonv.Object, loc string) State {
 	typ, _ := stringField(o, "Type")
-	if ql, ok := stringField(o, "QueryLanguage"); ok && ql != "JSONPath" {
-		ps.p.schema(loc, "The QueryLanguage '%s' is not supported by stepwire yet", ql)
-		return nil
-	}
-	for _, f := range []string{"Assign", "Arguments", "Output"} {
-		if _, ok := o.Get(f); ok {
-			ps.p.schema(loc+"/"+f, "The field '%s' is not supported by stepwire yet", f)
+	b := Base{Name: name, Type: typ, QueryLanguage: ps.queryLanguage(o, loc)}
+	b.Comment, _ = stringField(o, "Comment")
+	b.Assign, _ = o.Get("Assign")
+	ps.checkFields(typ, b.QueryLanguage, o, loc)
+	if b.QueryLanguage == JSONata {
+		if st := ps.jsonataState(b, o, loc); st != nil {
+			return st
 		}
 	}
-	b := Base{Name: name, Type: typ}
-	b.Comment, _ = stringField(o, "Comment")
 	switch typ {
 	case "Task":
 		return ps.task(b, o, loc)

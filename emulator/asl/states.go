@@ -32,17 +32,27 @@ func (ps *parser) task(b Base, o *jsonv.Object, loc string) State {
 	if t.TimeoutSeconds > 0 && t.HeartbeatSeconds >= t.TimeoutSeconds {
 		ps.p.schema(loc+"/HeartbeatSeconds", "The value for the field 'HeartbeatSeconds' must be smaller than the field 'TimeoutSeconds'")
 	}
-	if c, ok := o.Get("Credentials"); ok {
-		co, isObj := c.(*jsonv.Object)
-		if _, hasRole := co.Get("RoleArn"); !isObj || !hasRole {
-			if _, hasRolePath := co.Get("RoleArn.$"); !isObj || !hasRolePath {
-				ps.p.schema(loc+"/Credentials", "The field 'RoleArn' is required but was missing")
-			}
-		}
-	}
+	ps.credentials(o, loc)
 	t.Retry = ps.retriers(o, loc)
 	t.Catch = ps.catchers(o, loc)
 	return t
+}
+
+func (ps *parser) credentials(o *jsonv.Object, loc string) {
+	c, ok := o.Get("Credentials")
+	if !ok {
+		return
+	}
+	co, isObj := c.(*jsonv.Object)
+	if isObj {
+		if _, has := co.Get("RoleArn"); has {
+			return
+		}
+		if _, has := co.Get("RoleArn.$"); has {
+			return
+		}
+	}
+	ps.p.schema(loc+"/Credentials", "The field 'RoleArn' is required but was missing")
 }
 
 // checkResource applies the Express restrictions on resources.
@@ -168,7 +178,25 @@ func (ps *parser) retriers(o *jsonv.Object, loc string) []Retrier {
 		}
 		out = append(out, r)
 	}
+	ps.allLast(list, loc, "Retry", "retrier")
 	return out
+}
+
+// allLast reports a States.ALL entry that is not the last one.
+func (ps *parser) allLast(list []any, loc, field, what string) {
+	for i, e := range list[:max(0, len(list)-1)] {
+		o, _ := e.(*jsonv.Object)
+		if o == nil {
+			continue
+		}
+		v, _ := o.Get("ErrorEquals")
+		names, _ := v.([]any)
+		for _, n := range names {
+			if n == "States.ALL" {
+				ps.p.schema(loc+"/"+field+"/"+itoa(i)+"/ErrorEquals", "'States.ALL' must appear in the last %s", what)
+			}
+		}
+	}
 }
 
 func (ps *parser) catchers(o *jsonv.Object, loc string) []Catcher {
@@ -194,6 +222,7 @@ func (ps *parser) catchers(o *jsonv.Object, loc string) []Catcher {
 		c.ResultPath = ps.ioPath(co, "ResultPath", cloc, true)
 		out = append(out, c)
 	}
+	ps.allLast(list, loc, "Catch", "catcher")
 	return out
 }
 

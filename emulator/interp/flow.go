@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,6 +38,10 @@ func (m *Machine) enter(name string, input any, prev int64) {
 		return
 	}
 	m.th.cur = &stateRun{name: name, state: st, enteredID: id, entered: m.now, rawInput: input, th: m.th}
+	if err := unsupported(b); err != nil {
+		m.runtimeError(err)
+		return
+	}
 	switch s := st.(type) {
 	case *asl.Pass:
 		m.runPass(s)
@@ -55,6 +60,18 @@ func (m *Machine) enter(name string, input any, prev int64) {
 	case *asl.Map:
 		m.runMap(s)
 	}
+}
+
+// unsupported names a feature of the state that stepwire validates but
+// does not run yet.
+func unsupported(b *asl.Base) error {
+	switch {
+	case b.QueryLanguage == asl.JSONata:
+		return errors.New("stepwire does not run JSONata states yet (QueryLanguage 'JSONata').")
+	case b.Assign != nil:
+		return errors.New("stepwire does not run workflow variables yet (field 'Assign').")
+	}
+	return nil
 }
 
 // exit emits <Type>StateExited and moves on to the next state or ends the
