@@ -67,8 +67,13 @@ type InvokeTask struct {
 	// Parameters is the evaluated Parameters (or the effective input when
 	// there are none).
 	Parameters json.RawMessage
-	// Token is set for .waitForTaskToken resources.
+	// Token is set for .waitForTaskToken resources and activities.
 	Token string
+	// Activity is set when Resource is an activity ARN: the driver queues
+	// {Token, Parameters (the task input)} for GetActivityTask and reports
+	// ActivityStarted when a worker takes it; the outcome comes as
+	// CallbackSuccess/Failure/Heartbeat with Token. No TaskInvoked.
+	Activity bool
 }
 
 // ArmTimer asks the driver to deliver TimerFired{TimerID} at At.

@@ -160,6 +160,10 @@ func (e HistoryEvent) WithoutData() HistoryEvent {
 		c := *d
 		c.Output, c.OutputDetails = nil, nil
 		e.Details = &c
+	case *ActivityScheduledDetails:
+		c := *d
+		c.Input, c.InputDetails = nil, nil
+		e.Details = &c
 	case *LambdaScheduledDetails:
 		c := *d
 		c.Input, c.InputDetails = nil, nil

@@ -16,7 +16,10 @@ type taskRun struct {
 	callback bool
 	// legacy is set for direct Lambda ARNs, which log LambdaFunction*
 	// events instead of Task* events.
-	legacy                 bool
+	legacy bool
+	// activity is set for activity ARNs, which log Activity* events and
+	// start their clocks when a worker takes the task.
+	activity               bool
 	resourceType, resource string
 	timeout, heartbeat     int64
 	// attempt counts retries so far (0 on the first attempt).
@@ -38,6 +41,8 @@ func newTaskRun(s *asl.Task) *taskRun {
 	t := &taskRun{def: s, retries: make([]int64, len(s.Retry))}
 	t.callback = strings.HasSuffix(s.Resource, ".waitForTaskToken")
 	t.legacy = strings.HasPrefix(s.Resource, "arn:aws:lambda:")
+	t.activity = isActivity(s.Resource)
+	t.callback = t.callback || t.activity
 	rest := s.Resource
 	if i := strings.Index(rest, ":::"); i >= 0 {
 		rest = rest[i+3:]
@@ -105,14 +110,17 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 	}
 	text := jsonv.EncodeString(params)
 	var started int64
-	if t.legacy {
+	switch {
+	case t.activity:
+		started = m.scheduleActivity(t, text, prev)
+	case t.legacy:
 		d := &LambdaScheduledDetails{Resource: t.resource, Input: &text, InputDetails: notTruncated}
 		if t.timeout > 0 {
 			d.TimeoutInSeconds = intPtr(t.timeout)
 		}
 		id := m.emit("LambdaFunctionScheduled", prev, "lambdaFunctionScheduledEventDetails", d)
 		started = m.emit("LambdaFunctionStarted", id, "", nil)
-	} else {
+	default:
 		d := &TaskScheduledDetails{ResourceType: t.resourceType, Resource: t.resource, Region: m.opts.Region, Parameters: text}
 		if t.timeout > 0 {
 			d.TimeoutInSeconds = intPtr(t.timeout)
@@ -129,7 +137,15 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 	t.lastEvent = started
 	t.invoked, t.pending = false, nil
 	t.taskID = m.newID("task")
-	m.command(InvokeTask{TaskID: t.taskID, StateName: m.th.cur.name, Resource: t.def.Resource, Parameters: []byte(text), Token: t.token})
+	m.command(InvokeTask{TaskID: t.taskID, StateName: m.th.cur.name, Resource: t.def.Resource, Parameters: []byte(text), Token: t.token, Activity: t.activity})
+	if !t.activity {
+		m.startClocks(t)
+	}
+}
+
+// startClocks arms the attempt's TimeoutSeconds and HeartbeatSeconds
+// timers.
+func (m *Machine) startClocks(t *taskRun) {
 	if t.timeout > 0 {
 		t.timeoutTimer = m.newID("task-timeout")
 		m.command(ArmTimer{TimerID: t.timeoutTimer, At: m.now.Add(time.Duration(t.timeout) * time.Second)})
@@ -184,7 +200,7 @@ func (m *Machine) byToken(token string) *taskRun {
 
 func (m *Machine) taskInvoked(e TaskInvoked) error {
 	t := m.running(e.TaskID)
-	if t == nil || t.invoked {
+	if t == nil || t.invoked || t.activity {
 		return ErrUnknownTask
 	}
 	t.invoked = true
@@ -231,11 +247,14 @@ func (m *Machine) taskFailed(e TaskFailed) error {
 
 // failAttempt logs a failed attempt and applies Retry/Catch.
 func (m *Machine) failAttempt(t *taskRun, errName, cause string, hasErr, hasCause bool) {
-	if t.legacy {
-		t.lastEvent = m.emit("LambdaFunctionFailed", t.lastEvent, "lambdaFunctionFailedEventDetails", &ErrorDetails{
-			Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause),
-		})
-	} else {
+	switch {
+	case t.legacy || t.activity:
+		typ, key := "LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"
+		if t.activity {
+			typ, key = "ActivityFailed", "activityFailedEventDetails"
+		}
+		t.lastEvent = m.emit(typ, t.lastEvent, key, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
+	default:
 		t.lastEvent = m.emit("TaskFailed", t.lastEvent, "taskFailedEventDetails", &TaskErrorDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause),
 		})
@@ -263,6 +282,11 @@ func (m *Machine) applyCallback(t *taskRun, ev Event) {
 	switch e := ev.(type) {
 	case CallbackSuccess:
 		output := e.Output
+		if t.activity {
+			t.lastEvent = m.emit("ActivitySucceeded", t.lastEvent, "activitySucceededEventDetails", &OutputDetails{Output: &output, OutputDetails: notTruncated})
+			m.taskSucceeded(t, output)
+			return
+		}
 		t.lastEvent = m.emit("TaskSucceeded", t.lastEvent, "taskSucceededEventDetails", &TaskOutputDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
 		})
@@ -276,6 +300,9 @@ func (m *Machine) heartbeat(token string) error {
 	t := m.byToken(token)
 	if t == nil {
 		return ErrTokenClosed
+	}
+	if t.activity && !t.invoked {
+		return nil // its clocks start at ActivityStarted
 	}
 	m.armHeartbeat(t)
 	return nil
@@ -351,16 +378,15 @@ func (r *stateRun) ownsTimer(id string) bool {
 }
 
 func (m *Machine) timeOutAttempt(t *taskRun, heartbeat bool) {
-	if t.legacy {
+	switch {
+	case t.activity:
+		t.lastEvent = m.emit("ActivityTimedOut", t.lastEvent, "activityTimedOutEventDetails", &ErrorDetails{Error: strPtr("States.Timeout")})
+	case t.legacy:
 		t.lastEvent = m.emit("LambdaFunctionTimedOut", t.lastEvent, "lambdaFunctionTimedOutEventDetails", &ErrorDetails{Error: strPtr("States.Timeout")})
-	} else {
+	default:
 		t.lastEvent = m.emit("TaskTimedOut", t.lastEvent, "taskTimedOutEventDetails", &TaskErrorDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Error: strPtr("States.Timeout"),
 		})
 	}
 	m.handleError(t, taskError{name: "States.Timeout", hasName: true, heartbeat: heartbeat})
-}
-
-func (m *Machine) activityStarted(e ActivityStarted) error {
-	return ErrUnknownTask
 }

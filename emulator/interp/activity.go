@@ -1,0 +1,60 @@
+package interp
+
+import "strings"
+
+// Activity tasks (reference §3.3 L, §4.5): ActivityScheduled when the state
+// runs, ActivityStarted when GetActivityTask hands the task to a worker,
+// then ActivitySucceeded, ActivityFailed or ActivityTimedOut. The
+// TimeoutSeconds and HeartbeatSeconds clocks start at ActivityStarted: a
+// task waiting in the queue does not time out (AWS docs; the execution's
+// own timeout still applies).
+
+// isActivity reports whether a Task resource is an activity ARN
+// (arn:<partition>:states:<region>:<account>:activity:<name>).
+func isActivity(res string) bool {
+	parts := strings.SplitN(res, ":", 7)
+	return len(parts) == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity"
+}
+
+// ActivityScheduledDetails is activityScheduledEventDetails.
+type ActivityScheduledDetails struct {
+	Resource           string       `json:"resource"`
+	Input              *string      `json:"input,omitempty"`
+	InputDetails       *DataDetails `json:"inputDetails,omitempty"`
+	TimeoutInSeconds   *int64       `json:"timeoutInSeconds,omitempty"`
+	HeartbeatInSeconds *int64       `json:"heartbeatInSeconds,omitempty"`
+}
+
+// ActivityStartedDetails is activityStartedEventDetails.
+type ActivityStartedDetails struct {
+	WorkerName string `json:"workerName,omitempty"`
+}
+
+// scheduleActivity logs ActivityScheduled and returns its id.
+func (m *Machine) scheduleActivity(t *taskRun, input string, prev int64) int64 {
+	d := &ActivityScheduledDetails{Resource: t.def.Resource, Input: &input, InputDetails: notTruncated}
+	if t.timeout > 0 {
+		d.TimeoutInSeconds = intPtr(t.timeout)
+	}
+	if t.heartbeat > 0 {
+		d.HeartbeatInSeconds = intPtr(t.heartbeat)
+	}
+	return m.emit("ActivityScheduled", prev, "activityScheduledEventDetails", d)
+}
+
+// activityStarted logs ActivityStarted, starts the task's clocks and
+// applies a callback that arrived first.
+func (m *Machine) activityStarted(e ActivityStarted) error {
+	t := m.running(e.TaskID)
+	if t == nil || !t.activity || t.invoked {
+		return ErrUnknownTask
+	}
+	t.invoked = true
+	t.lastEvent = m.emit("ActivityStarted", t.lastEvent, "activityStartedEventDetails", &ActivityStartedDetails{WorkerName: e.WorkerName})
+	m.startClocks(t)
+	if p := t.pending; p != nil {
+		t.pending = nil
+		m.applyCallback(t, p)
+	}
+	return nil
+}
