@@ -206,3 +206,17 @@ func TestGetActivityTaskSkipsEndedTasks(t *testing.T) {
 	h.clk.Advance(60 * time.Second)
 	require.Nil(t, receive(t, got).TaskToken)
 }
+
+// Reference §3.3 L: a Task whose activity does not exist (deleted before
+// the task was scheduled) fails the execution with States.Runtime.
+func TestActivityDeletedBeforeScheduling(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	act := h.createActivity("gone")
+	_, err := h.client.DeleteActivity(ctx, &sfn.DeleteActivityInput{ActivityArn: aws.String(act)})
+	require.NoError(t, err)
+	sm := h.createMachine("UsesActivity", `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"`+act+`","End":true}}}`)
+	out := h.waitStatus(h.start(sm, `{}`), types.ExecutionStatusFailed)
+	require.Equal(t, "States.Runtime", aws.ToString(out.Error))
+	require.Contains(t, aws.ToString(out.Cause), "The activity "+act+" does not exist.")
+}

@@ -57,6 +57,12 @@ func (s *Service) scheduleActivity(e *execution, c interp.InvokeTask) {
 		s.spawn(func() { s.deliver(e, ev) })
 		return
 	}
+	if c.Token == "" {
+		// No worker could answer a task without a token.
+		ev := taskFailed(c.TaskID, "States.Runtime", "stepwire issued no task token for the activity task of state '"+c.StateName+"'")
+		s.spawn(func() { s.deliver(e, ev) })
+		return
+	}
 	s.log.Info("hop", "hop", "activity", "activityArn", a.arn, "executionArn", e.arn)
 	a.push(&activityTask{e: e, taskID: c.TaskID, token: c.Token, input: string(c.Parameters)})
 }
