@@ -215,6 +215,9 @@ func (m *Machine) taskInvoked(e TaskInvoked) error {
 		}
 		return nil
 	}
+	if m.resultTooLarge(t, output) {
+		return nil
+	}
 	if t.legacy {
 		t.lastEvent = m.emit("LambdaFunctionSucceeded", t.lastEvent, "lambdaFunctionSucceededEventDetails", &OutputDetails{Output: &output, OutputDetails: notTruncated})
 	} else {
@@ -282,6 +285,9 @@ func (m *Machine) applyCallback(t *taskRun, ev Event) {
 	switch e := ev.(type) {
 	case CallbackSuccess:
 		output := e.Output
+		if m.resultTooLarge(t, output) {
+			return
+		}
 		if t.activity {
 			t.lastEvent = m.emit("ActivitySucceeded", t.lastEvent, "activitySucceededEventDetails", &OutputDetails{Output: &output, OutputDetails: notTruncated})
 			m.taskSucceeded(t, output)
@@ -306,6 +312,19 @@ func (m *Machine) heartbeat(token string) error {
 	}
 	m.armHeartbeat(t)
 	return nil
+}
+
+// resultTooLarge fails the attempt with States.DataLimitExceeded when the
+// task result is over the payload limit: unlike other states' oversized
+// output, this failure is logged as the task's failure and Retry/Catch
+// apply (reference §0.8, §1.8).
+func (m *Machine) resultTooLarge(t *taskRun, output string) bool {
+	if len(output) <= MaxPayloadBytes {
+		return false
+	}
+	m.failAttempt(t, "States.DataLimitExceeded",
+		fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", t.def.Resource), true, true)
+	return true
 }
 
 // taskSucceeded applies ResultSelector, ResultPath and OutputPath to the

@@ -268,3 +268,23 @@ func TestHistoryEventJSON(t *testing.T) {
 		t.Fatalf("without data: %s", b)
 	}
 }
+
+// Reference §0.8: a task result over 256 KiB is a TaskFailed
+// States.DataLimitExceeded that States.ALL catches.
+func TestTaskResultOverLimitIsCatchable(t *testing.T) {
+	h := newHarness(t, callbackMachine(`"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"Handler"}],`), `{}`)
+	inv := h.submit()
+	big := `"` + strings.Repeat("a", MaxPayloadBytes) + `"`
+	if err := h.handle(CallbackSuccess{Token: inv.Token, Output: big}); err != nil {
+		t.Fatal(err)
+	}
+	want := lines("1 ExecutionStarted p=0", "2 TaskStateEntered p=0", "3 TaskScheduled p=2", "4 TaskStarted p=3",
+		"5 TaskSubmitted p=4", "6 TaskFailed p=5", "7 TaskStateExited p=6", "8 PassStateEntered p=7",
+		"9 PassStateExited p=8", "10 ExecutionSucceeded p=9")
+	if got := h.transcript(); got != want {
+		t.Fatalf("transcript:\n%s\nwant:\n%s", got, want)
+	}
+	if got := h.details(6); !strings.Contains(got, `"error":"States.DataLimitExceeded"`) {
+		t.Fatalf("failed = %s", got)
+	}
+}
