@@ -54,6 +54,7 @@ type Machine struct {
 	// root is the execution's own thread; th is the thread being run
 	// (the root, a Parallel branch or a Map iteration).
 	root, th  *thread
+	rootRun   thread
 	execTimer string
 	seq       int
 	// item is $$.Map.Item while a Map state evaluates its ItemSelector.
@@ -64,7 +65,8 @@ type Machine struct {
 // means {}).
 func New(def *asl.Definition, input json.RawMessage, opts Options) *Machine {
 	m := &Machine{def: def, opts: opts, status: StatusRunning}
-	m.root = &thread{scope: &def.Scope}
+	m.rootRun.scope = &def.Scope
+	m.root = &m.rootRun
 	m.th = m.root
 	if len(input) == 0 {
 		input = json.RawMessage("{}")
