@@ -1,20 +1,9 @@
 package sfnemu
 
-import (
-	"strings"
-
-	"github.com/stepwire/stepwire/emulator/interp"
-)
+import "github.com/stepwire/stepwire/emulator/interp"
 
 // The events an activity task sends its execution, in one place so the
 // interpreter's activity support plugs in here.
-
-// isActivityResource reports whether a Task resource is an activity ARN,
-// arn:<partition>:states:<region>:<account>:activity:<name>.
-func isActivityResource(resource string) bool {
-	f := strings.Split(resource, ":")
-	return len(f) == 7 && f[0] == "arn" && f[2] == "states" && f[5] == "activity"
-}
 
 // activityStarted reports that GetActivityTask handed the task to worker.
 func activityStarted(taskID, worker string) interp.Event {
@@ -22,7 +11,10 @@ func activityStarted(taskID, worker string) interp.Event {
 }
 
 // activityMissing fails a task whose activity does not exist (deleted
-// before the task was scheduled): States.Runtime, as AWS reports it.
+// before the task was scheduled) with States.Runtime. AWS logs no
+// ActivityScheduled/ActivityFailed pair before its ExecutionFailed; here
+// the interpreter has already logged ActivityScheduled and logs
+// ActivityFailed.
 func activityMissing(c interp.InvokeTask) interp.Event {
 	return taskFailed(c.TaskID, "States.Runtime",
 		"Internal Error (activity not found). The activity "+c.Resource+" does not exist.")

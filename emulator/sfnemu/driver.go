@@ -30,7 +30,7 @@ func (s *Service) apply(e *execution, step interp.Step) {
 func (s *Service) command(e *execution, c interp.Command) {
 	switch c := c.(type) {
 	case interp.InvokeTask:
-		if isActivityResource(c.Resource) {
+		if c.Activity {
 			s.scheduleActivity(e, c)
 			return
 		}

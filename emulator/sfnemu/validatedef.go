@@ -72,7 +72,7 @@ func validateStateMachineDefinitionOp(s *Service, r *validateDefinitionInput) (a
 			out.Truncated = true
 			break
 		}
-		out.Diagnostics = append(out.Diagnostics, diagnostic{Severity: "ERROR", Code: p.Code, Message: p.Message, Location: p.Location})
+		out.Diagnostics = append(out.Diagnostics, diagnostic{Severity: p.Severity(), Code: p.Code, Message: p.Message, Location: p.Location})
 	}
 	return out, nil
 }
