@@ -1,0 +1,60 @@
+package conformance
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
+)
+
+// Fixed identity of every case's service.
+const (
+	region  = "us-east-1"
+	account = "123456789012"
+	roleArn = "arn:aws:iam::123456789012:role/stepwire-conformance"
+)
+
+// start is the virtual clock's start: a whole second, so that ${now}
+// inputs (written to the second) are not in the past.
+var start = time.Date(2024, 4, 18, 6, 18, 29, 0, time.UTC)
+
+// env is a fresh Step Functions service for one case: no MQTT broker, no
+// Lambda service, no listener; only the service and the AWS API router.
+type env struct {
+	clk *vclock
+	svc *sfnemu.Service
+	api client
+}
+
+func newEnv() *env {
+	clk := newVClock(start)
+	svc := sfnemu.New(sfnemu.Config{Clock: clk, Region: region, Account: account})
+	r := awsapi.NewRouter()
+	r.HandleTarget("AWSStepFunctions", svc.Handler())
+	return &env{clk: clk, svc: svc, api: client{h: r}}
+}
+
+func (e *env) close() { e.svc.Close() }
+
+// substituteNow replaces ${now} and ${now+<N>s} with the virtual time as
+// YYYY-MM-DDTHH:MM:SS.
+func substituteNow(s string, now time.Time) string {
+	for {
+		i := strings.Index(s, "${now")
+		if i < 0 {
+			return s
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			return s
+		}
+		expr, at := s[i+5:i+j], now
+		if strings.HasPrefix(expr, "+") {
+			n, _ := strconv.Atoi(strings.TrimSuffix(expr[1:], "s"))
+			at = at.Add(time.Duration(n) * time.Second)
+		}
+		s = s[:i] + at.UTC().Format("2006-01-02T15:04:05") + s[i+j+1:]
+	}
+}
