@@ -41,6 +41,9 @@ type Config struct {
 	Clock clock.Clock
 	// Logger receives the services' logs, "hop" lines included.
 	Logger *slog.Logger
+	// MockConfig is a Step Functions Local mock configuration: executions
+	// started with "<stateMachineArn>#<TestCase>" use its mocked responses.
+	MockConfig *sfnemu.MockConfig
 }
 
 // Endpoints are where a started emulator listens.
@@ -81,6 +84,9 @@ func New(cfg Config) (*Emulator, error) {
 		Clock: cfg.Clock, Region: cfg.Region, Account: cfg.Account,
 		Invoke: e.invoke, Logger: cfg.Logger.With("service", "states"),
 	})
+	if cfg.MockConfig != nil {
+		e.SFN.SetMockConfig(cfg.MockConfig)
+	}
 	iot, err := iotemu.New(iotemu.Config{
 		DataDir: cfg.DataDir, MQTTAddr: cfg.MQTTAddr, Region: cfg.Region, Account: cfg.Account,
 		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,

@@ -46,8 +46,14 @@ func conformanceCmd(_ context.Context, args []string) error {
 	report := conformance.Summarise(results)
 	conformance.PrintTable(os.Stdout, report)
 	bar := conformance.Bar{MinPass: *minPass, MinCategory: *minCat, MaxSkip: *maxSkip}
-	if unmet := bar.Check(report); len(unmet) > 0 {
-		return fmt.Errorf("conformance below the bar:\n  %s", strings.Join(unmet, "\n  "))
+	unmet := bar.Check(report)
+	for _, u := range unmet {
+		fmt.Fprintln(os.Stdout, "below the bar:", u)
+	}
+	conformance.PrintSummary(os.Stdout, report)
+	if len(unmet) > 0 {
+		// The summary must stay the last line, so no error text follows.
+		os.Exit(1)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/internal/hoplog"
 )
 
@@ -21,15 +22,25 @@ func up(ctx context.Context, args []string) error {
 	region := fs.String("region", "us-east-1", "emulated region")
 	account := fs.String("account", "123456789012", "emulated account id")
 	verbose := fs.Bool("v", false, "log every decision, not only hops and warnings")
+	mockPath := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"),
+		"Step Functions Local mock config file (MockConfigFile.json); default $SFN_MOCK_CONFIG")
 	var params paramFlags
 	fs.Var(&params, "param", "template parameter override NAME=VALUE (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	logger := slog.New(hoplog.New(os.Stderr, *verbose))
+	var mocks *sfnemu.MockConfig
+	if *mockPath != "" {
+		var err error
+		if mocks, err = sfnemu.LoadMockConfig(*mockPath); err != nil {
+			return fmt.Errorf("up: %w", err)
+		}
+	}
 	emu, err := emulator.New(emulator.Config{
 		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
 		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, Region: *region, Account: *account, Logger: logger,
+		MockConfig: mocks,
 	})
 	if err != nil {
 		return err

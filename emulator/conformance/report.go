@@ -70,8 +70,7 @@ func PrintFailures(w io.Writer, results []Result, width int) {
 	}
 }
 
-// PrintTable writes passed/failed/skipped per category and the final
-// line "conformance: <N> passed, <M> failed, <K> skipped".
+// PrintTable writes passed/failed/skipped per category.
 func PrintTable(w io.Writer, r Report) {
 	cats := make([]string, 0, len(r.ByCategory))
 	for k := range r.ByCategory {
@@ -84,6 +83,11 @@ func PrintTable(w io.Writer, r Report) {
 		t := r.ByCategory[k]
 		fmt.Fprintf(w, "%-24s %7d %7d %7d\n", k, t.Passed, t.Failed, t.Skipped)
 	}
+}
+
+// PrintSummary writes the final line:
+// "conformance: <N> passed, <M> failed, <K> skipped".
+func PrintSummary(w io.Writer, r Report) {
 	fmt.Fprintf(w, "conformance: %d passed, %d failed, %d skipped\n", r.All.Passed, r.All.Failed, r.All.Skipped)
 }
 
