@@ -7,7 +7,7 @@ export TESTCONTAINERS_RYUK_DISABLED := true
 # Debian's AWS CLI v2 (the real client the tests drive).
 AWS_CLI ?= /usr/bin/aws
 
-.PHONY: all build lambdas tools test test-race vet demo bench e2e clean
+.PHONY: all build lambdas tools test test-race vet demo bench e2e conformance clean
 
 all: build
 
@@ -34,8 +34,23 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
-test: tools build lambdas vet
+test: tools build lambdas vet conformance
 	STEPWIRE_AWS_CLI=$(AWS_CLI) CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+# Step Functions conformance: replay the cases recorded on real AWS (CI
+# clones shared/ next to this repository) and fail below the bar, computed
+# over the cases the runner's skip table does not exclude by design.
+CONFORMANCE_CASES ?= ../shared/conformance/sfn/cases
+
+conformance: build
+	@if [ ! -d $(CONFORMANCE_CASES) ]; then \
+		echo "*************************************************************************"; \
+		echo "*** conformance SKIPPED: no case directory $(CONFORMANCE_CASES)"; \
+		echo "*** (clone shared/ next to this repository to run it)"; \
+		echo "*************************************************************************"; \
+	else \
+		./bin/stepwire conformance --min-pass 0.95 --min-category 0.90 --max-skip 0.05 $(CONFORMANCE_CASES); \
+	fi
 
 demo: build
 	./scripts/demo.sh
