@@ -36,6 +36,11 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 			return fmt.Errorf("load template: thing %s: %w", th.LogicalID, err)
 		}
 	}
+	for _, a := range t.Activities {
+		if _, err := e.SFN.CreateActivity(a.Name); err != nil {
+			return fmt.Errorf("load template: activity %s: %w", a.LogicalID, err)
+		}
+	}
 	for _, sm := range t.StateMachines {
 		if _, err := e.SFN.CreateStateMachine(ctx, sm.Name, string(sm.Definition), sm.RoleArn, sm.Type); err != nil {
 			return fmt.Errorf("load template: state machine %s: %w", sm.LogicalID, err)
@@ -47,7 +52,7 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		}
 	}
 	e.cfg.Logger.Info("template loaded", "path", path, "stateMachines", len(t.StateMachines),
-		"functions", len(t.Functions), "rules", len(t.Rules), "policies", len(t.Policies), "things", len(t.Things))
+		"functions", len(t.Functions), "activities", len(t.Activities), "rules", len(t.Rules), "policies", len(t.Policies), "things", len(t.Things))
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
@@ -24,6 +25,7 @@ func certsIssue(ctx context.Context, args []string) error {
 	endpoint := fs.String("endpoint", "", "emulator API endpoint (default: AWS_ENDPOINT_URL, else <data-dir>/endpoints.json)")
 	dataDir := fs.String("data-dir", ".stepwire", "emulator data directory, for endpoints.json")
 	tpl := fs.String("template", "template.yaml", "template to read the default policy from")
+	wait := fs.Duration("wait", 0, "how long to wait for the emulator to come up (e.g. 30s)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -38,6 +40,9 @@ func certsIssue(ctx context.Context, args []string) error {
 		*policy = p
 	}
 	url := endpointURL(*endpoint, *dataDir)
+	if err := waitUp(ctx, url, *wait); err != nil {
+		return fmt.Errorf("certs issue: %w", err)
+	}
 	files, err := issue(ctx, url, *thing, *policy)
 	if err != nil {
 		return fmt.Errorf("certs issue: %w", err)
@@ -115,4 +120,28 @@ func fetchCA(ctx context.Context, endpoint string) ([]byte, error) {
 		return nil, fmt.Errorf("fetch CA: status %d: %v", resp.StatusCode, err)
 	}
 	return b, nil
+}
+
+// waitUp polls the emulator's own endpoint until it answers or d elapses.
+func waitUp(ctx context.Context, endpoint string, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/")+"/_stepwire/endpoints", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("emulator at %s not reachable: %w", endpoint, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }

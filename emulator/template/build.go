@@ -56,6 +56,10 @@ var rules = map[string]propertyRules{
 		honoured: []string{"RuleName", "TopicRulePayload"},
 		noEffect: map[string]string{"Tags": tagsOnly},
 	},
+	"AWS::StepFunctions::Activity": {
+		honoured: []string{"Name"},
+		noEffect: map[string]string{"Tags": tagsOnly, "EncryptionConfiguration": "activities are kept in memory, unencrypted"},
+	},
 	"AWS::Lambda::Permission": {
 		noEffect: map[string]string{
 			"Action": iamNotModelled, "FunctionName": iamNotModelled, "Principal": iamNotModelled,
@@ -129,6 +133,8 @@ func (r *resolver) add(t *Template, id string, res resource, p map[string]any, d
 		return err
 	case "AWS::IoT::Thing":
 		t.Things = append(t.Things, Thing{LogicalID: id, Name: res.name, Attributes: thingAttributes(p)})
+	case "AWS::StepFunctions::Activity":
+		t.Activities = append(t.Activities, Activity{LogicalID: id, Name: res.name})
 	case "AWS::IoT::TopicRule":
 		rule, err := buildRule(id, res.name, p)
 		t.Rules = append(t.Rules, rule)

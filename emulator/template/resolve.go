@@ -99,6 +99,7 @@ var nameProps = map[string]string{
 	"AWS::IoT::Policy":                 "PolicyName",
 	"AWS::IoT::Thing":                  "ThingName",
 	"AWS::IoT::TopicRule":              "RuleName",
+	"AWS::StepFunctions::Activity":     "Name",
 }
 
 func (r *resolver) nameResources() error {
@@ -199,7 +200,7 @@ func (r *resolver) ref(name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("Ref %s: no such parameter or resource", name)
 	}
-	if strings.HasSuffix(res.Type, "StateMachine") {
+	if strings.HasSuffix(res.Type, "StateMachine") || res.Type == "AWS::StepFunctions::Activity" {
 		return r.arn(res), nil
 	}
 	return res.name, nil
@@ -240,6 +241,8 @@ func (r *resolver) arn(res resource) string {
 		return fmt.Sprintf("arn:aws:iot:%s:%s:policy/%s", region, acct, res.name)
 	case "AWS::IoT::Thing":
 		return fmt.Sprintf("arn:aws:iot:%s:%s:thing/%s", region, acct, res.name)
+	case "AWS::StepFunctions::Activity":
+		return fmt.Sprintf("arn:aws:states:%s:%s:activity:%s", region, acct, res.name)
 	}
 	return ""
 }

@@ -35,6 +35,7 @@ type Template struct {
 	Policies      []Policy
 	Things        []Thing
 	Rules         []Rule
+	Activities    []Activity
 	// Unknown lists "LogicalId (Type)" of resources stepwire does not create.
 	Unknown []string
 }
@@ -55,6 +56,11 @@ type Function struct {
 type StateMachine struct {
 	LogicalID, Name, Type, RoleArn string
 	Definition                     []byte
+}
+
+// Activity is an AWS::StepFunctions::Activity.
+type Activity struct {
+	LogicalID, Name string
 }
 
 // Policy is an AWS::IoT::Policy.

@@ -112,6 +112,23 @@ Resources:
 	}
 }
 
+func TestActivity(t *testing.T) {
+	tpl, err := Parse([]byte(`
+Resources:
+  A: {Type: AWS::StepFunctions::Activity, Properties: {Name: jobs}}
+  T: {Type: AWS::IoT::Thing, Properties: {ThingName: !Ref A}}`), ".", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tpl.Activities) != 1 || tpl.Activities[0].Name != "jobs" {
+		t.Fatalf("activities = %+v", tpl.Activities)
+	}
+	// Ref of an activity is its ARN, as in CloudFormation.
+	if got := tpl.Things[0].Name; got != "arn:aws:states:us-east-1:123456789012:activity:jobs" {
+		t.Fatalf("Ref activity = %q", got)
+	}
+}
+
 func TestLongFormIntrinsics(t *testing.T) {
 	tpl, err := Parse([]byte(`
 Parameters:
