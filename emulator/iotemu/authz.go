@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"strings"
 	"sync"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/policy"
@@ -61,8 +60,8 @@ func (p *principal) refreshLocked(r *registry) {
 			p.policies = append(p.policies, sp.compiled)
 		}
 	}
-	if c.commonName != "" && !strings.ContainsAny(c.commonName, "*$+?#") {
-		p.vars["iot:Certificate.Subject.CommonName"] = c.commonName
+	for k, v := range c.vars {
+		p.vars[k] = v
 	}
 	// Non-exclusive attachment: thing variables resolve only when the
 	// client id names a thing attached to this certificate (§2.3).

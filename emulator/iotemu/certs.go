@@ -1,9 +1,7 @@
 package iotemu
 
 import (
-	"context"
 	"fmt"
-	"strings"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
 )
@@ -18,14 +16,11 @@ func (s *Service) createKeysAndCertificate(commonName string, active bool) (*cer
 	if err != nil {
 		return nil, pki.Issued{}, fmt.Errorf("create keys and certificate: %w", err)
 	}
-	c := &certificate{
-		id: iss.ID(), pem: string(iss.CertPEM), commonName: commonName,
-		status: StatusInactive, created: s.cfg.Clock.Now(),
-	}
-	c.arn = s.arn("cert/" + c.id)
+	status := StatusInactive
 	if active {
-		c.status = StatusActive
+		status = StatusActive
 	}
+	c := s.newCertificate(iss.Cert, string(iss.CertPEM), "", status)
 	if err := s.reg.addCertificate(c); err != nil {
 		return nil, pki.Issued{}, err
 	}
@@ -56,48 +51,11 @@ func (s *Service) IssueCertificate(thing, policyName string) (certPEM, keyPEM []
 // UpdateCertificate sets a certificate's status. Leaving ACTIVE closes
 // every live connection made with it (reference §2.2).
 func (s *Service) UpdateCertificate(certID, status string) error {
-	if err := s.reg.setCertificateStatus(certID, status); err != nil {
+	if err := s.reg.setCertificateStatus(certID, status, s.cfg.Clock.Now()); err != nil {
 		return err
 	}
 	if status != StatusActive {
 		s.hook.disconnectCertificate(certID)
-	}
-	return nil
-}
-
-// Publish publishes like the iot-data Publish API: through the broker's
-// inline client, authorized by IAM rather than IoT policies.
-func (s *Service) Publish(ctx context.Context, topic string, payload []byte, qos byte) error {
-	return s.publish(ctx, topic, payload, qos, false)
-}
-
-func (s *Service) publish(ctx context.Context, topic string, payload []byte, qos byte, retain bool) error {
-	if err := validTopic(topic); err != nil {
-		return fmt.Errorf("publish to %q: %w", topic, err)
-	}
-	if qos > 1 {
-		return fmt.Errorf("publish to %q: %w: qos must be 0 or 1", topic, ErrInvalidRequest)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("publish to %q: %w", topic, err)
-	}
-	s.log.Info("hop", "hop", "publish", "topic", topic)
-	if err := s.broker.Publish(topic, payload, retain, qos); err != nil {
-		return fmt.Errorf("publish to %q: %w", topic, err)
-	}
-	return nil
-}
-
-func validTopic(topic string) error {
-	switch {
-	case topic == "":
-		return fmt.Errorf("%w: empty topic", ErrInvalidRequest)
-	case strings.ContainsAny(topic, "+#"):
-		return fmt.Errorf("%w: topic names may not contain wildcards", ErrInvalidRequest)
-	case strings.ContainsRune(topic, 0):
-		return fmt.Errorf("%w: topic contains U+0000", ErrInvalidRequest)
-	case strings.HasPrefix(topic, "$SYS"):
-		return fmt.Errorf("%w: reserved topic", ErrInvalidRequest)
 	}
 	return nil
 }

@@ -4,12 +4,16 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 	"github.com/stretchr/testify/require"
 
@@ -50,7 +54,7 @@ func startService(t *testing.T) (*Service, chan invocation) {
 	s, err := New(Config{
 		DataDir:  t.TempDir(),
 		MQTTAddr: "127.0.0.1:0",
-		Logger:   slog.New(slog.DiscardHandler),
+		Logger:   testLogger(t),
 		InvokeAsync: func(_ context.Context, fn string, payload []byte) error {
 			invoked <- invocation{fn, payload}
 			return nil
@@ -127,7 +131,9 @@ func dial(t *testing.T, s *Service, cfg *tls.Config, clientID string) (*mqttClie
 		}
 	}
 	mc.Client = paho.NewClient(paho.ClientConfig{
-		Conn: conn,
+		// paho writes a packet in several Writes and its pinger sends
+		// PINGREQ at once: a bare tls.Conn would interleave the two.
+		Conn: packets.NewThreadSafeConn(conn),
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
 			mc.received <- pr.Packet
 			return true, nil
@@ -190,4 +196,26 @@ func connect311(clientID string) []byte {
 	body := []byte{0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 30, byte(len(clientID) >> 8), byte(len(clientID))}
 	body = append(body, clientID...)
 	return append([]byte{0x10, byte(len(body))}, body...)
+}
+
+func sha256Hex(t *testing.T, certPEM []byte) string {
+	t.Helper()
+	b, _ := pem.Decode(certPEM)
+	require.NotNil(t, b)
+	return pki.CertificateID(b.Bytes)
+}
+
+// testLogger discards logs unless STEPWIRE_TEST_LOG is set.
+func testLogger(t *testing.T) *slog.Logger {
+	if os.Getenv("STEPWIRE_TEST_LOG") == "" {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(tlogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type tlogWriter struct{ t *testing.T }
+
+func (w tlogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"sync"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -84,8 +84,8 @@ func (h *policyHook) identify(cl *mqtt.Client) (*principal, error) {
 		return nil, errors.New("iotemu: no client certificate")
 	}
 	id := pki.CertificateID(certs[0].Raw)
-	if status, ok := h.s.reg.certificateStatus(id); !ok || status != StatusActive {
-		return nil, fmt.Errorf("iotemu: certificate %s is not registered and active", id)
+	if err := h.s.reg.certificateUsable(id, time.Now()); err != nil {
+		return nil, err
 	}
 	return &principal{certID: id, clientID: cl.ID}, nil
 }

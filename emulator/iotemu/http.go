@@ -15,24 +15,17 @@ import (
 // maxPayload is IoT Core's message size limit (128 KiB).
 const maxPayload = 128 * 1024
 
-// routes builds the restJson routes, with paths and fields as
-// aws-sdk-go-v2's service/iot and service/iotdataplane send them.
+// routes builds the restJson routes, with paths and fields as the aws CLI
+// and aws-sdk-go-v2's service/iot and service/iotdataplane send them
+// (reference §5).
 func (s *Service) routes() *http.ServeMux {
 	m := http.NewServeMux()
 	m.HandleFunc("POST /topics/", s.handlePublish)
-	m.HandleFunc("POST /keys-and-certificate", s.handleCreateKeysAndCertificate)
-	m.HandleFunc("GET /certificates/{certificateId}", s.handleDescribeCertificate)
-	m.HandleFunc("PUT /certificates/{certificateId}", s.handleUpdateCertificate)
-	m.HandleFunc("POST /policies/{policyName}", s.handleCreatePolicy)
-	m.HandleFunc("GET /policies/{policyName}", s.handleGetPolicy)
-	m.HandleFunc("PUT /target-policies/{policyName}", s.handleAttachPolicy)
-	m.HandleFunc("POST /things/{thingName}", s.handleCreateThing)
-	m.HandleFunc("GET /things/{thingName}", s.handleDescribeThing)
-	m.HandleFunc("PUT /things/{thingName}/principals", s.handleAttachThingPrincipal)
-	m.HandleFunc("GET /things/{thingName}/principals", s.handleListThingPrincipals)
-	m.HandleFunc("POST /rules/{ruleName}", s.handleCreateTopicRule)
-	m.HandleFunc("GET /rules/{ruleName}", s.handleGetTopicRule)
 	m.HandleFunc("GET /endpoint", s.handleDescribeEndpoint)
+	s.certificateRoutes(m)
+	s.thingRoutes(m)
+	s.policyRoutes(m)
+	s.ruleRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		awsapi.WriteRESTError(w, &awsapi.Error{Status: http.StatusNotFound, Code: "UnknownOperationException",
 			Message: fmt.Sprintf("no IoT operation serves %s %s", r.Method, r.URL.Path)})
@@ -53,6 +46,9 @@ func apiError(err error) *awsapi.Error {
 		{ErrMalformedPolicy, http.StatusBadRequest, "MalformedPolicyException"},
 		{ErrSQLParse, http.StatusBadRequest, "SqlParseException"},
 		{ErrCertificateState, http.StatusNotAcceptable, "CertificateStateException"},
+		{ErrCertificateValidation, http.StatusBadRequest, "CertificateValidationException"},
+		{ErrDeleteConflict, http.StatusConflict, "DeleteConflictException"},
+		{ErrLimitExceeded, http.StatusGone, "LimitExceededException"},
 		{ErrInvalidRequest, http.StatusBadRequest, "InvalidRequestException"},
 	}
 	for _, e := range table {
@@ -88,6 +84,22 @@ func decodeBody(r *http.Request, v any) error {
 	}
 	return nil
 }
+
+// queryInt reads an optional integer query parameter.
+func queryInt(r *http.Request, name string) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, invalid("%s must be a non-negative integer", name)
+	}
+	return n, nil
+}
+
+// epoch renders a timestamp the way restJson does: seconds since the epoch.
+func epoch(c interface{ UnixMilli() int64 }) float64 { return float64(c.UnixMilli()) / 1000 }
 
 // handlePublish serves iot-data Publish: POST /topics/{topic}?qos=&retain=.
 // The topic may arrive with `/` escaped (%2F) or plain; URL.Path holds it

@@ -46,6 +46,10 @@ type Config struct {
 	// InvokeAsync runs a rule's Lambda action (an Event invocation).
 	// function is the action's functionArn as configured in the rule.
 	InvokeAsync func(ctx context.Context, function string, payload []byte) error
+	// StartExecution runs a rule's stepFunctions action: it starts an
+	// execution of the named state machine (a name, not an ARN, as the
+	// action holds it) with the given execution name and JSON input.
+	StartExecution func(ctx context.Context, stateMachineName, executionName, input string) error
 }
 
 // Service is the IoT Core emulator.
@@ -91,6 +95,9 @@ func New(cfg Config) (*Service, error) {
 		Logger:       cfg.Logger.With("component", "mqtt"),
 		Capabilities: capabilities(),
 	})
+	if err := s.broker.AddHook(&limitsHook{s: s}, nil); err != nil {
+		return nil, fmt.Errorf("iot service: add limits hook: %w", err)
+	}
 	s.hook = &policyHook{s: s}
 	if err := s.broker.AddHook(s.hook, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add policy hook: %w", err)
@@ -108,8 +115,10 @@ func capabilities() *mqtt.Capabilities {
 	c.MaximumQos = 1
 	c.SubIDAvailable = 0
 	c.TopicAliasMaximum = 8
-	c.MaximumPacketSize = 131072
-	c.MaximumSessionExpiryInterval = 3600
+	// Room for the topic and properties of a PUBLISH whose payload is
+	// at the 128 KiB limit; limitsHook checks the payload itself.
+	c.MaximumPacketSize = maxPayload + 4096
+	c.MaximumSessionExpiryInterval = 7 * 24 * 3600
 	c.MaximumMessageExpiryInterval = 604800
 	c.ReceiveMaximum = 100
 	return c

@@ -16,6 +16,11 @@ type Message struct {
 	Payload  []byte
 	// Timestamp is the receive time in Unix milliseconds (timestamp()).
 	Timestamp int64
+	// Principal is the publisher's certificate id (principal()).
+	Principal string
+	// NewUUID returns a fresh UUID (newuuid()); the package draws no
+	// random numbers itself.
+	NewUUID func() string
 }
 
 // undefined is the SQL Undefined value: an absent attribute.
@@ -230,4 +235,28 @@ func (q *Query) Apply(m Message) (out []byte, ok bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+func newEnv(m Message) *env {
+	e := &env{msg: m, doc: undefined{}}
+	if len(m.Payload) > 0 && json.Valid(m.Payload) {
+		dec := json.NewDecoder(bytes.NewReader(m.Payload))
+		dec.UseNumber()
+		var doc any
+		if dec.Decode(&doc) == nil {
+			e.doc = doc
+		}
+	}
+	return e
+}
+
+func stringOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case undefined:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -262,3 +262,20 @@ func (p *parser) call(name token) (expr, string, error) {
 	}
 	return call{fn: fn, args: args}, fn, nil
 }
+
+// SQL versions (awsIotSqlVersion).
+const (
+	Version20151008 = "2015-10-08"
+	Version20160323 = "2016-03-23"
+	VersionBeta     = "beta"
+)
+
+// Compile parses sql for the given SQL version ("" is 2015-10-08).
+func Compile(sql, version string) (*Query, error) {
+	switch version {
+	case "", Version20151008, Version20160323, VersionBeta:
+	default:
+		return nil, fmt.Errorf("%w: unknown awsIotSqlVersion %q", ErrSQLParse, version)
+	}
+	return Parse(sql)
+}

@@ -1,0 +1,142 @@
+package iotemu
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/iotemu/policy"
+)
+
+// PolicyInfo describes a policy.
+type PolicyInfo struct {
+	Name, ARN, Document string
+	Created             time.Time
+}
+
+// CreatePolicy stores a policy document after checking it parses.
+func (s *Service) CreatePolicy(name, document string) error {
+	if !policyNameRE.MatchString(name) {
+		return fmt.Errorf("create policy %q: %w: bad policy name", name, ErrInvalidRequest)
+	}
+	p, err := policy.Parse(document)
+	if err != nil {
+		return fmt.Errorf("create policy %q: %w: %v", name, ErrMalformedPolicy, err)
+	}
+	p.Name = name
+	r := s.reg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.policies[name]; ok {
+		return fmt.Errorf("create policy %q: %w", name, ErrAlreadyExists)
+	}
+	r.policies[name] = &storedPolicy{name: name, arn: s.arn("policy/" + name), doc: document, compiled: p, created: s.cfg.Clock.Now()}
+	r.gen.Add(1)
+	return nil
+}
+
+// GetPolicy returns one policy.
+func (s *Service) GetPolicy(name string) (PolicyInfo, error) {
+	r := s.reg
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p, ok := r.policies[name]
+	if !ok {
+		return PolicyInfo{}, fmt.Errorf("get policy %q: %w", name, ErrNotFound)
+	}
+	return PolicyInfo{Name: p.name, ARN: p.arn, Document: p.doc, Created: p.created}, nil
+}
+
+// ListPolicies lists policies by name.
+func (s *Service) ListPolicies(marker string, pageSize int, ascending bool) ([]PolicyInfo, string, error) {
+	r := s.reg
+	r.mu.RLock()
+	names := sortedKeys(r.policies)
+	if !ascending {
+		slices.Reverse(names)
+	}
+	all := make([]PolicyInfo, len(names))
+	for i, n := range names {
+		p := r.policies[n]
+		all[i] = PolicyInfo{Name: p.name, ARN: p.arn, Document: p.doc, Created: p.created}
+	}
+	r.mu.RUnlock()
+	return page(all, marker, pageSize)
+}
+
+// DeletePolicy deletes a policy attached to no certificate.
+func (s *Service) DeletePolicy(name string) error {
+	r := s.reg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.policies[name]; !ok {
+		return fmt.Errorf("delete policy %q: %w", name, ErrNotFound)
+	}
+	for _, c := range r.certs {
+		if slices.Contains(c.policies, name) {
+			return fmt.Errorf("delete policy %q: %w: attached to certificate %s", name, ErrDeleteConflict, c.id)
+		}
+	}
+	delete(r.policies, name)
+	r.gen.Add(1)
+	return nil
+}
+
+// AttachPolicy attaches a policy to a certificate (by ARN or id).
+func (s *Service) AttachPolicy(policyName, target string) error {
+	r := s.reg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.policies[policyName]; !ok {
+		return fmt.Errorf("attach policy %q: %w: no such policy", policyName, ErrNotFound)
+	}
+	c, ok := r.certs[certIDFromARN(target)]
+	if !ok {
+		return fmt.Errorf("attach policy %q to %q: %w: no such certificate", policyName, target, ErrNotFound)
+	}
+	if slices.Contains(c.policies, policyName) {
+		return nil
+	}
+	if len(c.policies) >= maxPoliciesPerTarget {
+		return fmt.Errorf("attach policy %q: %w: a certificate holds at most %d policies", policyName, ErrLimitExceeded, maxPoliciesPerTarget)
+	}
+	c.policies = append(c.policies, policyName)
+	r.gen.Add(1)
+	return nil
+}
+
+// DetachPolicy detaches a policy from a certificate.
+func (s *Service) DetachPolicy(policyName, target string) error {
+	r := s.reg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.policies[policyName]; !ok {
+		return fmt.Errorf("detach policy %q: %w: no such policy", policyName, ErrNotFound)
+	}
+	c, ok := r.certs[certIDFromARN(target)]
+	if !ok {
+		return fmt.Errorf("detach policy %q from %q: %w: no such certificate", policyName, target, ErrNotFound)
+	}
+	c.policies = slices.DeleteFunc(c.policies, func(p string) bool { return p == policyName })
+	r.gen.Add(1)
+	return nil
+}
+
+// ListAttachedPolicies lists the policies attached to a certificate.
+func (s *Service) ListAttachedPolicies(target, marker string, pageSize int) ([]PolicyInfo, string, error) {
+	r := s.reg
+	r.mu.RLock()
+	c, ok := r.certs[certIDFromARN(target)]
+	if !ok {
+		r.mu.RUnlock()
+		return nil, "", fmt.Errorf("list attached policies of %q: %w", target, ErrNotFound)
+	}
+	var all []PolicyInfo
+	for _, n := range c.policies {
+		if p, ok := r.policies[n]; ok {
+			all = append(all, PolicyInfo{Name: p.name, ARN: p.arn, Document: p.doc, Created: p.created})
+		}
+	}
+	r.mu.RUnlock()
+	return page(all, marker, pageSize)
+}
