@@ -195,6 +195,8 @@ func (s *Service) machineOptions(e *execution) interp.Options {
 			e.tokenSeq++
 			return s.tokens.mint(e.id, e.tokenSeq)
 		},
+		NewUUID: newUUID,
+		Random:  randomInt,
 	}
 }
 
