@@ -90,6 +90,7 @@ func New(cfg Config) (*Emulator, error) {
 	iot, err := iotemu.New(iotemu.Config{
 		DataDir: cfg.DataDir, MQTTAddr: cfg.MQTTAddr, Region: cfg.Region, Account: cfg.Account,
 		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,
+		StartExecution: e.startExecution,
 	})
 	if err != nil {
 		e.SFN.Close()
@@ -131,6 +132,20 @@ func withDefaults(cfg Config) Config {
 func (e *Emulator) invoke(ctx context.Context, fn string, payload []byte) (sfnemu.InvokeResult, error) {
 	r, err := e.Lambda.Invoke(ctx, fn, payload)
 	return sfnemu.InvokeResult{Payload: r.Payload, FunctionError: r.FunctionError, ExecutedVersion: r.ExecutedVersion}, err
+}
+
+// startExecution serves the IoT rules' stepFunctions action through the
+// Step Functions API, as the action's role would call it on AWS.
+func (e *Emulator) startExecution(ctx context.Context, machine, name, input string) error {
+	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", e.cfg.Region, e.cfg.Account, machine)
+	body, err := json.Marshal(map[string]string{"stateMachineArn": arn, "name": name, "input": input})
+	if err != nil {
+		return err
+	}
+	if _, aerr := e.SFN.Handler()(ctx, "StartExecution", body); aerr != nil {
+		return fmt.Errorf("start execution of %s: %w", machine, aerr)
+	}
+	return nil
 }
 
 // Start opens the listeners, loads the template and writes
