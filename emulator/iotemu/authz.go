@@ -28,6 +28,9 @@ const maxCachedDecisions = 4096
 type principal struct {
 	certID   string
 	clientID string
+	// conn holds the connection's own context keys: aws:SourceIp and
+	// iot:ConnectAttributes.
+	conn map[string]string
 
 	mu       sync.Mutex
 	gen      uint64
@@ -51,6 +54,9 @@ func (p *principal) refreshLocked(r *registry) {
 	p.cache = map[string]policy.Decision{}
 	p.policies = p.policies[:0]
 	p.vars = map[string]string{"iot:ClientId": p.clientID, "iot:CertificateId": p.certID}
+	for k, v := range p.conn {
+		p.vars[k] = v
+	}
 	c, ok := r.certs[p.certID]
 	if !ok {
 		return

@@ -5,12 +5,14 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"strings"
+
+	"github.com/stepwire/stepwire/emulator/iotemu/policy"
 )
 
 // listSep joins the values of a multi-valued policy variable (the `.List`
 // forms); the policy engine's ForAnyValue/ForAllValues operators split on
 // it.
-const listSep = "\x1f"
+const listSep = policy.ListSeparator
 
 // maxVarLen is the longest certificate value IoT Core substitutes.
 const maxVarLen = 1024

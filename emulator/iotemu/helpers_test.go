@@ -110,12 +110,21 @@ func foreignTLS(t *testing.T, s *Service) *tls.Config {
 
 type mqttClient struct {
 	*paho.Client
-	received chan *paho.Publish
-	down     chan struct{}
+	received     chan *paho.Publish
+	down         chan struct{}
+	onDisconnect func(*paho.Disconnect)
 }
+
+type tlsCfg = tls.Config
 
 // dial opens an MQTT 5 connection; it returns the CONNACK error if any.
 func dial(t *testing.T, s *Service, cfg *tls.Config, clientID string) (*mqttClient, *paho.Connack, error) {
+	t.Helper()
+	return dialWith(t, s, cfg, &paho.Connect{ClientID: clientID, KeepAlive: 30, CleanStart: true})
+}
+
+// dialWith opens an MQTT 5 connection with the given CONNECT packet.
+func dialWith(t *testing.T, s *Service, cfg *tls.Config, connect *paho.Connect) (*mqttClient, *paho.Connack, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -138,10 +147,15 @@ func dial(t *testing.T, s *Service, cfg *tls.Config, clientID string) (*mqttClie
 			mc.received <- pr.Packet
 			return true, nil
 		}},
-		OnServerDisconnect: func(*paho.Disconnect) { notify() },
+		OnServerDisconnect: func(d *paho.Disconnect) {
+			if mc.onDisconnect != nil {
+				mc.onDisconnect(d)
+			}
+			notify()
+		},
 		OnClientError:      func(error) { notify() },
 	})
-	ack, err := mc.Connect(ctx, &paho.Connect{ClientID: clientID, KeepAlive: 30, CleanStart: true})
+	ack, err := mc.Connect(ctx, connect)
 	if err != nil {
 		_ = conn.Close()
 		return nil, ack, err

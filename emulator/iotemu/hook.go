@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"crypto/tls"
 	"errors"
-	"sync"
+	"net"
+	"strings"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
+	"github.com/stepwire/stepwire/emulator/iotemu/policy"
 )
 
 // deniedFilter replaces a filter whose iot:Subscribe was denied, so that
@@ -22,17 +24,23 @@ const deniedFilter = "$stepwire/denied/\x00"
 // answers of auth hooks, so it must stay the only one (no AllowHook).
 //
 //   - OnConnect: certificate → registry (ACTIVE) → iot:Connect on
-//     client/<client id>; MQTT 5 denial sends CONNACK 0x87, MQTT 3.1.1
-//     closes the socket without CONNACK, as IoT Core does.
+//     client/<client id>, and iot:Publish on the will topic if any; MQTT 5
+//     denial sends CONNACK 0x87, MQTT 3.1.1 closes the socket without
+//     CONNACK, as IoT Core does (reference §1.7).
 //   - OnConnectAuthenticate: true only for connections OnConnect admitted.
+//   - OnSessionEstablish: messages queued for a persistent session are
+//     checked for iot:Receive under the new connection's identity.
 //   - OnSubscribe: iot:Subscribe on topicfilter/<filter exactly as sent>;
 //     a denied filter is replaced by deniedFilter, an allowed one is
 //     remembered, and the OnACLCheck(write=false) mochi then makes for it
-//     is answered from that memory. OnSubscribed forgets what is left.
-//   - OnACLCheck(write=true): iot:Publish on topic/<topic>; mochi answers
-//     a denial with PUBACK 0x87 (MQTT 5 QoS 1) or a disconnect (3.1.1).
+//     is answered from that memory. OnSubscribed forgets what is left and
+//     disconnects a 3.1.1 client that was refused a filter.
+//   - OnACLCheck(write=true): iot:Publish on topic/<topic> (reserved `$`
+//     topics refused); mochi answers a denial with PUBACK 0x87 (MQTT 5
+//     QoS 1); 3.1.1 clients are disconnected, at QoS 0 too.
 //   - OnACLCheck(write=false) otherwise: a delivery, iot:Receive on
-//     topic/<topic>; a denial means the message is not delivered.
+//     topic/<topic>, live, queued or retained; a denial means the message
+//     is not delivered.
 //   - OnPublish: iot:RetainPublish for retained publishes.
 //
 // The inline client (data-plane Publish, rules) never reaches these checks.
@@ -43,38 +51,43 @@ const deniedFilter = "$stepwire/denied/\x00"
 type policyHook struct {
 	mqtt.HookBase
 	s     *Service
-	conns sync.Map // *mqtt.Client → *principal
+	conns syncMap[*mqtt.Client, *principal]
 }
 
 func (h *policyHook) ID() string { return "stepwire-iot-policy" }
 
 func (h *policyHook) Provides(b byte) bool {
 	return bytes.Contains([]byte{
-		mqtt.OnConnect, mqtt.OnConnectAuthenticate, mqtt.OnSubscribe, mqtt.OnSubscribed,
-		mqtt.OnACLCheck, mqtt.OnPublish, mqtt.OnDisconnect,
+		mqtt.OnConnect, mqtt.OnConnectAuthenticate, mqtt.OnSessionEstablish, mqtt.OnSubscribe, mqtt.OnSubscribed,
+		mqtt.OnACLCheck, mqtt.OnPublish, mqtt.OnDisconnect, mqtt.OnClientExpired,
 	}, []byte{b})
 }
 
 var errConnectDenied = errors.New("iotemu: connect not authorized")
 
 func (h *policyHook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
-	p, err := h.identify(cl)
+	p, err := h.identify(cl, pk)
 	if err == nil && !h.s.authorize(p, actConnect, "client", cl.ID).Allowed {
 		err = errConnectDenied
+	}
+	if err == nil && pk.Connect.WillFlag && !h.s.authorize(p, actPublish, "topic", pk.Connect.WillTopic).Allowed {
+		err = errors.New("iotemu: will topic not authorized")
 	}
 	if err != nil {
 		h.s.log.Info("connect refused", "client", cl.ID, "remote", cl.Net.Remote, "error", err)
 		if cl.Properties.ProtocolVersion == 5 {
 			_ = h.s.broker.SendConnack(cl, packets.ErrNotAuthorized, false, nil)
 		}
+		h.s.lifecycle.connectFailed(cl, p)
 		return err
 	}
 	h.conns.Store(cl, p)
 	return nil
 }
 
-// identify finds the registered, active certificate of a connection.
-func (h *policyHook) identify(cl *mqtt.Client) (*principal, error) {
+// identify finds the registered, active certificate of a connection and
+// builds its principal.
+func (h *policyHook) identify(cl *mqtt.Client, pk packets.Packet) (*principal, error) {
 	tc, ok := cl.Net.Conn.(*tls.Conn)
 	if !ok {
 		return nil, errors.New("iotemu: connection is not TLS")
@@ -87,7 +100,25 @@ func (h *policyHook) identify(cl *mqtt.Client) (*principal, error) {
 	if err := h.s.reg.certificateUsable(id, time.Now()); err != nil {
 		return nil, err
 	}
-	return &principal{certID: id, clientID: cl.ID}, nil
+	conn := map[string]string{}
+	if host, _, err := net.SplitHostPort(cl.Net.Remote); err == nil {
+		conn["aws:SourceIp"] = host
+	}
+	var attrs []string
+	persistent := !pk.Connect.Clean
+	if cl.Properties.ProtocolVersion == 5 {
+		persistent = pk.Properties.SessionExpiryInterval > 0
+	}
+	if persistent {
+		attrs = append(attrs, "PersistentConnect")
+	}
+	if pk.Connect.WillFlag {
+		attrs = append(attrs, "LastWill")
+	}
+	if len(attrs) > 0 {
+		conn["iot:ConnectAttributes"] = strings.Join(attrs, policy.ListSeparator)
+	}
+	return &principal{certID: id, clientID: cl.ID, conn: conn}, nil
 }
 
 func (h *policyHook) OnConnectAuthenticate(cl *mqtt.Client, _ packets.Packet) bool {
@@ -96,11 +127,26 @@ func (h *policyHook) OnConnectAuthenticate(cl *mqtt.Client, _ packets.Packet) bo
 }
 
 func (h *policyHook) principalOf(cl *mqtt.Client) *principal {
-	v, ok := h.conns.Load(cl)
-	if !ok {
-		return nil
+	p, _ := h.conns.Load(cl)
+	return p
+}
+
+// OnSessionEstablish drops the messages queued for a resumed session that
+// the new connection may not receive: queued messages are deliveries too
+// (reference §1.2), and the identity resuming a session may differ from
+// the one that made it.
+func (h *policyHook) OnSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
+	p := h.principalOf(cl)
+	old, ok := h.s.broker.Clients.Get(cl.ID)
+	if p == nil || !ok || pk.Connect.Clean {
+		return
 	}
-	return v.(*principal)
+	h.conns.Delete(old)
+	for _, q := range old.State.Inflight.GetAll(false) {
+		if q.FixedHeader.Type == packets.Publish && !h.s.authorize(p, actReceive, "topic", q.TopicName).Allowed {
+			old.State.Inflight.Delete(q.PacketID)
+		}
+	}
 }
 
 func (h *policyHook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
@@ -129,11 +175,23 @@ func (h *policyHook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Pac
 	return pk
 }
 
-func (h *policyHook) OnSubscribed(cl *mqtt.Client, _ packets.Packet, _ []byte) {
-	if p := h.principalOf(cl); p != nil {
-		p.mu.Lock()
-		p.pendingSubs = nil
-		p.mu.Unlock()
+// OnSubscribed forgets pending answers. An MQTT 3.1.1 client refused a
+// filter is disconnected before its SUBACK, as IoT Core does (§1.7).
+func (h *policyHook) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {
+	p := h.principalOf(cl)
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.pendingSubs = nil
+	p.mu.Unlock()
+	if cl.Properties.ProtocolVersion < 5 {
+		for i, sub := range pk.Filters {
+			if sub.Filter == deniedFilter && i < len(codes) && codes[i] >= packets.ErrUnspecifiedError.Code {
+				cl.Stop(packets.ErrNotAuthorized)
+				return
+			}
+		}
 	}
 }
 
@@ -143,7 +201,11 @@ func (h *policyHook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool 
 		return false
 	}
 	if write {
-		return h.s.authorize(p, actPublish, "topic", topic).Allowed
+		ok := clientTopicAllowed(topic, false) && h.s.authorize(p, actPublish, "topic", topic).Allowed
+		if !ok && cl.Properties.ProtocolVersion < 5 {
+			cl.Stop(packets.ErrNotAuthorized)
+		}
+		return ok
 	}
 	if topic == deniedFilter {
 		return false
@@ -173,21 +235,29 @@ func (h *policyHook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Pack
 		return pk, packets.ErrNotAuthorized
 	}
 	if cl.Properties.ProtocolVersion < 5 {
-		_ = h.s.broker.DisconnectClient(cl, packets.ErrNotAuthorized)
+		cl.Stop(packets.ErrNotAuthorized)
 	}
 	return pk, packets.ErrRejectPacket
 }
 
-func (h *policyHook) OnDisconnect(cl *mqtt.Client, _ error, _ bool) {
-	h.conns.Delete(cl)
+// OnDisconnect forgets the connection's principal unless its session
+// lives on: queued deliveries to it are still checked for iot:Receive.
+func (h *policyHook) OnDisconnect(cl *mqtt.Client, _ error, expire bool) {
+	if expire {
+		h.conns.Delete(cl)
+	}
 }
+
+// OnClientExpired forgets an expired persistent session's principal.
+func (h *policyHook) OnClientExpired(cl *mqtt.Client) { h.conns.Delete(cl) }
 
 // disconnectCertificate closes every live connection made with the
 // certificate (it left ACTIVE).
 func (h *policyHook) disconnectCertificate(certID string) {
-	h.conns.Range(func(k, v any) bool {
-		if v.(*principal).certID == certID {
-			_ = h.s.broker.DisconnectClient(k.(*mqtt.Client), packets.ErrAdministrativeAction)
+	h.conns.Range(func(cl *mqtt.Client, p *principal) bool {
+		if p.certID == certID && !cl.Closed() {
+			h.s.lifecycle.setReason(cl, reasonAuthError)
+			_ = h.s.broker.DisconnectClient(cl, packets.ErrAdministrativeAction)
 		}
 		return true
 	})

@@ -54,14 +54,15 @@ type Config struct {
 
 // Service is the IoT Core emulator.
 type Service struct {
-	cfg    Config
-	log    *slog.Logger
-	ca     *pki.CA
-	reg    *registry
-	broker *mqtt.Server
-	hook   *policyHook
-	mux    *http.ServeMux
-	wg     sync.WaitGroup
+	cfg       Config
+	log       *slog.Logger
+	ca        *pki.CA
+	reg       *registry
+	broker    *mqtt.Server
+	hook      *policyHook
+	lifecycle *lifecycleHook
+	mux       *http.ServeMux
+	wg        sync.WaitGroup
 
 	mu       sync.Mutex
 	listener *listeners.TCP
@@ -101,6 +102,10 @@ func New(cfg Config) (*Service, error) {
 	s.hook = &policyHook{s: s}
 	if err := s.broker.AddHook(s.hook, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add policy hook: %w", err)
+	}
+	s.lifecycle = newLifecycleHook(s)
+	if err := s.broker.AddHook(s.lifecycle, nil); err != nil {
+		return nil, fmt.Errorf("iot service: add lifecycle hook: %w", err)
 	}
 	if err := s.broker.AddHook(&rulesHook{s: s}, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add rules hook: %w", err)
