@@ -153,7 +153,7 @@ func dialWith(t *testing.T, s *Service, cfg *tls.Config, connect *paho.Connect) 
 			}
 			notify()
 		},
-		OnClientError:      func(error) { notify() },
+		OnClientError: func(error) { notify() },
 	})
 	ack, err := mc.Connect(ctx, connect)
 	if err != nil {
