@@ -12,6 +12,8 @@ type Parallel struct {
 	ResultPath     IOPath
 	Retry          []Retrier
 	Catch          []Catcher
+	// Arguments is the JSONata input of every branch.
+	Arguments *JValue
 }
 
 // Map is an inline Map state: the item processor runs once per item of the
@@ -31,4 +33,6 @@ type Map struct {
 	MaxConcurrencyPath *jsonpath.Path
 	Retry              []Retrier
 	Catch              []Catcher
+	// Items, ItemSelectorJ and MaxConcurrencyExpr are the JSONata forms.
+	Items, ItemSelectorJ, MaxConcurrencyExpr *JValue
 }

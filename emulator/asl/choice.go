@@ -22,6 +22,11 @@ type Rule struct {
 	timestamp time.Time
 	Children  []*Rule
 	Next      string
+	// Condition is a JSONata rule's test; Output and Assign belong to
+	// top-level rules (Output in JSONata only).
+	Condition *JValue
+	Output    *JValue
+	Assign    *Assign
 }
 
 // comparison operators and the JSON type of their literal operand.
@@ -75,12 +80,7 @@ func (r *Rule) Match(env *Env) (bool, error) {
 	return r.compare(v, operand), nil
 }
 
-func lookup(env *Env, p *jsonpath.Path) (any, bool) {
-	if p.Context {
-		return p.Get(env.Context)
-	}
-	return p.Get(env.Input)
-}
+func lookup(env *Env, p *jsonpath.Path) (any, bool) { return env.Lookup(p) }
 
 func (r *Rule) compare(v, operand any) bool {
 	switch {

@@ -29,6 +29,7 @@ func (ps *parser) choice(b Base, o *jsonv.Object, loc string) State {
 			ps.p.schema(rloc, "These fields are required: [Next]")
 		}
 		r.Next = next
+		r.Assign = ps.assign(ro, JSONPath, rloc)
 		c.Choices = append(c.Choices, r)
 	}
 	return c

@@ -70,9 +70,10 @@ type Base struct {
 	OutputPath IOPath
 	// QueryLanguage is the state's effective query language.
 	QueryLanguage string
-	// Assign is the state's (or a JSONPath state's) variable assignment,
-	// kept as written: variables are not run yet.
-	Assign any
+	// Assign is the state's variable assignment; nil when absent.
+	Assign *Assign
+	// Output is a JSONata state's Output; nil when absent.
+	Output *JValue
 }
 
 // Common implements State.
@@ -100,6 +101,10 @@ type Task struct {
 	HeartbeatSecondsPath *jsonpath.Path
 	Retry                []Retrier
 	Catch                []Catcher
+	// Arguments, TimeoutExpr and HeartbeatExpr are the JSONata forms;
+	// nil when absent (the seconds fields also when given as numbers).
+	Arguments                  *JValue
+	TimeoutExpr, HeartbeatExpr *JValue
 }
 
 // Pass is a Pass state.
@@ -121,6 +126,8 @@ type Wait struct {
 	HasTimestamp  bool
 	SecondsPath   *jsonpath.Path
 	TimestampPath *jsonpath.Path
+	// SecondsExpr and TimestampExpr are JSONata expressions.
+	SecondsExpr, TimestampExpr *JValue
 }
 
 // Succeed is a Succeed state.
@@ -133,6 +140,8 @@ type Fail struct {
 	HasError, HasCause bool
 	// ErrorPath and CausePath are paths or intrinsic calls.
 	ErrorPath, CausePath *Expr
+	// ErrorExpr and CauseExpr are JSONata expressions.
+	ErrorExpr, CauseExpr *JValue
 }
 
 // Choice is a Choice state.
@@ -158,4 +167,8 @@ type Catcher struct {
 	ErrorEquals []string
 	Next        string
 	ResultPath  IOPath
+	// Output and Assign are the JSONata (Output) and either-language
+	// (Assign) fields of the catcher; nil when absent.
+	Output *JValue
+	Assign *Assign
 }

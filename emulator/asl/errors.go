@@ -14,6 +14,8 @@ const (
 	CodeUnreachable    = "MISSING_TRANSITION_TARGET"
 	CodeDuplicateState = "DUPLICATE_STATE_NAME"
 	CodeMissingEnd     = "MISSING_END_STATE"
+	// CodeInvalidJSONata reports an expression that does not parse.
+	CodeInvalidJSONata = "INVALID_JSONATA_EXPRESSION"
 )
 
 // SeverityError is the severity of every problem stepwire reports.

@@ -28,11 +28,7 @@ func (a *Arg) eval(env *Env) (any, error) {
 	case a.Call != nil:
 		return a.Call.Eval(env)
 	case a.Path != nil:
-		doc := env.Input
-		if a.Path.Context {
-			doc = env.Context
-		}
-		v, ok := a.Path.Get(doc)
+		v, ok := env.Lookup(a.Path)
 		if !ok {
 			return nil, evalErrorf("The JSONPath '%s' could not be found in the input '%s'", a.Path.Text, jsonv.Encode(env.Input))
 		}

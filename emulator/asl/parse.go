@@ -66,6 +66,8 @@ type parser struct {
 	def *Definition
 	// seen holds every state name parsed so far, all scopes included.
 	seen map[string]bool
+	// ql is the query language of the state being parsed.
+	ql string
 }
 
 func (ps *parser) top(top *jsonv.Object) {
@@ -148,8 +150,10 @@ func escapePointer(s string) string {
 func (ps *parser) state(name string, o *jsonv.Object, loc string) State {
 	typ, _ := stringField(o, "Type")
 	b := Base{Name: name, Type: typ, QueryLanguage: ps.queryLanguage(o, loc)}
+	defer func(outer string) { ps.ql = outer }(ps.ql)
+	ps.ql = b.QueryLanguage
 	b.Comment, _ = stringField(o, "Comment")
-	b.Assign, _ = o.Get("Assign")
+	b.Assign = ps.assign(o, b.QueryLanguage, loc)
 	ps.checkFields(typ, b.QueryLanguage, o, loc)
 	if b.QueryLanguage == JSONata {
 		if st := ps.jsonataState(b, o, loc); st != nil {

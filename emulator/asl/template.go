@@ -19,6 +19,32 @@ type Env struct {
 	// Random returns an integer in [lo, hi] (States.MathRandom); nil makes
 	// it fail.
 	Random func(lo, hi int64) int64
+	// Var reads a workflow variable ($name paths); nil means none is set.
+	Var func(name string) (any, bool)
+}
+
+// Root returns the document a path reads: the input, the context object
+// ($$) or a variable ($name); ok is false for an unset variable.
+func (env *Env) Root(p *jsonpath.Path) (any, bool) {
+	switch {
+	case p.Context:
+		return env.Context, true
+	case p.Var != "":
+		if env.Var == nil {
+			return nil, false
+		}
+		return env.Var(p.Var)
+	}
+	return env.Input, true
+}
+
+// Lookup evaluates p against its root.
+func (env *Env) Lookup(p *jsonpath.Path) (any, bool) {
+	doc, ok := env.Root(p)
+	if !ok {
+		return nil, false
+	}
+	return p.Get(doc)
 }
 
 // EvalError is a runtime evaluation failure; Step Functions reports it as
@@ -45,11 +71,7 @@ func (e *Expr) Eval(env *Env, field string) (any, error) {
 	if e.Call != nil {
 		return e.Call.Eval(env)
 	}
-	doc := env.Input
-	if e.Path.Context {
-		doc = env.Context
-	}
-	v, ok := e.Path.Get(doc)
+	v, ok := env.Lookup(e.Path)
 	if !ok {
 		return nil, evalErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 			e.Text, field, jsonv.Encode(env.Input))

@@ -34,6 +34,9 @@ type blockRun struct {
 	retryTimer string
 	retryPrev  int64
 
+	// jsonata marks a JSONata state: Output and Assign replace the
+	// JSONPath result fields.
+	jsonata        bool
 	resultSelector *asl.Template
 	resultPath     asl.IOPath
 	outputPath     asl.IOPath
@@ -98,7 +101,7 @@ func (m *Machine) startChild(r *stateRun, i int) {
 	} else {
 		scope = b.scopes[i]
 	}
-	child := &thread{scope: scope, parent: r, index: i}
+	child := &thread{scope: scope, parent: r, index: i, vars: &varScope{parent: r.th.vars}}
 	b.children[i] = child
 	m.withThread(child, func() { m.enter(scope.StartAt, b.inputs[i], prev) })
 }
@@ -136,11 +139,18 @@ func (m *Machine) blockSucceeded(r *stateRun) {
 	}
 	var result any = b.results
 	var err error
+	if b.jsonata {
+		m.jsonataExit(result, true, exitPrev)
+		return
+	}
 	if b.resultSelector != nil {
 		if result, err = b.resultSelector.Eval(m.env(result)); err != nil {
 			m.runtimeError(err)
 			return
 		}
+	}
+	if !m.pathAssign(r.state.Common().Assign, result) {
+		return
 	}
 	out, err := m.applyResult(b.resultPath, r.rawInput, result)
 	if err == nil {

@@ -15,8 +15,15 @@ func pathError(p *jsonpath.Path) error {
 
 // lookup reads p from doc (or the context object for $$ paths).
 func (m *Machine) lookup(p *jsonpath.Path, doc any) (any, bool) {
-	if p.Context {
+	switch {
+	case p.Context:
 		return p.Get(m.context())
+	case p.Var != "":
+		v, ok := m.getVar(p.Var)
+		if !ok {
+			return nil, false
+		}
+		return p.Get(v)
 	}
 	return p.Get(doc)
 }
@@ -59,7 +66,7 @@ func (m *Machine) applyResult(p asl.IOPath, raw, result any) (any, error) {
 
 // env returns the evaluation environment for templates over input.
 func (m *Machine) env(input any) *asl.Env {
-	return &asl.Env{Input: input, Context: m.context(), UUID: m.opts.NewUUID, Random: m.opts.Random}
+	return &asl.Env{Input: input, Context: m.context(), UUID: m.opts.NewUUID, Random: m.opts.Random, Var: m.getVar}
 }
 
 // context builds the context object ($$) for the current state.

@@ -45,6 +45,19 @@ type StateExitedDetails struct {
 	Name          string       `json:"name"`
 	Output        *string      `json:"output,omitempty"`
 	OutputDetails *DataDetails `json:"outputDetails,omitempty"`
+	// AssignedVariables maps each variable the state assigned to its value
+	// as JSON text; absent when the state has no Assign.
+	AssignedVariables        map[string]string `json:"assignedVariables,omitempty"`
+	AssignedVariablesDetails *DataDetails      `json:"assignedVariablesDetails,omitempty"`
+}
+
+// EvaluationFailedDetails is evaluationFailedEventDetails: a JSONata
+// expression failed (States.QueryEvaluationError).
+type EvaluationFailedDetails struct {
+	Error    string `json:"error"`
+	Cause    string `json:"cause"`
+	Location string `json:"location,omitempty"`
+	State    string `json:"state"`
 }
 
 // TaskScheduledDetails is taskScheduledEventDetails.

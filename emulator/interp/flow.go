@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -24,6 +23,13 @@ type stateRun struct {
 	block *blockRun
 	// th is the thread the state runs in.
 	th *thread
+	// enteredPrev is the previousEventId of the StateEntered event.
+	enteredPrev int64
+	// catching is set while a catcher builds the output: its own
+	// failures are not caught again.
+	catching bool
+	// assigned holds the variables the state assigns when it exits.
+	assigned *jsonv.Object
 }
 
 // enter enters the named state with input; prev is the previousEventId.
@@ -37,9 +43,9 @@ func (m *Machine) enter(name string, input any, prev int64) {
 	if m.status != StatusRunning {
 		return
 	}
-	m.th.cur = &stateRun{name: name, state: st, enteredID: id, entered: m.now, rawInput: input, th: m.th}
-	if err := unsupported(b); err != nil {
-		m.runtimeError(err)
+	m.th.cur = &stateRun{name: name, state: st, enteredID: id, entered: m.now, rawInput: input, th: m.th, enteredPrev: prev}
+	if b.QueryLanguage == asl.JSONata {
+		m.runJSONata(st)
 		return
 	}
 	switch s := st.(type) {
@@ -62,18 +68,6 @@ func (m *Machine) enter(name string, input any, prev int64) {
 	}
 }
 
-// unsupported names a feature of the state that stepwire validates but
-// does not run yet.
-func unsupported(b *asl.Base) error {
-	switch {
-	case b.QueryLanguage == asl.JSONata:
-		return errors.New("stepwire does not run JSONata states yet (QueryLanguage 'JSONata').")
-	case b.Assign != nil:
-		return errors.New("stepwire does not run workflow variables yet (field 'Assign').")
-	}
-	return nil
-}
-
 // exit emits <Type>StateExited and moves on to the next state or ends the
 // execution.
 func (m *Machine) exit(output any, prev int64) {
@@ -84,9 +78,7 @@ func (m *Machine) exit(output any, prev int64) {
 			cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", b.Name)})
 		return
 	}
-	id := m.emit(b.Type+"StateExited", prev, "stateExitedEventDetails", &StateExitedDetails{
-		Name: b.Name, Output: &text, OutputDetails: notTruncated,
-	})
+	id := m.emitExited(b.Type, prev, text)
 	m.th.cur = nil
 	if m.status != StatusRunning {
 		return
@@ -100,6 +92,19 @@ func (m *Machine) exit(output any, prev int64) {
 		return
 	}
 	m.enter(b.Next, output, id)
+}
+
+// emitExited logs <typ>StateExited for the current state with its
+// assigned variables, which take effect now.
+func (m *Machine) emitExited(typ string, prev int64, output string) int64 {
+	r := m.th.cur
+	d := &StateExitedDetails{Name: r.name, Output: &output, OutputDetails: notTruncated}
+	if r.assigned != nil {
+		d.AssignedVariables, d.AssignedVariablesDetails = assignedDetails(r.assigned), notTruncated
+		m.th.vars.set(r.assigned)
+		r.assigned = nil
+	}
+	return m.emit(typ+"StateExited", prev, "stateExitedEventDetails", d)
 }
 
 // runtimeError fails the execution with States.Runtime, citing the state.
@@ -141,6 +146,9 @@ func (m *Machine) runPass(s *asl.Pass) {
 	case s.HasResult:
 		result = s.Result
 	}
+	if !m.pathAssign(s.Assign, result) {
+		return
+	}
 	out, err := m.applyResult(s.ResultPath, m.th.cur.rawInput, result)
 	if err == nil {
 		out, err = m.applyOutputPath(s.OutputPath, out)
@@ -159,7 +167,7 @@ func (m *Machine) runChoice(s *asl.Choice) {
 		return
 	}
 	env := m.env(eff)
-	next := s.Default
+	next, assign := s.Default, s.Assign
 	for _, r := range s.Choices {
 		ok, err := r.Match(env)
 		if err != nil {
@@ -168,12 +176,18 @@ func (m *Machine) runChoice(s *asl.Choice) {
 		}
 		if ok {
 			next = r.Next
+			if r.Assign != nil {
+				assign = r.Assign
+			}
 			break
 		}
 	}
 	if next == "" {
 		m.fail(m.lastID, taskError{name: "States.Runtime", hasName: true, hasCause: true, runtime: true,
 			cause: fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). Failed to transition out of the state. The state does not point to a next state.", m.th.cur.name, m.th.cur.enteredID)})
+		return
+	}
+	if !m.pathAssign(assign, eff) {
 		return
 	}
 	out, err := m.applyOutputPath(s.OutputPath, eff)
@@ -187,9 +201,7 @@ func (m *Machine) runChoice(s *asl.Choice) {
 // exitChoice is exit for a Choice, whose Next comes from the matched rule.
 func (m *Machine) exitChoice(output any, next string) {
 	text := jsonv.EncodeString(output)
-	id := m.emit("ChoiceStateExited", m.th.cur.enteredID, "stateExitedEventDetails", &StateExitedDetails{
-		Name: m.th.cur.name, Output: &text, OutputDetails: notTruncated,
-	})
+	id := m.emitExited("Choice", m.th.cur.enteredID, text)
 	m.th.cur = nil
 	if m.status == StatusRunning {
 		m.enter(next, output, id)
@@ -198,6 +210,9 @@ func (m *Machine) exitChoice(output any, next string) {
 
 func (m *Machine) runSucceed(s *asl.Succeed) {
 	eff, err := m.applyInputPath(s.InputPath, m.th.cur.rawInput)
+	if err == nil && !m.pathAssign(s.Assign, eff) {
+		return
+	}
 	if err == nil {
 		eff, err = m.applyOutputPath(s.OutputPath, eff)
 	}

@@ -66,6 +66,7 @@ type Machine struct {
 func New(def *asl.Definition, input json.RawMessage, opts Options) *Machine {
 	m := &Machine{def: def, opts: opts, status: StatusRunning}
 	m.rootRun.scope = &def.Scope
+	m.rootRun.vars = &varScope{}
 	m.root = &m.rootRun
 	m.th = m.root
 	if len(input) == 0 {

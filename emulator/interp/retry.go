@@ -86,19 +86,38 @@ func (m *Machine) catch(c asl.Catcher, e taskError, prev int64) {
 	errOut := jsonv.NewObject(2)
 	errOut.Set("Error", nullable(e.name, e.hasName))
 	errOut.Set("Cause", nullable(e.cause, e.hasCause))
-	out, err := m.applyResult(c.ResultPath, r.rawInput, errOut)
-	if err != nil {
-		m.runtimeError(err)
+	out, ok := m.catchOutput(c, errOut)
+	if !ok {
 		return
 	}
 	text := jsonv.EncodeString(out)
-	id := m.emit(r.state.Common().Type+"StateExited", prev, "stateExitedEventDetails", &StateExitedDetails{
-		Name: r.name, Output: &text, OutputDetails: notTruncated,
-	})
+	id := m.emitExited(r.state.Common().Type, prev, text)
 	m.th.cur = nil
 	if m.status == StatusRunning {
 		m.enter(c.Next, out, id)
 	}
+}
+
+// catchOutput is the state output through a catcher: ResultPath and
+// Assign (with $ the error output) in JSONPath, Output and Assign over
+// $states.errorOutput in JSONata.
+func (m *Machine) catchOutput(c asl.Catcher, errOut *jsonv.Object) (any, bool) {
+	r := m.th.cur
+	if r.state.Common().QueryLanguage == asl.JSONata {
+		r.catching = true
+		st := m.statesVar()
+		st.Set("errorOutput", errOut)
+		return m.jsonataResult(c.Assign, c.Output, st, errOut)
+	}
+	if !m.pathAssign(c.Assign, errOut) {
+		return nil, false
+	}
+	out, err := m.applyResult(c.ResultPath, r.rawInput, errOut)
+	if err != nil {
+		m.runtimeError(err)
+		return nil, false
+	}
+	return out, true
 }
 
 func nullable(s string, ok bool) any {

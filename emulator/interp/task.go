@@ -101,7 +101,12 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 		t.token = m.opts.NewToken()
 	}
 	params := m.th.cur.effInput
-	if t.def.Parameters != nil {
+	if t.def.QueryLanguage == asl.JSONata {
+		var ok bool
+		if params, ok = m.taskArguments(t); !ok {
+			return
+		}
+	} else if t.def.Parameters != nil {
 		var err error
 		if params, err = t.def.Parameters.Eval(m.env(m.th.cur.effInput)); err != nil {
 			m.runtimeError(err)
@@ -339,11 +344,18 @@ func (m *Machine) taskSucceeded(t *taskRun, output string) {
 		m.runtimeError(fmt.Errorf("the task result is not valid JSON"))
 		return
 	}
+	if t.def.QueryLanguage == asl.JSONata {
+		m.jsonataExit(result, true, t.lastEvent)
+		return
+	}
 	if t.def.ResultSelector != nil {
 		if result, err = t.def.ResultSelector.Eval(m.env(result)); err != nil {
 			m.runtimeError(err)
 			return
 		}
+	}
+	if !m.pathAssign(t.def.Assign, result) {
+		return
 	}
 	out, err := m.applyResult(t.def.ResultPath, m.th.cur.rawInput, result)
 	if err == nil {

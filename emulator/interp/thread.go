@@ -15,6 +15,8 @@ type thread struct {
 	parent *stateRun
 	index  int
 	done   bool
+	// vars are the workflow variables this thread sees and assigns.
+	vars *varScope
 }
 
 // withThread runs f with th as the current thread.

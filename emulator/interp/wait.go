@@ -84,6 +84,13 @@ func display(v any) string {
 
 func (m *Machine) exitWait() {
 	s := m.th.cur.state.(*asl.Wait)
+	if s.QueryLanguage == asl.JSONata {
+		m.jsonataExit(nil, false, m.th.cur.enteredID)
+		return
+	}
+	if !m.pathAssign(s.Assign, m.th.cur.effInput) {
+		return
+	}
 	out, err := m.applyOutputPath(s.OutputPath, m.th.cur.effInput)
 	if err != nil {
 		m.runtimeError(err)

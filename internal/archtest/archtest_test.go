@@ -18,6 +18,12 @@ const module = "github.com/stepwire/stepwire"
 // no network, files, clock or randomness (DESIGN.md, "Dependency direction").
 var pureCores = []string{"emulator/asl", "emulator/interp", "emulator/iotemu/policy", "internal/jobwire"}
 
+// pureEngine is the one third-party module a pure core may import: the
+// JSONata engine behind emulator/asl/jsonata (docs/jsonata-engine.md). It
+// is pure computation; the adapter rebinds its clock and random functions
+// ($now, $millis, $random, $shuffle) to the values the interpreter injects.
+const pureEngine = "github.com/xiatechs/jsonata-go"
+
 // forbiddenInPure are standard packages that bring I/O or randomness.
 var forbiddenInPure = []string{"net", "os", "os/exec", "syscall", "math/rand", "math/rand/v2", "crypto/rand", "io/fs", "log", "log/slog", "sync"}
 
@@ -37,6 +43,9 @@ func TestDependencyDirection(t *testing.T) {
 		for _, dep := range closure(pkgs, p) {
 			if isModule(dep) && !under(dep, pureCores) {
 				t.Errorf("%s imports %s: pure cores import only each other and the standard library", p, dep)
+			}
+			if !isModule(dep) && !isStd(dep) && dep != pureEngine && !strings.HasPrefix(dep, pureEngine+"/") {
+				t.Errorf("%s imports %s: the only third-party module pure cores may use is %s", p, dep, pureEngine)
 			}
 			for _, f := range forbiddenInPure {
 				if dep == f || strings.HasPrefix(dep, "net/") {
@@ -122,6 +131,13 @@ func closure(pkgs map[string][]string, rel string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isStd reports a standard library import path (no dot in its first
+// element).
+func isStd(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
 }
 
 func isModule(p string) bool { return strings.HasPrefix(p, module+"/") }

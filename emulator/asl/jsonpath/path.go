@@ -20,7 +20,9 @@ type Path struct {
 	Text string
 	// Context is set for $$ paths, which read the context object.
 	Context bool
-	steps   []step
+	// Var is set for $name paths, which read the workflow variable name.
+	Var   string
+	steps []step
 	// definite is true when every step selects at most one node.
 	definite bool
 }
@@ -54,6 +56,8 @@ func Compile(text string) (*Path, error) {
 		rest = rest[2:]
 	case strings.HasPrefix(rest, "$"):
 		rest = rest[1:]
+		n := varNameLen(rest)
+		p.Var, rest = rest[:n], rest[n:]
 	default:
 		return nil, fmt.Errorf("path %q must start with $", text)
 	}
@@ -69,6 +73,21 @@ func Compile(text string) (*Path, error) {
 		rest = rest[n:]
 	}
 	return p, nil
+}
+
+// varNameLen is the length of the variable name s starts with (0 when it
+// starts with a step).
+func varNameLen(s string) int {
+	n := 0
+	for n < len(s) {
+		c := s[n]
+		letter := c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') || c >= 0x80
+		if !letter && (n == 0 || c < '0' || c > '9') {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // MustCompile is Compile for paths known to be valid.

@@ -1,0 +1,101 @@
+package jsonata
+
+import (
+	"fmt"
+	"regexp"
+
+	xia "github.com/xiatechs/jsonata-go"
+)
+
+// xiaEngine runs expressions on github.com/xiatechs/jsonata-go (see
+// docs/jsonata-engine.md for why). Its compiled form is shared by every
+// execution of a definition, so each evaluation works on a shallow copy
+// whose private registry receives that evaluation's variables and
+// functions; the package-level registry of the engine is never used.
+type xiaEngine struct{}
+
+type xiaExpr struct {
+	expr *xia.Expr
+	// names are the $names the expression mentions: the variables and
+	// Step Functions functions worth binding.
+	names []string
+}
+
+var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+func (xiaEngine) Compile(text string) (Expr, error) {
+	e, err := xia.Compile(text)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	seen := map[string]bool{}
+	x := &xiaExpr{expr: e}
+	for _, m := range reName.FindAllStringSubmatch(text, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			x.names = append(x.names, m[1])
+		}
+	}
+	return x, nil
+}
+
+func (x *xiaExpr) Vars() []string { return x.names }
+
+// jsNull is how the engine represents JSON null where a bare nil would
+// read as undefined.
+var jsNull *any
+
+func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, &Error{Code: "D1001", Message: fmt.Sprint(r)}
+		}
+	}()
+	e := *x.expr
+	if exts := functionsFor(x.names, env); len(exts) > 0 {
+		if err := e.RegisterExts(exts); err != nil {
+			return nil, err
+		}
+	}
+	if vars := x.bindings(env); len(vars) > 0 {
+		if err := e.RegisterVars(vars); err != nil {
+			return nil, err
+		}
+	}
+	res, err := e.Eval(native(input))
+	if err == xia.ErrUndefined {
+		return nil, ErrUndefined
+	}
+	if err != nil {
+		return nil, evalError(err)
+	}
+	v, ok := fromNative(res)
+	if !ok {
+		return nil, ErrUnsupported
+	}
+	return v, nil
+}
+
+// bindings converts the variables the expression mentions.
+func (x *xiaExpr) bindings(env *Env) map[string]any {
+	var vars map[string]any
+	for _, n := range x.names {
+		v, ok := env.Vars[n]
+		if !ok {
+			continue
+		}
+		if vars == nil {
+			vars = map[string]any{}
+		}
+		vars[n] = native(v)
+	}
+	return vars
+}
+
+// native is toNative with null kept distinct from undefined.
+func native(v any) any {
+	if v == nil {
+		return jsNull
+	}
+	return toNative(v)
+}
