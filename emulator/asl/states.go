@@ -220,6 +220,10 @@ func (ps *parser) catchers(o *jsonv.Object, loc string) []Catcher {
 		}
 		c.Next = next
 		c.ResultPath = ps.ioPath(co, "ResultPath", cloc, true)
+		c.Assign = ps.assign(co, ps.ql, cloc)
+		if ps.ql == JSONata {
+			c.Output = ps.jvalue(co, "Output", cloc)
+		}
 		out = append(out, c)
 	}
 	ps.allLast(list, loc, "Catch", "catcher")

@@ -94,6 +94,9 @@ func compareDetails(want *jsonv.Object, got any) error {
 		if !ok {
 			return fmt.Errorf("details lack %s: %s", m.Key, jsonv.Encode(got))
 		}
+		if m.Key == "assignedVariables" {
+			actual = parseValues(actual)
+		}
 		_, wantObj := m.Value.(*jsonv.Object)
 		_, wantArr := m.Value.([]any)
 		if s, isStr := actual.(string); isStr && (dataFields[m.Key] || wantObj || wantArr) {
@@ -112,6 +115,26 @@ func compareDetails(want *jsonv.Object, got any) error {
 		}
 	}
 	return nil
+}
+
+// parseValues parses the JSON text values of assignedVariables (README:
+// values of assignedVariables are JSON text on the wire).
+func parseValues(v any) any {
+	o, ok := v.(*jsonv.Object)
+	if !ok {
+		return v
+	}
+	out := jsonv.NewObject(o.Len())
+	for _, m := range o.Members {
+		val := m.Value
+		if s, isStr := val.(string); isStr {
+			if parsed, err := jsonv.DecodeString(s); err == nil {
+				val = parsed
+			}
+		}
+		out.Set(m.Key, val)
+	}
+	return out
 }
 
 func types(evs []HistoryEvent) string {

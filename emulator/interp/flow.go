@@ -99,7 +99,7 @@ func (m *Machine) exit(output any, prev int64) {
 func (m *Machine) emitExited(typ string, prev int64, output string) int64 {
 	r := m.th.cur
 	d := &StateExitedDetails{Name: r.name, Output: &output, OutputDetails: notTruncated}
-	if r.assigned != nil {
+	if r.assigned != nil && r.assigned.Len() > 0 {
 		d.AssignedVariables, d.AssignedVariablesDetails = assignedDetails(r.assigned), notTruncated
 		m.th.vars.set(r.assigned)
 		r.assigned = nil
