@@ -38,6 +38,14 @@ var operations = map[string]opFunc{
 	"TagResource":                      op(tagResourceOp),
 	"UntagResource":                    op(untagResourceOp),
 	"ListTagsForResource":              op(listTagsForResourceOp),
+	"PublishStateMachineVersion":       op(publishStateMachineVersionOp),
+	"ListStateMachineVersions":         op(listStateMachineVersionsOp),
+	"DeleteStateMachineVersion":        op(deleteStateMachineVersionOp),
+	"CreateStateMachineAlias":          op(createStateMachineAliasOp),
+	"DescribeStateMachineAlias":        op(describeStateMachineAliasOp),
+	"UpdateStateMachineAlias":          op(updateStateMachineAliasOp),
+	"DeleteStateMachineAlias":          op(deleteStateMachineAliasOp),
+	"ListStateMachineAliases":          op(listStateMachineAliasesOp),
 }
 
 // Handler serves the Step Functions API; route it with

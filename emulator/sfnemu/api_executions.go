@@ -30,6 +30,7 @@ func describeExecutionOp(s *Service, r *executionArnInput) (any, error) {
 // closed, output only when SUCCEEDED, error and cause only when present.
 func describeExecution(info execInfo) describeExecutionOutput {
 	out := describeExecutionOutput{ExecutionArn: info.arn, StateMachineArn: info.smArn, Name: info.name,
+		StateMachineVersionArn: info.versionArn, StateMachineAliasArn: info.aliasArn,
 		Status: info.status, StartDate: epoch(info.start), StopDate: epochPtr(info.stop),
 		Input: info.input, InputDetails: dataDetails{Included: true}, RedriveStatus: "REDRIVABLE"}
 	switch info.status {

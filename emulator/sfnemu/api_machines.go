@@ -3,16 +3,27 @@ package sfnemu
 // Operations on state machines.
 
 func createStateMachineOp(s *Service, r *createStateMachineInput) (any, error) {
-	sm, err := s.createStateMachine(r)
+	sm, v, err := s.createStateMachine(r)
 	if err != nil {
 		return nil, err
 	}
-	return createStateMachineOutput{StateMachineArn: sm.arn, CreationDate: epoch(sm.created)}, nil
+	out := createStateMachineOutput{StateMachineArn: sm.arn, CreationDate: epoch(sm.created)}
+	if v != nil {
+		out.StateMachineVersionArn = v.arn
+	}
+	return out, nil
 }
 
 func describeStateMachineOp(s *Service, r *stateMachineArnInput) (any, error) {
 	if err := requiredArn("stateMachineArn", r.StateMachineArn); err != nil {
 		return nil, err
+	}
+	ref, err := parseMachineRef(*r.StateMachineArn)
+	if err != nil {
+		return nil, err
+	}
+	if ref.version > 0 {
+		return s.describeVersion(ref)
 	}
 	sm, err := s.stateMachine(*r.StateMachineArn)
 	if err != nil {
@@ -25,11 +36,15 @@ func describeStateMachineOp(s *Service, r *stateMachineArnInput) (any, error) {
 }
 
 func updateStateMachineOp(s *Service, r *updateStateMachineInput) (any, error) {
-	rev, err := s.updateStateMachine(r)
+	res, err := s.updateStateMachine(r)
 	if err != nil {
 		return nil, err
 	}
-	return updateStateMachineOutput{UpdateDate: epoch(rev.date), RevisionID: rev.id}, nil
+	out := updateStateMachineOutput{UpdateDate: epoch(res.date), RevisionID: res.rev.id}
+	if res.version != nil {
+		out.StateMachineVersionArn = res.version.arn
+	}
+	return out, nil
 }
 
 func deleteStateMachineOp(s *Service, r *stateMachineArnInput) (any, error) {

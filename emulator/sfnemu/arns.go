@@ -1,6 +1,7 @@
 package sfnemu
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
@@ -43,3 +44,57 @@ func (s *Service) executionArn(smName, name string) string {
 func (s *Service) expressArn(smName, name string) string {
 	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":express:" + smName + ":" + name + ":" + awsapi.RequestID()
 }
+
+// machineRef is a state machine ARN, possibly qualified by a version
+// number or an alias name: <smArn>[:<number>|:<aliasName>].
+type machineRef struct {
+	arn     string // as given
+	base    string // the unqualified state machine ARN
+	version int    // > 0 for a version ARN
+	alias   string // the alias name for an alias ARN
+}
+
+// qualified reports whether ref names a version or an alias.
+func (r machineRef) qualified() bool { return r.version > 0 || r.alias != "" }
+
+// parseMachineRef parses a state machine, version or alias ARN. A shape
+// that is none of them keeps the whole ARN as base, so looking it up
+// answers StateMachineDoesNotExist as AWS does.
+func parseMachineRef(arn string) (machineRef, error) {
+	p, err := parseArn(arn, "stateMachine")
+	if err != nil {
+		return machineRef{}, err
+	}
+	ref := machineRef{arn: arn, base: arn}
+	if len(p.rest) != 2 {
+		return ref, nil
+	}
+	q := p.rest[1]
+	base := strings.TrimSuffix(arn, ":"+q)
+	if n, ok := versionNumber(q); ok {
+		return machineRef{arn: arn, base: base, version: n}, nil
+	}
+	if validAliasName(q) {
+		return machineRef{arn: arn, base: base, alias: q}, nil
+	}
+	return ref, nil
+}
+
+// versionNumber reads a version qualifier: a positive decimal without
+// leading zeros.
+func versionNumber(q string) (int, bool) {
+	if q == "" || q[0] == '0' || len(q) > 9 {
+		return 0, false
+	}
+	for _, c := range q {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, _ := strconv.Atoi(q)
+	return n, true
+}
+
+func versionArn(smArn string, n int) string { return smArn + ":" + strconv.Itoa(n) }
+
+func aliasArn(smArn, name string) string { return smArn + ":" + name }

@@ -30,6 +30,11 @@ var (
 	ErrActivityWorkerLimitExceeded  = errors.New("activity worker limit exceeded")
 	ErrResourceNotFound             = errors.New("resource not found")
 	ErrTooManyTags                  = errors.New("too many tags")
+	ErrConflict                     = errors.New("conflict")
+	ErrServiceQuotaExceeded         = errors.New("service quota exceeded")
+	// ErrNoSuchResource is a missing version or alias; its detail is the
+	// whole message.
+	ErrNoSuchResource = errors.New("referenced resource does not exist")
 )
 
 // detailError is a sentinel plus the text AWS quotes in its message.
@@ -79,6 +84,9 @@ var errorTable = map[error]awsCode{
 	ErrResourceNotFound:            {"ResourceNotFound", "Resource not found"},
 	ErrActivityDoesNotExist:        {"ActivityDoesNotExist", "Activity Does Not Exist"},
 	ErrTooManyTags:                 {"TooManyTags", ""},
+	ErrConflict:                    {"ConflictException", ""},
+	ErrServiceQuotaExceeded:        {"ServiceQuotaExceededException", ""},
+	ErrNoSuchResource:              {"ResourceNotFound", ""},
 }
 
 // toAWS maps a service error to its wire form. Unknown errors become

@@ -28,6 +28,9 @@ type execution struct {
 	rev   revision // the state machine revision it runs
 	input string
 	start time.Time
+	// versionArn and aliasArn name the version and alias it was started
+	// through; empty when started with the machine's own ARN.
+	versionArn, aliasArn string
 
 	mu       sync.Mutex
 	machine  *interp.Machine
@@ -45,6 +48,7 @@ type execution struct {
 // execInfo is a consistent snapshot of an execution for Describe/List.
 type execInfo struct {
 	arn, smArn, name, status, input string
+	versionArn, aliasArn            string
 	start, stop                     time.Time
 	output                          json.RawMessage
 	errStr, cause                   string
@@ -59,7 +63,7 @@ func (e *execution) info() execInfo {
 
 func (e *execution) infoLocked() execInfo {
 	return execInfo{arn: e.arn, smArn: e.sm.arn, name: e.name, status: e.status, input: e.input,
-		start: e.start, stop: e.stop, output: e.output,
+		versionArn: e.versionArn, aliasArn: e.aliasArn, start: e.start, stop: e.stop, output: e.output,
 		errStr: e.result.Error, cause: e.result.Cause, hasError: e.result.HasError, hasCause: e.result.HasCause}
 }
 
@@ -80,23 +84,27 @@ func (s *Service) startExecution(smArn string, name, input *string) (execInfo, e
 // startInput is a validated StartExecution or StartSyncExecution.
 type startInput struct {
 	target      startTarget
+	sel         selection
 	name, input string
 }
 
 // startTarget is what a start request's stateMachineArn names.
 type startTarget struct {
-	arn      string // the state machine ARN
-	testCase string // the mock config test case after "#" (mock.go)
+	ref      machineRef // the machine, version or alias
+	testCase string     // the mock config test case after "#" (mock.go)
 }
 
 // parseStartArn reads the stateMachineArn of StartExecution and
-// StartSyncExecution. It is the one place a start request's ARN is parsed.
+// StartSyncExecution: a state machine, version or alias ARN, optionally
+// followed by "#<TestCase>". It is the one place a start request's ARN is
+// parsed.
 func parseStartArn(arn string) (startTarget, error) {
 	smArn, testCase := splitTestCase(arn)
-	if _, err := parseArn(smArn, "stateMachine"); err != nil {
+	ref, err := parseMachineRef(smArn)
+	if err != nil {
 		return startTarget{}, err
 	}
-	return startTarget{arn: smArn, testCase: testCase}, nil
+	return startTarget{ref: ref, testCase: testCase}, nil
 }
 
 // checkStart validates a start request and finds its state machine.
@@ -115,11 +123,11 @@ func (s *Service) checkStart(smArn string, name, input *string) (*stateMachine, 
 	if err := v.err(); err != nil {
 		return nil, startInput{}, err
 	}
-	sm, err := s.stateMachine(target.arn)
+	sm, sel, err := s.selectTarget(target.ref)
 	if err != nil {
 		return nil, startInput{}, err
 	}
-	in := startInput{target: target, name: awsapi.RequestID(), input: "{}"}
+	in := startInput{target: target, sel: sel, name: awsapi.RequestID(), input: "{}"}
 	if name != nil {
 		in.name = *name
 	}
@@ -146,7 +154,8 @@ func (s *Service) launch(sm *stateMachine, in startInput) (execInfo, error) {
 		arn = s.expressArn(sm.name, in.name)
 	}
 	e := &execution{id: s.nextExec.Add(1), arn: arn, name: in.name, sm: sm,
-		input: in.input, start: s.cfg.Clock.Now(), status: statusRunning, done: make(chan struct{})}
+		input: in.input, start: s.cfg.Clock.Now(), status: statusRunning, done: make(chan struct{}),
+		versionArn: in.sel.versionArn, aliasArn: in.sel.aliasArn}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s.execMu.Lock()
@@ -159,19 +168,19 @@ func (s *Service) launch(sm *stateMachine, in startInput) (execInfo, error) {
 		s.execMu.Unlock()
 		return execInfo{}, err
 	}
-	e.rev = rev
+	e.rev = in.sel.revisionOr(rev)
 	s.execByArn[e.arn] = e
 	s.execByID[e.id] = e
 	s.execMu.Unlock()
 	s.log.Info("hop", "hop", "start", "execution", in.name, "executionArn", e.arn)
-	def := rev.def
+	def := e.rev.def
 	if sm.typ == typeExpress && (def.TimeoutSeconds == 0 || def.TimeoutSeconds > expressLimit) {
 		limited := *def
 		limited.TimeoutSeconds = expressLimit
 		def = &limited
 	}
 	e.machine = interp.New(def, json.RawMessage(in.input), s.machineOptions(e))
-	s.apply(e, e.machine.Start(e.start))
+	s.apply(e, e.markStarted(e.machine.Start(e.start)))
 	return e.infoLocked(), nil
 }
 

@@ -43,9 +43,13 @@ func (s *Service) listExecutions(in *listExecutionsInput) (listExecutionsOutput,
 	if in.StateMachineArn == nil {
 		return listExecutionsOutput{}, fail(ErrValidation, "Must provide a StateMachine ARN or MapRun ARN")
 	}
-	sm, err := s.stateMachine(*in.StateMachineArn)
+	ref, err := parseMachineRef(*in.StateMachineArn)
 	if err != nil {
 		return listExecutionsOutput{}, err
+	}
+	sm, err := s.stateMachine(ref.base)
+	if err != nil {
+		return listExecutionsOutput{}, fail(ErrStateMachineDoesNotExist, ref.arn)
 	}
 	if sm.typ == typeExpress {
 		return listExecutionsOutput{}, fail(ErrStateMachineTypeNotSupported,
@@ -60,7 +64,7 @@ func (s *Service) listExecutions(in *listExecutionsInput) (listExecutionsOutput,
 	limit := pageSize(in.MaxResults)
 	for ; seen < len(all) && len(out.Executions) < limit; seen++ {
 		info := all[len(all)-1-seen].info()
-		if in.StatusFilter == nil || info.status == *in.StatusFilter {
+		if (in.StatusFilter == nil || info.status == *in.StatusFilter) && startedThrough(info, ref) {
 			out.Executions = append(out.Executions, listItem(info))
 		}
 	}
@@ -72,5 +76,19 @@ func (s *Service) listExecutions(in *listExecutionsInput) (listExecutionsOutput,
 
 func listItem(info execInfo) executionListItem {
 	return executionListItem{ExecutionArn: info.arn, StateMachineArn: info.smArn, Name: info.name,
+		StateMachineVersionArn: info.versionArn, StateMachineAliasArn: info.aliasArn,
 		Status: info.status, StartDate: epoch(info.start), StopDate: epochPtr(info.stop)}
+}
+
+// startedThrough reports whether an execution was started through ref:
+// any execution for a machine ARN, those started with the version or the
+// alias for a version or an alias ARN.
+func startedThrough(info execInfo, ref machineRef) bool {
+	switch {
+	case ref.version > 0:
+		return info.versionArn == ref.arn
+	case ref.alias != "":
+		return info.aliasArn == ref.arn
+	}
+	return true
 }

@@ -61,7 +61,9 @@ func TestDeserializationErrors(t *testing.T) {
 			"1 validation error detected: Value '' at 'workerName' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		{"ValidateStateMachineDefinition", `{}`, "com.amazon.coral.validate#ValidationException",
 			"1 validation error detected: Value null at 'definition' failed to satisfy constraint: Member must not be null"},
-		{"PublishStateMachineVersion", `{}`, "UnknownOperationException", "Unknown operation AWSStepFunctions.PublishStateMachineVersion"},
+		{"PublishStateMachineVersion", `{}`, "com.amazon.coral.validate#ValidationException",
+			"1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null"},
+		{"RedriveExecution", `{}`, "UnknownOperationException", "Unknown operation AWSStepFunctions.RedriveExecution"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op+" "+tt.body, func(t *testing.T) {

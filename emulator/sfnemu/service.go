@@ -7,6 +7,8 @@ package sfnemu
 
 import (
 	"context"
+	"crypto/rand"
+	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -29,6 +31,9 @@ type Config struct {
 	Logger *slog.Logger
 	// TokenKey authenticates task tokens; random when nil.
 	TokenKey []byte
+	// Random is the randomness alias routing draws from to pick a
+	// version by weight; crypto/rand.Reader when nil.
+	Random io.Reader
 }
 
 // InvokeResult is a Lambda Invoke response.
@@ -48,6 +53,7 @@ type Service struct {
 	cfg    Config
 	log    *slog.Logger
 	tokens *tokenCodec
+	randMu sync.Mutex // serialises reads of cfg.Random
 
 	ctx    context.Context // cancelled by Close; bounds integrations
 	cancel context.CancelFunc
@@ -73,6 +79,9 @@ type Service struct {
 func New(cfg Config) *Service {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
+	}
+	if cfg.Random == nil {
+		cfg.Random = rand.Reader
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"

@@ -3,6 +3,7 @@ package sfnemu
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"time"
 
@@ -41,6 +42,16 @@ type revision struct {
 	id string
 	// date is the creation date, then the date of the last update.
 	date time.Time
+	// seq counts the machine's revisions from 0; a version holds the
+	// revision it was published from.
+	seq int
+}
+
+// sameConfig reports whether an update left the configuration as it was;
+// such an update makes no new revision.
+func (rev revision) sameConfig(o revision) bool {
+	return rev.definition == o.definition && rev.roleArn == o.roleArn &&
+		reflect.DeepEqual(rev.logging, o.logging) && rev.tracing == o.tracing
 }
 
 // stateMachine is one created state machine. arn, name, typ and created
@@ -55,6 +66,9 @@ type stateMachine struct {
 	running  int          // executions not yet closed
 	execs    []*execution // start order
 	tags     tagSet
+	versions []*version // publication order
+	lastVer  int        // the highest version number ever used
+	aliases  []*alias   // creation order
 }
 
 // current returns the machine's revision and status.
@@ -71,14 +85,28 @@ func (sm *stateMachine) current() (revision, string) {
 // when an identical request was made before (same name, definition and
 // type), as AWS does. It validates like the API.
 func (s *Service) CreateStateMachine(ctx context.Context, name, definition, roleArn, typ string) (string, error) {
-	sm, err := s.createStateMachine(&createStateMachineInput{Name: &name, Definition: &definition, RoleArn: &roleArn, Type: typ})
+	sm, _, err := s.createStateMachine(&createStateMachineInput{Name: &name, Definition: &definition, RoleArn: &roleArn, Type: typ})
 	if err != nil {
 		return "", err
 	}
 	return sm.arn, nil
 }
 
-func (s *Service) createStateMachine(r *createStateMachineInput) (*stateMachine, error) {
+// createStateMachine is CreateStateMachine; with publish it also publishes
+// the first version (or returns the one an identical earlier request
+// published).
+func (s *Service) createStateMachine(r *createStateMachineInput) (*stateMachine, *version, error) {
+	sm, err := s.newStateMachine(r)
+	if err != nil || !r.Publish {
+		return sm, nil, err
+	}
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	v, err := sm.publishLocked(r.VersionDescription, s.cfg.Clock.Now())
+	return sm, v, err
+}
+
+func (s *Service) newStateMachine(r *createStateMachineInput) (*stateMachine, error) {
 	var v violations
 	v.required("name", r.Name != nil)
 	v.required("definition", r.Definition != nil)
@@ -96,6 +124,7 @@ func (s *Service) createStateMachine(r *createStateMachineInput) (*stateMachine,
 	v.enum("type", typ, typeStandard, typeExpress)
 	checkLogging(&v, r.LoggingConfiguration)
 	checkTags(&v, r.Tags)
+	checkVersionDescription(&v, r.VersionDescription)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -184,9 +213,44 @@ func (s *Service) stateMachines() []*stateMachine {
 	return append([]*stateMachine(nil), s.order...)
 }
 
+// updateResult is what UpdateStateMachine answers.
+type updateResult struct {
+	rev     revision
+	version *version // with publish
+	date    time.Time
+}
+
 // updateStateMachine is UpdateStateMachine: new executions use the new
-// revision, running ones keep theirs.
-func (s *Service) updateStateMachine(r *updateStateMachineInput) (revision, error) {
+// revision, running ones keep theirs. An update that changes nothing makes
+// no new revision, and publishing it returns the version that holds it.
+func (s *Service) updateStateMachine(r *updateStateMachineInput) (updateResult, error) {
+	if err := checkUpdate(r); err != nil {
+		return updateResult{}, err
+	}
+	sm, err := s.stateMachine(*r.StateMachineArn)
+	if err != nil {
+		return updateResult{}, err
+	}
+	if r.Definition == nil && r.RoleArn == nil && r.LoggingConfiguration == nil && r.TracingConfiguration == nil {
+		return updateResult{}, fail(ErrMissingRequiredParameter,
+			"Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
+	}
+	if r.RoleArn != nil {
+		if _, err := parseIAMArn(*r.RoleArn); err != nil {
+			return updateResult{}, err
+		}
+	}
+	var def *asl.Definition
+	if r.Definition != nil {
+		if def, err = parseDefinition(*r.Definition, sm.typ); err != nil {
+			return updateResult{}, err
+		}
+	}
+	return s.applyUpdate(sm, r, def)
+}
+
+// checkUpdate validates UpdateStateMachine's members.
+func checkUpdate(r *updateStateMachineInput) error {
 	var v violations
 	v.required("stateMachineArn", r.StateMachineArn != nil)
 	if r.StateMachineArn != nil {
@@ -199,35 +263,23 @@ func (s *Service) updateStateMachine(r *updateStateMachineInput) (revision, erro
 		v.length("roleArn", *r.RoleArn, 1, maxRoleArnLen, false)
 	}
 	checkLogging(&v, r.LoggingConfiguration)
+	checkVersionDescription(&v, r.VersionDescription)
 	if err := v.err(); err != nil {
-		return revision{}, err
+		return err
 	}
 	if r.VersionDescription != nil && !r.Publish {
-		return revision{}, fail(ErrValidation, "Version description can only be set when publish is true")
+		return fail(ErrValidation, "Version description can only be set when publish is true")
 	}
-	sm, err := s.stateMachine(*r.StateMachineArn)
-	if err != nil {
-		return revision{}, err
-	}
-	if r.Definition == nil && r.RoleArn == nil && r.LoggingConfiguration == nil && r.TracingConfiguration == nil {
-		return revision{}, fail(ErrMissingRequiredParameter,
-			"Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
-	}
-	if r.RoleArn != nil {
-		if _, err := parseIAMArn(*r.RoleArn); err != nil {
-			return revision{}, err
-		}
-	}
-	var def *asl.Definition
-	if r.Definition != nil {
-		if def, err = parseDefinition(*r.Definition, sm.typ); err != nil {
-			return revision{}, err
-		}
-	}
+	return nil
+}
+
+// applyUpdate installs the updated revision and publishes it when asked.
+func (s *Service) applyUpdate(sm *stateMachine, r *updateStateMachineInput, def *asl.Definition) (updateResult, error) {
+	now := s.cfg.Clock.Now()
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
 	if sm.deleting {
-		return revision{}, fail(ErrStateMachineDeleting, sm.arn)
+		return updateResult{}, fail(ErrStateMachineDeleting, sm.arn)
 	}
 	rev := sm.rev
 	if def != nil {
@@ -242,9 +294,19 @@ func (s *Service) updateStateMachine(r *updateStateMachineInput) (revision, erro
 	if r.TracingConfiguration != nil {
 		rev.tracing = *r.TracingConfiguration
 	}
-	rev.id, rev.date = awsapi.RequestID(), s.cfg.Clock.Now()
-	sm.rev = rev
-	return rev, nil
+	if !rev.sameConfig(sm.rev) {
+		rev.id, rev.date, rev.seq = awsapi.RequestID(), now, sm.rev.seq+1
+		sm.rev = rev
+	}
+	out := updateResult{rev: sm.rev, date: now}
+	if r.Publish {
+		v, err := sm.publishLocked(r.VersionDescription, now)
+		if err != nil {
+			return updateResult{}, err
+		}
+		out.version = v
+	}
+	return out, nil
 }
 
 // deleteStateMachine is DeleteStateMachine: the machine is DELETING while
@@ -260,6 +322,7 @@ func (s *Service) deleteStateMachine(arn string) error {
 	}
 	sm.mu.Lock()
 	sm.deleting = true
+	sm.versions, sm.aliases = nil, nil // a machine's versions and aliases go with it
 	gone := sm.running == 0
 	sm.mu.Unlock()
 	if gone {

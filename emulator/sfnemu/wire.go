@@ -42,21 +42,23 @@ type executionArnInput struct {
 }
 
 type describeExecutionOutput struct {
-	ExecutionArn        string       `json:"executionArn"`
-	StateMachineArn     string       `json:"stateMachineArn"`
-	Name                string       `json:"name"`
-	Status              string       `json:"status"`
-	StartDate           epoch        `json:"startDate"`
-	StopDate            *epoch       `json:"stopDate,omitempty"`
-	Input               string       `json:"input"`
-	InputDetails        dataDetails  `json:"inputDetails"`
-	Output              *string      `json:"output,omitempty"`
-	OutputDetails       *dataDetails `json:"outputDetails,omitempty"`
-	Error               *string      `json:"error,omitempty"`
-	Cause               *string      `json:"cause,omitempty"`
-	RedriveCount        int          `json:"redriveCount"`
-	RedriveStatus       string       `json:"redriveStatus"`
-	RedriveStatusReason string       `json:"redriveStatusReason,omitempty"`
+	ExecutionArn           string       `json:"executionArn"`
+	StateMachineArn        string       `json:"stateMachineArn"`
+	StateMachineVersionArn string       `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string       `json:"stateMachineAliasArn,omitempty"`
+	Name                   string       `json:"name"`
+	Status                 string       `json:"status"`
+	StartDate              epoch        `json:"startDate"`
+	StopDate               *epoch       `json:"stopDate,omitempty"`
+	Input                  string       `json:"input"`
+	InputDetails           dataDetails  `json:"inputDetails"`
+	Output                 *string      `json:"output,omitempty"`
+	OutputDetails          *dataDetails `json:"outputDetails,omitempty"`
+	Error                  *string      `json:"error,omitempty"`
+	Cause                  *string      `json:"cause,omitempty"`
+	RedriveCount           int          `json:"redriveCount"`
+	RedriveStatus          string       `json:"redriveStatus"`
+	RedriveStatusReason    string       `json:"redriveStatusReason,omitempty"`
 }
 
 type dataDetails struct {
@@ -90,13 +92,15 @@ type listExecutionsOutput struct {
 }
 
 type executionListItem struct {
-	ExecutionArn    string `json:"executionArn"`
-	StateMachineArn string `json:"stateMachineArn"`
-	Name            string `json:"name"`
-	Status          string `json:"status"`
-	StartDate       epoch  `json:"startDate"`
-	StopDate        *epoch `json:"stopDate,omitempty"`
-	RedriveCount    int    `json:"redriveCount"`
+	ExecutionArn           string `json:"executionArn"`
+	StateMachineArn        string `json:"stateMachineArn"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
+	Name                   string `json:"name"`
+	Status                 string `json:"status"`
+	StartDate              epoch  `json:"startDate"`
+	StopDate               *epoch `json:"stopDate,omitempty"`
+	RedriveCount           int    `json:"redriveCount"`
 }
 
 type stopExecutionInput struct {

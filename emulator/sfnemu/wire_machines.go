@@ -15,8 +15,9 @@ type createStateMachineInput struct {
 }
 
 type createStateMachineOutput struct {
-	StateMachineArn string `json:"stateMachineArn"`
-	CreationDate    epoch  `json:"creationDate"`
+	StateMachineArn        string `json:"stateMachineArn"`
+	CreationDate           epoch  `json:"creationDate"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 }
 
 type stateMachineArnInput struct {
@@ -34,6 +35,7 @@ type describeStateMachineOutput struct {
 	LoggingConfiguration loggingConfiguration `json:"loggingConfiguration"`
 	TracingConfiguration tracingConfiguration `json:"tracingConfiguration"`
 	RevisionID           string               `json:"revisionId,omitempty"`
+	Description          *string              `json:"description,omitempty"`
 }
 
 type updateStateMachineInput struct {
@@ -47,8 +49,9 @@ type updateStateMachineInput struct {
 }
 
 type updateStateMachineOutput struct {
-	UpdateDate epoch  `json:"updateDate"`
-	RevisionID string `json:"revisionId,omitempty"`
+	UpdateDate             epoch  `json:"updateDate"`
+	RevisionID             string `json:"revisionId,omitempty"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 }
 
 type describeStateMachineForExecutionOutput struct {
