@@ -21,7 +21,9 @@ func routing(pairs ...any) []types.RoutingConfigurationListItem {
 	return out
 }
 
-func route100(versionArn string) []types.RoutingConfigurationListItem { return routing(versionArn, 100) }
+func route100(versionArn string) []types.RoutingConfigurationListItem {
+	return routing(versionArn, 100)
+}
 
 func (h *harness) createAlias(name string, description *string, routes []types.RoutingConfigurationListItem) *sfn.CreateStateMachineAliasOutput {
 	h.t.Helper()
