@@ -15,7 +15,8 @@ import (
 // in-process emulators and reports how many match AWS.
 func conformanceCmd(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
-	minPass := fs.Float64("min-pass", 0, "fail below this share of passing cases (of those the skip table does not exclude)")
+	minPass := fs.Float64("min-pass", 0, "fail below this share of passing cases (JSONPath and API cases the skip table does not exclude)")
+	minQuery := fs.Float64("min-pass-jsonata", 0, "fail below this share of passing JSONata and variables cases")
 	minCat := fs.Float64("min-category", 0, "fail when a category's share of passing cases is below this")
 	maxSkip := fs.Float64("max-skip", 1, "fail when more than this share of cases is skipped")
 	workers := fs.Int("j", runtime.GOMAXPROCS(0), "cases run at once")
@@ -45,7 +46,7 @@ func conformanceCmd(_ context.Context, args []string) error {
 	conformance.PrintFailures(os.Stdout, results, width)
 	report := conformance.Summarise(results)
 	conformance.PrintTable(os.Stdout, report)
-	bar := conformance.Bar{MinPass: *minPass, MinCategory: *minCat, MaxSkip: *maxSkip}
+	bar := conformance.Bar{MinPass: *minPass, MinCategory: *minCat, MaxSkip: *maxSkip, MinQueryPass: *minQuery}
 	unmet := bar.Check(report)
 	for _, u := range unmet {
 		fmt.Fprintln(os.Stdout, "below the bar:", u)

@@ -28,9 +28,11 @@ func (t Tally) Total() int { return t.Passed + t.Failed + t.Skipped }
 type Report struct {
 	All        Tally
 	ByCategory map[string]*Tally
-	// Bar and BarByCategory count the cases the bar applies to (InBar).
+	// Bar and BarByCategory count the cases the core bar applies to
+	// (InBar); QueryBar those of the JSONata and variables bar.
 	Bar           Tally
 	BarByCategory map[string]*Tally
+	QueryBar      Tally
 }
 
 // Summarise tallies results overall, per category and for the bar.
@@ -43,6 +45,9 @@ func Summarise(results []Result) Report {
 		if InBar(res.Case) {
 			r.Bar.add(res)
 			tally(r.BarByCategory, cat).add(res)
+		}
+		if InQueryBar(res.Case) {
+			r.QueryBar.add(res)
 		}
 	}
 	return r
@@ -91,9 +96,11 @@ func PrintSummary(w io.Writer, r Report) {
 	fmt.Fprintf(w, "conformance: %d passed, %d failed, %d skipped\n", r.All.Passed, r.All.Failed, r.All.Skipped)
 }
 
-// Bar is the pass bar over the cases InBar counts.
+// Bar is the pass bar: MinPass, MinCategory and MaxSkip over the cases
+// InBar counts, MinQueryPass over those InQueryBar counts.
 type Bar struct {
 	MinPass, MinCategory, MaxSkip float64
+	MinQueryPass                  float64
 }
 
 // Check returns one line per unmet requirement of the bar.
@@ -105,6 +112,11 @@ func (b Bar) Check(r Report) []string {
 		}
 		if s := ratio(r.Bar.Skipped, n); s > b.MaxSkip {
 			out = append(out, fmt.Sprintf("%.1f%% of %d cases are skipped, at most %.1f%% may be", 100*s, n, 100*b.MaxSkip))
+		}
+	}
+	if n := r.QueryBar.Total(); n > 0 {
+		if p := ratio(r.QueryBar.Passed, n); p < b.MinQueryPass {
+			out = append(out, fmt.Sprintf("JSONata and variables: %.1f%% of %d cases pass, the bar is %.1f%%", 100*p, n, 100*b.MinQueryPass))
 		}
 	}
 	cats := make([]string, 0, len(r.BarByCategory))
