@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -46,24 +47,44 @@ type invocation struct {
 	payload  []byte
 }
 
+type execution struct {
+	machine, name, input string
+}
+
 // startService starts a hermetic emulator; rule invocations go to the
 // returned channel.
 func startService(t *testing.T) (*Service, chan invocation) {
 	t.Helper()
+	s, invoked, _ := startServiceWithExecutions(t)
+	return s, invoked
+}
+
+// startServiceWithExecutions also captures the stepFunctions action's
+// StartExecution calls.
+func startServiceWithExecutions(t *testing.T) (*Service, chan invocation, chan execution) {
+	t.Helper()
 	invoked := make(chan invocation, 16)
+	started := make(chan execution, 16)
 	s, err := New(Config{
 		DataDir:  t.TempDir(),
 		MQTTAddr: "127.0.0.1:0",
 		Logger:   testLogger(t),
 		InvokeAsync: func(_ context.Context, fn string, payload []byte) error {
+			if fn == "failing" {
+				return errors.New("function failed")
+			}
 			invoked <- invocation{fn, payload}
+			return nil
+		},
+		StartExecution: func(_ context.Context, machine, name, input string) error {
+			started <- execution{machine, name, input}
 			return nil
 		},
 	})
 	require.NoError(t, err)
 	require.NoError(t, s.Start())
 	t.Cleanup(func() { _ = s.Close() })
-	return s, invoked
+	return s, invoked, started
 }
 
 // setupSample registers the sample's thing, policy and certificate.

@@ -181,6 +181,7 @@ func (s *Service) republish(rule, topic string, payload []byte, qos byte) error 
 		FixedHeader: packets.FixedHeader{Type: packets.Publish, Qos: qos},
 		TopicName:   topic,
 		Payload:     payload,
+		PacketID:    1, // required at QoS 1; inline clients keep no session state
 	})
 }
 

@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -26,9 +27,25 @@ type Message struct {
 // undefined is the SQL Undefined value: an absent attribute.
 type undefined struct{}
 
+// payloadBytes is the raw payload, the value of `*` as an argument.
+type payloadBytes []byte
+
 type env struct {
 	msg Message
 	doc any // decoded payload, or undefined{} when not JSON
+}
+
+func newEnv(m Message) *env {
+	e := &env{msg: m, doc: undefined{}}
+	if len(m.Payload) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(m.Payload))
+		dec.UseNumber()
+		var doc any
+		if dec.Decode(&doc) == nil && !dec.More() {
+			e.doc = doc
+		}
+	}
+	return e
 }
 
 type expr interface{ eval(e *env) any }
@@ -37,20 +54,45 @@ type literal struct{ v any }
 
 func (l literal) eval(*env) any { return l.v }
 
-type attrPath []string
+type payloadRef struct{}
+
+func (payloadRef) eval(e *env) any { return payloadBytes(e.msg.Payload) }
+
+type segment struct {
+	name  string
+	index int // -1 for a named segment
+}
+
+type attrPath []segment
 
 func (a attrPath) eval(e *env) any {
 	v := e.doc
 	for _, seg := range a {
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return undefined{}
-		}
-		if v, ok = obj[seg]; !ok {
-			return undefined{}
+		v = step(v, seg)
+		if v == (undefined{}) {
+			return v
 		}
 	}
 	return v
+}
+
+func step(v any, seg segment) any {
+	if seg.index >= 0 {
+		arr, ok := v.([]any)
+		if !ok || seg.index >= len(arr) {
+			return undefined{}
+		}
+		return arr[seg.index]
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return undefined{}
+	}
+	out, ok := obj[seg.name]
+	if !ok {
+		return undefined{}
+	}
+	return out
 }
 
 type logical struct {
@@ -142,6 +184,52 @@ func compareOrdered(a, b float64) int {
 	return 0
 }
 
+type arith struct {
+	op   byte
+	l, r expr
+}
+
+// eval does arithmetic on numbers (strings that hold numbers convert);
+// `+` concatenates when either side is a string that is not a number.
+// Anything else, and division by zero, is Undefined.
+func (a arith) eval(e *env) any {
+	lv, rv := a.l.eval(e), a.r.eval(e)
+	l, lok := toNumber(lv)
+	r, rok := toNumber(rv)
+	if !lok || !rok {
+		ls, lstr := lv.(string)
+		rs, rstr := rv.(string)
+		if a.op == '+' && (lstr || rstr) && lv != (undefined{}) && rv != (undefined{}) {
+			if !lstr {
+				ls = stringOf(lv)
+			}
+			if !rstr {
+				rs = stringOf(rv)
+			}
+			return ls + rs
+		}
+		return undefined{}
+	}
+	switch a.op {
+	case '+':
+		return l + r
+	case '-':
+		return l - r
+	case '*':
+		return l * r
+	case '/':
+		if r == 0 {
+			return undefined{}
+		}
+		return l / r
+	default:
+		if r == 0 {
+			return undefined{}
+		}
+		return math.Mod(l, r)
+	}
+}
+
 func number(v any) any {
 	if n, ok := v.(json.Number); ok {
 		f, err := n.Float64()
@@ -153,40 +241,33 @@ func number(v any) any {
 	return v
 }
 
-// functionArity lists the supported functions with their minimum and
-// maximum argument counts.
-var functionArity = map[string][2]int{
-	"topic":     {0, 1},
-	"clientid":  {0, 0},
-	"timestamp": {0, 0},
-}
-
-type call struct {
-	fn   string
-	args []expr
-}
-
-func (c call) eval(e *env) any {
-	switch c.fn {
-	case "topic":
-		if len(c.args) == 0 {
-			return e.msg.Topic
-		}
-		n, ok := number(c.args[0].eval(e)).(float64)
-		levels := strings.Split(e.msg.Topic, "/")
-		if !ok || n < 1 || int(n) > len(levels) {
-			return undefined{}
-		}
-		return levels[int(n)-1]
-	case "clientid":
-		if e.msg.ClientID == "" {
-			return "n/a"
-		}
-		return e.msg.ClientID
-	case "timestamp":
-		return json.Number(strconv.FormatInt(e.msg.Timestamp, 10))
+// toNumber converts numbers and numeric strings.
+func toNumber(v any) (float64, bool) {
+	switch x := number(v).(type) {
+	case float64:
+		return x, true
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		return f, err == nil
 	}
-	return undefined{}
+	return 0, false
+}
+
+func stringOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case undefined:
+		return ""
+	case payloadBytes:
+		return string(x)
+	case json.Number:
+		return x.String()
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // Matches reports whether the rule's FROM filter matches topic.
@@ -197,24 +278,31 @@ func (q *Query) Matches(topic string) bool { return MatchFilter(q.Filter, topic)
 func (q *Query) SelectAll() bool { return len(q.items) == 1 && q.items[0].star }
 
 // Apply evaluates the statement for m. ok is false when the WHERE clause
-// does not hold. For SELECT * the result is the payload unchanged (it may
-// not be JSON; the caller decides what an action accepts); otherwise it is
-// a JSON object of the selected attributes, absent ones omitted.
+// does not hold. For SELECT * the result is the payload unchanged, JSON or
+// not (reference §4.3); SELECT VALUE gives the value itself; otherwise it
+// is a JSON object of the selected items, Undefined ones omitted, and
+// fields of a non-JSON payload are Undefined.
 func (q *Query) Apply(m Message) (out []byte, ok bool) {
-	e := &env{msg: m, doc: undefined{}}
-	if len(m.Payload) > 0 && json.Valid(m.Payload) && (q.where != nil || !q.SelectAll()) {
-		dec := json.NewDecoder(bytes.NewReader(m.Payload))
-		dec.UseNumber()
-		var doc any
-		if dec.Decode(&doc) == nil {
-			e.doc = doc
-		}
+	if q.SelectAll() && q.where == nil {
+		return m.Payload, true
 	}
+	e := newEnv(m)
 	if q.where != nil && q.where.eval(e) != true {
 		return nil, false
 	}
 	if q.SelectAll() {
 		return m.Payload, true
+	}
+	if q.value {
+		switch v := q.items[0].e.eval(e).(type) {
+		case undefined:
+			return nil, false
+		case payloadBytes:
+			return []byte(v), true
+		default:
+			b, err := json.Marshal(v)
+			return b, err == nil
+		}
 	}
 	obj := map[string]any{}
 	for _, it := range q.items {
@@ -226,7 +314,11 @@ func (q *Query) Apply(m Message) (out []byte, ok bool) {
 			}
 			continue
 		}
-		if v := it.e.eval(e); v != (undefined{}) {
+		switch v := it.e.eval(e).(type) {
+		case undefined:
+		case payloadBytes:
+			obj[it.name] = string(v)
+		default:
 			obj[it.name] = v
 		}
 	}
@@ -235,28 +327,4 @@ func (q *Query) Apply(m Message) (out []byte, ok bool) {
 		return nil, false
 	}
 	return out, true
-}
-
-func newEnv(m Message) *env {
-	e := &env{msg: m, doc: undefined{}}
-	if len(m.Payload) > 0 && json.Valid(m.Payload) {
-		dec := json.NewDecoder(bytes.NewReader(m.Payload))
-		dec.UseNumber()
-		var doc any
-		if dec.Decode(&doc) == nil {
-			e.doc = doc
-		}
-	}
-	return e
-}
-
-func stringOf(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case undefined:
-		return ""
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -1,6 +1,9 @@
-// Package rules implements the subset of the AWS IoT rules engine that
-// stepwire needs: the SQL dialect's SELECT ... FROM '<filter>' [WHERE ...]
-// and its topic matching. It knows nothing of actions or the broker.
+// Package rules implements the AWS IoT rules engine's SQL (versions
+// 2015-10-08 and 2016-03-23): SELECT [VALUE] ... FROM '<filter>'
+// [WHERE ...] with expressions, functions and non-JSON payloads, topic
+// matching, and the ${expr} substitution templates of action fields. It
+// knows nothing of actions or the broker, reads no clock and draws no
+// random numbers: the caller passes the timestamp and a UUID source.
 package rules
 
 import "strings"

@@ -54,7 +54,7 @@ func lex(src string) ([]token, error) {
 			i = j
 		case c >= '0' && c <= '9':
 			j := i
-			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '.') {
+			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '.' && j+1 < len(src) && src[j+1] >= '0' && src[j+1] <= '9') {
 				j++
 			}
 			out = append(out, token{tokNumber, src[i:j], i})
@@ -64,7 +64,7 @@ func lex(src string) ([]token, error) {
 			if i+1 < len(src) && twoCharOps[src[i:i+2]] {
 				sym = src[i : i+2]
 			}
-			if !strings.Contains("*,.()=<>!+-", sym[:1]) {
+			if !strings.Contains("*,.()=<>!+-/%[]", sym[:1]) {
 				return nil, fmt.Errorf("at %d: unexpected character %q", i, sym[:1])
 			}
 			out = append(out, token{tokSymbol, sym, i})

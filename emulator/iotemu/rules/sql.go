@@ -11,19 +11,28 @@ import (
 // it with SqlParseException.
 var ErrSQLParse = errors.New("sql parse error")
 
+// SQL versions (awsIotSqlVersion).
+const (
+	Version20151008 = "2015-10-08"
+	Version20160323 = "2016-03-23"
+	VersionBeta     = "beta"
+)
+
 // Query is a parsed rule statement:
-// SELECT <items> FROM '<topic filter>' [WHERE <condition>].
+// SELECT [VALUE] <items> FROM '<topic filter>' [WHERE <condition>].
 //
-// Items are `*`, attribute paths (`a.b.c`), string, number and boolean
-// literals and the functions topic(), topic(n), clientid() and
-// timestamp(), each optionally `AS alias`. WHERE supports AND, OR, NOT,
-// parentheses and the comparisons = <> != < <= > >=. Keywords are
-// case-insensitive.
+// Items are `*` or expressions, each optionally `AS alias`. Expressions
+// are literals (strings in single quotes, numbers, true, false, null),
+// attribute paths with `.name` and `[index]`, function calls, the
+// operators + - * / % = <> != < <= > >= AND OR NOT and parentheses.
+// Keywords are case-insensitive.
 type Query struct {
 	// Filter is the FROM topic filter.
-	Filter string
-	items  []selectItem
-	where  expr
+	Filter  string
+	version string
+	value   bool
+	items   []selectItem
+	where   expr
 }
 
 type selectItem struct {
@@ -33,21 +42,38 @@ type selectItem struct {
 }
 
 type parser struct {
-	toks []token
-	i    int
+	toks    []token
+	i       int
+	version string
+	depth   int
 }
 
-// Parse parses a rule SQL statement.
-func Parse(sql string) (*Query, error) {
+// maxDepth bounds expression nesting.
+const maxDepth = 64
+
+// Parse parses a rule SQL statement with SQL version 2015-10-08.
+func Parse(sql string) (*Query, error) { return Compile(sql, "") }
+
+// Compile parses sql for the given SQL version ("" is 2015-10-08, the
+// default when a rule names none).
+func Compile(sql, version string) (*Query, error) {
+	switch version {
+	case "":
+		version = Version20151008
+	case Version20151008, Version20160323, VersionBeta:
+	default:
+		return nil, fmt.Errorf("%w: unknown awsIotSqlVersion %q", ErrSQLParse, version)
+	}
 	toks, err := lex(sql)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSQLParse, err)
 	}
-	p := &parser{toks: toks}
+	p := &parser{toks: toks, version: version}
 	q, err := p.query()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSQLParse, err)
 	}
+	q.version = version
 	return q, nil
 }
 
@@ -61,8 +87,13 @@ func (p *parser) next() token {
 	return t
 }
 
+func (p *parser) isKeyword(k string) bool {
+	t := p.peek()
+	return t.kind == tokIdent && strings.EqualFold(t.text, k)
+}
+
 func (p *parser) keyword(k string) bool {
-	if t := p.peek(); t.kind == tokIdent && strings.EqualFold(t.text, k) {
+	if p.isKeyword(k) {
 		p.i++
 		return true
 	}
@@ -86,6 +117,9 @@ func (p *parser) query() (*Query, error) {
 		return nil, p.errorf("expected SELECT")
 	}
 	q := &Query{}
+	if p.keyword("VALUE") {
+		q.value = true
+	}
 	for {
 		it, err := p.selectItem(len(q.items))
 		if err != nil {
@@ -96,6 +130,9 @@ func (p *parser) query() (*Query, error) {
 			break
 		}
 	}
+	if q.value && (len(q.items) != 1 || q.items[0].star) {
+		return nil, p.errorf("SELECT VALUE takes one expression")
+	}
 	if !p.keyword("FROM") {
 		return nil, p.errorf("expected FROM")
 	}
@@ -105,7 +142,7 @@ func (p *parser) query() (*Query, error) {
 	}
 	q.Filter = t.text
 	if p.keyword("WHERE") {
-		w, err := p.or()
+		w, err := p.expr()
 		if err != nil {
 			return nil, err
 		}
@@ -121,10 +158,11 @@ func (p *parser) selectItem(index int) (selectItem, error) {
 	if p.symbol("*") {
 		return selectItem{star: true}, nil
 	}
-	e, name, err := p.operand()
+	e, err := p.expr()
 	if err != nil {
 		return selectItem{}, err
 	}
+	name := nameOf(e)
 	if name == "" {
 		name = "_" + strconv.Itoa(index+1)
 	}
@@ -136,6 +174,31 @@ func (p *parser) selectItem(index int) (selectItem, error) {
 		name = t.text
 	}
 	return selectItem{e: e, name: name}, nil
+}
+
+// nameOf is the key an unaliased SELECT item gets: the last path segment
+// or the function name.
+func nameOf(e expr) string {
+	switch x := e.(type) {
+	case attrPath:
+		for i := len(x) - 1; i >= 0; i-- {
+			if x[i].index < 0 {
+				return x[i].name
+			}
+		}
+	case call:
+		return x.fn
+	}
+	return ""
+}
+
+func (p *parser) expr() (expr, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return nil, p.errorf("expression nested too deeply")
+	}
+	return p.or()
 }
 
 func (p *parser) or() (expr, error) {
@@ -160,6 +223,11 @@ func (p *parser) and() (expr, error) {
 
 func (p *parser) not() (expr, error) {
 	if p.keyword("NOT") {
+		p.depth++
+		defer func() { p.depth-- }()
+		if p.depth > maxDepth {
+			return nil, p.errorf("expression nested too deeply")
+		}
 		e, err := p.not()
 		return negation{e}, err
 	}
@@ -169,13 +237,13 @@ func (p *parser) not() (expr, error) {
 var comparators = map[string]bool{"=": true, "<>": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true}
 
 func (p *parser) comparison() (expr, error) {
-	l, err := p.primary()
+	l, err := p.additive()
 	if err != nil {
 		return nil, err
 	}
 	if t := p.peek(); t.kind == tokSymbol && comparators[t.text] {
 		p.i++
-		r, err := p.primary()
+		r, err := p.additive()
 		if err != nil {
 			return nil, err
 		}
@@ -184,9 +252,52 @@ func (p *parser) comparison() (expr, error) {
 	return l, nil
 }
 
+func (p *parser) additive() (expr, error) {
+	l, err := p.multiplicative()
+	for err == nil {
+		t := p.peek()
+		if t.kind != tokSymbol || (t.text != "+" && t.text != "-") {
+			break
+		}
+		p.i++
+		var r expr
+		r, err = p.multiplicative()
+		l = arith{op: t.text[0], l: l, r: r}
+	}
+	return l, err
+}
+
+func (p *parser) multiplicative() (expr, error) {
+	l, err := p.unary()
+	for err == nil {
+		t := p.peek()
+		if t.kind != tokSymbol || (t.text != "*" && t.text != "/" && t.text != "%") {
+			break
+		}
+		p.i++
+		var r expr
+		r, err = p.unary()
+		l = arith{op: t.text[0], l: l, r: r}
+	}
+	return l, err
+}
+
+func (p *parser) unary() (expr, error) {
+	if p.symbol("-") {
+		p.depth++
+		defer func() { p.depth-- }()
+		if p.depth > maxDepth {
+			return nil, p.errorf("expression nested too deeply")
+		}
+		e, err := p.unary()
+		return arith{op: '-', l: literal{float64(0)}, r: e}, err
+	}
+	return p.primary()
+}
+
 func (p *parser) primary() (expr, error) {
 	if p.symbol("(") {
-		e, err := p.or()
+		e, err := p.expr()
 		if err != nil {
 			return nil, err
 		}
@@ -195,87 +306,83 @@ func (p *parser) primary() (expr, error) {
 		}
 		return e, nil
 	}
-	e, _, err := p.operand()
-	return e, err
-}
-
-// operand parses a literal, a function call or an attribute path, and
-// returns the name an unaliased SELECT item gets.
-func (p *parser) operand() (expr, string, error) {
 	t := p.next()
 	switch t.kind {
 	case tokString:
-		return literal{t.text}, "", nil
+		return literal{t.text}, nil
 	case tokNumber:
 		f, err := strconv.ParseFloat(t.text, 64)
 		if err != nil {
-			return nil, "", fmt.Errorf("at %d: bad number %q", t.pos, t.text)
+			return nil, fmt.Errorf("at %d: bad number %q", t.pos, t.text)
 		}
-		return literal{f}, "", nil
-	case tokSymbol:
-		if t.text == "-" && p.peek().kind == tokNumber {
-			e, _, err := p.operand()
-			if err != nil {
-				return nil, "", err
-			}
-			return literal{-e.(literal).v.(float64)}, "", nil
-		}
-		return nil, "", fmt.Errorf("at %d: unexpected %q", t.pos, t.text)
+		return literal{f}, nil
 	case tokIdent:
 		switch strings.ToLower(t.text) {
 		case "true", "false":
-			return literal{strings.EqualFold(t.text, "true")}, "", nil
+			return literal{strings.EqualFold(t.text, "true")}, nil
 		case "null":
-			return literal{nil}, "", nil
+			return literal{nil}, nil
 		}
 		if p.symbol("(") {
 			return p.call(t)
 		}
-		path := []string{t.text}
-		for p.symbol(".") {
-			seg := p.next()
-			if seg.kind != tokIdent {
-				return nil, "", fmt.Errorf("at %d: expected attribute name", seg.pos)
-			}
-			path = append(path, seg.text)
-		}
-		return attrPath(path), path[len(path)-1], nil
+		return p.path(segment{name: t.text, index: -1})
 	}
-	return nil, "", fmt.Errorf("at %d: unexpected end of statement", t.pos)
+	if t.kind == tokEOF {
+		return nil, fmt.Errorf("at %d: unexpected end of statement", t.pos)
+	}
+	return nil, fmt.Errorf("at %d: unexpected %q", t.pos, t.text)
 }
 
-func (p *parser) call(name token) (expr, string, error) {
+// path parses the rest of an attribute path: `.name` and `[index]`.
+func (p *parser) path(first segment) (expr, error) {
+	path := attrPath{first}
+	for {
+		switch {
+		case p.symbol("."):
+			seg := p.next()
+			if seg.kind != tokIdent {
+				return nil, fmt.Errorf("at %d: expected attribute name", seg.pos)
+			}
+			path = append(path, segment{name: seg.text, index: -1})
+		case p.symbol("["):
+			t := p.next()
+			n, err := strconv.Atoi(t.text)
+			if t.kind != tokNumber || err != nil || n < 0 || !p.symbol("]") {
+				return nil, fmt.Errorf("at %d: expected [index]", t.pos)
+			}
+			path = append(path, segment{index: n})
+		default:
+			return path, nil
+		}
+	}
+}
+
+func (p *parser) call(name token) (expr, error) {
 	var args []expr
 	for !p.symbol(")") {
 		if len(args) > 0 && !p.symbol(",") {
-			return nil, "", p.errorf("expected , or )")
+			return nil, p.errorf("expected , or )")
 		}
-		a, err := p.or()
+		if p.peek().kind == tokSymbol && p.peek().text == "*" {
+			// `*` as an argument is the whole payload: encode(*, 'base64').
+			p.i++
+			args = append(args, payloadRef{})
+			continue
+		}
+		a, err := p.expr()
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		args = append(args, a)
 	}
 	fn := strings.ToLower(name.text)
-	if want, ok := functionArity[fn]; !ok || len(args) < want[0] || len(args) > want[1] {
-		return nil, "", fmt.Errorf("at %d: unsupported function %s with %d arguments", name.pos, name.text, len(args))
+	f, ok := functions[fn]
+	if !ok || len(args) < f.min || len(args) > f.max {
+		return nil, fmt.Errorf("at %d: unsupported function %s with %d arguments", name.pos, name.text, len(args))
 	}
-	return call{fn: fn, args: args}, fn, nil
-}
-
-// SQL versions (awsIotSqlVersion).
-const (
-	Version20151008 = "2015-10-08"
-	Version20160323 = "2016-03-23"
-	VersionBeta     = "beta"
-)
-
-// Compile parses sql for the given SQL version ("" is 2015-10-08).
-func Compile(sql, version string) (*Query, error) {
-	switch version {
-	case "", Version20151008, Version20160323, VersionBeta:
-	default:
-		return nil, fmt.Errorf("%w: unknown awsIotSqlVersion %q", ErrSQLParse, version)
+	if f.since2016 && p.version == Version20151008 {
+		return nil, fmt.Errorf("at %d: %s needs awsIotSqlVersion 2016-03-23", name.pos, name.text)
 	}
-	return Parse(sql)
+	return call{fn: fn, args: args}, nil
 }

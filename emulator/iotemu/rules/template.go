@@ -36,7 +36,7 @@ func evalTemplate(src string, m Message) (string, error) {
 		return "", fmt.Errorf("%w: %v", ErrSQLParse, err)
 	}
 	p := &parser{toks: toks}
-	e, err := p.or()
+	e, err := p.expr()
 	if err == nil && p.peek().kind != tokEOF {
 		err = p.errorf("unexpected %q", p.peek().text)
 	}
