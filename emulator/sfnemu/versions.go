@@ -36,7 +36,7 @@ func checkVersionDescription(v *violations, d *string) {
 	}
 }
 
-// revisionLabel is the revision id PublishStateMachineVersion compares
+// label is the revision id PublishStateMachineVersion compares
 // and reports.
 func (rev revision) label() string {
 	if rev.id == "" {
