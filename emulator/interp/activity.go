@@ -1,6 +1,9 @@
 package interp
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Activity tasks (reference §3.3 L, §4.5): ActivityScheduled when the state
 // runs, ActivityStarted when GetActivityTask hands the task to a worker,
@@ -58,3 +61,23 @@ func (m *Machine) activityStarted(e ActivityStarted) error {
 	}
 	return nil
 }
+
+// activityMissing fails the execution with States.Runtime when the
+// injected Options.ActivityExists says the task's activity is gone: AWS
+// logs ExecutionFailed right after the state's entry (or the previous
+// attempt's failure), with no ActivityScheduled or ActivityScheduleFailed
+// (reference §3.3 L). The runtime error is not retried or caught (§1.8).
+func (m *Machine) activityMissing(t *taskRun, prev int64) bool {
+	if !t.activity || m.opts.ActivityExists == nil || m.opts.ActivityExists(t.def.Resource) {
+		return false
+	}
+	m.fail(prev, taskError{name: "States.Runtime", hasName: true, hasCause: true, runtime: true,
+		cause: fmt.Sprintf(activityMissingCause, t.def.Resource)})
+	return true
+}
+
+// activityMissingCause is the cause of a missing activity's failure.
+// Reference §3.3 L records only its end ("... The activity <arn> does not
+// exist."); the opening is the text stepwire's service has used for the
+// same failure.
+const activityMissingCause = "Internal Error (activity not found). The activity %s does not exist."

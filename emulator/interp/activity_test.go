@@ -66,3 +66,44 @@ func TestActivityTimeoutRetryAndFailure(t *testing.T) {
 		t.Fatalf("timed out = %s", got)
 	}
 }
+
+// Reference §3.3 L: an activity deleted before its task is scheduled fails
+// the execution with States.Runtime right after TaskStateEntered; Retry
+// and Catch do not apply (§1.8) and no Activity* event is logged.
+func TestActivityMissingFailsExecution(t *testing.T) {
+	const arn = "arn:aws:states:us-east-1:123456789012:activity:adder"
+	var asked []string
+	def := `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"` + arn + `",
+	 "Retry":[{"ErrorEquals":["States.ALL"]}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Done"}],"End":true},
+	 "Done":{"Type":"Succeed"}}}`
+	h := newHarnessWith(t, def, `{}`, func(o *Options) {
+		o.ActivityExists = func(a string) bool { asked = append(asked, a); return false }
+	})
+	if got, want := h.transcript(), lines("1 ExecutionStarted p=0", "2 TaskStateEntered p=0", "3 ExecutionFailed p=2"); got != want {
+		t.Fatalf("transcript:\n%s\nwant:\n%s", got, want)
+	}
+	if len(h.invokes) != 0 || h.tokens != 0 || len(asked) != 1 || asked[0] != arn {
+		t.Fatalf("invokes %v, tokens %d, asked %v", h.invokes, h.tokens, asked)
+	}
+	want := `{"error":"States.Runtime","cause":"Internal Error (activity not found). The activity ` + arn + ` does not exist."}`
+	if got := h.details(3); got != want {
+		t.Fatalf("failed = %s\nwant   %s", got, want)
+	}
+}
+
+// An existing activity is scheduled as before; the lookup is not asked
+// for other resources.
+func TestActivityExistsSchedules(t *testing.T) {
+	asked := 0
+	h := newHarnessWith(t, activityMachine, `{"a":1}`, func(o *Options) {
+		o.ActivityExists = func(string) bool { asked++; return true }
+	})
+	if !h.lastInvoke().Activity || asked != 1 {
+		t.Fatalf("invoke %+v, asked %d", h.lastInvoke(), asked)
+	}
+	h2 := newHarnessWith(t, `{"StartAt":"P","States":{"P":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`, `{}`,
+		func(o *Options) {
+			o.ActivityExists = func(string) bool { t.Fatal("asked for a non-activity"); return false }
+		})
+	_ = h2.lastInvoke()
+}

@@ -32,6 +32,12 @@ type Options struct {
 	// retriers with JitterStrategy FULL (as Random(0, delayMillis)); nil
 	// makes MathRandom fail and treats FULL jitter as NONE.
 	Random func(lo, hi int64) int64
+	// ActivityExists reports whether an activity ARN names an existing
+	// activity. It is asked before each attempt of an activity task is
+	// scheduled; false fails the execution with States.Runtime and no
+	// Activity* event (reference §3.3 L). nil assumes every activity
+	// exists.
+	ActivityExists func(arn string) bool
 }
 
 // Step is what one call into the Machine produced.

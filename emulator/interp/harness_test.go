@@ -27,12 +27,19 @@ type harness struct {
 
 func newHarness(t *testing.T, definition, input string) *harness {
 	t.Helper()
+	return newHarnessWith(t, definition, input, nil)
+}
+
+// newHarnessWith is newHarness with Options adjusted by opt before the
+// execution starts.
+func newHarnessWith(t *testing.T, definition, input string, opt func(*Options)) *harness {
+	t.Helper()
 	def, err := asl.Parse([]byte(definition), asl.Options{})
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
 	h := &harness{t: t, now: t0, timers: map[string]time.Time{}}
-	h.m = New(def, json.RawMessage(input), Options{
+	opts := Options{
 		ExecutionArn:     "arn:aws:states:us-east-1:123456789012:execution:sm:ex",
 		ExecutionName:    "ex",
 		StateMachineArn:  "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
@@ -44,7 +51,11 @@ func newHarness(t *testing.T, definition, input string) *harness {
 			h.tokens++
 			return fmt.Sprintf("token-%d", h.tokens)
 		},
-	})
+	}
+	if opt != nil {
+		opt(&opts)
+	}
+	h.m = New(def, json.RawMessage(input), opts)
 	h.record(h.m.Start(h.now))
 	return h
 }

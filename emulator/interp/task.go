@@ -97,6 +97,9 @@ func (m *Machine) secondsFrom(p *jsonpath.Path, eff any) (int64, error) {
 // startAttempt schedules one attempt of the task; prev is the event it
 // follows.
 func (m *Machine) startAttempt(t *taskRun, prev int64) {
+	if m.activityMissing(t, prev) {
+		return
+	}
 	if t.callback && m.opts.NewToken != nil {
 		t.token = m.opts.NewToken()
 	}
