@@ -38,10 +38,10 @@ vet:
 test: tools build lambdas vet conformance
 	STEPWIRE_AWS_CLI=$(AWS_CLI) CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
-# Step Functions conformance: replay the cases recorded on real AWS (CI
-# clones shared/ next to this repository) and fail below the bar, computed
-# over the cases the runner's skip table does not exclude by design.
-CONFORMANCE_CASES ?= ../shared/conformance/sfn/cases
+# Step Functions conformance: replay the cases recorded on real AWS and fail
+# below the bar. The cases live in shared/, next to this repository (or at
+# /work/shared on the project's machines); CONFORMANCE_CASES overrides.
+CONFORMANCE_CASES ?= $(or $(firstword $(wildcard ../shared/conformance/sfn/cases /work/shared/conformance/sfn/cases)),../shared/conformance/sfn/cases)
 
 conformance: build
 	@if [ ! -d $(CONFORMANCE_CASES) ]; then \
