@@ -58,8 +58,24 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 
 func topicRule(r template.Rule) iotemu.TopicRule {
 	tr := iotemu.TopicRule{SQL: r.SQL, AWSIotSQLVersion: r.SQLVersion, Disabled: r.Disabled}
-	for _, arn := range r.LambdaArns {
-		tr.Actions = append(tr.Actions, iotemu.Action{LambdaFunctionArn: arn})
+	for _, a := range r.Actions {
+		tr.Actions = append(tr.Actions, ruleAction(a))
+	}
+	if r.ErrorAction != nil {
+		ea := ruleAction(*r.ErrorAction)
+		tr.ErrorAction = &ea
 	}
 	return tr
+}
+
+func ruleAction(a template.RuleAction) iotemu.Action {
+	switch {
+	case a.StepFunctions != nil:
+		sf := a.StepFunctions
+		return iotemu.Action{StepFunctions: &iotemu.StepFunctionsAction{
+			StateMachineName: sf.StateMachineName, ExecutionNamePrefix: sf.ExecutionNamePrefix, RoleArn: sf.RoleArn}}
+	case a.Republish != nil:
+		return iotemu.Action{Republish: &iotemu.RepublishAction{Topic: a.Republish.Topic, Qos: a.Republish.Qos, RoleArn: a.Republish.RoleArn}}
+	}
+	return iotemu.Action{LambdaFunctionArn: a.Lambda}
 }

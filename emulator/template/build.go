@@ -238,7 +238,7 @@ func thingAttributes(p map[string]any) map[string]string {
 }
 
 // ruleHonoured lists the TopicRulePayload fields stepwire implements.
-var ruleHonoured = []string{"Sql", "RuleDisabled", "AwsIotSqlVersion", "Actions", "Description"}
+var ruleHonoured = []string{"Sql", "RuleDisabled", "AwsIotSqlVersion", "Actions", "ErrorAction", "Description"}
 
 func buildRule(id, name string, p map[string]any) (Rule, error) {
 	rule := Rule{LogicalID: id, Name: name}
@@ -256,13 +256,43 @@ func buildRule(id, name string, p map[string]any) (Rule, error) {
 	rule.Disabled, _ = payload["RuleDisabled"].(bool)
 	actions, _ := payload["Actions"].([]any)
 	for i, a := range actions {
-		m, _ := a.(map[string]any)
-		lam, ok := m["Lambda"].(map[string]any)
-		if !ok || len(m) != 1 {
-			return rule, fmt.Errorf("Actions[%d]: only Lambda actions are supported, got %v", i, sortedKeys(m))
+		act, err := ruleAction(a)
+		if err != nil {
+			return rule, fmt.Errorf("Actions[%d]: %w", i, err)
 		}
-		arn, _ := lam["FunctionArn"].(string)
-		rule.LambdaArns = append(rule.LambdaArns, arn)
+		rule.Actions = append(rule.Actions, act)
+	}
+	if ea, ok := payload["ErrorAction"]; ok {
+		act, err := ruleAction(ea)
+		if err != nil {
+			return rule, fmt.Errorf("ErrorAction: %w", err)
+		}
+		rule.ErrorAction = &act
 	}
 	return rule, nil
+}
+
+// ruleAction reads one action: Lambda, StepFunctions or Republish, the
+// kinds stepwire runs. Any other kind is an error, never ignored.
+func ruleAction(v any) (RuleAction, error) {
+	m, _ := v.(map[string]any)
+	if len(m) != 1 {
+		return RuleAction{}, fmt.Errorf("an action has exactly one kind, got %v", sortedKeys(m))
+	}
+	str := func(props map[string]any, k string) string { s, _ := props[k].(string); return s }
+	for kind, raw := range m {
+		props, _ := raw.(map[string]any)
+		switch kind {
+		case "Lambda":
+			return RuleAction{Lambda: str(props, "FunctionArn")}, nil
+		case "StepFunctions":
+			return RuleAction{StepFunctions: &StepFunctionsAction{StateMachineName: str(props, "StateMachineName"),
+				ExecutionNamePrefix: str(props, "ExecutionNamePrefix"), RoleArn: str(props, "RoleArn")}}, nil
+		case "Republish":
+			qos, _ := props["Qos"].(float64)
+			return RuleAction{Republish: &RepublishAction{Topic: str(props, "Topic"), RoleArn: str(props, "RoleArn"), Qos: int(qos)}}, nil
+		}
+		return RuleAction{}, fmt.Errorf("%s actions: stepwire runs only Lambda, StepFunctions and Republish actions", kind)
+	}
+	return RuleAction{}, nil
 }

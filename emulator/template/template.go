@@ -78,8 +78,30 @@ type Thing struct {
 type Rule struct {
 	LogicalID, Name, SQL, SQLVersion string
 	Disabled                         bool
-	// LambdaArns are the function ARNs of its Lambda actions.
-	LambdaArns []string
+	Actions                          []RuleAction
+	// ErrorAction runs when an action fails; nil when the rule has none.
+	ErrorAction *RuleAction
+}
+
+// RuleAction is one topic rule action; exactly one field is set.
+type RuleAction struct {
+	// Lambda is the function ARN of a Lambda action.
+	Lambda string
+	// StepFunctions starts an execution with the SELECT result as input.
+	StepFunctions *StepFunctionsAction
+	// Republish publishes the SELECT result to another topic.
+	Republish *RepublishAction
+}
+
+// StepFunctionsAction is a rule's stepFunctions action.
+type StepFunctionsAction struct {
+	StateMachineName, ExecutionNamePrefix, RoleArn string
+}
+
+// RepublishAction is a rule's republish action.
+type RepublishAction struct {
+	Topic, RoleArn string
+	Qos            int
 }
 
 // Load reads and resolves the template at path.

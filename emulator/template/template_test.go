@@ -25,7 +25,7 @@ func TestLoadRepositoryTemplate(t *testing.T) {
 	}
 	rule := tpl.Rules[0]
 	want := Rule{LogicalID: "TaskTokenToLambdaTopicRule", Name: "TaskTokenToLambdaTopic",
-		SQL: "SELECT * FROM 'tenant1/to/lambda'", LambdaArns: []string{"arn:aws:lambda:us-east-1:123456789012:function:SendToLambdaFunction"}}
+		SQL: "SELECT * FROM 'tenant1/to/lambda'", Actions: []RuleAction{{Lambda: "arn:aws:lambda:us-east-1:123456789012:function:SendToLambdaFunction"}}}
 	if d := cmp.Diff(want, rule); d != "" {
 		t.Errorf("rule (-want +got):\n%s", d)
 	}
@@ -79,7 +79,7 @@ Resources:
   R:
     Type: AWS::IoT::TopicRule
     Properties:
-      TopicRulePayload: {Sql: "SELECT * FROM 'a'", Actions: [{Sqs: {QueueUrl: q}}]}`, "only Lambda actions"},
+      TopicRulePayload: {Sql: "SELECT * FROM 'a'", Actions: [{Sqs: {QueueUrl: q}}]}`, "Sqs actions: stepwire runs only"},
 		{"unknown ref", `
 Resources:
   T:
@@ -93,6 +93,31 @@ Resources:
 				t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestRuleActions(t *testing.T) {
+	tpl, err := Parse([]byte(`
+Resources:
+  R:
+    Type: AWS::IoT::TopicRule
+    Properties:
+      TopicRulePayload:
+        Sql: "SELECT * FROM 'a/#'"
+        Actions:
+          - StepFunctions: {StateMachineName: m, ExecutionNamePrefix: p, RoleArn: r}
+          - Republish: {Topic: "b/${topic(2)}", Qos: 1, RoleArn: r}
+        ErrorAction:
+          Lambda: {FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:errors}`), ".", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Rule{LogicalID: "R", Name: "R", SQL: "SELECT * FROM 'a/#'", Actions: []RuleAction{
+		{StepFunctions: &StepFunctionsAction{StateMachineName: "m", ExecutionNamePrefix: "p", RoleArn: "r"}},
+		{Republish: &RepublishAction{Topic: "b/${topic(2)}", Qos: 1, RoleArn: "r"}},
+	}, ErrorAction: &RuleAction{Lambda: "arn:aws:lambda:us-east-1:123456789012:function:errors"}}
+	if d := cmp.Diff(want, tpl.Rules[0]); d != "" {
+		t.Fatalf("rule (-want +got):\n%s", d)
 	}
 }
 
