@@ -65,6 +65,9 @@ func (e *DefinitionError) Error() string {
 // problems collects validation failures while parsing.
 type problems struct {
 	list []Problem
+	// inCatcher is set while a catcher's Output and Assign compile: only
+	// there does $states.errorOutput exist.
+	inCatcher bool
 }
 
 func (p *problems) add(code, loc, format string, args ...any) {

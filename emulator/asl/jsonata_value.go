@@ -77,6 +77,7 @@ func compileJNode(v any, p *problems, loc string) jnode {
 			p.add(CodeInvalidJSONata, loc, "The JSONata expression '%s' is invalid: %s", text, err.Error())
 			return jnode{kind: jLiteral, literal: x}
 		}
+		checkJSONataRefs(e, p, loc)
 		return jnode{kind: jExpr, text: text, expr: e}
 	case *jsonv.Object:
 		if !hasJExpr(x) {

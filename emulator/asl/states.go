@@ -220,10 +220,12 @@ func (ps *parser) catchers(o *jsonv.Object, loc string) []Catcher {
 		}
 		c.Next = next
 		c.ResultPath = ps.ioPath(co, "ResultPath", cloc, true)
+		ps.p.inCatcher = true
 		c.Assign = ps.assign(co, ps.ql, cloc)
 		if ps.ql == JSONata {
 			c.Output = ps.jvalue(co, "Output", cloc)
 		}
+		ps.p.inCatcher = false
 		out = append(out, c)
 	}
 	ps.allLast(list, loc, "Catch", "catcher")

@@ -39,6 +39,9 @@ type Expr interface {
 	// Vars lists the variable names the expression may read (without $),
 	// so callers can skip building the others.
 	Vars() []string
+	// Refs reports the top-level names and $states fields the expression
+	// reads.
+	Refs() Refs
 }
 
 // ErrUnsupported reports a result that is not JSON, such as a function.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	xia "github.com/xiatechs/jsonata-go"
+	"github.com/xiatechs/jsonata-go/jparse"
 )
 
 // xiaEngine runs expressions on github.com/xiatechs/jsonata-go (see
@@ -19,6 +20,7 @@ type xiaExpr struct {
 	// names are the $names the expression mentions: the variables and
 	// Step Functions functions worth binding.
 	names []string
+	refs  Refs
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -30,6 +32,9 @@ func (xiaEngine) Compile(text string) (Expr, error) {
 	}
 	seen := map[string]bool{}
 	x := &xiaExpr{expr: e}
+	if root, err := jparse.Parse(text); err == nil {
+		x.refs = refsOf(root)
+	}
 	for _, m := range reName.FindAllStringSubmatch(text, -1) {
 		if !seen[m[1]] {
 			seen[m[1]] = true
@@ -40,6 +45,8 @@ func (xiaEngine) Compile(text string) (Expr, error) {
 }
 
 func (x *xiaExpr) Vars() []string { return x.names }
+
+func (x *xiaExpr) Refs() Refs { return x.refs }
 
 // jsNull is how the engine represents JSON null where a bare nil would
 // read as undefined.
@@ -76,18 +83,24 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	return v, nil
 }
 
-// bindings converts the variables the expression mentions.
+// bindings converts the variables the expression mentions. $eval, which
+// Step Functions does not provide (step-functions.md §1.7; use $parse), is
+// bound to nothing, so calling it fails like any non-function (T1006).
 func (x *xiaExpr) bindings(env *Env) map[string]any {
 	var vars map[string]any
 	for _, n := range x.names {
 		v, ok := env.Vars[n]
-		if !ok {
+		if !ok && n != "eval" {
 			continue
 		}
 		if vars == nil {
 			vars = map[string]any{}
 		}
-		vars[n] = native(v)
+		if ok {
+			vars[n] = native(v)
+		} else {
+			vars[n] = nil
+		}
 	}
 	return vars
 }
