@@ -90,6 +90,9 @@ func (m *Machine) queryFailed(err error, prev int64) {
 	if _, isMap := r.state.(*asl.Map); isMap && r.block == nil {
 		id = m.emit("MapStateFailed", id, "", nil)
 	}
+	if !r.catching && m.retryQuery(r, e, id) {
+		return
+	}
 	if !r.catching {
 		for _, c := range catchersOf(r.state) {
 			if e.matches(c.ErrorEquals) {

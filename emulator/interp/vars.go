@@ -67,11 +67,19 @@ func (m *Machine) pathAssign(a *asl.Assign, result any) bool {
 	return m.recordAssign(o)
 }
 
-// recordAssign checks the size limit and keeps the assignment until the
-// state exits.
+// recordAssign checks the size limits (each variable's value, then the
+// state's whole assignment; 256 KiB each per the workflow-variables docs,
+// step-functions.md §1.7) and keeps the assignment until the state exits.
+// The causes are stepwire's own: AWS's texts are not recorded.
 func (m *Machine) recordAssign(o *jsonv.Object) bool {
 	if o == nil {
 		o = jsonv.NewObject(0)
+	}
+	for _, mb := range o.Members {
+		if n := len(jsonv.Encode(mb.Value)); n > MaxVariableBytes {
+			m.runtimeError(fmt.Errorf("The value of the variable '%s' exceeds the maximum size of %d bytes: %d bytes.", mb.Key, MaxVariableBytes, n))
+			return false
+		}
 	}
 	if n := len(jsonv.Encode(o)); n > MaxAssignBytes {
 		m.runtimeError(fmt.Errorf("The variables assigned by the state exceed the maximum size of %d bytes: %d bytes.", MaxAssignBytes, n))
