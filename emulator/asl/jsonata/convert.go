@@ -3,7 +3,6 @@ package jsonata
 import (
 	"math"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -12,18 +11,23 @@ import (
 
 // toNative converts a jsonv value into the plain Go shapes the engine
 // works on: map[string]any, []any, float64, string, bool, nil.
-func toNative(v any) any {
+func toNative(v any) any { return (*keyOrder)(nil).toNative(v) }
+
+// toNative converts v, remembering each object's key order (ko may be
+// nil).
+func (ko *keyOrder) toNative(v any) any {
 	switch x := v.(type) {
 	case *jsonv.Object:
 		m := make(map[string]any, x.Len())
 		for _, mb := range x.Members {
-			m[mb.Key] = native(mb.Value)
+			m[mb.Key] = ko.native(mb.Value)
 		}
+		ko.remember(m, x)
 		return m
 	case []any:
 		a := make([]any, len(x))
 		for i, e := range x {
-			a[i] = native(e)
+			a[i] = ko.native(e)
 		}
 		return a
 	case jsonv.Number:
@@ -32,10 +36,10 @@ func toNative(v any) any {
 	return v
 }
 
-// fromNative converts an engine result into a jsonv value. Object keys
-// come out sorted (the engine's objects do not keep their order). A value
-// JSON cannot hold (a function) returns ok false.
-func fromNative(v any) (any, bool) {
+// fromNative converts an engine result into a jsonv value, object keys in
+// the order ko knows for them (see order.go). A value JSON cannot hold (a
+// function) returns ok false.
+func (ko *keyOrder) fromNative(v any) (any, bool) {
 	switch x := v.(type) {
 	case nil, string, bool:
 		return x, true
@@ -44,12 +48,12 @@ func fromNative(v any) (any, bool) {
 	case jsonv.Number, *jsonv.Object:
 		return x, true
 	case map[string]any:
-		return objectFromNative(x)
+		return ko.objectFromNative(x)
 	case []any:
 		a := make([]any, len(x))
 		for i, e := range x {
 			var ok bool
-			if a[i], ok = fromNative(e); !ok {
+			if a[i], ok = ko.fromNative(e); !ok {
 				return nil, false
 			}
 		}
@@ -58,20 +62,16 @@ func fromNative(v any) (any, bool) {
 		if !x.IsValid() {
 			return nil, true
 		}
-		return fromNative(x.Interface())
+		return ko.fromNative(x.Interface())
 	}
-	return fromReflect(reflect.ValueOf(v))
+	return ko.fromReflect(reflect.ValueOf(v))
 }
 
-func objectFromNative(m map[string]any) (any, bool) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+func (ko *keyOrder) objectFromNative(m map[string]any) (any, bool) {
+	keys := ko.keys(m)
 	o := jsonv.NewObject(len(keys))
 	for _, k := range keys {
-		e, ok := fromNative(m[k])
+		e, ok := ko.fromNative(m[k])
 		if !ok {
 			return nil, false
 		}
@@ -82,7 +82,7 @@ func objectFromNative(m map[string]any) (any, bool) {
 
 // fromReflect handles the other numeric kinds and typed slices or maps
 // an engine function may return.
-func fromReflect(rv reflect.Value) (any, bool) {
+func (ko *keyOrder) fromReflect(rv reflect.Value) (any, bool) {
 	switch rv.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return jsonv.IntNumber(rv.Int()), true
@@ -94,7 +94,7 @@ func fromReflect(rv reflect.Value) (any, bool) {
 		a := make([]any, rv.Len())
 		for i := range a {
 			var ok bool
-			if a[i], ok = fromNative(rv.Index(i).Interface()); !ok {
+			if a[i], ok = ko.fromNative(rv.Index(i).Interface()); !ok {
 				return nil, false
 			}
 		}
@@ -107,12 +107,12 @@ func fromReflect(rv reflect.Value) (any, bool) {
 		for _, k := range rv.MapKeys() {
 			m[k.String()] = rv.MapIndex(k).Interface()
 		}
-		return objectFromNative(m)
+		return ko.objectFromNative(m)
 	case reflect.Pointer, reflect.Interface:
 		if rv.IsNil() {
 			return nil, true
 		}
-		return fromNative(rv.Elem().Interface())
+		return ko.fromNative(rv.Elem().Interface())
 	}
 	return nil, false
 }

@@ -21,6 +21,8 @@ type xiaExpr struct {
 	// Step Functions functions worth binding.
 	names []string
 	refs  Refs
+	// ctors are the literal key lists of the object constructors.
+	ctors [][]string
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -34,6 +36,7 @@ func (xiaEngine) Compile(text string) (Expr, error) {
 	x := &xiaExpr{expr: e}
 	if root, err := jparse.Parse(text); err == nil {
 		x.refs = refsOf(root)
+		x.ctors = constructorKeys(root)
 	}
 	for _, m := range reName.FindAllStringSubmatch(text, -1) {
 		if !seen[m[1]] {
@@ -59,24 +62,25 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 		}
 	}()
 	e := *x.expr
+	ko := &keyOrder{ctors: x.ctors}
 	if exts := functionsFor(x.names, env); len(exts) > 0 {
 		if err := e.RegisterExts(exts); err != nil {
 			return nil, err
 		}
 	}
-	if vars := x.bindings(env); len(vars) > 0 {
+	if vars := x.bindings(env, ko); len(vars) > 0 {
 		if err := e.RegisterVars(vars); err != nil {
 			return nil, err
 		}
 	}
-	res, err := e.Eval(native(input))
+	res, err := e.Eval(ko.native(input))
 	if err == xia.ErrUndefined {
 		return nil, ErrUndefined
 	}
 	if err != nil {
 		return nil, evalError(err)
 	}
-	v, ok := fromNative(res)
+	v, ok := ko.fromNative(res)
 	if !ok {
 		return nil, ErrUnsupported
 	}
@@ -86,7 +90,7 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 // bindings converts the variables the expression mentions. $eval, which
 // Step Functions does not provide (step-functions.md §1.7; use $parse), is
 // bound to nothing, so calling it fails like any non-function (T1006).
-func (x *xiaExpr) bindings(env *Env) map[string]any {
+func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
 	var vars map[string]any
 	for _, n := range x.names {
 		v, ok := env.Vars[n]
@@ -97,7 +101,7 @@ func (x *xiaExpr) bindings(env *Env) map[string]any {
 			vars = map[string]any{}
 		}
 		if ok {
-			vars[n] = native(v)
+			vars[n] = ko.native(v)
 		} else {
 			vars[n] = nil
 		}
@@ -106,9 +110,9 @@ func (x *xiaExpr) bindings(env *Env) map[string]any {
 }
 
 // native is toNative with null kept distinct from undefined.
-func native(v any) any {
+func (ko *keyOrder) native(v any) any {
 	if v == nil {
 		return jsNull
 	}
-	return toNative(v)
+	return ko.toNative(v)
 }
