@@ -60,3 +60,18 @@ func TestActivityTaskRoundTrip(t *testing.T) {
 	_, err = h.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{}`)})
 	requireAPIError(t, err, "TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
 }
+
+// Reference §3.3 L: an activity deleted before its task is scheduled fails
+// the execution with States.Runtime right after TaskStateEntered.
+func TestDeletedActivityFailsExecution(t *testing.T) {
+	h := newHarness(t)
+	act := h.createActivity("gone")
+	sm := h.createMachine("UsesGone", `{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":"`+act+`","End":true}}}`)
+	_, err := h.client.DeleteActivity(context.Background(), &sfn.DeleteActivityInput{ActivityArn: aws.String(act)})
+	require.NoError(t, err)
+	execArn := h.start(sm, `{}`)
+	out := h.waitStatus(execArn, types.ExecutionStatusFailed)
+	require.Equal(t, "States.Runtime", aws.ToString(out.Error))
+	require.Contains(t, aws.ToString(out.Cause), "The activity "+act+" does not exist.")
+	require.Equal(t, []string{"ExecutionStarted", "TaskStateEntered", "ExecutionFailed"}, eventTypes(h.history(execArn)))
+}

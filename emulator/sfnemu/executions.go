@@ -206,6 +206,8 @@ func (s *Service) machineOptions(e *execution) interp.Options {
 		},
 		NewUUID: newUUID,
 		Random:  randomInt,
+		// Called with e.mu held, the lock order scheduleActivity uses.
+		ActivityExists: func(arn string) bool { _, err := s.activity(arn); return err == nil },
 	}
 }
 
