@@ -132,6 +132,11 @@ func (s *Service) doAction(r *storedRule, a Action, msg rules.Message, event []b
 	switch {
 	case a.LambdaFunctionArn != "":
 		kind, resource = "LambdaAction", a.LambdaFunctionArn
+		fn, err := rules.Expand(a.LambdaFunctionArn, msg)
+		if err != nil {
+			return kind, resource, fmt.Errorf("%w: functionArn: %v", errRuleAction, err)
+		}
+		resource = fn
 		if !json.Valid(event) {
 			return kind, resource, fmt.Errorf("%w: Lambda accepts only JSON and the SELECT result is not JSON", errRuleAction)
 		}

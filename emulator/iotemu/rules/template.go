@@ -9,6 +9,9 @@ import (
 // such as a republish topic or an execution name prefix) by the value of
 // expr for m.
 func Expand(s string, m Message) (string, error) {
+	if !strings.Contains(s, "${") {
+		return s, nil
+	}
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "${")
