@@ -51,16 +51,18 @@ func setUp(t *testing.T) *env {
 		network.WithNetwork([]string{"stepwire"}, nw),
 		testcontainers.WithCmd("up", "--template", "/template.yaml", "--data-dir", "/data",
 			"--http", "0.0.0.0:4566", "--mqtt", "0.0.0.0:8883", "--mqtt-host", "stepwire"),
-		testcontainers.WithExposedPorts("4566/tcp"),
 		testcontainers.WithWaitStrategy(wait.ForLog("stepwire is up").WithStartupTimeout(30*time.Second)))
 	testcontainers.CleanupContainer(t, emu)
 	if err != nil {
 		t.Fatal(err)
 	}
-	endpoint, err := emu.PortEndpoint(ctx, "4566/tcp", "http")
+	// The host reaches the container on the project's own docker network
+	// (published ports are not used: nothing leaves that network).
+	ip, err := emu.ContainerIP(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	endpoint := "http://" + ip + ":4566"
 	e := &env{net: nw, emulator: emu, aws: aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}}
 	e.certs = issueCerts(t, e.aws, endpoint)

@@ -34,6 +34,9 @@ type Config struct {
 	// HTTPAddr and MQTTAddr are listen addresses; ":0" picks a free port.
 	// Both default to loopback with a free port.
 	HTTPAddr, MQTTAddr string
+	// MQTTHosts are extra names the broker's TLS certificate covers, beside
+	// localhost and the listen address.
+	MQTTHosts []string
 	// Region and Account name the emulated account (us-east-1,
 	// 123456789012 by default).
 	Region, Account string
@@ -90,7 +93,7 @@ func New(cfg Config) (*Emulator, error) {
 	iot, err := iotemu.New(iotemu.Config{
 		DataDir: cfg.DataDir, MQTTAddr: cfg.MQTTAddr, Region: cfg.Region, Account: cfg.Account,
 		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,
-		StartExecution: e.startExecution,
+		StartExecution: e.startExecution, ServerNames: cfg.MQTTHosts,
 	})
 	if err != nil {
 		e.SFN.Close()

@@ -24,6 +24,8 @@ func up(ctx context.Context, args []string) error {
 	verbose := fs.Bool("v", false, "log every decision, not only hops and warnings")
 	mockPath := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"),
 		"Step Functions Local mock config file (MockConfigFile.json); default $SFN_MOCK_CONFIG")
+	var hosts listFlag
+	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers, e.g. a container's service name (repeatable)")
 	var params paramFlags
 	fs.Var(&params, "param", "template parameter override NAME=VALUE (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -39,7 +41,7 @@ func up(ctx context.Context, args []string) error {
 	}
 	emu, err := emulator.New(emulator.Config{
 		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
-		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, Region: *region, Account: *account, Logger: logger,
+		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts, Region: *region, Account: *account, Logger: logger,
 		MockConfig: mocks,
 	})
 	if err != nil {
@@ -70,5 +72,19 @@ func (p *paramFlags) Set(s string) error {
 		p.m = map[string]string{}
 	}
 	p.m[k] = v
+	return nil
+}
+
+// listFlag collects a repeatable (or comma-separated) string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
 	return nil
 }

@@ -50,6 +50,10 @@ type Config struct {
 	// execution of the named state machine (a name, not an ARN, as the
 	// action holds it) with the given execution name and JSON input.
 	StartExecution func(ctx context.Context, stateMachineName, executionName, input string) error
+	// ServerNames are extra DNS names or addresses the broker's certificate
+	// covers, for clients that reach it by another name (a container's
+	// service name, say).
+	ServerNames []string
 }
 
 // Service is the IoT Core emulator.
@@ -197,5 +201,5 @@ func (s *Service) hosts() []string {
 			hosts = append(hosts, h)
 		}
 	}
-	return hosts
+	return append(hosts, s.cfg.ServerNames...)
 }
