@@ -68,9 +68,13 @@ image:
 e2e: image
 	$(GO) test -tags e2e -count=1 -timeout 10m ./e2e/
 
+# Speed figures (benchmarks, never timed tests). The summary lists each
+# figure line; the round trip comes last.
 bench:
 	@mkdir -p bin
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./bench/ | tee bin/bench.out
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./bench/ | tee bin/bench.out
+	@echo "== summary"
+	@grep -E '^(broker_|interp_|jsonata_)' bin/bench.out || true
 	@grep '^roundtrip_p50_ms=' bin/bench.out | tail -1
 
 clean:
