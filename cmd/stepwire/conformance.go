@@ -46,6 +46,7 @@ func conformanceCmd(_ context.Context, args []string) error {
 	conformance.PrintFailures(os.Stdout, results, width)
 	report := conformance.Summarise(results)
 	conformance.PrintTable(os.Stdout, report)
+	conformance.PrintBarTallies(os.Stdout, report)
 	bar := conformance.Bar{MinPass: *minPass, MinCategory: *minCat, MaxSkip: *maxSkip, MinQueryPass: *minQuery}
 	unmet := bar.Check(report)
 	for _, u := range unmet {

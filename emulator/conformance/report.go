@@ -90,6 +90,14 @@ func PrintTable(w io.Writer, r Report) {
 	}
 }
 
+// PrintBarTallies writes the counts the bars are computed over.
+func PrintBarTallies(w io.Writer, r Report) {
+	fmt.Fprintf(w, "bar (JSONPath and API): %d of %d pass (%.1f%%), %d skipped\n",
+		r.Bar.Passed, r.Bar.Total(), 100*ratio(r.Bar.Passed, r.Bar.Total()), r.Bar.Skipped)
+	fmt.Fprintf(w, "bar (JSONata and variables): %d of %d pass (%.1f%%), %d skipped\n",
+		r.QueryBar.Passed, r.QueryBar.Total(), 100*ratio(r.QueryBar.Passed, r.QueryBar.Total()), r.QueryBar.Skipped)
+}
+
 // PrintSummary writes the final line:
 // "conformance: <N> passed, <M> failed, <K> skipped".
 func PrintSummary(w io.Writer, r Report) {

@@ -87,7 +87,11 @@ func TestRunCases(t *testing.T) {
 	}
 	var out strings.Builder
 	PrintTable(&out, rep)
+	PrintBarTallies(&out, rep)
 	PrintSummary(&out, rep)
+	if !strings.Contains(out.String(), "bar (JSONata and variables): 1 of 1 pass (100.0%), 0 skipped\n") {
+		t.Errorf("bar tallies missing from %q", out.String())
+	}
 	if !strings.HasSuffix(out.String(), "conformance: 7 passed, 0 failed, 1 skipped\n") {
 		t.Errorf("report ends %q", out.String())
 	}
