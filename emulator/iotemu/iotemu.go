@@ -111,6 +111,11 @@ func New(cfg Config) (*Service, error) {
 	if err := s.broker.AddHook(s.lifecycle, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add lifecycle hook: %w", err)
 	}
+	topics := &topicHook{s: s}
+	if err := s.broker.AddHook(topics, nil); err != nil {
+		return nil, fmt.Errorf("iot service: add topic hook: %w", err)
+	}
+	topics.installSelector()
 	if err := s.broker.AddHook(&rulesHook{s: s}, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add rules hook: %w", err)
 	}
