@@ -87,6 +87,19 @@ func startServiceWithExecutions(t *testing.T) (*Service, chan invocation, chan e
 	return s, invoked, started
 }
 
+// startServiceWith starts a hermetic emulator whose Config edit adjusts
+// (a fake clock, say).
+func startServiceWith(t *testing.T, edit func(*Config)) *Service {
+	t.Helper()
+	cfg := Config{DataDir: t.TempDir(), MQTTAddr: "127.0.0.1:0", Logger: testLogger(t)}
+	edit(&cfg)
+	s, err := New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, s.Start())
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
 // setupSample registers the sample's thing, policy and certificate.
 func setupSample(t *testing.T, s *Service) *tls.Config {
 	t.Helper()
@@ -227,8 +240,12 @@ func rawDial(t *testing.T, s *Service, cfg *tls.Config) net.Conn {
 }
 
 // connect311 encodes an MQTT 3.1.1 CONNECT with a clean session.
-func connect311(clientID string) []byte {
-	body := []byte{0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 30, byte(len(clientID) >> 8), byte(len(clientID))}
+func connect311(clientID string) []byte { return connect311Flags(clientID, 0x02) }
+
+// connect311Flags encodes an MQTT 3.1.1 CONNECT with the given flags
+// (0x02 clean session, 0 persistent).
+func connect311Flags(clientID string, flags byte) []byte {
+	body := []byte{0, 4, 'M', 'Q', 'T', 'T', 4, flags, 0, 30, byte(len(clientID) >> 8), byte(len(clientID))}
 	body = append(body, clientID...)
 	return append([]byte{0x10, byte(len(body))}, body...)
 }

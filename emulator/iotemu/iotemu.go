@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/listeners"
@@ -54,6 +55,12 @@ type Config struct {
 	// covers, for clients that reach it by another name (a container's
 	// service name, say).
 	ServerNames []string
+	// PersistentSessionExpiry is how long a disconnected MQTT 3.1.1
+	// persistent session (clean session 0) keeps its subscriptions and
+	// queued QoS 1 messages; default 1 h, IoT Core's account default
+	// (reference §3.2), at most 7 days. MQTT 5 clients choose their own
+	// Session Expiry Interval, clamped to 7 days.
+	PersistentSessionExpiry time.Duration
 }
 
 // Service is the IoT Core emulator.
@@ -87,6 +94,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.PersistentSessionExpiry <= 0 {
+		cfg.PersistentSessionExpiry = DefaultPersistentSessionExpiry
+	}
 	if cfg.MQTTAddr == "" {
 		cfg.MQTTAddr = "127.0.0.1:8883"
 	}
@@ -102,6 +112,9 @@ func New(cfg Config) (*Service, error) {
 	})
 	if err := s.broker.AddHook(&limitsHook{s: s}, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add limits hook: %w", err)
+	}
+	if err := s.broker.AddHook(newSessionHook(s), nil); err != nil {
+		return nil, fmt.Errorf("iot service: add session hook: %w", err)
 	}
 	s.hook = &policyHook{s: s}
 	if err := s.broker.AddHook(s.hook, nil); err != nil {
@@ -132,7 +145,7 @@ func capabilities() *mqtt.Capabilities {
 	// Room for the topic and properties of a PUBLISH whose payload is
 	// at the 128 KiB limit; limitsHook checks the payload itself.
 	c.MaximumPacketSize = maxPayload + 4096
-	c.MaximumSessionExpiryInterval = 7 * 24 * 3600
+	c.MaximumSessionExpiryInterval = uint32(maxSessionExpiry / time.Second)
 	c.MaximumMessageExpiryInterval = 604800
 	c.ReceiveMaximum = 100
 	return c
