@@ -22,6 +22,7 @@ func (s *Service) routes() *http.ServeMux {
 	m := http.NewServeMux()
 	m.HandleFunc("POST /topics/", s.handlePublish)
 	m.HandleFunc("GET /endpoint", s.handleDescribeEndpoint)
+	s.dataPlaneRoutes(m)
 	s.certificateRoutes(m)
 	s.thingRoutes(m)
 	s.policyRoutes(m)

@@ -15,6 +15,7 @@ func (s *Service) policyRoutes(m *http.ServeMux) {
 	m.HandleFunc("DELETE /principal-policies/{policyName}", s.handlePrincipalPolicy(false))
 	m.HandleFunc("POST /attached-policies/{target...}", s.handleListAttachedPolicies)
 	m.HandleFunc("GET /principal-policies", s.handleListPrincipalPolicies)
+	m.HandleFunc("POST /test-authorization", s.handleTestAuthorization)
 }
 
 func (s *Service) handleCreatePolicy(w http.ResponseWriter, r *http.Request) {

@@ -72,6 +72,8 @@ type Service struct {
 	broker    *mqtt.Server
 	hook      *policyHook
 	lifecycle *lifecycleHook
+	sessions  *sessionHook
+	retained  *retainedHook
 	mux       *http.ServeMux
 	wg        sync.WaitGroup
 
@@ -113,7 +115,8 @@ func New(cfg Config) (*Service, error) {
 	if err := s.broker.AddHook(&limitsHook{s: s}, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add limits hook: %w", err)
 	}
-	if err := s.broker.AddHook(newSessionHook(s), nil); err != nil {
+	s.sessions = newSessionHook(s)
+	if err := s.broker.AddHook(s.sessions, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add session hook: %w", err)
 	}
 	s.hook = &policyHook{s: s}
@@ -123,6 +126,10 @@ func New(cfg Config) (*Service, error) {
 	s.lifecycle = newLifecycleHook(s)
 	if err := s.broker.AddHook(s.lifecycle, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add lifecycle hook: %w", err)
+	}
+	s.retained = &retainedHook{s: s}
+	if err := s.broker.AddHook(s.retained, nil); err != nil {
+		return nil, fmt.Errorf("iot service: add retained hook: %w", err)
 	}
 	topics := &topicHook{s: s}
 	if err := s.broker.AddHook(topics, nil); err != nil {
@@ -199,12 +206,19 @@ func (s *Service) MQTTAddr() string {
 func (s *Service) CACertPEM() []byte { return s.ca.CertPEM }
 
 // Handler returns the restJson routes of the IoT control and data planes.
-// Publish requests bypass the mux, whose path cleaning would rewrite
-// topics with empty levels.
+// Requests naming a topic or a client id in the path bypass the mux,
+// whose path cleaning would rewrite topics with empty levels.
 func (s *Service) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/topics/") {
+		switch {
+		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/topics/"):
 			s.handlePublish(w, r)
+			return
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/retainedMessage/"):
+			s.handleGetRetainedMessage(w, r)
+			return
+		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/connections/"):
+			s.handleDeleteConnection(w, r)
 			return
 		}
 		s.mux.ServeHTTP(w, r)

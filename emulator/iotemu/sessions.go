@@ -37,6 +37,9 @@ type sessionHook struct {
 	s       *Service
 	mu      sync.Mutex
 	offline map[string]*offlineSession // by client id
+	// ending holds connections whose session ends with them
+	// (DeleteConnection with cleanSession).
+	ending map[*mqtt.Client]bool
 }
 
 // offlineSession is a disconnected persistent session awaiting expiry.
@@ -47,7 +50,7 @@ type offlineSession struct {
 }
 
 func newSessionHook(s *Service) *sessionHook {
-	return &sessionHook{s: s, offline: map[string]*offlineSession{}}
+	return &sessionHook{s: s, offline: map[string]*offlineSession{}, ending: map[*mqtt.Client]bool{}}
 }
 
 func (h *sessionHook) ID() string { return "stepwire-iot-sessions" }
@@ -69,12 +72,18 @@ func (h *sessionHook) expiryOf(cl *mqtt.Client) time.Duration {
 // mochi's expire flag covers clean sessions; a session taken over lives on
 // in the new connection.
 func (h *sessionHook) OnDisconnect(cl *mqtt.Client, _ error, expire bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ending := h.ending[cl]
+	delete(h.ending, cl)
 	if expire || cl.Net.Inline || cl.IsTakenOver() {
 		return
 	}
+	if ending {
+		h.expireLocked(&offlineSession{cl: cl, timer: stoppedTimer{}})
+		return
+	}
 	d := h.expiryOf(cl)
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	if old := h.offline[cl.ID]; old != nil {
 		old.timer.Stop()
 	}
@@ -121,3 +130,28 @@ func (h *sessionHook) expireLocked(o *offlineSession) {
 	h.s.broker.Clients.Delete(cl.ID)
 	h.s.hook.OnClientExpired(cl)
 }
+
+// endOnDisconnect makes cl's session end with its connection.
+func (h *sessionHook) endOnDisconnect(cl *mqtt.Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ending[cl] = true
+}
+
+// end ends the session of a disconnected client now; it reports whether
+// there was one.
+func (h *sessionHook) end(cl *mqtt.Client) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	o := h.offline[cl.ID]
+	if o == nil || o.cl != cl {
+		return false
+	}
+	h.expireLocked(o)
+	return true
+}
+
+// stoppedTimer stands for the timer of a session that was never armed.
+type stoppedTimer struct{}
+
+func (stoppedTimer) Stop() bool { return false }
