@@ -34,6 +34,8 @@ const (
 	ErrNameWorkerShutdown = "WorkerShutdown" // the worker stopped during the job
 	ErrNameUnknownJobType = "UnknownJobType" // no handler for the job type
 	ErrNameInvalidResult  = "InvalidResult"  // the result is not valid JSON
+	ErrNameInvalidJob     = "InvalidJob"     // the job message has an unusable field
+	ErrNameWorkerPanic    = "WorkerPanic"    // the worker itself panicked around the job
 )
 
 // JobError is a named job failure: Name becomes the Task's error (what Retry

@@ -21,39 +21,81 @@ func (e *cancelledError) Error() string {
 	return "job cancelled: " + e.reason
 }
 
-// onJob decodes a job and starts it in its own goroutine.
+// MaxHeartbeatSeconds is the largest heartbeat interval a job may ask for,
+// the ASL maximum of a Task's HeartbeatSeconds.
+const MaxHeartbeatSeconds = 99_999_999
+
+// onJob decodes a job and starts it in its own goroutine. It runs on paho's
+// receive goroutine, so it never waits for a publish.
 func (w *Worker) onJob(payload []byte) {
 	var job jobwire.Job
 	if err := json.Unmarshal(payload, &job); err != nil {
-		w.logger.Warn("dropping job message that is not a JSON object", "err", err, "size", len(payload))
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || job.TaskToken == "" {
+			w.logger.Warn("dropping job message that is not a JSON object", "err", err, "size", len(payload))
+			return
+		}
+		// A field of the wrong type, such as a heartbeatSeconds beyond int:
+		// the job has a token, so fail it rather than let it time out.
+		w.logger.Warn("rejecting job with a field of the wrong type", "tokenRef", tokenRef(job.TaskToken), "err", err)
+		w.goReport(job, &running{token: job.TaskToken, id: job.JobID, cancel: func(error) {}}, nil,
+			&JobError{Name: ErrNameInvalidJob, Cause: fmt.Sprintf("field %q has the wrong type: %v", te.Field, err)})
 		return
 	}
 	if job.TaskToken == "" {
 		w.logger.Warn("dropping job message without TaskToken", "jobId", job.JobID)
 		return
 	}
-	log := w.logger.With("tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID, "jobType", job.JobType)
-	log.Info(hopMessage, "hop", "worker-received")
-
 	ctx, cancel := context.WithCancelCause(w.jobsCtx)
 	r := &running{token: job.TaskToken, id: job.JobID, cancel: cancel}
+	defer w.rescue("receiving the job", job, r, true)
+
+	log := w.logger.With("tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID, "jobType", job.JobType)
+	log.Info(hopMessage, "hop", "worker-received")
+	if job.HeartbeatSeconds > MaxHeartbeatSeconds {
+		cancel(nil)
+		log.Warn("rejecting job: heartbeatSeconds above the maximum", "heartbeatSeconds", job.HeartbeatSeconds)
+		w.goReport(job, r, nil, &JobError{Name: ErrNameInvalidJob,
+			Cause: fmt.Sprintf("heartbeatSeconds %d is above the maximum %d", job.HeartbeatSeconds, MaxHeartbeatSeconds)})
+		return
+	}
 	if !w.jobs.add(r) {
 		cancel(nil)
 		log.Warn("job with this task token is already running; ignoring the redelivery")
 		return
 	}
 	w.mu.Lock()
-	if w.stopping {
-		w.mu.Unlock()
+	stopping := w.stopping
+	if !stopping {
+		w.wg.Add(1)
+	}
+	w.mu.Unlock()
+	if stopping {
 		w.jobs.remove(r)
 		cancel(nil)
-		// Not on this goroutine: paho's reader waits for it, PUBACKs included.
-		go w.report(context.Background(), job, nil, &JobError{Name: ErrNameWorkerShutdown, Cause: errShutdown.Error()})
+		w.goReport(job, r, nil, &JobError{Name: ErrNameWorkerShutdown, Cause: errShutdown.Error()})
 		return
 	}
-	w.wg.Add(1)
-	w.mu.Unlock()
 	go w.runJob(ctx, job, r)
+}
+
+// goReport publishes a job's outcome from a goroutine of its own: paho's
+// receive goroutine, which calls onJob, also reads the PUBACK. Unless the
+// worker is stopping, Run waits for the report.
+func (w *Worker) goReport(job jobwire.Job, r *running, result json.RawMessage, err error) {
+	w.mu.Lock()
+	track := !w.stopping
+	if track {
+		w.wg.Add(1)
+	}
+	w.mu.Unlock()
+	go func() {
+		if track {
+			defer w.wg.Done()
+		}
+		defer w.rescue("reporting the job", job, r, false)
+		w.report(context.Background(), job, r, result, err)
+	}()
 }
 
 // onCancel cancels the running job a cancel message names.
@@ -72,14 +114,15 @@ func (w *Worker) runJob(ctx context.Context, job jobwire.Job, r *running) {
 	defer w.wg.Done()
 	defer w.jobs.remove(r)
 	defer r.cancel(nil)
+	defer w.rescue("running the job", job, r, false)
 
-	stop := w.startHeartbeats(ctx, job)
+	stop := w.startHeartbeats(ctx, job, r)
 	result, err := w.call(withReporter(ctx, w, job), job)
 	stop()
 	if err != nil && ctx.Err() != nil && !isJobError(err) {
 		err = cancelFailure(context.Cause(ctx))
 	}
-	w.report(context.WithoutCancel(ctx), job, result, err)
+	w.report(context.WithoutCancel(ctx), job, r, result, err)
 }
 
 // call runs the handler, turning a panic into a failure.
@@ -93,8 +136,13 @@ func (w *Worker) call(ctx context.Context, job jobwire.Job) (result json.RawMess
 	return w.h.Handle(ctx, job)
 }
 
-// report publishes a job's success or failure.
-func (w *Worker) report(ctx context.Context, job jobwire.Job, result json.RawMessage, err error) {
+// report publishes a job's success or failure, unless its outcome has been
+// reported already (after a panic in the worker around the job).
+func (w *Worker) report(ctx context.Context, job jobwire.Job, r *running, result json.RawMessage, err error) {
+	if !r.claimReport() {
+		w.logger.Debug("job outcome already reported", "tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID)
+		return
+	}
 	payload, kind := outcome(job.TaskToken, result, err)
 	w.send(ctx, job, payload, kind)
 }
@@ -146,17 +194,30 @@ func isJobError(err error) bool {
 	return errors.As(err, &je)
 }
 
+// heartbeatInterval is how often a job that asks for heartbeats at least
+// every seconds sends one: a third of that. ok is false for no heartbeats
+// (seconds <= 0) and for intervals above MaxHeartbeatSeconds, which onJob
+// rejects; within those bounds the arithmetic cannot overflow.
+func heartbeatInterval(seconds int) (d time.Duration, ok bool) {
+	if seconds <= 0 || seconds > MaxHeartbeatSeconds {
+		return 0, false
+	}
+	return time.Duration(seconds) * time.Second / 3, true
+}
+
 // startHeartbeats sends heartbeats at a third of the job's heartbeat interval
 // until the returned stop function is called.
-func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job) (stop func()) {
-	if job.HeartbeatSeconds <= 0 {
+func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job, r *running) (stop func()) {
+	interval, ok := heartbeatInterval(job.HeartbeatSeconds)
+	if !ok {
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(time.Duration(job.HeartbeatSeconds) * time.Second / 3)
+		defer w.rescue("sending heartbeats", job, r, false)
+		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
 			select {

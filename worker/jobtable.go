@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
@@ -11,7 +12,13 @@ import (
 type running struct {
 	token, id string
 	cancel    context.CancelCauseFunc
+	// reported is set by whoever publishes the job's outcome, so a job
+	// reports once even when a panic and the handler race to report it.
+	reported atomic.Bool
 }
+
+// claimReport returns true the first time it is called.
+func (r *running) claimReport() bool { return r.reported.CompareAndSwap(false, true) }
 
 // jobTable finds running jobs by task token and by job id, for cancel
 // messages and to ignore a redelivered job that is still running.

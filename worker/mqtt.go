@@ -9,6 +9,8 @@ import (
 
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
+
+	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
 // subscribeTimeout bounds one SUBSCRIBE round trip.
@@ -51,6 +53,7 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 // new one does not. A refused subscription is logged; the worker keeps
 // running.
 func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
+	defer w.rescue("subscribing", jobwire.Job{}, nil, false)
 	ctx, cancel := context.WithTimeout(w.jobsCtx, subscribeTimeout)
 	defer cancel()
 	w.logger.Info("mqtt connected", "sessionPresent", ack.SessionPresent)
@@ -84,6 +87,7 @@ func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic str
 // onPublish receives every message. It runs on paho's receive goroutine, so
 // it only decodes and hands work to other goroutines.
 func (w *Worker) onPublish(pr paho.PublishReceived) (bool, error) {
+	defer w.rescue("receiving a message", jobwire.Job{}, nil, true)
 	if pr.Packet.Topic == w.cfg.ControlTopic() {
 		w.onCancel(pr.Packet.Payload)
 	} else {

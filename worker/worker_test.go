@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -20,6 +21,13 @@ const (
 // broker and a function that stops the worker and returns Run's error.
 func startWorker(t testing.TB, h Handler, opts ...func(*Config, *testBroker)) (*testBroker, func() error) {
 	t.Helper()
+	b, _, stop := startWorkerLogged(t, h, discardLogger(), opts...)
+	return b, stop
+}
+
+// startWorkerLogged is startWorker with the worker's logger and the Worker.
+func startWorkerLogged(t testing.TB, h Handler, logger *slog.Logger, opts ...func(*Config, *testBroker)) (*testBroker, *Worker, func() error) {
+	t.Helper()
 	pki := newTestPKI(t, "worker-1")
 	b := newTestBroker(t, pki)
 	cfg := Config{
@@ -34,7 +42,7 @@ func startWorker(t testing.TB, h Handler, opts ...func(*Config, *testBroker)) (*
 	for _, o := range opts {
 		o(&cfg, b)
 	}
-	w, err := New(cfg, h, discardLogger())
+	w, err := New(cfg, h, logger)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -68,7 +76,7 @@ func startWorker(t testing.TB, h Handler, opts ...func(*Config, *testBroker)) (*
 	case <-time.After(10 * time.Second):
 		t.Fatal("worker not ready within 10s")
 	}
-	return b, stop
+	return b, w, stop
 }
 
 func parse(t testing.TB, msg string) jobwire.Result {
