@@ -23,6 +23,9 @@ type xiaExpr struct {
 	refs  Refs
 	// ctors are the literal key lists of the object constructors.
 	ctors [][]string
+	// guarded is set when the expression defines functions, whose calls
+	// each evaluation counts (depth.go).
+	guarded bool
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -32,8 +35,12 @@ func (xiaEngine) Compile(text string) (Expr, error) {
 	if err != nil {
 		return nil, syntaxError(err)
 	}
+	guarded, ok := guardLambdas(e)
+	if !ok {
+		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the call depth of this JSONata engine"}
+	}
 	seen := map[string]bool{}
-	x := &xiaExpr{expr: e}
+	x := &xiaExpr{expr: e, guarded: guarded}
 	if root, err := jparse.Parse(text); err == nil {
 		x.refs = refsOf(root)
 		x.ctors = constructorKeys(root)
@@ -63,7 +70,12 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	}()
 	e := *x.expr
 	ko := &keyOrder{ctors: x.ctors}
-	if exts := functionsFor(x.names, env); len(exts) > 0 {
+	exts := functionsFor(x.names, env)
+	var guard depthGuard
+	if x.guarded {
+		exts = guard.extensions(exts)
+	}
+	if len(exts) > 0 {
 		if err := e.RegisterExts(exts); err != nil {
 			return nil, err
 		}
@@ -74,6 +86,10 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 		}
 	}
 	res, err := e.Eval(ko.native(input))
+	if guard.tripped {
+		// The engine wraps the failure once per call level; report it once.
+		return nil, errDepth
+	}
 	if err == xia.ErrUndefined {
 		return nil, ErrUndefined
 	}
@@ -94,7 +110,7 @@ func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
 	var vars map[string]any
 	for _, n := range x.names {
 		v, ok := env.Vars[n]
-		if !ok && n != "eval" {
+		if reserved(n) || !ok && n != "eval" {
 			continue
 		}
 		if vars == nil {
@@ -107,6 +123,12 @@ func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
 		}
 	}
 	return vars
+}
+
+// reserved reports the names of the call-depth counter, which no
+// variable may replace.
+func reserved(name string) bool {
+	return name == enterFunc || name == leaveFunc || name == resultName
 }
 
 // native is toNative with null kept distinct from undefined.

@@ -1,0 +1,116 @@
+package jsonata
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	xia "github.com/xiatechs/jsonata-go"
+	"github.com/xiatechs/jsonata-go/jparse"
+)
+
+// MaxCallDepth bounds how deeply the functions an expression defines
+// (function($x){...}) may call each other. The engine evaluates a call by
+// recursing on the Go stack, and a Go stack overflow ends the whole process
+// rather than the one evaluation; JSONata in JavaScript stops such a
+// recursion with an error instead. stepwire counts nested calls and fails
+// the evaluation with U1001 (the code the reference JSONata gives this
+// failure) when they exceed the bound, which leaves room for any recursion
+// a definition needs in practice (a factorial of 100 nests 100 calls).
+const MaxCallDepth = 1000
+
+// The names under which each evaluation binds its depth counter. A
+// workflow variable of the same name is not bound (xiaExpr.bindings), so
+// it cannot replace the counter.
+const (
+	enterFunc  = "__stepwire_enter"
+	leaveFunc  = "__stepwire_leave"
+	resultName = "__stepwire_result"
+)
+
+// errDepth is the failure of a call nested deeper than MaxCallDepth.
+var errDepth = &Error{Code: "U1001", Message: fmt.Sprintf(
+	"Stack overflow error: function calls nested deeper than %d (stepwire limits recursion depth). Check for non-terminating recursive function.", MaxCallDepth)}
+
+// guardLambdas rewrites, in the engine's own compiled tree, the body B of
+// every function the expression defines into
+//
+//	($__stepwire_enter(); $__stepwire_result := B; $__stepwire_leave(); $__stepwire_result)
+//
+// so that each evaluation can count the calls in progress (depthGuard).
+// The block keeps B's context item and scope, and the result travels
+// through a variable, so values (null included) come back untouched. It
+// reports whether the expression defines functions, and false for ok when
+// the engine's tree cannot be reached (the engine's layout changed).
+func guardLambdas(e *xia.Expr) (guarded, ok bool) {
+	root, ok := engineTree(e)
+	if !ok {
+		return false, false
+	}
+	var walk func(jparse.Node)
+	walk = func(n jparse.Node) {
+		for _, c := range allChildren(n) {
+			if c != nil {
+				walk(c)
+			}
+		}
+		var l *jparse.LambdaNode
+		switch x := n.(type) {
+		case *jparse.LambdaNode:
+			l = x
+		case *jparse.TypedLambdaNode:
+			l = x.LambdaNode
+		default:
+			return
+		}
+		guarded = true
+		l.Body = &jparse.BlockNode{Exprs: []jparse.Node{
+			&jparse.FunctionCallNode{Func: &jparse.VariableNode{Name: enterFunc}},
+			&jparse.AssignmentNode{Name: resultName, Value: l.Body},
+			&jparse.FunctionCallNode{Func: &jparse.VariableNode{Name: leaveFunc}},
+			&jparse.VariableNode{Name: resultName},
+		}}
+	}
+	walk(root)
+	return guarded, true
+}
+
+// engineTree is the parse tree e evaluates. The engine keeps it in an
+// unexported field and offers no other way to evaluate a tree of our own;
+// it is read once, at compile time, before the expression is shared.
+func engineTree(e *xia.Expr) (jparse.Node, bool) {
+	f := reflect.ValueOf(e).Elem().FieldByName("node")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[jparse.Node]() {
+		return nil, false
+	}
+	n, _ := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface().(jparse.Node)
+	return n, n != nil
+}
+
+// depthGuard counts the calls in progress during one evaluation.
+type depthGuard struct {
+	depth   int
+	tripped bool
+}
+
+// extensions are the counter's enter and leave functions for one
+// evaluation. A call that fails leaves the counter raised, which only
+// matters to an evaluation that is failing anyway.
+func (g *depthGuard) extensions(exts map[string]xia.Extension) map[string]xia.Extension {
+	if exts == nil {
+		exts = map[string]xia.Extension{}
+	}
+	exts[enterFunc] = xia.Extension{Func: func() (bool, error) {
+		g.depth++
+		if g.depth > MaxCallDepth {
+			g.tripped = true
+			return false, errDepth
+		}
+		return true, nil
+	}}
+	exts[leaveFunc] = xia.Extension{Func: func() bool {
+		g.depth--
+		return true
+	}}
+	return exts
+}
