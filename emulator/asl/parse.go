@@ -284,6 +284,11 @@ func (ps *parser) positiveInt(o *jsonv.Object, field, loc string) (int64, bool) 
 	return ps.intField(o, field, loc, 1)
 }
 
+// MaxSeconds is the largest value of a seconds field (TimeoutSeconds,
+// HeartbeatSeconds, Wait Seconds, IntervalSeconds, ...) a definition may
+// give; the interpreter holds values from paths and expressions to it too.
+const MaxSeconds = 99999999
+
 func (ps *parser) intField(o *jsonv.Object, field, loc string, lowest int64) (int64, bool) {
 	v, ok := o.Get(field)
 	if !ok {
@@ -291,8 +296,8 @@ func (ps *parser) intField(o *jsonv.Object, field, loc string, lowest int64) (in
 	}
 	n, isNum := v.(jsonv.Number)
 	i, isInt := n.Int()
-	if !isNum || !isInt || !n.IsInteger() || i < lowest || i > 99999999 {
-		ps.p.schema(loc, "The value for the field '%s' must be an integer between %d and 99999999", field, lowest)
+	if !isNum || !isInt || !n.IsInteger() || i < lowest || i > MaxSeconds {
+		ps.p.schema(loc, "The value for the field '%s' must be an integer between %d and %d", field, lowest, MaxSeconds)
 		return 0, false
 	}
 	return i, true

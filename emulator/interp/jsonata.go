@@ -133,3 +133,14 @@ func (m *Machine) jsonataInt(v *asl.JValue, field string, lowest int64) (int64, 
 	}
 	return i, true
 }
+
+// jsonataSeconds evaluates a JSONata TimeoutSeconds or HeartbeatSeconds: a
+// positive integer no larger than a definition may state.
+func (m *Machine) jsonataSeconds(v *asl.JValue, field string) (int64, bool) {
+	i, ok := m.jsonataInt(v, field, 1)
+	if ok && i > asl.MaxSeconds {
+		m.runtimeError(secondsRangeError(field))
+		return 0, false
+	}
+	return i, ok
+}

@@ -123,10 +123,10 @@ func (m *Machine) jsonataTask(s *asl.Task) {
 	t.timeout, t.heartbeat = s.TimeoutSeconds, s.HeartbeatSeconds
 	ok := true
 	if s.TimeoutExpr != nil {
-		t.timeout, ok = m.jsonataInt(s.TimeoutExpr, "TimeoutSeconds", 1)
+		t.timeout, ok = m.jsonataSeconds(s.TimeoutExpr, "TimeoutSeconds")
 	}
 	if ok && s.HeartbeatExpr != nil {
-		t.heartbeat, ok = m.jsonataInt(s.HeartbeatExpr, "HeartbeatSeconds", 1)
+		t.heartbeat, ok = m.jsonataSeconds(s.HeartbeatExpr, "HeartbeatSeconds")
 	}
 	if !ok {
 		return

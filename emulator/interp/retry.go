@@ -71,7 +71,7 @@ func (m *Machine) retryDelay(r asl.Retrier, n int64) time.Duration {
 	if r.MaxDelaySeconds > 0 && secs > float64(r.MaxDelaySeconds) {
 		secs = float64(r.MaxDelaySeconds)
 	}
-	secs = min(secs, 99999999)
+	secs = min(secs, asl.MaxSeconds)
 	delay := time.Duration(secs * float64(time.Second))
 	if r.JitterStrategy == "FULL" && m.opts.Random != nil {
 		delay = time.Duration(m.opts.Random(0, delay.Milliseconds())) * time.Millisecond

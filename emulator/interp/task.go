@@ -64,13 +64,13 @@ func (m *Machine) runTask(s *asl.Task) {
 	t := newTaskRun(s)
 	t.timeout, t.heartbeat = s.TimeoutSeconds, s.HeartbeatSeconds
 	if s.TimeoutSecondsPath != nil {
-		if t.timeout, err = m.secondsFrom(s.TimeoutSecondsPath, eff); err != nil {
+		if t.timeout, err = m.secondsFrom(s.TimeoutSecondsPath, eff, "TimeoutSeconds"); err != nil {
 			m.runtimeError(err)
 			return
 		}
 	}
 	if s.HeartbeatSecondsPath != nil {
-		if t.heartbeat, err = m.secondsFrom(s.HeartbeatSecondsPath, eff); err != nil {
+		if t.heartbeat, err = m.secondsFrom(s.HeartbeatSecondsPath, eff, "HeartbeatSeconds"); err != nil {
 			m.runtimeError(err)
 			return
 		}
@@ -80,8 +80,9 @@ func (m *Machine) runTask(s *asl.Task) {
 	m.startAttempt(t, m.th.cur.enteredID)
 }
 
-// secondsFrom resolves TimeoutSecondsPath or HeartbeatSecondsPath.
-func (m *Machine) secondsFrom(p *jsonpath.Path, eff any) (int64, error) {
+// secondsFrom resolves TimeoutSecondsPath or HeartbeatSecondsPath; field
+// is the static field the path stands for.
+func (m *Machine) secondsFrom(p *jsonpath.Path, eff any, field string) (int64, error) {
 	v, ok := m.lookup(p, eff)
 	if !ok {
 		return 0, pathError(p)
@@ -91,7 +92,19 @@ func (m *Machine) secondsFrom(p *jsonpath.Path, eff any) (int64, error) {
 	if !isNum || !isInt || !n.IsInteger() || i <= 0 {
 		return 0, fmt.Errorf("The value of the field '%s' must be a positive integer: %s == %s", p.Text, p.Text, display(v))
 	}
+	if i > asl.MaxSeconds {
+		return 0, secondsRangeError(field)
+	}
 	return i, nil
+}
+
+// secondsRangeError fails a TimeoutSeconds or HeartbeatSeconds value taken
+// from a path or an expression that is larger than a definition may state
+// (asl.MaxSeconds): a timer that far out would overflow. AWS's text for
+// it is not recorded; this one follows the text recorded for a
+// ToleratedFailurePercentagePath value out of range.
+func secondsRangeError(field string) error {
+	return fmt.Errorf("%s must be between 1 and %d.", field, asl.MaxSeconds)
 }
 
 // startAttempt schedules one attempt of the task; prev is the event it

@@ -37,7 +37,7 @@ func (m *Machine) runWait(s *asl.Wait) {
 func (m *Machine) waitUntil(s *asl.Wait, eff any) (time.Time, error) {
 	switch {
 	case s.HasSeconds:
-		return m.now.Add(time.Duration(s.Seconds) * time.Second), nil
+		return delayOf(m.now, s.Seconds)
 	case s.HasTimestamp:
 		return checkDelay(m.now, s.Timestamp)
 	case s.SecondsPath != nil:
@@ -53,7 +53,7 @@ func (m *Machine) waitUntil(s *asl.Wait, eff any) (time.Time, error) {
 		if i < 0 {
 			return time.Time{}, waitError("The SecondsPath parameter references a negative value: " + s.SecondsPath.Text + " == " + display(v))
 		}
-		return checkDelay(m.now, m.now.Add(time.Duration(min(i, 1<<33))*time.Second))
+		return delayOf(m.now, i)
 	}
 	v, ok := m.lookup(s.TimestampPath, eff)
 	if !ok {
@@ -65,6 +65,13 @@ func (m *Machine) waitUntil(s *asl.Wait, eff any) (time.Time, error) {
 		return time.Time{}, waitError("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: " + s.TimestampPath.Text + " == " + display(v))
 	}
 	return checkDelay(m.now, t)
+}
+
+// delayOf is the end of a wait of secs seconds (from Seconds, a
+// SecondsPath or a JSONata Seconds expression), refused beyond maxWait
+// before the duration could overflow.
+func delayOf(now time.Time, secs int64) (time.Time, error) {
+	return checkDelay(now, now.Add(time.Duration(min(secs, 1<<33))*time.Second))
 }
 
 func checkDelay(now, at time.Time) (time.Time, error) {
