@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 )
 
@@ -35,10 +36,21 @@ func (s *Service) DeleteConnection(clientID string, cleanSession, preventWill bo
 	}
 	s.lifecycle.setReason(cl, reasonAPIInitiated)
 	s.log.Info("connection deleted", "client", clientID, "cleanSession", cleanSession, "preventWillMessage", preventWill)
-	if cl.Properties.ProtocolVersion == 5 {
-		_ = s.broker.DisconnectClient(cl, packets.ErrAdministrativeAction)
-	} else {
-		cl.Stop(packets.ErrAdministrativeAction) // 3.1.1 has no server DISCONNECT
-	}
+	s.kick(cl, packets.ErrAdministrativeAction)
 	return nil
+}
+
+// kick ends a connection from the server side; an MQTT 5 client first
+// gets DISCONNECT with code (3.1.1 has no server DISCONNECT). It closes
+// the socket instead of calling cl.Stop: mochi's read loop then fails and
+// publishes the will, whereas a Stop that lands between two packets ends
+// the loop quietly, without the will.
+func (s *Service) kick(cl *mqtt.Client, code packets.Code) {
+	if cl.Properties.ProtocolVersion == 5 {
+		_ = cl.WritePacket(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Disconnect},
+			ReasonCode: code.Code, Properties: packets.Properties{ReasonString: code.Reason}})
+	}
+	if cl.Net.Conn != nil {
+		_ = cl.Net.Conn.Close()
+	}
 }

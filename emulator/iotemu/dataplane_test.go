@@ -104,7 +104,12 @@ func TestSDKDeleteConnection(t *testing.T) {
 		mc, ack, err := dialWith(t, s, devTLS, connect)
 		require.NoError(t, err)
 		codes := make(chan byte, 1)
-		mc.onDisconnect = func(d *paho.Disconnect) { codes <- d.ReasonCode }
+		mc.onDisconnect = func(d *paho.Disconnect) {
+			select {
+			case codes <- d.ReasonCode:
+			default:
+			}
+		}
 		return mc, ack.SessionPresent, codes
 	}
 

@@ -257,7 +257,7 @@ func (h *policyHook) disconnectCertificate(certID string) {
 	h.conns.Range(func(cl *mqtt.Client, p *principal) bool {
 		if p.certID == certID && !cl.Closed() {
 			h.s.lifecycle.setReason(cl, reasonAuthError)
-			_ = h.s.broker.DisconnectClient(cl, packets.ErrAdministrativeAction)
+			h.s.kick(cl, packets.ErrAdministrativeAction)
 		}
 		return true
 	})
