@@ -3,10 +3,14 @@ package emulatortest
 import (
 	"context"
 	"log/slog"
+	"testing"
 	"time"
 
 	"github.com/stepwire/stepwire/worker"
 )
+
+// readyTimeout bounds how long StartWorker waits for the worker to subscribe.
+const readyTimeout = 10 * time.Second
 
 // StartWorker runs a stepwire worker against the emulator and waits until
 // it is connected and subscribed. Empty fields of cfg are filled in: the
@@ -24,21 +28,38 @@ func (s *Server) StartWorker(cfg worker.Config, policy string, h worker.Handler)
 	if err != nil {
 		s.t.Fatalf("emulatortest: %v", err)
 	}
+	runUntilReady(s.t, w.Run, w.Ready())
+	return w
+}
+
+// runUntilReady starts run on its own goroutine and waits for ready. It
+// fails t if run returns first or ready does not come within readyTimeout.
+// At cleanup it cancels run's context and waits for run to return, which it
+// may already have done: its result is kept once, not read from a channel
+// twice.
+func runUntilReady(t testing.TB, run func(context.Context) error, ready <-chan struct{}) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
-	s.t.Cleanup(func() {
+	done := make(chan struct{}) // closed when run has returned; then err is set
+	var err error
+	go func() {
+		defer close(done)
+		err = run(ctx)
+	}()
+	reported := false
+	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			s.t.Errorf("emulatortest: worker: %v", err)
+		<-done
+		if err != nil && !reported {
+			t.Errorf("emulatortest: worker: %v", err)
 		}
 	})
 	select {
-	case <-w.Ready():
-	case err := <-done:
-		s.t.Fatalf("emulatortest: worker stopped before it was ready: %v", err)
-	case <-time.After(10 * time.Second):
-		s.t.Fatal("emulatortest: worker not ready after 10s")
+	case <-ready:
+	case <-done:
+		reported = true
+		t.Fatalf("emulatortest: worker stopped before it was ready: %v", err)
+	case <-time.After(readyTimeout):
+		t.Fatalf("emulatortest: worker not ready after %v", readyTimeout)
 	}
-	return w
 }
