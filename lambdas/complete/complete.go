@@ -108,11 +108,7 @@ func opFor(k jobwire.Kind) string {
 func (h *Handler) send(ctx context.Context, r jobwire.Result) (string, error) {
 	switch r.Kind {
 	case jobwire.KindFailure:
-		_, err := h.sfn.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{
-			TaskToken: aws.String(r.TaskToken),
-			Error:     aws.String(truncate(r.Error, maxErrorLen)),
-			Cause:     aws.String(truncate(r.Cause, maxCauseLen)),
-		})
+		_, err := h.sfn.SendTaskFailure(ctx, failureInput(r))
 		return OpFailure, err
 	case jobwire.KindHeartbeat:
 		_, err := h.sfn.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(r.TaskToken)})
@@ -130,6 +126,20 @@ func (h *Handler) send(ctx context.Context, r jobwire.Result) (string, error) {
 		})
 		return OpSuccess, err
 	}
+}
+
+// failureInput is the SendTaskFailure request for r. Error and cause are
+// sent only when the worker gave them: Step Functions then omits the keys
+// from TaskFailed, where an empty string would appear as "".
+func failureInput(r jobwire.Result) *sfn.SendTaskFailureInput {
+	in := &sfn.SendTaskFailureInput{TaskToken: aws.String(r.TaskToken)}
+	if r.Error != "" {
+		in.Error = aws.String(truncate(r.Error, maxErrorLen))
+	}
+	if r.Cause != "" {
+		in.Cause = aws.String(truncate(r.Cause, maxCauseLen))
+	}
+	return in
 }
 
 // successOutput wraps a worker's result as {"result": <result>}, the task

@@ -59,6 +59,42 @@ func TestNewFromEnvWire(t *testing.T) {
 	}
 }
 
+// SendTaskFailure carries error and cause only when the worker sent them,
+// so the execution's TaskFailed event omits the keys it did not get.
+func TestNewFromEnvFailureFieldsOnTheWire(t *testing.T) {
+	bodies := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		bodies <- r.Header.Get("X-Amz-Target") + " " + string(body)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	t.Cleanup(srv.Close)
+	awsEnv(t, srv.URL)
+	h, err := NewFromEnv(context.Background())
+	if err != nil {
+		t.Fatalf("NewFromEnv: %v", err)
+	}
+	const target = "AWSStepFunctions.SendTaskFailure "
+	tests := []struct{ name, msg, body string }{
+		{"error and cause", `{"TaskToken":"t","error":"Boom","cause":"why"}`, `{"cause":"why","error":"Boom","taskToken":"t"}`},
+		{"error only", `{"TaskToken":"t","error":"Boom"}`, `{"error":"Boom","taskToken":"t"}`},
+		{"sample exception", `{"TaskToken":"t","exception":"ValueError"}`, `{"error":"ValueError","taskToken":"t"}`},
+		{"cause only", `{"TaskToken":"t","kind":"failure","cause":"why"}`, `{"cause":"why","taskToken":"t"}`},
+		{"neither", `{"TaskToken":"t","kind":"failure"}`, `{"taskToken":"t"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := h.Handle(context.Background(), []byte(tt.msg)); err != nil {
+				t.Fatalf("Handle: %v", err)
+			}
+			if got := <-bodies; got != target+tt.body {
+				t.Fatalf("request:\n got %s\nwant %s", got, target+tt.body)
+			}
+		})
+	}
+}
+
 func TestNewFromEnvTaskTimedOutOnTheWire(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
