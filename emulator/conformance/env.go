@@ -7,6 +7,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/internal/clock"
 )
 
 // Fixed identity of every case's service.
@@ -23,13 +24,13 @@ var start = time.Date(2024, 4, 18, 6, 18, 29, 0, time.UTC)
 // env is a fresh Step Functions service for one case: no MQTT broker, no
 // Lambda service, no listener; only the service and the AWS API router.
 type env struct {
-	clk *vclock
+	clk *clock.Fake // fires timers one at a time, in the runner's goroutine
 	svc *sfnemu.Service
 	api client
 }
 
 func newEnv() *env {
-	clk := newVClock(start)
+	clk := clock.NewFake(start)
 	svc := sfnemu.New(sfnemu.Config{Clock: clk, Region: region, Account: account})
 	r := awsapi.NewRouter()
 	r.HandleTarget("AWSStepFunctions", svc.Handler())

@@ -81,30 +81,3 @@ func TestSubstituteNow(t *testing.T) {
 		}
 	}
 }
-
-func TestVClockFiresOneTimerAtATime(t *testing.T) {
-	c := newVClock(start)
-	var fired []int
-	c.AfterFunc(3*time.Second, func() { fired = append(fired, 3) })
-	c.AfterFunc(time.Second, func() { fired = append(fired, 1) })
-	stop := c.AfterFunc(2*time.Second, func() { fired = append(fired, 2) })
-	c.AfterFunc(time.Second, func() { fired = append(fired, 11) })
-	if !stop.Stop() || stop.Stop() {
-		t.Fatal("Stop must report true once, then false")
-	}
-	if next, ok := c.Next(); !ok || !next.Equal(start.Add(time.Second)) {
-		t.Fatalf("Next = %v, %v", next, ok)
-	}
-	for c.FireNext() {
-	}
-	if want := []int{1, 11, 3}; len(fired) != 3 || fired[0] != want[0] || fired[1] != want[1] || fired[2] != want[2] {
-		t.Fatalf("fired %v, want %v", fired, want)
-	}
-	if !c.Now().Equal(start.Add(3 * time.Second)) {
-		t.Fatalf("now = %v", c.Now())
-	}
-	c.Set(start)
-	if !c.Now().Equal(start.Add(3 * time.Second)) {
-		t.Fatal("Set moved the clock back")
-	}
-}

@@ -74,12 +74,11 @@ func (s *Service) armTimer(e *execution, c interp.ArmTimer) {
 	}
 	id, t := c.TimerID, &timer{}
 	e.timers[id] = t
-	d := c.At.Sub(s.cfg.Clock.Now())
-	if d <= 0 {
+	if !c.At.After(s.cfg.Clock.Now()) {
 		s.spawn(func() { s.fire(e, id, t) })
 		return
 	}
-	t.t = s.cfg.Clock.AfterFunc(d, func() { s.fire(e, id, t) })
+	t.t = s.cfg.Clock.AfterFuncAt(c.At, func() { s.fire(e, id, t) })
 }
 
 // fire delivers TimerFired for a timer that reached its deadline.

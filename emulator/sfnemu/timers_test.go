@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwire/stepwire/internal/clock"
 )
 
 // Reference §0.3-0.4: a retried callback task gets a fresh token after the
@@ -69,4 +71,32 @@ func TestWaitOnFakeClock(t *testing.T) {
 	h.clk.Advance(time.Second)
 	out = h.waitStatus(arn, types.ExecutionStatusSucceeded)
 	require.Equal(t, time.Hour, out.StopDate.Sub(*out.StartDate))
+}
+
+// tickingClock moves one millisecond each time it is read, as a real clock
+// does between two reads.
+type tickingClock struct{ *clock.Fake }
+
+func (c tickingClock) Now() time.Time {
+	t := c.Fake.Now()
+	c.Fake.Set(t.Add(time.Millisecond))
+	return t
+}
+
+// A timer is armed at the interpreter's deadline exactly, however far the
+// clock moved since the driver read it.
+func TestTimerArmsAtItsExactDeadline(t *testing.T) {
+	begin := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	fake := clock.NewFake(begin)
+	svc := New(Config{Clock: tickingClock{fake}})
+	t.Cleanup(svc.Close)
+	at := begin.Add(time.Hour)
+	def := `{"StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"` + at.Format(time.RFC3339) + `","End":true}}}`
+	sm, err := svc.CreateStateMachine(context.Background(), "Pause", def, roleArn, "")
+	require.NoError(t, err)
+	_, err = svc.startExecution(sm, nil, nil)
+	require.NoError(t, err)
+	next, ok := fake.Next()
+	require.True(t, ok, "no timer armed")
+	require.Equal(t, at, next)
 }
