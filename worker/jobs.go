@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
@@ -37,7 +38,7 @@ func (w *Worker) onJob(payload []byte) {
 		}
 		// A field of the wrong type, such as a heartbeatSeconds beyond int:
 		// the job has a token, so fail it rather than let it time out.
-		w.logger.Warn("rejecting job with a field of the wrong type", "tokenRef", tokenRef(job.TaskToken), "err", err)
+		w.logger.Warn("rejecting job with a field of the wrong type", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "err", err)
 		w.goReport(job, &running{token: job.TaskToken, id: job.JobID, cancel: func(error) {}}, nil,
 			&JobError{Name: ErrNameInvalidJob, Cause: fmt.Sprintf("field %q has the wrong type: %v", te.Field, err)})
 		return
@@ -50,8 +51,8 @@ func (w *Worker) onJob(payload []byte) {
 	r := &running{token: job.TaskToken, id: job.JobID, cancel: cancel}
 	defer w.rescue("receiving the job", job, r, true)
 
-	log := w.logger.With("tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID, "jobType", job.JobType)
-	log.Info(hopMessage, "hop", "worker-received")
+	log := w.logger.With(hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID, "jobType", job.JobType)
+	hop.Log(context.Background(), log, "worker-received")
 	if job.HeartbeatSeconds > MaxHeartbeatSeconds {
 		cancel(nil)
 		log.Warn("rejecting job: heartbeatSeconds above the maximum", "heartbeatSeconds", job.HeartbeatSeconds)
@@ -106,7 +107,7 @@ func (w *Worker) onCancel(payload []byte) {
 		return
 	}
 	n := w.jobs.cancel(c, &cancelledError{reason: c.Reason})
-	w.logger.Info("cancel received", "tokenRef", tokenRef(c.TaskToken), "jobId", c.JobID, "cancelled", n)
+	w.logger.Info("cancel received", hop.TokenRefKey, hop.TokenRef(c.TaskToken), "jobId", c.JobID, "cancelled", n)
 }
 
 // runJob runs one job with heartbeats and publishes its outcome.
@@ -129,7 +130,7 @@ func (w *Worker) runJob(ctx context.Context, job jobwire.Job, r *running) {
 func (w *Worker) call(ctx context.Context, job jobwire.Job) (result json.RawMessage, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			w.logger.Error("job handler panicked", "tokenRef", tokenRef(job.TaskToken), "panic", v, "stack", string(debug.Stack()))
+			w.logger.Error("job handler panicked", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "panic", v, "stack", string(debug.Stack()))
 			result, err = nil, &JobError{Name: ErrNameHandlerPanic, Cause: fmt.Sprintf("handler panicked: %v", v)}
 		}
 	}()
@@ -140,7 +141,7 @@ func (w *Worker) call(ctx context.Context, job jobwire.Job) (result json.RawMess
 // reported already (after a panic in the worker around the job).
 func (w *Worker) report(ctx context.Context, job jobwire.Job, r *running, result json.RawMessage, err error) {
 	if !r.claimReport() {
-		w.logger.Debug("job outcome already reported", "tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID)
+		w.logger.Debug("job outcome already reported", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID)
 		return
 	}
 	payload, kind := outcome(job.TaskToken, result, err)
@@ -149,8 +150,8 @@ func (w *Worker) report(ctx context.Context, job jobwire.Job, r *running, result
 
 // send logs the hop and publishes one message about job.
 func (w *Worker) send(ctx context.Context, job jobwire.Job, payload []byte, kind jobwire.Kind) {
-	log := w.logger.With("tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID, "kind", string(kind))
-	log.Info(hopMessage, "hop", "worker-publish")
+	log := w.logger.With(hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID, "kind", string(kind))
+	hop.Log(ctx, log, "worker-publish")
 	if err := w.publish(ctx, payload); err != nil {
 		log.Error("publishing job message failed", "err", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
@@ -43,7 +44,7 @@ func ReportProgress(ctx context.Context, progress any) error {
 	if err := r.w.publish(ctx, msg); err != nil {
 		return fmt.Errorf("worker: report progress: %w", err)
 	}
-	r.w.logger.Info(hopMessage, "hop", "worker-publish", "tokenRef", tokenRef(r.job.TaskToken),
+	hop.Log(ctx, r.w.logger, "worker-publish", hop.TokenRefKey, hop.TokenRef(r.job.TaskToken),
 		"jobId", r.job.JobID, "kind", string(jobwire.KindProgress))
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
@@ -24,7 +25,7 @@ func (w *Worker) rescue(where string, job jobwire.Job, r *running, async bool) {
 	if v == nil {
 		return
 	}
-	w.logSafely("worker panicked "+where, "tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID,
+	w.logSafely("worker panicked "+where, hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID,
 		"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 	if r == nil {
 		return
@@ -48,7 +49,7 @@ func (w *Worker) publishFailure(job jobwire.Job, fail *JobError) {
 	defer w.rescue("publishing a failure", job, nil, false)
 	payload, _ := outcome(job.TaskToken, nil, fail)
 	if err := w.publish(context.Background(), payload); err != nil {
-		w.logSafely("publishing job failure failed", "tokenRef", tokenRef(job.TaskToken), "jobId", job.JobID, "err", err)
+		w.logSafely("publishing job failure failed", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID, "err", err)
 	}
 }
 

@@ -1,8 +1,8 @@
-// Package hoplog is a compact slog handler for terminals. Records whose
-// message is "hop" — one step of a job's path through stepwire (dispatch,
-// publish, worker, result, rule, completion, callback) — print as one
-// aligned line with a millisecond timestamp; other records print in
-// logfmt style.
+// Package hoplog is a compact slog handler for terminals. Hop records — one
+// step of a job's path through stepwire (dispatch, publish, worker, result,
+// rule, completion, callback), logged with message hop.Message and the hop
+// named by attribute hop.Key (see internal/hop) — print as one aligned line
+// with a microsecond timestamp; other records print in logfmt style.
 package hoplog
 
 import (
@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Handler implements slog.Handler.
@@ -39,10 +41,10 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	b.WriteString(r.Time.Format("15:04:05.000000"))
 	attrs := append([]slog.Attr(nil), h.attrs...)
 	r.Attrs(func(a slog.Attr) bool { attrs = append(attrs, a); return true })
-	if r.Message == "hop" {
+	if r.Message == hop.Message {
 		name := ""
 		for i, a := range attrs {
-			if a.Key == "hop" {
+			if a.Key == hop.Key {
 				name = a.Value.String()
 				attrs = append(attrs[:i], attrs[i+1:]...)
 				break

@@ -2,15 +2,18 @@ package hoplog
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"regexp"
 	"testing"
+
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 func TestFormat(t *testing.T) {
 	var buf bytes.Buffer
 	l := slog.New(New(&buf, false)).With("service", "states")
-	l.Info("hop", "hop", "dispatch", "function", "SendToWorker")
+	hop.Log(context.Background(), l, "dispatch", "function", "SendToWorker")
 	l.Debug("hidden")
 	l.Warn("odd thing", "why", "two words")
 	want := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{6}  hop  dispatch           service=states function=SendToWorker\n` +

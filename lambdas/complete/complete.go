@@ -22,8 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go"
 
+	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
-	"github.com/stepwire/stepwire/lambdas/internal/hop"
 )
 
 // SFN is the part of the Step Functions client the handler uses.
@@ -77,10 +77,10 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) error {
 		return nil
 	}
 	ref := hop.TokenRef(r.TaskToken)
-	h.logger.InfoContext(ctx, hop.Message, "hop", "complete", "op", opFor(r.Kind), "kind", string(r.Kind), "tokenRef", ref)
+	hop.Log(ctx, h.logger, "complete", "op", opFor(r.Kind), "kind", string(r.Kind), hop.TokenRefKey, ref)
 	op, err := h.send(ctx, r)
 	if taskGone(err) {
-		h.logger.WarnContext(ctx, "task is gone; dropping message", "op", op, "tokenRef", ref, "err", err)
+		h.logger.WarnContext(ctx, "task is gone; dropping message", "op", op, hop.TokenRefKey, ref, "err", err)
 		return nil
 	}
 	if err != nil {

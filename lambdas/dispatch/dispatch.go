@@ -20,7 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 
-	"github.com/stepwire/stepwire/lambdas/internal/hop"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Publisher is the part of the IoT data plane client the handler uses.
@@ -79,8 +79,7 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) (Response, 
 	if j.TaskToken == "" {
 		return Response{}, errors.New("dispatch: event has no TaskToken")
 	}
-	h.logger.InfoContext(ctx, hop.Message, "hop", "dispatch-publish",
-		"topic", h.topic, "tokenRef", hop.TokenRef(j.TaskToken))
+	hop.Log(ctx, h.logger, "dispatch-publish", "topic", h.topic, hop.TokenRefKey, hop.TokenRef(j.TaskToken))
 	_, err := h.pub.Publish(ctx, &iotdataplane.PublishInput{
 		Topic:   aws.String(h.topic),
 		Qos:     1,

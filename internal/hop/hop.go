@@ -1,0 +1,45 @@
+// Package hop holds stepwire's one convention for logging a job's path:
+// every hop of a job (dispatch, publish, worker, result, rule, completion,
+// callback) logs one Info record whose message is Message and whose Key
+// attribute names the hop, and task tokens appear only as TokenRef, a short
+// fingerprint that the Lambdas and the worker compute alike, so one job's
+// hops can be correlated without writing its token. internal/hoplog prints
+// these records as aligned terminal lines.
+package hop
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+)
+
+const (
+	// Message is the log message of every hop record.
+	Message = "hop"
+	// Key is the attribute that names the hop, e.g. "worker-received".
+	Key = "hop"
+	// TokenRefKey is the attribute that carries TokenRef of the task token.
+	TokenRefKey = "tokenRef"
+)
+
+// TokenRef returns a short, stable fingerprint of a task token, so log lines
+// of one job can be correlated across hops without writing the token itself.
+func TokenRef(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:6])
+}
+
+// Log logs the hop record for hop name on logger, with args as further
+// attributes (key-value pairs, as slog.Logger.Info takes them).
+func Log(ctx context.Context, logger *slog.Logger, name string, args ...any) {
+	logger.InfoContext(ctx, Message, append([]any{Key, name}, args...)...)
+}
+
+// OrDefault returns logger, or slog.Default when logger is nil.
+func OrDefault(logger *slog.Logger) *slog.Logger {
+	if logger == nil {
+		return slog.Default()
+	}
+	return logger
+}
