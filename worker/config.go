@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
 // Defaults applied by Run to zero Config fields.
@@ -35,7 +37,7 @@ type Config struct {
 	// ClientID is the MQTT client ID (on IoT Core, usually the thing name).
 	ClientID string
 	// SubscribeTopic is where jobs arrive; cancel messages arrive on
-	// SubscribeTopic + "/control".
+	// jobwire.ControlTopic(SubscribeTopic), SubscribeTopic + "/control".
 	SubscribeTopic string
 	// SubmitTopic is where results, failures and heartbeats go.
 	SubmitTopic string
@@ -121,7 +123,7 @@ func (c Config) Validate() error {
 }
 
 // ControlTopic is the topic cancel messages arrive on.
-func (c Config) ControlTopic() string { return c.SubscribeTopic + "/control" }
+func (c Config) ControlTopic() string { return jobwire.ControlTopic(c.SubscribeTopic) }
 
 // ParseEndpoint turns "host", "host:port" or "mqtts://host:port" into an
 // mqtts URL with an explicit port.

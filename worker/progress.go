@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -33,13 +32,9 @@ func ReportProgress(ctx context.Context, progress any) error {
 	if !ok {
 		return ErrNoJob
 	}
-	raw, err := json.Marshal(progress)
+	msg, err := jobwire.Progress(r.job.TaskToken, progress)
 	if err != nil {
-		return fmt.Errorf("worker: encode progress: %w", err)
-	}
-	msg, err := json.Marshal(jobwire.Result{TaskToken: r.job.TaskToken, Kind: jobwire.KindProgress, Progress: raw})
-	if err != nil {
-		return fmt.Errorf("worker: encode progress message: %w", err)
+		return fmt.Errorf("worker: %w", err)
 	}
 	if err := r.w.publish(ctx, msg); err != nil {
 		return fmt.Errorf("worker: report progress: %w", err)

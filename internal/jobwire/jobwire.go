@@ -15,7 +15,7 @@
 //	progress   {"TaskToken": "...", "kind": "progress", "progress": <any JSON>}
 //
 // A cancel message {"kind": "cancel", "TaskToken": "...", "jobId": "..."} goes
-// to the worker on its tenant's control topic.
+// to the worker on its control topic, ControlTopic(<worker topic>).
 package jobwire
 
 import (
@@ -127,17 +127,15 @@ func Heartbeat(token string) ([]byte, error) {
 	return json.Marshal(Result{TaskToken: token, Kind: KindHeartbeat})
 }
 
-// Topics are the MQTT topics of one tenant.
-type Topics struct {
-	// Worker is where jobs are published (the template's WorkerTopic).
-	Worker string
-	// Results is where workers publish results (the template's LambdaTopic).
-	Results string
-	// Control is where cancel messages go: Worker + "/control".
-	Control string
+// Progress builds a progress message carrying progress as JSON.
+func Progress(token string, progress any) ([]byte, error) {
+	raw, err := json.Marshal(progress)
+	if err != nil {
+		return nil, fmt.Errorf("encode progress: %w", err)
+	}
+	return json.Marshal(Result{TaskToken: token, Kind: KindProgress, Progress: raw})
 }
 
-// TopicsFor returns a tenant's topics from its worker and results topics.
-func TopicsFor(worker, results string) Topics {
-	return Topics{Worker: worker, Results: results, Control: worker + "/control"}
-}
+// ControlTopic is the topic a worker that takes jobs on worker receives its
+// cancel messages on: worker + "/control".
+func ControlTopic(worker string) string { return worker + "/control" }

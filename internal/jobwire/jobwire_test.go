@@ -35,3 +35,38 @@ func TestParseResult(t *testing.T) {
 		})
 	}
 }
+
+func TestBuilders(t *testing.T) {
+	tests := []struct {
+		name string
+		msg  func() ([]byte, error)
+		want string
+		kind Kind
+	}{
+		{"success", func() ([]byte, error) { return Success("t", 57) }, `{"TaskToken":"t","result":57}`, KindSuccess},
+		{"failure", func() ([]byte, error) { return Failure("t", "Boom", "why") }, `{"TaskToken":"t","kind":"failure","error":"Boom","cause":"why"}`, KindFailure},
+		{"heartbeat", func() ([]byte, error) { return Heartbeat("t") }, `{"TaskToken":"t","kind":"heartbeat"}`, KindHeartbeat},
+		{"progress", func() ([]byte, error) { return Progress("t", map[string]int{"done": 1, "of": 2}) },
+			`{"TaskToken":"t","kind":"progress","progress":{"done":1,"of":2}}`, KindProgress},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg, err := tt.msg()
+			if err != nil || string(msg) != tt.want {
+				t.Fatalf("got %s, %v; want %s", msg, err, tt.want)
+			}
+			if r, err := ParseResult(msg); err != nil || r.Kind != tt.kind {
+				t.Fatalf("ParseResult = %+v, %v; want kind %s", r, err, tt.kind)
+			}
+		})
+	}
+	if _, err := Progress("t", func() {}); err == nil {
+		t.Fatal("Progress of a value JSON cannot encode succeeded")
+	}
+}
+
+func TestControlTopic(t *testing.T) {
+	if got := ControlTopic("tenant1/to/worker"); got != "tenant1/to/worker/control" {
+		t.Fatalf("ControlTopic = %q", got)
+	}
+}
