@@ -61,6 +61,11 @@ type Config struct {
 	// (reference §3.2), at most 7 days. MQTT 5 clients choose their own
 	// Session Expiry Interval, clamped to 7 days.
 	PersistentSessionExpiry time.Duration
+	// Throttle enforces IoT Core's per-connection rates on client
+	// publishes, 100 PUBLISH/s and 512 KiB/s (reference §3.9): excess
+	// publishes are discarded, an MQTT 5 QoS 1 one answered PUBACK 0x97.
+	// Off by default, as tests and benchmarks publish far faster.
+	Throttle bool
 }
 
 // Service is the IoT Core emulator.
@@ -122,6 +127,11 @@ func New(cfg Config) (*Service, error) {
 	s.hook = &policyHook{s: s}
 	if err := s.broker.AddHook(s.hook, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add policy hook: %w", err)
+	}
+	if cfg.Throttle {
+		if err := s.broker.AddHook(&throttleHook{s: s}, nil); err != nil {
+			return nil, fmt.Errorf("iot service: add throttle hook: %w", err)
+		}
 	}
 	s.lifecycle = newLifecycleHook(s)
 	if err := s.broker.AddHook(s.lifecycle, nil); err != nil {
