@@ -17,37 +17,59 @@ import (
 	"github.com/stepwire/stepwire/emulator/template"
 )
 
-func certsIssue(ctx context.Context, args []string) error {
+// issueOptions are the flags of "certs issue".
+type issueOptions struct {
+	thing, policy, out, endpoint, dataDir, template string
+	wait                                            time.Duration
+	// tpl resolves the template when --policy is not given.
+	tpl template.Options
+}
+
+func parseIssueFlags(args []string) (issueOptions, error) {
+	var o issueOptions
 	fs := flag.NewFlagSet("certs issue", flag.ContinueOnError)
-	thing := fs.String("thing", "", "thing the certificate is attached to (the worker's client id)")
-	policy := fs.String("policy", "", "IoT policy to attach (default: the template's only AWS::IoT::Policy)")
-	out := fs.String("out", "", "directory for cert.pem, priv.key and root-CA.crt")
-	endpoint := fs.String("endpoint", "", "emulator API endpoint (default: AWS_ENDPOINT_URL, else <data-dir>/endpoints.json)")
-	dataDir := fs.String("data-dir", ".stepwire", "emulator data directory, for endpoints.json")
-	tpl := fs.String("template", "template.yaml", "template to read the default policy from")
-	wait := fs.Duration("wait", 0, "how long to wait for the emulator to come up (e.g. 30s)")
+	fs.StringVar(&o.thing, "thing", "", "thing the certificate is attached to (the worker's client id)")
+	fs.StringVar(&o.policy, "policy", "", "IoT policy to attach (default: the template's only AWS::IoT::Policy)")
+	fs.StringVar(&o.out, "out", "", "directory for cert.pem, priv.key and root-CA.crt")
+	fs.StringVar(&o.endpoint, "endpoint", "", "emulator API endpoint (default: AWS_ENDPOINT_URL, else <data-dir>/endpoints.json)")
+	fs.StringVar(&o.dataDir, "data-dir", ".stepwire", "emulator data directory, for endpoints.json")
+	fs.StringVar(&o.template, "template", "template.yaml", "template to read the default policy from")
+	fs.DurationVar(&o.wait, "wait", 0, "how long to wait for the emulator to come up (e.g. 30s)")
+	fs.StringVar(&o.tpl.Region, "region", "us-east-1", "region the template is resolved for, as given to stepwire up")
+	fs.StringVar(&o.tpl.Account, "account", "123456789012", "account id the template is resolved for, as given to stepwire up")
+	var params paramFlags
+	fs.Var(&params, "param", "template parameter override NAME=VALUE, as given to stepwire up (repeatable)")
 	if err := fs.Parse(args); err != nil {
+		return issueOptions{}, err
+	}
+	o.tpl.Parameters = params.m
+	if o.thing == "" || o.out == "" {
+		return issueOptions{}, fmt.Errorf("certs issue: --thing and --out are required")
+	}
+	return o, nil
+}
+
+func certsIssue(ctx context.Context, args []string) error {
+	o, err := parseIssueFlags(args)
+	if err != nil {
 		return err
 	}
-	if *thing == "" || *out == "" {
-		return fmt.Errorf("certs issue: --thing and --out are required")
-	}
-	if *policy == "" {
-		p, err := templatePolicy(*tpl)
+	if o.policy == "" {
+		p, err := templatePolicy(o.template, o.tpl)
 		if err != nil {
 			return fmt.Errorf("certs issue: %w (or pass --policy)", err)
 		}
-		*policy = p
+		o.policy = p
 	}
-	url := endpointURL(*endpoint, *dataDir)
-	if err := waitUp(ctx, url, *wait); err != nil {
+	url := endpointURL(o.endpoint, o.dataDir)
+	if err := waitUp(ctx, url, o.wait); err != nil {
 		return fmt.Errorf("certs issue: %w", err)
 	}
-	files, err := issue(ctx, url, *thing, *policy)
+	files, err := issue(ctx, url, o.thing, o.policy)
 	if err != nil {
 		return fmt.Errorf("certs issue: %w", err)
 	}
-	if err := os.MkdirAll(*out, 0o700); err != nil {
+	if err := os.MkdirAll(o.out, 0o700); err != nil {
 		return fmt.Errorf("certs issue: %w", err)
 	}
 	for name, data := range files {
@@ -55,16 +77,19 @@ func certsIssue(ctx context.Context, args []string) error {
 		if name == "priv.key" {
 			mode = 0o600
 		}
-		if err := os.WriteFile(filepath.Join(*out, name), data, mode); err != nil {
+		if err := os.WriteFile(filepath.Join(o.out, name), data, mode); err != nil {
 			return fmt.Errorf("certs issue: %w", err)
 		}
 	}
-	fmt.Printf("issued a certificate for thing %s with policy %s in %s\n", *thing, *policy, *out)
+	fmt.Printf("issued a certificate for thing %s with policy %s in %s\n", o.thing, o.policy, o.out)
 	return nil
 }
 
-func templatePolicy(path string) (string, error) {
-	t, err := template.Load(path, template.Options{Region: "us-east-1", Account: "123456789012"})
+// templatePolicy is the name of the template's only IoT policy, resolved
+// with opts: the region, account and parameter overrides the emulator was
+// started with, since the name may depend on them.
+func templatePolicy(path string, opts template.Options) (string, error) {
+	t, err := template.Load(path, opts)
 	if err != nil {
 		return "", err
 	}

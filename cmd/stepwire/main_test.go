@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stepwire/stepwire/emulator/template"
 )
 
 func TestRunRejectsUnknownCommands(t *testing.T) {
@@ -52,8 +54,54 @@ func TestEndpointURLPrecedence(t *testing.T) {
 }
 
 func TestTemplatePolicyDefault(t *testing.T) {
-	name, err := templatePolicy("../../template.yaml")
+	name, err := templatePolicy("../../template.yaml", template.Options{Region: "us-east-1", Account: "123456789012"})
 	if err != nil || name != "OnPremContainer" {
 		t.Fatalf("templatePolicy = %q, %v", name, err)
+	}
+}
+
+// certs issue resolves the template's policy name with the parameter
+// overrides, region and account given to it, as stepwire up does.
+func TestCertsIssuePolicyFromParams(t *testing.T) {
+	tpl := filepath.Join(t.TempDir(), "template.yaml")
+	body := `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Tenant:
+    Type: String
+    Default: tenant1
+Resources:
+  WorkerPolicy:
+    Type: AWS::IoT::Policy
+    Properties:
+      PolicyName: !Sub ${Tenant}-worker-${AWS::Region}-${AWS::AccountId}
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: iot:Connect
+            Resource: '*'
+`
+	if err := os.WriteFile(tpl, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "tenant1-worker-us-east-1-123456789012"},
+		{[]string{"--param", "Tenant=acme", "--region", "eu-west-1", "--account", "111122223333"}, "acme-worker-eu-west-1-111122223333"},
+	}
+	for _, tt := range tests {
+		o, err := parseIssueFlags(append([]string{"--thing", "w1", "--out", t.TempDir(), "--template", tpl}, tt.args...))
+		if err != nil {
+			t.Fatalf("parseIssueFlags(%q): %v", tt.args, err)
+		}
+		name, err := templatePolicy(o.template, o.tpl)
+		if err != nil || name != tt.want {
+			t.Errorf("policy for %q = %q, %v; want %q", tt.args, name, err, tt.want)
+		}
+	}
+	if _, err := parseIssueFlags([]string{"--thing", "w1", "--out", "d", "--param", "novalue"}); err == nil {
+		t.Error("--param without =VALUE accepted")
 	}
 }
