@@ -1,16 +1,11 @@
 package asl
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
-	"encoding/hex"
-	"hash"
 	"math"
 	"strings"
 
+	"github.com/stepwire/stepwire/emulator/asl/digest"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
@@ -322,23 +317,11 @@ func fnHash(_ *Env, args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var h hash.Hash
-	switch alg {
-	case "MD5":
-		h = md5.New()
-	case "SHA-1":
-		h = sha1.New()
-	case "SHA-256":
-		h = sha256.New()
-	case "SHA-384":
-		h = sha512.New384()
-	case "SHA-512":
-		h = sha512.New()
-	default:
+	h, ok := digest.Hex(alg, data)
+	if !ok {
 		return nil, evalErrorf("unsupported hash algorithm %q", alg)
 	}
-	h.Write([]byte(data))
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return h, nil
 }
 
 func fnJSONMerge(_ *Env, args []any) (any, error) {

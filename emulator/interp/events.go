@@ -120,7 +120,7 @@ func (e HistoryEvent) MarshalJSON() ([]byte, error) {
 	b = append(b, `,"previousEventId":`...)
 	b = strconv.AppendInt(b, e.PreviousEventID, 10)
 	b = append(b, `,"timestamp":`...)
-	b = AppendEpoch(b, e)
+	b = appendEpoch(b, e)
 	b = append(b, `,"type":`...)
 	b = strconv.AppendQuote(b, e.Type)
 	if e.DetailsKey != "" && e.Details != nil {
@@ -136,9 +136,9 @@ func (e HistoryEvent) MarshalJSON() ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// AppendEpoch appends the event time as epoch seconds with a millisecond
+// appendEpoch appends the event time as epoch seconds with a millisecond
 // fraction, e.g. 1712345678.123.
-func AppendEpoch(b []byte, e HistoryEvent) []byte {
+func appendEpoch(b []byte, e HistoryEvent) []byte {
 	ms := e.Timestamp.UnixMilli()
 	b = strconv.AppendInt(b, ms/1000, 10)
 	frac := ms % 1000
@@ -149,37 +149,41 @@ func AppendEpoch(b []byte, e HistoryEvent) []byte {
 	return b
 }
 
-// WithoutData returns the event with its input and output documents
-// removed, as GetExecutionHistory(includeExecutionData=false) lists it.
+// WithoutData returns the event as GetExecutionHistory lists it with
+// includeExecutionData=false. The API model defines execution data as "input
+// or output of a history event" (aws-sdk-go-v2 service/sfn,
+// GetExecutionHistoryInput.IncludeExecutionData), so the input and output
+// documents go; inputDetails and outputDetails, which describe them
+// (truncated, "always false for API calls"), stay, as do the other fields.
 func (e HistoryEvent) WithoutData() HistoryEvent {
 	switch d := e.Details.(type) {
 	case *ExecutionStartedDetails:
 		c := *d
-		c.Input, c.InputDetails = nil, nil
+		c.Input = nil
 		e.Details = &c
 	case *OutputDetails:
 		c := *d
-		c.Output, c.OutputDetails = nil, nil
+		c.Output = nil
 		e.Details = &c
 	case *StateEnteredDetails:
 		c := *d
-		c.Input, c.InputDetails = nil, nil
+		c.Input = nil
 		e.Details = &c
 	case *StateExitedDetails:
 		c := *d
-		c.Output, c.OutputDetails = nil, nil
+		c.Output = nil
 		e.Details = &c
 	case *TaskOutputDetails:
 		c := *d
-		c.Output, c.OutputDetails = nil, nil
+		c.Output = nil
 		e.Details = &c
 	case *ActivityScheduledDetails:
 		c := *d
-		c.Input, c.InputDetails = nil, nil
+		c.Input = nil
 		e.Details = &c
 	case *LambdaScheduledDetails:
 		c := *d
-		c.Input, c.InputDetails = nil, nil
+		c.Input = nil
 		e.Details = &c
 	}
 	return e

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -114,6 +115,12 @@ func (m *Machine) runtimeError(err error) {
 	m.fail(m.lastID, taskError{name: "States.Runtime", cause: cause, hasName: true, hasCause: true, runtime: true})
 }
 
+// noNextState fails the execution of a Choice whose rules all missed and
+// that has no Default (reference §1.2: reported as States.Runtime).
+func (m *Machine) noNextState() {
+	m.runtimeError(errors.New("Failed to transition out of the state. The state does not point to a next state."))
+}
+
 // closeRun releases what a state run holds (timers, token, a block's
 // retry timer).
 func (m *Machine) closeRun(r *stateRun) {
@@ -183,8 +190,7 @@ func (m *Machine) runChoice(s *asl.Choice) {
 		}
 	}
 	if next == "" {
-		m.fail(m.lastID, taskError{name: "States.Runtime", hasName: true, hasCause: true, runtime: true,
-			cause: fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). Failed to transition out of the state. The state does not point to a next state.", m.th.cur.name, m.th.cur.enteredID)})
+		m.noNextState()
 		return
 	}
 	if !m.pathAssign(assign, eff) {

@@ -1,8 +1,6 @@
 package interp
 
 import (
-	"fmt"
-
 	"github.com/stepwire/stepwire/emulator/asl"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
@@ -54,8 +52,7 @@ func (m *Machine) jsonataChoice(s *asl.Choice) {
 		}
 	}
 	if next == "" {
-		m.fail(m.lastID, taskError{name: "States.Runtime", hasName: true, hasCause: true, runtime: true,
-			cause: fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). Failed to transition out of the state. The state does not point to a next state.", m.th.cur.name, m.th.cur.enteredID)})
+		m.noNextState()
 		return
 	}
 	out, ok := m.jsonataResult(assign, output, st, m.th.cur.rawInput)

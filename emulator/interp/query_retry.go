@@ -9,24 +9,9 @@ package interp
 // on it here.
 func (m *Machine) retryQuery(r *stateRun, e taskError, id int64) bool {
 	t := r.task
-	if t == nil {
+	if t == nil || !m.retry(t, e) {
 		return false
 	}
-	for i, rt := range t.def.Retry {
-		if !e.matches(rt.ErrorEquals) {
-			continue
-		}
-		if t.retries[i] >= rt.MaxAttempts {
-			return false
-		}
-		m.closeAttempt(t)
-		delay := m.retryDelay(rt, t.retries[i])
-		t.retries[i]++
-		t.attempt++
-		t.lastEvent = id
-		t.retryTimer = m.newID("retry")
-		m.command(ArmTimer{TimerID: t.retryTimer, At: m.now.Add(delay)})
-		return true
-	}
-	return false
+	t.lastEvent = id
+	return true
 }

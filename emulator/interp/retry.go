@@ -40,19 +40,8 @@ func (m *Machine) handleError(t *taskRun, e taskError) {
 	if m.status != StatusRunning {
 		return
 	}
-	for i, r := range t.def.Retry {
-		if !e.matches(r.ErrorEquals) {
-			continue
-		}
-		if t.retries[i] < r.MaxAttempts {
-			delay := m.retryDelay(r, t.retries[i])
-			t.retries[i]++
-			t.attempt++
-			t.retryTimer = m.newID("retry")
-			m.command(ArmTimer{TimerID: t.retryTimer, At: m.now.Add(delay)})
-			return
-		}
-		break
+	if m.retry(t, e) {
+		return
 	}
 	for _, c := range t.def.Catch {
 		if e.matches(c.ErrorEquals) {
@@ -61,6 +50,29 @@ func (m *Machine) handleError(t *taskRun, e taskError) {
 		}
 	}
 	m.fail(t.lastEvent, e)
+}
+
+// retry applies the task's Retry to e: when the first retrier that
+// matches has attempts left, the attempt is closed and the next one armed
+// after the retrier's delay, and retry reports true. A spent retrier
+// leaves e to Catch, like one that does not match.
+func (m *Machine) retry(t *taskRun, e taskError) bool {
+	for i, r := range t.def.Retry {
+		if !e.matches(r.ErrorEquals) {
+			continue
+		}
+		if t.retries[i] >= r.MaxAttempts {
+			return false
+		}
+		m.closeAttempt(t)
+		delay := m.retryDelay(r, t.retries[i])
+		t.retries[i]++
+		t.attempt++
+		t.retryTimer = m.newID("retry")
+		m.command(ArmTimer{TimerID: t.retryTimer, At: m.now.Add(delay)})
+		return true
+	}
+	return false
 }
 
 // retryDelay is IntervalSeconds × BackoffRate^n, capped by

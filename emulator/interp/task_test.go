@@ -264,7 +264,7 @@ func TestHistoryEventJSON(t *testing.T) {
 	e2 := HistoryEvent{ID: 1, Type: "ExecutionStarted", Timestamp: time.UnixMilli(5), DetailsKey: "executionStartedEventDetails",
 		Details: &ExecutionStartedDetails{Input: &in, InputDetails: notTruncated, RoleArn: "r"}}
 	b, _ = json.Marshal(e2.WithoutData())
-	if string(b) != `{"id":1,"previousEventId":0,"timestamp":0.005,"type":"ExecutionStarted","executionStartedEventDetails":{"roleArn":"r"}}` {
+	if string(b) != `{"id":1,"previousEventId":0,"timestamp":0.005,"type":"ExecutionStarted","executionStartedEventDetails":{"inputDetails":{"truncated":false},"roleArn":"r"}}` {
 		t.Fatalf("without data: %s", b)
 	}
 }

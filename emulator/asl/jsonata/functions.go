@@ -1,12 +1,6 @@
 package jsonata
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/hex"
-	"hash"
 	"math"
 	"reflect"
 	"strings"
@@ -15,6 +9,7 @@ import (
 	"github.com/xiatechs/jsonata-go/jlib"
 	"github.com/xiatechs/jsonata-go/jtypes"
 
+	"github.com/stepwire/stepwire/emulator/asl/digest"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
@@ -108,23 +103,11 @@ func fnHash(value string, alg jtypes.OptionalString) (string, error) {
 	if alg.IsSet() {
 		name = alg.String
 	}
-	var h hash.Hash
-	switch strings.ToUpper(name) {
-	case "MD5":
-		h = md5.New()
-	case "SHA-1":
-		h = sha1.New()
-	case "SHA-256":
-		h = sha256.New()
-	case "SHA-384":
-		h = sha512.New384()
-	case "SHA-512":
-		h = sha512.New()
-	default:
+	h, ok := digest.Hex(strings.ToUpper(name), value)
+	if !ok {
 		return "", &Error{Code: "D3137", Message: "Unsupported hash algorithm: " + name}
 	}
-	h.Write([]byte(value))
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return h, nil
 }
 
 // fnParse is $parse(text): the JSON value text holds.

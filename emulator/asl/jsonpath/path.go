@@ -195,9 +195,6 @@ func parseSlice(body string) (step, error) {
 // indexes only, selecting a single node.
 func (p *Path) IsReference() bool { return p.definite }
 
-// IsRoot reports whether the path is "$" (or "$$") alone.
-func (p *Path) IsRoot() bool { return len(p.steps) == 0 }
-
 // Bracketed renders the path in normalised bracket form, $['a'][0].
 func (p *Path) Bracketed() string {
 	var b strings.Builder

@@ -242,28 +242,3 @@ func (d *decoder) digits() int {
 	}
 	return n
 }
-
-// FromGo converts a value built by encoding/json (map[string]any with
-// sorted keys, float64 numbers) into a jsonv value. Prefer Decode: it keeps
-// key order.
-func FromGo(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		o := NewObject(len(x))
-		for k, e := range x {
-			o.Set(k, FromGo(e))
-		}
-		return o
-	case []any:
-		a := make([]any, len(x))
-		for i, e := range x {
-			a[i] = FromGo(e)
-		}
-		return a
-	case float64:
-		return FloatNumber(x)
-	case json.Number:
-		return Number(x)
-	}
-	return v
-}
