@@ -97,6 +97,7 @@ func New(cfg Config) (*Emulator, error) {
 	})
 	if err != nil {
 		e.SFN.Close()
+		e.Lambda.Close()
 		return nil, fmt.Errorf("new emulator: %w", err)
 	}
 	e.IoT = iot
@@ -202,7 +203,10 @@ func (e *Emulator) Endpoints() Endpoints { return e.ends }
 // Handler is the AWS API handler, for in-process clients.
 func (e *Emulator) Handler() http.Handler { return e.router }
 
-// Close stops the listeners and the services.
+// Close stops the listeners and the services, each after the ones that
+// call it: the HTTP endpoint, then Step Functions (its integrations invoke
+// Lambdas), then Lambda (waiting for its Event invocations, which publish
+// to IoT), then IoT Core.
 func (e *Emulator) Close() error {
 	var errs []error
 	if e.httpSrv != nil {
@@ -210,7 +214,8 @@ func (e *Emulator) Close() error {
 		errs = append(errs, e.httpSrv.Shutdown(ctx))
 		cancel()
 	}
-	errs = append(errs, e.IoT.Close())
 	e.SFN.Close()
+	e.Lambda.Close()
+	errs = append(errs, e.IoT.Close())
 	return errors.Join(errs...)
 }

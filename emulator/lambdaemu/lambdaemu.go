@@ -10,15 +10,21 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"sync"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
+
+	"github.com/stepwire/stepwire/internal/gogroup"
 )
 
 // ErrFunctionNotFound is returned by Invoke for an unknown function.
 var ErrFunctionNotFound = errors.New("function not found")
+
+// ErrClosed is returned by Invoke and InvokeAsync after Close.
+var ErrClosed = errors.New("lambda service closed")
 
 // Function is one registered function.
 type Function struct {
@@ -34,7 +40,8 @@ type Result struct {
 	// Payload is the function's response, or the error object when
 	// FunctionError is set.
 	Payload []byte
-	// FunctionError is "Unhandled" when the function returned an error.
+	// FunctionError is "Unhandled" when the function returned an error
+	// or panicked.
 	FunctionError string
 	// ExecutedVersion is always "$LATEST".
 	ExecutedVersion string
@@ -45,6 +52,10 @@ type Service struct {
 	region, account string
 	logger          *slog.Logger
 
+	ctx    context.Context // cancelled by Close; bounds async invocations
+	cancel context.CancelFunc
+	async  gogroup.Group // Event invocations in flight
+
 	mu    sync.RWMutex
 	funcs map[string]*Function
 }
@@ -54,7 +65,19 @@ func New(region, account string, logger *slog.Logger) *Service {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{region: region, account: account, logger: logger, funcs: map[string]*Function{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Service{region: region, account: account, logger: logger, ctx: ctx, cancel: cancel,
+		funcs: map[string]*Function{}}
+}
+
+// Close refuses further invocations, cancels the context of the Event
+// invocations in flight and waits for them to return. It is idempotent.
+func (s *Service) Close() {
+	if !s.async.Close() {
+		return
+	}
+	s.cancel()
+	s.async.Wait()
 }
 
 // ARN returns the ARN of the function named name.
@@ -96,32 +119,61 @@ func functionName(ref string) string {
 
 // Invoke runs a function synchronously (RequestResponse). A function error
 // is not a Go error: it comes back as Result.FunctionError with Lambda's
-// error payload {"errorMessage", "errorType"}.
+// error payload {"errorMessage", "errorType"}. A handler that panics fails
+// the invocation the same way, as the Lambda Go runtime reports panics.
 func (s *Service) Invoke(ctx context.Context, ref string, payload []byte) (Result, error) {
+	if s.async.Closed() {
+		return Result{}, fmt.Errorf("invoke %s: %w", ref, ErrClosed)
+	}
 	f, ok := s.Lookup(ref)
 	if !ok {
 		return Result{}, fmt.Errorf("invoke %s: %w", ref, ErrFunctionNotFound)
 	}
-	out, err := f.Handler.Invoke(ctx, payload)
-	if err != nil {
-		return Result{Payload: errorPayload(err), FunctionError: "Unhandled", ExecutedVersion: "$LATEST"}, nil
+	out, fnErr := s.call(ctx, f, payload)
+	if fnErr != nil {
+		return Result{Payload: fnErr, FunctionError: "Unhandled", ExecutedVersion: "$LATEST"}, nil
 	}
 	return Result{Payload: out, ExecutedVersion: "$LATEST"}, nil
 }
 
 // InvokeAsync runs a function as an Event invocation: it returns once the
 // function is found and runs it in the background, logging its failure.
+// Close cancels the invocation's context and waits for it.
 func (s *Service) InvokeAsync(ctx context.Context, ref string, payload []byte) error {
 	f, ok := s.Lookup(ref)
 	if !ok {
 		return fmt.Errorf("invoke %s: %w", ref, ErrFunctionNotFound)
 	}
-	go func() {
-		if _, err := f.Handler.Invoke(context.WithoutCancel(ctx), payload); err != nil {
-			s.logger.Warn("async invocation failed", "function", f.Name, "err", err)
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	started := s.async.Go(func() {
+		defer cancel()
+		stop := context.AfterFunc(s.ctx, cancel)
+		defer stop()
+		if _, fnErr := s.call(bg, f, payload); fnErr != nil {
+			s.logger.Warn("async invocation failed", "function", f.Name, "error", string(fnErr))
+		}
+	})
+	if !started {
+		cancel()
+		return fmt.Errorf("invoke %s: %w", ref, ErrClosed)
+	}
+	return nil
+}
+
+// call runs f's handler and returns its output, or the error payload when
+// it returned an error or panicked. A panic is logged with its stack.
+func (s *Service) call(ctx context.Context, f *Function, payload []byte) (out, fnErr []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			fnErr = panicPayload(v)
+			s.logger.Error("function panicked", "function", f.Name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 		}
 	}()
-	return nil
+	out, err := f.Handler.Invoke(ctx, payload)
+	if err != nil {
+		return nil, errorPayload(err)
+	}
+	return out, nil
 }
 
 // errorPayload renders err the way the Lambda Go runtime reports it.

@@ -63,7 +63,7 @@ func (t *timer) stop() {
 // armTimer arms a timer on the clock. A deadline already reached fires at
 // once, without waiting for the clock to move. e.mu is held.
 func (s *Service) armTimer(e *execution, c interp.ArmTimer) {
-	if s.closed.Load() {
+	if s.closed() {
 		return
 	}
 	if e.timers == nil {
@@ -85,7 +85,7 @@ func (s *Service) armTimer(e *execution, c interp.ArmTimer) {
 func (s *Service) fire(e *execution, id string, t *timer) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.timers[id] != t || s.closed.Load() {
+	if e.timers[id] != t || s.closed() {
 		return // cancelled or re-armed meanwhile
 	}
 	delete(e.timers, id)
@@ -121,7 +121,7 @@ func (s *Service) deliver(e *execution, ev interp.Event) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if s.closed.Load() {
+	if s.closed() {
 		return
 	}
 	s.handleLogged(e, ev)

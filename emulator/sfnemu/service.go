@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/stepwire/stepwire/internal/clock"
+	"github.com/stepwire/stepwire/internal/gogroup"
 )
 
 // Config configures a Service.
@@ -57,9 +58,7 @@ type Service struct {
 
 	ctx    context.Context // cancelled by Close; bounds integrations
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // integrations in flight
-	goMu   sync.RWMutex   // orders wg.Add against Close's Wait
-	closed atomic.Bool
+	work   gogroup.Group // integrations and past-due timers in flight
 
 	mu       sync.RWMutex
 	machines map[string]*stateMachine // by ARN
@@ -107,10 +106,7 @@ func New(cfg Config) *Service {
 // Close stops every timer, cancels integrations in flight and waits for
 // them to return. Running executions stay RUNNING and stop advancing.
 func (s *Service) Close() {
-	s.goMu.Lock()
-	already := s.closed.Swap(true)
-	s.goMu.Unlock()
-	if already {
+	if !s.work.Close() {
 		return
 	}
 	s.cancel()
@@ -125,21 +121,12 @@ func (s *Service) Close() {
 		e.stopTimers()
 		e.mu.Unlock()
 	}
-	s.wg.Wait()
+	s.work.Wait()
 }
 
 // spawn runs f in a goroutine that Close waits for. It reports false, not
 // running f, once the service is closed.
-func (s *Service) spawn(f func()) bool {
-	s.goMu.RLock()
-	defer s.goMu.RUnlock()
-	if s.closed.Load() {
-		return false
-	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		f()
-	}()
-	return true
-}
+func (s *Service) spawn(f func()) bool { return s.work.Go(f) }
+
+// closed reports whether Close was called.
+func (s *Service) closed() bool { return s.work.Closed() }
