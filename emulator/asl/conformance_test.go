@@ -7,10 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// casesDir holds the cases recorded on real AWS (see its README).
-const casesDir = "../../../shared/conformance/sfn/cases"
+	"github.com/stepwire/stepwire/emulator/asl/casematch"
+)
 
 // validationFloor is the number of definition cases that must match.
 const validationFloor = 23
@@ -38,9 +37,10 @@ type apiCase struct {
 // InvalidDefinition answers and ValidateStateMachineDefinition results
 // against Parse.
 func TestDefinitionConformance(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(casesDir, "*.json"))
-	if len(files) == 0 {
-		t.Skip("no conformance cases")
+	dir := casematch.CasesDir(t, os.Getenv, filepath.Glob)
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	pass, fail := 0, 0
 	for _, f := range files {

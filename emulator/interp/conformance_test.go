@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/asl/casematch"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
-
-// casesDir holds the cases recorded on real AWS (see its README).
-const casesDir = "../../../shared/conformance/sfn/cases"
 
 // conformanceFloor is the number of cases that must pass; raise it as the
 // interpreter grows so that regressions fail.
@@ -35,9 +33,10 @@ func (c *confCase) get(key string) (any, bool) { return c.doc.Get(key) }
 
 func loadCases(t *testing.T) []*confCase {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(casesDir, "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Skipf("no conformance cases in %s", casesDir)
+	dir := casematch.CasesDir(t, os.Getenv, filepath.Glob)
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	var out []*confCase
 	for _, f := range files {
