@@ -82,6 +82,7 @@ func New(cfg Config) (*Emulator, error) {
 		return nil, fmt.Errorf("new emulator: data dir: %w", err)
 	}
 	e := &Emulator{cfg: cfg, router: awsapi.NewRouter()}
+	e.router.Logger = cfg.Logger.With("service", "api")
 	e.Lambda = lambdaemu.New(cfg.Region, cfg.Account, cfg.Logger.With("service", "lambda"))
 	e.SFN = sfnemu.New(sfnemu.Config{
 		Clock: cfg.Clock, Region: cfg.Region, Account: cfg.Account,

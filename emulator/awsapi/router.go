@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 )
@@ -17,6 +18,10 @@ type JSONHandler func(ctx context.Context, op string, body []byte) (any, *Error)
 // Router sends each request to the service that owns it: awsJson requests by
 // their X-Amz-Target prefix, REST requests by path prefix.
 type Router struct {
+	// Logger receives the stack of each panic a handler raises;
+	// slog.Default() when nil. Set it before serving.
+	Logger *slog.Logger
+
 	targets map[string]JSONHandler
 	rest    []restRoute
 }
@@ -42,9 +47,17 @@ func (r *Router) HandlePrefix(prefix string, h http.Handler) {
 // request quota plus room for the JSON envelope).
 const maxBody = 2 << 20
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. A handler that panics gets a 500
+// InternalFailure in AWS's error shape; the emulator keeps serving.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("X-Amzn-RequestId", RequestID())
+	if err := serveRecovered(w, req, http.HandlerFunc(r.route), r.Logger); err != nil {
+		panic(http.ErrAbortHandler) // the response was begun: abort the connection
+	}
+}
+
+// route sends the request to its service.
+func (r *Router) route(w http.ResponseWriter, req *http.Request) {
 	if target := req.Header.Get("X-Amz-Target"); target != "" {
 		r.serveTarget(w, req, target)
 		return
@@ -88,13 +101,4 @@ func (r *Router) serveTarget(w http.ResponseWriter, req *http.Request, target st
 		out = struct{}{}
 	}
 	_ = json.NewEncoder(w).Encode(out)
-}
-
-// Decode unmarshals an awsJson request body into v, answering malformed
-// JSON with SerializationException as AWS does.
-func Decode(body []byte, v any) *Error {
-	if err := json.Unmarshal(body, v); err != nil {
-		return &Error{Code: "SerializationException", Message: "Malformed request body: " + err.Error()}
-	}
-	return nil
 }

@@ -54,13 +54,13 @@ func (s *Service) scheduleActivity(e *execution, c interp.InvokeTask) {
 	a, err := s.activity(c.Resource)
 	if err != nil {
 		ev := activityMissing(c)
-		s.spawn(func() { s.deliver(e, ev) })
+		s.spawn(e, "an activity task", func() { s.deliver(e, ev) })
 		return
 	}
 	if c.Token == "" {
 		// No worker could answer a task without a token.
 		ev := taskFailed(c.TaskID, "States.Runtime", "stepwire issued no task token for the activity task of state '"+c.StateName+"'")
-		s.spawn(func() { s.deliver(e, ev) })
+		s.spawn(e, "an activity task", func() { s.deliver(e, ev) })
 		return
 	}
 	s.log.Info("hop", "hop", "activity", "activityArn", a.arn, "executionArn", e.arn)

@@ -34,7 +34,7 @@ func (s *Service) command(e *execution, c interp.Command) {
 			s.scheduleActivity(e, c)
 			return
 		}
-		s.spawn(func() { s.deliver(e, s.runTask(e, c)) })
+		s.spawn(e, "the task of state '"+c.StateName+"'", func() { s.deliver(e, s.runTask(e, c)) })
 	case interp.ArmTimer:
 		s.armTimer(e, c)
 	case interp.CancelTimer:
@@ -75,14 +75,16 @@ func (s *Service) armTimer(e *execution, c interp.ArmTimer) {
 	id, t := c.TimerID, &timer{}
 	e.timers[id] = t
 	if !c.At.After(s.cfg.Clock.Now()) {
-		s.spawn(func() { s.fire(e, id, t) })
+		s.spawn(e, "a timer", func() { s.fire(e, id, t) })
 		return
 	}
 	t.t = s.cfg.Clock.AfterFuncAt(c.At, func() { s.fire(e, id, t) })
 }
 
-// fire delivers TimerFired for a timer that reached its deadline.
+// fire delivers TimerFired for a timer that reached its deadline. A panic
+// fails the execution with States.Runtime instead of the process.
 func (s *Service) fire(e *execution, id string, t *timer) {
+	defer s.recoverExecution(e, "a timer")
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.timers[id] != t || s.closed() {
@@ -135,8 +137,10 @@ func (s *Service) handleLogged(e *execution, ev interp.Event) {
 	}
 }
 
-// handle feeds one event to a running execution. e.mu is held.
-func (s *Service) handle(e *execution, ev interp.Event) error {
+// handle feeds one event to a running execution. A panic fails the
+// execution with States.Runtime and is returned as an error. e.mu is held.
+func (s *Service) handle(e *execution, ev interp.Event) (err error) {
+	defer s.recoverLocked(e, "the interpreter", &err)
 	step, err := s.step(e, ev)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl"
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/interp"
 )
@@ -179,9 +180,16 @@ func (s *Service) launch(sm *stateMachine, in startInput) (execInfo, error) {
 		limited.TimeoutSeconds = expressLimit
 		def = &limited
 	}
-	e.machine = interp.New(def, json.RawMessage(in.input), s.machineOptions(e))
-	s.apply(e, e.markStarted(e.machine.Start(e.start)))
+	s.begin(e, def)
 	return e.infoLocked(), nil
+}
+
+// begin starts e's Machine. A panic fails the execution with
+// States.Runtime. e.mu is held.
+func (s *Service) begin(e *execution, def *asl.Definition) {
+	defer s.recoverLocked(e, "the interpreter", nil)
+	e.machine = interp.New(def, json.RawMessage(e.input), s.machineOptions(e))
+	s.apply(e, e.markStarted(e.machine.Start(e.start)))
 }
 
 // sameStart answers a StartExecution that names an existing execution:

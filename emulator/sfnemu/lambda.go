@@ -66,7 +66,7 @@ func (s *Service) runInvoke(e *execution, c interp.InvokeTask) interp.Event {
 		payload = []byte("{}")
 	}
 	if p.InvocationType == "Event" {
-		s.spawn(func() { s.invoke(e, c.TaskID, p.FunctionName, payload) })
+		s.spawn(e, "the Event invocation of state '"+c.StateName+"'", func() { s.invoke(e, c.TaskID, p.FunctionName, payload) })
 		return interp.TaskInvoked{TaskID: c.TaskID, Output: s.invokeResponse(InvokeResult{Payload: []byte(`""`)}, 202)}
 	}
 	res, ev, err := s.invoke(e, c.TaskID, p.FunctionName, payload)

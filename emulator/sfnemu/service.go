@@ -124,9 +124,15 @@ func (s *Service) Close() {
 	s.work.Wait()
 }
 
-// spawn runs f in a goroutine that Close waits for. It reports false, not
-// running f, once the service is closed.
-func (s *Service) spawn(f func()) bool { return s.work.Go(f) }
+// spawn runs f, work for execution e, in a goroutine that Close waits
+// for. A panic in f fails e with States.Runtime instead of the process. It
+// reports false, not running f, once the service is closed.
+func (s *Service) spawn(e *execution, what string, f func()) bool {
+	return s.work.Go(func() {
+		defer s.recoverExecution(e, what)
+		f()
+	})
+}
 
 // closed reports whether Close was called.
 func (s *Service) closed() bool { return s.work.Closed() }

@@ -1,0 +1,68 @@
+package sfnemu
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/stepwire/stepwire/emulator/interp"
+)
+
+// recoverExecution, deferred by the service's goroutines and timer
+// callbacks working for e, turns a panic into the end of e alone: the
+// panic and its stack are logged and e, if still running, fails with
+// States.Runtime. The emulator keeps serving every other execution.
+func (s *Service) recoverExecution(e *execution, what string) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	cause := s.logPanic(e, what, v)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s.failRuntime(e, cause)
+}
+
+// recoverLocked is recoverExecution for code that holds e.mu; it sets
+// *err, when err is not nil, to say that the call failed.
+func (s *Service) recoverLocked(e *execution, what string, err *error) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	cause := s.logPanic(e, what, v)
+	s.failRuntime(e, cause)
+	if err != nil {
+		*err = fmt.Errorf("%s of execution %s panicked: %v", what, e.arn, v)
+	}
+}
+
+// logPanic logs a recovered panic with its stack and returns the cause the
+// failed execution reports.
+func (s *Service) logPanic(e *execution, what string, v any) string {
+	s.log.Error("execution driver panicked", "executionArn", e.arn, "in", what,
+		"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	return fmt.Sprintf("stepwire internal error: %s of this execution panicked: %v", what, v)
+}
+
+// failRuntime ends a running execution with ExecutionFailed States.Runtime
+// without asking its Machine, which may be inconsistent after a panic.
+// e.mu is held.
+func (s *Service) failRuntime(e *execution, cause string) {
+	if e.status != statusRunning {
+		return
+	}
+	var last int64
+	if n := len(e.history); n > 0 {
+		last = e.history[n-1].ID
+	}
+	errName := "States.Runtime"
+	s.apply(e, interp.Step{
+		Events: []interp.HistoryEvent{{
+			ID: last + 1, PreviousEventID: last, Timestamp: s.cfg.Clock.Now(),
+			Type: "ExecutionFailed", DetailsKey: "executionFailedEventDetails",
+			Details: &interp.ErrorDetails{Error: &errName, Cause: &cause},
+		}},
+		Done: true, Status: interp.StatusFailed,
+		Error: errName, Cause: cause, HasError: true, HasCause: true,
+	})
+}
