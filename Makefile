@@ -36,7 +36,8 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
 test: tools build lambdas vet conformance
-	STEPWIRE_AWS_CLI=$(AWS_CLI) CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+	STEPWIRE_AWS_CLI=$(AWS_CLI) STEPWIRE_CONFORMANCE_CASES=$(abspath $(wildcard $(CONFORMANCE_CASES))) \
+		CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 # Step Functions conformance: replay the cases recorded on real AWS and fail
 # below the bar. The cases live in shared/, next to this repository (or at
