@@ -4,7 +4,7 @@
 // awsJson1_0 API, and compares what stepwire answers with what AWS did.
 //
 // Every case runs on a virtual clock that moves only when the execution is
-// idle (sfnemu's Idle), to the next timer or scripted callback, so waits,
+// idle (sfnemu's WaitIdle), to the next timer or scripted callback, so waits,
 // retries and timeouts of hours take microseconds.
 package conformance
 

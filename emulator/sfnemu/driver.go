@@ -34,7 +34,8 @@ func (s *Service) command(e *execution, c interp.Command) {
 			s.scheduleActivity(e, c)
 			return
 		}
-		s.spawn(e, "the task of state '"+c.StateName+"'", func() { s.deliver(e, s.runTask(e, c)) })
+		run := s.mocks.run(e.arn) // read while e runs: a late task stays mocked
+		s.spawn(e, "the task of state '"+c.StateName+"'", func() { s.deliver(e, s.runTask(e, run, c)) })
 	case interp.ArmTimer:
 		s.armTimer(e, c)
 	case interp.CancelTimer:
@@ -103,6 +104,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	}
 	e.stopTimers()
 	e.machine = nil // closed executions keep only their record
+	s.mocks.drop(e.arn)
 	close(e.done)
 	s.release(e.sm)
 	s.log.Info("hop", "hop", "done", "status", step.Status, "executionArn", e.arn)

@@ -76,10 +76,11 @@ func (s *Service) startExecution(smArn string, name, input *string) (execInfo, e
 	if err != nil {
 		return execInfo{}, err
 	}
-	if err := s.bindTestCase(sm, in.name, in.target.testCase); err != nil {
+	run, err := s.prepareTestCase(sm, in.target.testCase)
+	if err != nil {
 		return execInfo{}, err
 	}
-	return s.launch(sm, in)
+	return s.launch(sm, in, run)
 }
 
 // startInput is a validated StartExecution or StartSyncExecution.
@@ -147,9 +148,9 @@ func (s *Service) checkStart(smArn string, name, input *string) (*stateMachine, 
 // expressLimit is the longest an Express execution may run.
 const expressLimit = 300 // seconds
 
-// launch registers and starts a new execution, or answers a repeated
-// StartExecution idempotently.
-func (s *Service) launch(sm *stateMachine, in startInput) (execInfo, error) {
+// launch registers and starts a new execution, bound to the test-case run
+// when not nil, or answers a repeated StartExecution idempotently.
+func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (execInfo, error) {
 	arn := s.executionArn(sm.name, in.name)
 	if sm.typ == typeExpress {
 		arn = s.expressArn(sm.name, in.name)
@@ -172,6 +173,7 @@ func (s *Service) launch(sm *stateMachine, in startInput) (execInfo, error) {
 	e.rev = in.sel.revisionOr(rev)
 	s.execByArn[e.arn] = e
 	s.execByID[e.id] = e
+	s.mocks.bind(e.arn, run)
 	s.execMu.Unlock()
 	s.log.Info("hop", "hop", "start", "execution", in.name, "executionArn", e.arn)
 	def := e.rev.def

@@ -21,9 +21,10 @@ const (
 
 // runTask runs one Task attempt and returns the event that reports its
 // outcome (nil when the service is closing or the outcome was delivered).
-// Executions started with a test case go through the mock config.
-func (s *Service) runTask(e *execution, c interp.InvokeTask) interp.Event {
-	if run := s.mockRun(e); run != nil {
+// Executions started with a test case (run not nil) go through the mock
+// config.
+func (s *Service) runTask(e *execution, run *mockRun, c interp.InvokeTask) interp.Event {
+	if run != nil {
 		return s.runMocked(e, run, c)
 	}
 	return s.runResource(e, c)

@@ -11,35 +11,30 @@ import (
 const idlePoll = 200 * time.Microsecond
 
 // MockTokens returns the task tokens that the mocked .waitForTaskToken
-// states of an execution started with a test case delivered with Submit
-// responses, in delivery order: what a test acting as the worker answers.
+// states of a running execution started with a test case delivered with
+// Submit responses, in delivery order: what a test acting as the worker
+// answers. A closed execution has no test-case run left to ask.
 func (s *Service) MockTokens(executionArn string) ([]MockToken, error) {
-	_, run, err := s.mockedExecution(executionArn)
+	e, run, err := s.mockedExecution(executionArn)
 	if err != nil {
 		return nil, err
+	}
+	if run == nil {
+		return nil, fmt.Errorf("mock tokens of %s: the execution is closed", e.arn)
 	}
 	run.mu.Lock()
 	defer run.mu.Unlock()
 	return append([]MockToken(nil), run.tokens...), nil
 }
 
-// Idle reports whether an execution started with a test case has nothing
-// in flight: it is closed, or every task it scheduled has delivered its
-// outcome and no past-due timer is firing. An idle execution moves again
-// only when its clock reaches a timer or a SendTask*/StopExecution call
-// arrives.
-func (s *Service) Idle(executionArn string) (bool, error) {
-	e, run, err := s.mockedExecution(executionArn)
-	if err != nil {
-		return false, err
-	}
-	return s.idle(e, run), nil
-}
-
-// WaitIdle blocks until Idle holds or ctx is done.
+// WaitIdle blocks until an execution started with a test case is idle or
+// ctx is done. An idle execution has nothing in flight: it is closed, or
+// every task it scheduled has delivered its outcome and no past-due timer
+// is firing. It moves again only when its clock reaches a timer or a
+// SendTask*/StopExecution call arrives.
 func (s *Service) WaitIdle(ctx context.Context, executionArn string) error {
 	e, run, err := s.mockedExecution(executionArn)
-	if err != nil {
+	if err != nil || run == nil {
 		return err
 	}
 	t := time.NewTimer(idlePoll)
@@ -83,13 +78,18 @@ func (s *Service) idle(e *execution, run *mockRun) bool {
 	return scheduled == finished
 }
 
+// mockedExecution returns the execution arn and its test-case run; the run
+// is nil when the execution is closed (finish drops it).
 func (s *Service) mockedExecution(arn string) (*execution, *mockRun, error) {
 	e, err := s.execution(arn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("mocked execution: %w", err)
 	}
-	run := s.mockRun(e)
-	if run == nil {
+	e.mu.Lock()
+	running := e.status == statusRunning
+	run := s.mocks.run(e.arn) // e.mu held: finish cannot drop it meanwhile
+	e.mu.Unlock()
+	if run == nil && running {
 		return nil, nil, fmt.Errorf("mocked execution %s: not started with a test case", arn)
 	}
 	return e, run, nil

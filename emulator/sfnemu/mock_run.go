@@ -88,7 +88,7 @@ func (r *mockRun) progressed() <-chan struct{} {
 // runMocked runs one Task attempt of an execution started with a test
 // case: from the mock when the case lists the state, for real otherwise.
 // It delivers the outcome itself, then counts the task as finished, so
-// Idle never sees a task between its result and its delivery.
+// WaitIdle never sees a task between its result and its delivery.
 func (s *Service) runMocked(e *execution, run *mockRun, c interp.InvokeTask) interp.Event {
 	defer run.done()
 	name, n, ok := run.next(c.StateName)

@@ -1,45 +1,26 @@
 package sfnemu
 
 import (
-	"runtime"
 	"strings"
 	"sync"
-	"weak"
 )
 
-// A Service's mock state lives in a side table keyed by a weak pointer to
-// the Service, so the mock feature stays in its own files; a cleanup drops
-// the entry when the Service is collected.
-var mockTables sync.Map // weak.Pointer[Service] → *mockTable
-
-// mockTable is the mock configuration of one Service and the test-case
-// runs of its executions.
+// mockTable is a Service's mock configuration and the test-case runs of
+// its running executions. The zero mockTable has no configuration.
 type mockTable struct {
-	cfg  *MockConfig
 	mu   sync.Mutex
-	runs map[string]*mockRun // by execution ARN
+	cfg  *MockConfig
+	runs map[string]*mockRun // by execution ARN, while the execution runs
 }
 
 // SetMockConfig makes cfg the mock configuration that StartExecution's
 // "<arn>#<TestCase>" selects test cases from. Call it before starting
-// executions; nil removes the configuration.
+// executions; nil removes the configuration. Executions already bound to
+// a test case keep their runs.
 func (s *Service) SetMockConfig(cfg *MockConfig) {
-	key := weak.Make(s)
-	if cfg == nil {
-		mockTables.Delete(key)
-		return
-	}
-	if _, loaded := mockTables.Swap(key, &mockTable{cfg: cfg, runs: map[string]*mockRun{}}); !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Service]) { mockTables.Delete(k) }, key)
-	}
-}
-
-func (s *Service) mockTable() *mockTable {
-	t, ok := mockTables.Load(weak.Make(s))
-	if !ok {
-		return nil
-	}
-	return t.(*mockTable)
+	s.mocks.mu.Lock()
+	defer s.mocks.mu.Unlock()
+	s.mocks.cfg = cfg
 }
 
 // splitTestCase splits "<stateMachineArn>#<TestCase>" as Step Functions
@@ -52,44 +33,54 @@ func splitTestCase(arn string) (smArn, testCase string) {
 	return arn[:i], arn[i+1:]
 }
 
-// bindTestCase prepares the mocked run of the Standard execution name of
-// sm under testCase, before the execution starts. An execution that
-// already exists keeps its own binding.
-func (s *Service) bindTestCase(sm *stateMachine, name, testCase string) error {
+// prepareTestCase validates testCase for sm and returns the mocked run an
+// execution started with it gets; nil without a test case. launch binds
+// it to the execution it registers.
+func (s *Service) prepareTestCase(sm *stateMachine, testCase string) (*mockRun, error) {
 	if testCase == "" {
-		return nil
+		return nil, nil
 	}
-	t := s.mockTable()
-	if t == nil {
-		return failf(ErrValidation, "stepwire has no mock config: cannot run test case '%s' (start stepwire with --mock-config or SFN_MOCK_CONFIG)", testCase)
+	s.mocks.mu.Lock()
+	cfg := s.mocks.cfg
+	s.mocks.mu.Unlock()
+	if cfg == nil {
+		return nil, failf(ErrValidation, "stepwire has no mock config: cannot run test case '%s' (start stepwire with --mock-config or SFN_MOCK_CONFIG)", testCase)
 	}
-	states, ok := t.cfg.testCase(sm.name, testCase)
+	states, ok := cfg.testCase(sm.name, testCase)
 	if !ok {
-		return failf(ErrValidation, "the mock config has no test case '%s' for state machine '%s'", testCase, sm.name)
+		return nil, failf(ErrValidation, "the mock config has no test case '%s' for state machine '%s'", testCase, sm.name)
 	}
 	if sm.typ == typeExpress {
-		return failf(ErrValidation, "stepwire runs test cases of STANDARD state machines only")
+		return nil, failf(ErrValidation, "stepwire runs test cases of STANDARD state machines only")
 	}
-	arn := s.executionArn(sm.name, name)
-	s.execMu.RLock()
-	exists := s.execByArn[arn] != nil
-	s.execMu.RUnlock()
-	if exists {
-		return nil
-	}
-	t.mu.Lock()
-	t.runs[arn] = newMockRun(t.cfg, testCase, states)
-	t.mu.Unlock()
-	return nil
+	return newMockRun(cfg, testCase, states), nil
 }
 
-// mockRun returns the test-case run of e, or nil.
-func (s *Service) mockRun(e *execution) *mockRun {
-	t := s.mockTable()
-	if t == nil {
-		return nil
+// bind makes run the test-case run of the execution arn. launch calls it
+// with s.execMu held, as it registers the execution, so a repeated start
+// of an existing execution never replaces that execution's run.
+func (t *mockTable) bind(arn string, run *mockRun) {
+	if run == nil {
+		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.runs[e.arn]
+	if t.runs == nil {
+		t.runs = map[string]*mockRun{}
+	}
+	t.runs[arn] = run
+}
+
+// drop forgets the run of a finished execution.
+func (t *mockTable) drop(arn string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.runs, arn)
+}
+
+// run returns the test-case run of the running execution arn, or nil.
+func (t *mockTable) run(arn string) *mockRun {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.runs[arn]
 }

@@ -2,6 +2,8 @@ package sfnemu
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,4 +117,43 @@ func (h *harness) advanceUntil(ctx context.Context, arn string, done func() bool
 		h.clk.AdvanceToNext()
 		return done()
 	}, 5*time.Second, time.Millisecond)
+}
+
+// Concurrent starts of one execution name with different test cases and
+// inputs: the start that registers the execution is the one whose test case
+// it runs; the others get ExecutionAlreadyExists. Finished executions leave
+// no binding behind.
+func TestTestCaseBindsWithTheStartThatRegisters(t *testing.T) {
+	h := newHarness(t)
+	cfg, err := ParseMockConfig([]byte(mockedConfig))
+	require.NoError(t, err)
+	h.svc.SetMockConfig(cfg)
+	smArn := h.createMachine("mocked", mockedDefinition)
+	for i := range 40 {
+		name := fmt.Sprintf("race-%d", i)
+		won := make(chan string, 2)
+		var wg sync.WaitGroup
+		for _, tc := range []string{"Local", "Worker"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				input := `{"tc":"` + tc + `"}`
+				if _, err := h.svc.startExecution(smArn+"#"+tc, &name, &input); err == nil {
+					won <- tc
+				}
+			}()
+		}
+		wg.Wait()
+		close(won)
+		winner := <-won
+		arn := h.svc.executionArn("mocked", name)
+		run := h.svc.mocks.run(arn)
+		require.NotNil(t, run, "execution %s has no test-case run", name)
+		require.Equal(t, winner, run.testCase, "execution %s runs another start's test case", name)
+		_, err := h.svc.stopExecution(arn, nil, nil)
+		require.NoError(t, err)
+	}
+	h.svc.mocks.mu.Lock()
+	defer h.svc.mocks.mu.Unlock()
+	require.Empty(t, h.svc.mocks.runs, "finished executions keep their test-case runs")
 }

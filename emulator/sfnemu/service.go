@@ -68,6 +68,8 @@ type Service struct {
 	activities map[string]*activity // by ARN
 	actOrder   []*activity          // creation order
 
+	mocks mockTable // the mock config and its executions' test-case runs
+
 	execMu    sync.RWMutex
 	execByID  map[uint64]*execution
 	execByArn map[string]*execution

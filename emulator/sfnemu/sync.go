@@ -67,7 +67,7 @@ func (s *Service) startSyncExecution(ctx context.Context, r *startSyncExecutionI
 		return startSyncExecutionOutput{}, fail(ErrStateMachineTypeNotSupported,
 			"This operation is not supported by this type of state machine")
 	}
-	started, err := s.launch(sm, in)
+	started, err := s.launch(sm, in, nil)
 	if err != nil {
 		return startSyncExecutionOutput{}, err
 	}
