@@ -37,6 +37,12 @@ type Config struct {
 	// MQTTHosts are extra names the broker's TLS certificate covers, beside
 	// localhost and the listen address.
 	MQTTHosts []string
+	// IoTThrottle enforces IoT Core's per-connection rates (100 publishes/s
+	// and 512 KiB/s; excess discarded). Off by default: tests run faster.
+	IoTThrottle bool
+	// IoTSessionExpiry is how long an MQTT 3.1.1 persistent session
+	// outlives its connection (IoT Core's default, 1 hour, when zero).
+	IoTSessionExpiry time.Duration
 	// Region and Account name the emulated account (us-east-1,
 	// 123456789012 by default).
 	Region, Account string
@@ -95,6 +101,7 @@ func New(cfg Config) (*Emulator, error) {
 		DataDir: cfg.DataDir, MQTTAddr: cfg.MQTTAddr, Region: cfg.Region, Account: cfg.Account,
 		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,
 		StartExecution: e.startExecution, ServerNames: cfg.MQTTHosts,
+		Throttle: cfg.IoTThrottle, PersistentSessionExpiry: cfg.IoTSessionExpiry,
 	})
 	if err != nil {
 		e.SFN.Close()
@@ -136,6 +143,9 @@ func withDefaults(cfg Config) Config {
 // invoke adapts the Lambda service to the Step Functions integration.
 func (e *Emulator) invoke(ctx context.Context, fn string, payload []byte) (sfnemu.InvokeResult, error) {
 	r, err := e.Lambda.Invoke(ctx, fn, payload)
+	if errors.Is(err, lambdaemu.ErrFunctionNotFound) {
+		err = fmt.Errorf("invoke %s: %w", fn, sfnemu.ErrFunctionNotFound)
+	}
 	return sfnemu.InvokeResult{Payload: r.Payload, FunctionError: r.FunctionError, ExecutedVersion: r.ExecutedVersion}, err
 }
 

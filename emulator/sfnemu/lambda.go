@@ -91,10 +91,16 @@ func (s *Service) runLegacyLambda(e *execution, c interp.InvokeTask) interp.Even
 	return interp.TaskInvoked{TaskID: c.TaskID, Output: out}
 }
 
+// ErrFunctionNotFound is the error Config.Invoke returns (wrapped or not)
+// for a function that does not exist: the task fails with
+// Lambda.ResourceNotFoundException.
+var ErrFunctionNotFound = errors.New("function not found")
+
 // invoke calls cfg.Invoke and turns failures into TaskFailed: a function
-// error carries the payload's errorType and the payload as cause; a failed
-// call is Lambda.ResourceNotFoundException. The event is nil on success;
-// errClosed reports a call cut short by Close.
+// error carries the payload's errorType and the payload as cause; a missing
+// function is Lambda.ResourceNotFoundException; any other failed call is
+// Lambda.ServiceException with the error's text in the cause. The event is
+// nil on success; errClosed reports a call cut short by Close.
 func (s *Service) invoke(e *execution, taskID, function string, payload []byte) (InvokeResult, interp.Event, error) {
 	s.log.Info("hop", "hop", "dispatch", "function", function, "executionArn", e.arn)
 	if s.cfg.Invoke == nil {
@@ -104,9 +110,11 @@ func (s *Service) invoke(e *execution, taskID, function string, payload []byte) 
 	switch {
 	case s.ctx.Err() != nil:
 		return InvokeResult{}, nil, errClosed
+	case errors.Is(err, ErrFunctionNotFound):
+		return InvokeResult{}, s.functionNotFound(taskID, function), nil
 	case err != nil:
 		s.log.Warn("lambda invoke failed", "function", function, "err", err)
-		return InvokeResult{}, s.functionNotFound(taskID, function), nil
+		return InvokeResult{}, serviceException(taskID, err), nil
 	case res.FunctionError != "":
 		return InvokeResult{}, functionError(taskID, res), nil
 	}
@@ -136,6 +144,14 @@ func (s *Service) functionNotFound(taskID, function string) interp.Event {
 	return taskFailed(taskID, "Lambda.ResourceNotFoundException", fmt.Sprintf(
 		"Function not found: %s (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: %s; Proxy: null)",
 		arn, awsapi.RequestID()))
+}
+
+// serviceException is a Lambda call that failed for another reason than a
+// missing function, with the cause in the shape of AWS's service errors.
+func serviceException(taskID string, err error) interp.Event {
+	return taskFailed(taskID, "Lambda.ServiceException", fmt.Sprintf(
+		"%s (Service: AWSLambda; Status Code: 500; Error Code: ServiceException; Request ID: %s; Proxy: null)",
+		err, awsapi.RequestID()))
 }
 
 func taskFailed(taskID, name, cause string) interp.Event {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -50,7 +51,8 @@ func TestLambdaInvokeResult(t *testing.T) {
 // Reference §1.8: a function error fails the task with the payload's
 // errorType and the payload as cause; a missing function is
 // Lambda.ResourceNotFoundException (conformance test_no_such_function);
-// an unknown resource fails loudly.
+// any other failed call is Lambda.ServiceException; an unknown resource
+// fails loudly.
 func TestLambdaFailures(t *testing.T) {
 	errPayload := `{"errorMessage":"Some exception was raised.","errorType":"Exception"}`
 	tests := []struct {
@@ -64,7 +66,12 @@ func TestLambdaFailures(t *testing.T) {
 		{"function not found", invokeDefinition, "Lambda.ResourceNotFoundException",
 			"Function not found: arn:aws:lambda:us-east-1:123456789012:function:add (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ",
 			func(context.Context, string, []byte) (InvokeResult, error) {
-				return InvokeResult{}, errors.New("function add not found")
+				return InvokeResult{}, fmt.Errorf("invoke add: %w", ErrFunctionNotFound)
+			}},
+		{"invoke failed", invokeDefinition, "Lambda.ServiceException",
+			"lambda is overloaded (Service: AWSLambda; Status Code: 500; Error Code: ServiceException; Request ID: ",
+			func(context.Context, string, []byte) (InvokeResult, error) {
+				return InvokeResult{}, errors.New("lambda is overloaded")
 			}},
 		{"unsupported resource", `{"StartAt":"Q","States":{"Q":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage",` +
 			`"Parameters":{"QueueUrl":"q","MessageBody":"m"},"End":true}}}`, "States.Runtime",

@@ -25,7 +25,9 @@ type Config struct {
 	Region, Account string
 	// Invoke calls a Lambda function synchronously (RequestResponse). The
 	// function is named as the state machine names it: a name, a partial
-	// or a full ARN.
+	// or a full ARN. An error wrapping ErrFunctionNotFound fails the task
+	// with Lambda.ResourceNotFoundException, any other error with
+	// Lambda.ServiceException.
 	Invoke func(ctx context.Context, function string, payload []byte) (InvokeResult, error)
 	// Logger receives one Info record "hop" per step of the job path;
 	// nothing is logged when nil.
