@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepwire/stepwire/emulator/emulatortest"
+	"github.com/stepwire/stepwire/emulator/template"
 	"github.com/stepwire/stepwire/internal/jobwire"
 	"github.com/stepwire/stepwire/worker"
 )
@@ -30,7 +31,13 @@ type Target interface {
 }
 
 // InProcess runs scenarios on an emulator started inside the test.
-type InProcess struct{}
+type InProcess struct {
+	// handler, when set, replaces the handler the scenario's worker mode
+	// names (tests of the runner itself).
+	handler worker.Handler
+	// onPoll, when set, is called on every poll of a running execution.
+	onPoll func(*probe)
+}
 
 // The sample worker's identity in the template.
 const (
@@ -39,7 +46,7 @@ const (
 )
 
 // Run implements Target.
-func (InProcess) Run(t testing.TB, s *Scenario) (Result, error) {
+func (ip InProcess) Run(t testing.TB, s *Scenario) (Result, error) {
 	opts := []emulatortest.Option{emulatortest.WithTemplate(s.TemplatePath())}
 	if s.VirtualTime {
 		opts = append(opts, emulatortest.WithFakeClock())
@@ -51,7 +58,20 @@ func (InProcess) Run(t testing.TB, s *Scenario) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	startWorker(srv, s.Worker)
+	p := &probe{}
+	p.w = ip.startWorker(srv, s.Worker, p)
+	if s.TemplatePath() != "" {
+		ends := srv.Endpoints()
+		tpl, err := template.Load(s.TemplatePath(), template.Options{Region: ends.Region, Account: ends.Account})
+		if err != nil {
+			return Result{}, err
+		}
+		workerTopic := ""
+		if p.w != nil {
+			workerTopic = jobTopic
+		}
+		p.wrapFunctions(srv, tpl, workerTopic)
+	}
 	input, err := s.InputJSON()
 	if err != nil {
 		return Result{}, err
@@ -65,7 +85,7 @@ func (InProcess) Run(t testing.TB, s *Scenario) (Result, error) {
 		return Result{}, fmt.Errorf("start execution: %w", err)
 	}
 	exec := aws.ToString(out.ExecutionArn)
-	d, err := waitEnd(ctx, srv, c, exec)
+	d, err := ip.waitEnd(ctx, srv, c, exec, p)
 	if err != nil {
 		return Result{}, err
 	}
@@ -98,33 +118,43 @@ func stateMachineArn(ctx context.Context, c *sfn.Client, s *Scenario) (string, e
 	return "", fmt.Errorf("state machine %s is not in the template", s.StateMachine)
 }
 
-func startWorker(srv *emulatortest.Server, mode string) {
+// The sample worker's topics in the template.
+const (
+	jobTopic    = "tenant1/to/worker"
+	resultTopic = "tenant1/to/lambda"
+)
+
+// startWorker starts the worker mode names, or none, and returns it.
+func (ip InProcess) startWorker(srv *emulatortest.Server, mode string, p *probe) *worker.Worker {
 	var h worker.Handler
 	switch mode {
 	case "run":
 		h = worker.DefaultHandler()
 	case "silent":
 		h = worker.HandlerFunc(func(ctx context.Context, _ jobwire.Job) (json.RawMessage, error) {
-			<-ctx.Done()
+			p.park(ctx)
 			return nil, ctx.Err()
 		})
 	default:
-		return
+		return nil
 	}
-	srv.StartWorker(worker.Config{ClientID: workerThing, SubscribeTopic: "tenant1/to/worker", SubmitTopic: "tenant1/to/lambda"}, workerPolicy, h)
+	if ip.handler != nil {
+		h = ip.handler
+	}
+	return srv.StartWorker(worker.Config{ClientID: workerThing, SubscribeTopic: jobTopic, SubmitTopic: resultTopic}, workerPolicy, h)
 }
 
-// quietPolls is how many consecutive polls (1 ms apart) must see no new
-// history event before virtual time jumps to the next timer: the system is
-// then waiting on time, not on work in flight.
-const quietPolls = 25
-
 // waitEnd waits for the execution to end. On virtual time it advances the
-// fake clock to the next timer whenever the execution has gone quiet.
-func waitEnd(ctx context.Context, srv *emulatortest.Server, c *sfn.Client, arn string) (*sfn.DescribeExecutionOutput, error) {
+// fake clock to the next timer when nothing the probe follows is in flight
+// and the history has not changed since the previous poll: the system then
+// waits on time, not on work (see probe for what it cannot see).
+func (ip InProcess) waitEnd(ctx context.Context, srv *emulatortest.Server, c *sfn.Client, arn string, p *probe) (*sfn.DescribeExecutionOutput, error) {
 	deadline := time.Now().Add(30 * time.Second)
-	lastLen, quiet := -1, 0
+	lastLen, waiting := -1, "nothing"
 	for time.Now().Before(deadline) {
+		if ip.onPoll != nil {
+			ip.onPoll(p)
+		}
 		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
 		if err != nil {
 			return nil, fmt.Errorf("describe execution: %w", err)
@@ -133,35 +163,51 @@ func waitEnd(ctx context.Context, srv *emulatortest.Server, c *sfn.Client, arn s
 			return d, nil
 		}
 		if srv.Clock != nil {
-			h, err := historyTypes(ctx, c, arn)
+			// The counters must not change while the history is read, so
+			// that both describe one moment.
+			before := p.read()
+			h, err := history(ctx, c, arn)
 			if err != nil {
 				return nil, err
 			}
-			if len(h) == lastLen {
-				quiet++
-			} else {
-				lastLen, quiet = len(h), 0
+			after := p.read()
+			switch {
+			case before != after:
+				waiting = "work in flight"
+			case len(h) != lastLen:
+				waiting = "a history that keeps changing"
+			default:
+				if waiting = p.pending(after, h); waiting == "" {
+					if !srv.Clock.AdvanceToNext() {
+						waiting = "a timer, and none is armed"
+					}
+				}
 			}
-			if quiet >= quietPolls && srv.Clock.AdvanceToNext() {
-				quiet = 0
-			}
+			lastLen = len(h)
 		}
 		time.Sleep(time.Millisecond) // polling interval
 	}
-	return nil, fmt.Errorf("execution %s still running after 30s", arn)
+	return nil, fmt.Errorf("execution %s still running after 30s; last waiting for %s", arn, waiting)
 }
 
-func historyTypes(ctx context.Context, c *sfn.Client, arn string) ([]string, error) {
-	var out []string
+func history(ctx context.Context, c *sfn.Client, arn string) ([]types.HistoryEvent, error) {
+	var out []types.HistoryEvent
 	p := sfn.NewGetExecutionHistoryPaginator(c, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("get execution history: %w", err)
 		}
-		for _, e := range page.Events {
-			out = append(out, string(e.Type))
-		}
+		out = append(out, page.Events...)
 	}
 	return out, nil
+}
+
+func historyTypes(ctx context.Context, c *sfn.Client, arn string) ([]string, error) {
+	h, err := history(ctx, c, arn)
+	out := make([]string, len(h))
+	for i, e := range h {
+		out[i] = string(e.Type)
+	}
+	return out, err
 }

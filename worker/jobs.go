@@ -29,6 +29,17 @@ const MaxHeartbeatSeconds = 99_999_999
 // onJob decodes a job and starts it in its own goroutine. It runs on paho's
 // receive goroutine, so it never waits for a publish.
 func (w *Worker) onJob(payload []byte) {
+	// Busy before Received, so an observer that sees the message received
+	// also sees the job busy. Whoever takes the job on (runJob, goReport)
+	// takes over this unit of Busy.
+	w.busy.Add(1)
+	w.received.Add(1)
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			w.busy.Add(-1)
+		}
+	}()
 	var job jobwire.Job
 	if err := json.Unmarshal(payload, &job); err != nil {
 		var te *json.UnmarshalTypeError
@@ -39,6 +50,7 @@ func (w *Worker) onJob(payload []byte) {
 		// A field of the wrong type, such as a heartbeatSeconds beyond int:
 		// the job has a token, so fail it rather than let it time out.
 		w.logger.Warn("rejecting job with a field of the wrong type", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "err", err)
+		handedOff = true
 		w.goReport(job, &running{token: job.TaskToken, id: job.JobID, cancel: func(error) {}}, nil,
 			&JobError{Name: ErrNameInvalidJob, Cause: fmt.Sprintf("field %q has the wrong type: %v", te.Field, err)})
 		return
@@ -56,6 +68,7 @@ func (w *Worker) onJob(payload []byte) {
 	if job.HeartbeatSeconds > MaxHeartbeatSeconds {
 		cancel(nil)
 		log.Warn("rejecting job: heartbeatSeconds above the maximum", "heartbeatSeconds", job.HeartbeatSeconds)
+		handedOff = true
 		w.goReport(job, r, nil, &JobError{Name: ErrNameInvalidJob,
 			Cause: fmt.Sprintf("heartbeatSeconds %d is above the maximum %d", job.HeartbeatSeconds, MaxHeartbeatSeconds)})
 		return
@@ -74,15 +87,18 @@ func (w *Worker) onJob(payload []byte) {
 	if stopping {
 		w.jobs.remove(r)
 		cancel(nil)
+		handedOff = true
 		w.goReport(job, r, nil, &JobError{Name: ErrNameWorkerShutdown, Cause: errShutdown.Error()})
 		return
 	}
+	handedOff = true
 	go w.runJob(ctx, job, r)
 }
 
 // goReport publishes a job's outcome from a goroutine of its own: paho's
 // receive goroutine, which calls onJob, also reads the PUBACK. Unless the
-// worker is stopping, Run waits for the report.
+// worker is stopping, Run waits for the report. The caller hands over the
+// job's unit of Busy.
 func (w *Worker) goReport(job jobwire.Job, r *running, result json.RawMessage, err error) {
 	w.mu.Lock()
 	track := !w.stopping
@@ -91,6 +107,7 @@ func (w *Worker) goReport(job jobwire.Job, r *running, result json.RawMessage, e
 	}
 	w.mu.Unlock()
 	go func() {
+		defer w.busy.Add(-1)
 		if track {
 			defer w.wg.Done()
 		}
@@ -112,6 +129,7 @@ func (w *Worker) onCancel(payload []byte) {
 
 // runJob runs one job with heartbeats and publishes its outcome.
 func (w *Worker) runJob(ctx context.Context, job jobwire.Job, r *running) {
+	defer w.busy.Add(-1)
 	defer w.wg.Done()
 	defer w.jobs.remove(r)
 	defer r.cancel(nil)

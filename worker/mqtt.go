@@ -112,6 +112,7 @@ func (w *Worker) publish(ctx context.Context, payload []byte) error {
 			if err != nil {
 				return fmt.Errorf("publish to %q: %w", w.cfg.SubmitTopic, err)
 			}
+			w.published.Add(1)
 			return nil
 		}
 		if err := w.cm.AwaitConnection(ctx); err != nil {

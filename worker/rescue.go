@@ -37,7 +37,11 @@ func (w *Worker) rescue(where string, job jobwire.Job, r *running, async bool) {
 	}
 	fail := &JobError{Name: ErrNameWorkerPanic, Cause: fmt.Sprintf("worker panicked %s: %v", where, v)}
 	if async {
-		go w.publishFailure(job, fail)
+		w.busy.Add(1)
+		go func() {
+			defer w.busy.Add(-1)
+			w.publishFailure(job, fail)
+		}()
 		return
 	}
 	w.publishFailure(job, fail)

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
@@ -51,6 +52,11 @@ type Worker struct {
 	mu       sync.Mutex // guards stopping and wg.Add
 	stopping bool
 	wg       sync.WaitGroup
+
+	// Activity counters; see Busy, Received and Published.
+	busy      atomic.Int64
+	received  atomic.Uint64
+	published atomic.Uint64
 }
 
 // New checks cfg and loads its certificates. A nil logger means slog.Default.
