@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Publish publishes like the iot-data Publish API: through the broker's
@@ -23,7 +25,7 @@ func (s *Service) publish(ctx context.Context, topic string, payload []byte, qos
 		return fmt.Errorf("publish to %q: %w", topic, err)
 	}
 	if s.hopsOn() {
-		s.log.Info("hop", "hop", "publish", "topic", topic)
+		hop.Log(ctx, s.log, "publish", "topic", topic)
 	}
 	if err := s.broker.Publish(topic, payload, retain, qos); err != nil {
 		return fmt.Errorf("publish to %q: %w", topic, err)

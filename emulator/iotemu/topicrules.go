@@ -13,6 +13,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/rules"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // rulesHook feeds every published message (from MQTT clients and from the
@@ -52,7 +53,7 @@ func (s *Service) runRules(cl *mqtt.Client, pk packets.Packet) {
 		if msg == nil {
 			msg = s.ruleMessage(cl, pk)
 			if !cl.Net.Inline && s.hopsOn() {
-				s.log.Info("hop", "hop", "result", "client", cl.ID, "topic", pk.TopicName)
+				hop.Log(context.Background(), s.log, "result", "client", cl.ID, "topic", pk.TopicName)
 			}
 		}
 		event, ok := r.query.Apply(*msg)
@@ -144,7 +145,7 @@ func (s *Service) doAction(r *storedRule, a Action, msg rules.Message, event []b
 			return kind, resource, fmt.Errorf("%w: no Lambda invoker configured", errRuleAction)
 		}
 		if s.hopsOn() {
-			s.log.Info("hop", "hop", "rule", "rule", r.name, "function", resource)
+			hop.Log(ctx, s.log, "rule", "rule", r.name, "function", resource)
 		}
 		return kind, resource, s.cfg.InvokeAsync(ctx, resource, event)
 	case a.StepFunctions != nil:
@@ -161,7 +162,7 @@ func (s *Service) doAction(r *storedRule, a Action, msg rules.Message, event []b
 		}
 		name := prefix + newID()
 		if s.hopsOn() {
-			s.log.Info("hop", "hop", "rule", "rule", r.name, "stateMachine", resource, "execution", name)
+			hop.Log(ctx, s.log, "rule", "rule", r.name, "stateMachine", resource, "execution", name)
 		}
 		return kind, resource, s.cfg.StartExecution(ctx, resource, name, string(event))
 	case a.Republish != nil:
