@@ -10,11 +10,13 @@ func activityStarted(taskID, worker string) interp.Event {
 	return interp.ActivityStarted{TaskID: taskID, WorkerName: worker}
 }
 
-// activityMissing fails a task whose activity does not exist (deleted
-// before the task was scheduled) with States.Runtime. AWS logs no
-// ActivityScheduled/ActivityFailed pair before its ExecutionFailed; here
-// the interpreter has already logged ActivityScheduled and logs
-// ActivityFailed.
+// activityMissing fails with States.Runtime a task whose activity was
+// deleted after the interpreter checked it. The interpreter asks
+// interp.Options.ActivityExists before it schedules each attempt and, for a
+// missing activity, fails the execution itself with no Activity* event, as
+// AWS does (reference §3.3 L). Only a deletion that lands between that
+// check and scheduleActivity gets here: ActivityScheduled is then already
+// logged, and this failure logs ActivityFailed.
 func activityMissing(c interp.InvokeTask) interp.Event {
 	return taskFailed(c.TaskID, "States.Runtime",
 		"Internal Error (activity not found). The activity "+c.Resource+" does not exist.")

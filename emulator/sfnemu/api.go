@@ -89,7 +89,7 @@ func requiredArn(member string, v *string) error {
 	var vs violations
 	vs.required(member, v != nil)
 	if v != nil {
-		vs.length(member, *v, 1, 256, false)
+		vs.length(member, *v, 1, maxArnLen, false)
 	}
 	return vs.err()
 }

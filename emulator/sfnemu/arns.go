@@ -54,9 +54,6 @@ type machineRef struct {
 	alias   string // the alias name for an alias ARN
 }
 
-// qualified reports whether ref names a version or an alias.
-func (r machineRef) qualified() bool { return r.version > 0 || r.alias != "" }
-
 // parseMachineRef parses a state machine, version or alias ARN. A shape
 // that is none of them keeps the whole ARN as base, so looking it up
 // answers StateMachineDoesNotExist as AWS does.

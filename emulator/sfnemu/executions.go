@@ -214,8 +214,8 @@ func (s *Service) machineOptions(e *execution) interp.Options {
 			e.tokenSeq++
 			return s.tokens.mint(e.id, e.tokenSeq)
 		},
-		NewUUID: newUUID,
-		Random:  randomInt,
+		NewUUID: s.newUUID,
+		Random:  s.randomInt,
 		// Called with e.mu held, the lock order scheduleActivity uses.
 		ActivityExists: func(arn string) bool { _, err := s.activity(arn); return err == nil },
 	}

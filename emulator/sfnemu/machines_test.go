@@ -125,3 +125,51 @@ func TestDescribeStateMachineForExecutionErrors(t *testing.T) {
 	_, err := h.client.DescribeStateMachineForExecution(context.Background(), &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(sm)})
 	requireAPIError(t, err, "InvalidArn", "Invalid Arn: 'Resource type not valid in this context: stateMachine'")
 }
+
+// Reference §4.2: CreateStateMachine is idempotent on name, definition,
+// type, logging, tracing, encryption, publish and versionDescription; a
+// request differing in any of them is StateMachineAlreadyExists, one
+// differing only in roleArn or tags returns the existing machine.
+func TestCreateStateMachineComparesWhatAWSCompares(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	base := func() *sfn.CreateStateMachineInput {
+		return &sfn.CreateStateMachineInput{Name: aws.String("Same"), Definition: aws.String(passDefinition),
+			RoleArn: aws.String(roleArn), Publish: true, VersionDescription: aws.String("v1")}
+	}
+	first, err := h.client.CreateStateMachine(ctx, base())
+	require.NoError(t, err)
+	arn := aws.ToString(first.StateMachineArn)
+
+	same := base()
+	same.RoleArn = aws.String("arn:aws:iam::123456789012:role/Other")
+	same.Tags = []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}
+	again, err := h.client.CreateStateMachine(ctx, same)
+	require.NoError(t, err)
+	require.Equal(t, arn, aws.ToString(again.StateMachineArn))
+	require.Equal(t, first.StateMachineVersionArn, again.StateMachineVersionArn)
+
+	for name, change := range map[string]func(*sfn.CreateStateMachineInput){
+		"definition": func(r *sfn.CreateStateMachineInput) { r.Definition = aws.String(sampleDefinition) },
+		"type":       func(r *sfn.CreateStateMachineInput) { r.Type = types.StateMachineTypeExpress },
+		"logging": func(r *sfn.CreateStateMachineInput) {
+			r.LoggingConfiguration = &types.LoggingConfiguration{Level: types.LogLevelAll}
+		},
+		"tracing": func(r *sfn.CreateStateMachineInput) {
+			r.TracingConfiguration = &types.TracingConfiguration{Enabled: true}
+		},
+		"publish":     func(r *sfn.CreateStateMachineInput) { r.Publish, r.VersionDescription = false, nil },
+		"description": func(r *sfn.CreateStateMachineInput) { r.VersionDescription = aws.String("v2") },
+		"encryption": func(r *sfn.CreateStateMachineInput) {
+			r.EncryptionConfiguration = &types.EncryptionConfiguration{Type: types.EncryptionTypeCustomerManagedKmsKey,
+				KmsKeyId: aws.String("alias/k"), KmsDataKeyReusePeriodSeconds: aws.Int32(300)}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := base()
+			change(r)
+			_, err := h.client.CreateStateMachine(ctx, r)
+			requireAPIError(t, err, "StateMachineAlreadyExists", "State Machine Already Exists: '"+arn+"'")
+		})
+	}
+}

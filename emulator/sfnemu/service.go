@@ -34,8 +34,11 @@ type Config struct {
 	Logger *slog.Logger
 	// TokenKey authenticates task tokens; random when nil.
 	TokenKey []byte
-	// Random is the randomness alias routing draws from to pick a
-	// version by weight; crypto/rand.Reader when nil.
+	// Random is the source of every random draw of an execution:
+	// States.UUID, States.MathRandom, FULL retry jitter and the version an
+	// alias routes to; crypto/rand.Reader when nil. Identifiers (default
+	// execution names, request and revision ids) and task-token keys do
+	// not use it.
 	Random io.Reader
 }
 

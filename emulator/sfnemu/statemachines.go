@@ -28,6 +28,7 @@ const (
 	maxNameLen       = 80
 	maxDefinitionLen = 1048576
 	maxRoleArnLen    = 256
+	maxArnLen        = 256 // the model's Arn shape: stateMachineArn and the like
 )
 
 // revision is one configuration of a state machine. Executions keep the
@@ -54,11 +55,12 @@ func (rev revision) sameConfig(o revision) bool {
 		reflect.DeepEqual(rev.logging, o.logging) && rev.tracing == o.tracing
 }
 
-// stateMachine is one created state machine. arn, name, typ and created
-// are immutable; the rest is guarded by mu.
+// stateMachine is one created state machine. arn, name, typ, created and
+// request are immutable; the rest is guarded by mu.
 type stateMachine struct {
 	arn, name, typ string
 	created        time.Time
+	request        createRequest
 
 	mu       sync.RWMutex
 	rev      revision
@@ -69,6 +71,31 @@ type stateMachine struct {
 	versions []*version // publication order
 	lastVer  int        // the highest version number ever used
 	aliases  []*alias   // creation order
+}
+
+// createRequest is what CreateStateMachine compares, beside name,
+// definition, type, logging and tracing, to tell a repeated request from a
+// different one (reference §4.2); it is not part of a revision.
+type createRequest struct {
+	encryption         encryptionConfiguration
+	publish            bool
+	versionDescription *string
+}
+
+func (r createRequest) same(o createRequest) bool {
+	return reflect.DeepEqual(r.encryption, o.encryption) && r.publish == o.publish &&
+		reflect.DeepEqual(r.versionDescription, o.versionDescription)
+}
+
+// sameCreate reports whether a CreateStateMachine that would make o is a
+// repeat of the one that made sm: same name, definition, type, logging,
+// tracing, encryption, publish and version description. roleArn and tags
+// are not compared: AWS treats a request differing only there as the same
+// one and applies neither.
+func (sm *stateMachine) sameCreate(rev revision, o *stateMachine) bool {
+	return sm.typ == o.typ && rev.definition == o.rev.definition &&
+		reflect.DeepEqual(rev.logging, o.rev.logging) && rev.tracing == o.rev.tracing &&
+		sm.request.same(o.request)
 }
 
 // current returns the machine's revision and status.
@@ -142,7 +169,12 @@ func (s *Service) newStateMachine(r *createStateMachineInput) (*stateMachine, er
 		return nil, err
 	}
 	now := s.cfg.Clock.Now()
+	encryption := derefOr(r.EncryptionConfiguration)
+	if encryption.Type == "" {
+		encryption.Type = "AWS_OWNED_KEY"
+	}
 	sm := &stateMachine{arn: s.stateMachineArn(name), name: name, typ: typ, created: now,
+		request: createRequest{encryption: encryption, publish: r.Publish, versionDescription: r.VersionDescription},
 		rev: revision{definition: definition, roleArn: roleArn, def: def, date: now,
 			logging: loggingOrDefault(r.LoggingConfiguration), tracing: derefOr(r.TracingConfiguration)}}
 	sm.tags.set(r.Tags)
@@ -163,8 +195,8 @@ func parseDefinition(definition, typ string) (*asl.Definition, error) {
 	return def, nil
 }
 
-// addStateMachine stores sm unless one with its ARN exists: an identical
-// one is returned instead, a different one is StateMachineAlreadyExists,
+// addStateMachine stores sm unless one with its ARN exists: the existing
+// one is returned for a repeated request (sameCreate), a different one is StateMachineAlreadyExists,
 // one being deleted StateMachineDeleting.
 func (s *Service) addStateMachine(sm *stateMachine) (*stateMachine, error) {
 	s.mu.Lock()
@@ -174,7 +206,7 @@ func (s *Service) addStateMachine(sm *stateMachine) (*stateMachine, error) {
 		switch {
 		case status == machineDeleting:
 			return nil, fail(ErrStateMachineDeleting, sm.arn)
-		case rev.definition == sm.rev.definition && old.typ == sm.typ:
+		case old.sameCreate(rev, sm):
 			return old, nil
 		}
 		return nil, fail(ErrStateMachineAlreadyExists, sm.arn)
@@ -254,7 +286,7 @@ func checkUpdate(r *updateStateMachineInput) error {
 	var v violations
 	v.required("stateMachineArn", r.StateMachineArn != nil)
 	if r.StateMachineArn != nil {
-		v.length("stateMachineArn", *r.StateMachineArn, 1, maxRoleArnLen, false)
+		v.length("stateMachineArn", *r.StateMachineArn, 1, maxArnLen, false)
 	}
 	if r.Definition != nil {
 		v.length("definition", *r.Definition, 1, maxDefinitionLen, true)

@@ -19,7 +19,6 @@ import (
 const (
 	tokenVersion  = 1
 	tokenRawLen   = 524 // 700 base64 characters, one '=' of padding
-	tokenHeadLen  = 1 + 8 + 8 + 4 + 16
 	tokenMACLen   = sha256.Size
 	tokenTotalLen = 700
 )

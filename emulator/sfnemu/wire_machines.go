@@ -12,6 +12,15 @@ type createStateMachineInput struct {
 	Tags                 []tag                 `json:"tags"`
 	Publish              bool                  `json:"publish"`
 	VersionDescription   *string               `json:"versionDescription"`
+	// EncryptionConfiguration is kept only to tell a repeated request
+	// from a different one; stepwire encrypts nothing.
+	EncryptionConfiguration *encryptionConfiguration `json:"encryptionConfiguration"`
+}
+
+type encryptionConfiguration struct {
+	Type                         string `json:"type"`
+	KmsKeyID                     string `json:"kmsKeyId,omitempty"`
+	KmsDataKeyReusePeriodSeconds *int   `json:"kmsDataKeyReusePeriodSeconds,omitempty"`
 }
 
 type createStateMachineOutput struct {
