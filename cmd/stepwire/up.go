@@ -24,6 +24,8 @@ func up(ctx context.Context, args []string) error {
 	verbose := fs.Bool("v", false, "log every decision, not only hops and warnings")
 	mockPath := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"),
 		"Step Functions Local mock config file (MockConfigFile.json); default $SFN_MOCK_CONFIG")
+	throttle := fs.Bool("iot-throttle", false, "enforce IoT Core's per-connection rates: 100 publishes/s and 512 KiB/s, excess discarded")
+	sessionExpiry := fs.Duration("iot-session-expiry", 0, "how long an MQTT 3.1.1 persistent session outlives its connection (default 1h, as IoT Core)")
 	var hosts listFlag
 	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers, e.g. a container's service name (repeatable)")
 	var params paramFlags
@@ -41,7 +43,7 @@ func up(ctx context.Context, args []string) error {
 	}
 	emu, err := emulator.New(emulator.Config{
 		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
-		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts, Region: *region, Account: *account, Logger: logger,
+		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts, IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry, Region: *region, Account: *account, Logger: logger,
 		MockConfig: mocks,
 	})
 	if err != nil {
