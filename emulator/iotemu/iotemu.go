@@ -28,6 +28,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
 	"github.com/stepwire/stepwire/internal/clock"
+	"github.com/stepwire/stepwire/internal/gogroup"
 )
 
 // Config configures a Service.
@@ -80,7 +81,7 @@ type Service struct {
 	sessions  *sessionHook
 	retained  *retainedHook
 	mux       *http.ServeMux
-	wg        sync.WaitGroup
+	actions   gogroup.Group // rule actions in flight
 
 	mu       sync.Mutex
 	listener *listeners.TCP
@@ -191,10 +192,14 @@ func (s *Service) Start() error {
 	return nil
 }
 
-// Close stops the broker and waits for rule actions in flight.
+// Close stops the broker and waits for rule actions in flight. Closing
+// twice is harmless.
 func (s *Service) Close() error {
+	if !s.actions.Close() {
+		return nil
+	}
 	err := s.broker.Close()
-	s.wg.Wait()
+	s.actions.Wait()
 	if err != nil {
 		return fmt.Errorf("iot service: close: %w", err)
 	}

@@ -64,11 +64,10 @@ func (s *Service) runRules(cl *mqtt.Client, pk packets.Packet) {
 		event = bytes.Clone(event)
 		fired := *msg
 		fired.Payload = bytes.Clone(pk.Payload)
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.runActions(r, fired, event)
-		}()
+		if !s.actions.Go(func() { s.runActions(r, fired, event) }) {
+			s.log.Warn("service closed: rule action dropped", "rule", r.name, "topic", pk.TopicName)
+			return
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Activity tasks wait in their activity's queue until a worker's
@@ -63,7 +64,7 @@ func (s *Service) scheduleActivity(e *execution, c interp.InvokeTask) {
 		s.spawn(e, "an activity task", func() { s.deliver(e, ev) })
 		return
 	}
-	s.log.Info("hop", "hop", "activity", "activityArn", a.arn, "executionArn", e.arn)
+	hop.Log(context.Background(), s.log, "activity", "activityArn", a.arn, "executionArn", e.arn)
 	a.push(&activityTask{e: e, taskID: c.TaskID, token: c.Token, input: string(c.Parameters)})
 }
 
@@ -200,7 +201,7 @@ func (s *Service) handOut(t *activityTask, worker string) bool {
 	if err := s.handle(e, activityStarted(t.taskID, worker)); err != nil {
 		s.log.Warn("activity start refused", "executionArn", e.arn, "err", err)
 	}
-	s.log.Info("hop", "hop", "activity-task", "worker", worker, "executionArn", e.arn)
+	hop.Log(context.Background(), s.log, "activity-task", "worker", worker, "executionArn", e.arn)
 	return true
 }
 

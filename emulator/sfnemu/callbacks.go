@@ -1,10 +1,12 @@
 package sfnemu
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Limits of the SendTask* members (service model).
@@ -115,7 +117,7 @@ func (s *Service) callback(e *execution, op string, ev interp.Event, token strin
 	case err != nil:
 		return fmt.Errorf("%s on %s: %w", op, e.arn, err)
 	}
-	s.log.Info("hop", "hop", "callback", "op", op, "executionArn", e.arn)
+	hop.Log(context.Background(), s.log, "callback", "op", op, "executionArn", e.arn)
 	s.apply(e, step)
 	return nil
 }

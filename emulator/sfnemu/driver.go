@@ -1,11 +1,13 @@
 package sfnemu
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/clock"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // The driver carries out what the interpreter asks for. Every call into an
@@ -107,7 +109,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	s.mocks.drop(e.arn)
 	close(e.done)
 	s.release(e.sm)
-	s.log.Info("hop", "hop", "done", "status", step.Status, "executionArn", e.arn)
+	hop.Log(context.Background(), s.log, "done", "status", step.Status, "executionArn", e.arn)
 }
 
 // stopTimers disarms every timer of e. e.mu is held.

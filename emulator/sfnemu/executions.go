@@ -1,6 +1,7 @@
 package sfnemu
 
 import (
+	"context"
 	"encoding/json"
 	"sync"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/asl"
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Execution statuses.
@@ -175,7 +177,7 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (execInf
 	s.execByID[e.id] = e
 	s.mocks.bind(e.arn, run)
 	s.execMu.Unlock()
-	s.log.Info("hop", "hop", "start", "execution", in.name, "executionArn", e.arn)
+	hop.Log(context.Background(), s.log, "start", "execution", in.name, "executionArn", e.arn)
 	def := e.rev.def
 	if sm.typ == typeExpress && (def.TimeoutSeconds == 0 || def.TimeoutSeconds > expressLimit) {
 		limited := *def

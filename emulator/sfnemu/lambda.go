@@ -1,6 +1,7 @@
 package sfnemu
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Resources the emulator can run.
@@ -102,7 +104,7 @@ var ErrFunctionNotFound = errors.New("function not found")
 // Lambda.ServiceException with the error's text in the cause. The event is
 // nil on success; errClosed reports a call cut short by Close.
 func (s *Service) invoke(e *execution, taskID, function string, payload []byte) (InvokeResult, interp.Event, error) {
-	s.log.Info("hop", "hop", "dispatch", "function", function, "executionArn", e.arn)
+	hop.Log(context.Background(), s.log, "dispatch", "function", function, "executionArn", e.arn)
 	if s.cfg.Invoke == nil {
 		return InvokeResult{}, s.functionNotFound(taskID, function), nil
 	}
