@@ -25,6 +25,7 @@ import (
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
 	"github.com/stepwire/stepwire/internal/clock"
@@ -198,12 +199,35 @@ func (s *Service) Close() error {
 	if !s.actions.Close() {
 		return nil
 	}
+	s.closeListener()
 	err := s.broker.Close()
 	s.actions.Wait()
 	if err != nil {
 		return fmt.Errorf("iot service: close: %w", err)
 	}
 	return nil
+}
+
+// closeListener stops accepting connections and disconnects the listener's
+// clients before the broker closes. mochi's own path for this
+// (Server.Close → closeListenerClients → Clients.GetByListener) takes the
+// clients' read lock twice, which deadlocks when a connection is being
+// torn down at the same moment; once the listener is closed here, the
+// broker's Close no longer takes that path.
+func (s *Service) closeListener() {
+	s.mu.Lock()
+	l := s.listener
+	s.mu.Unlock()
+	if l == nil {
+		return
+	}
+	s.broker.Listeners.Close(l.ID(), func(id string) {
+		for _, cl := range s.broker.Clients.GetAll() {
+			if cl.Net.Listener == id && !cl.Closed() {
+				_ = s.broker.DisconnectClient(cl, packets.ErrServerShuttingDown)
+			}
+		}
+	})
 }
 
 // MQTTAddr returns the listener's actual host:port ("" before Start).

@@ -42,10 +42,6 @@ type session struct {
 	version   int64
 	principal string
 	ip        string
-	// reason, when set, is the disconnect reason stepwire chose when it
-	// closed the connection itself.
-	mu     sync.Mutex
-	reason string
 }
 
 // lifecycleHook publishes the presence and subscription events through the
@@ -55,6 +51,10 @@ type lifecycleHook struct {
 	mqtt.HookBase
 	s        *Service
 	sessions syncMap[*mqtt.Client, *session]
+	// reasons holds the disconnect reason stepwire chose when it closes a
+	// connection itself. It is kept apart from sessions because a
+	// connection may be closed before its session is established.
+	reasons  syncMap[*mqtt.Client, string]
 	mu       sync.Mutex
 	versions map[string]int64
 }
@@ -66,7 +66,7 @@ func newLifecycleHook(s *Service) *lifecycleHook {
 func (h *lifecycleHook) ID() string { return "stepwire-iot-lifecycle" }
 
 func (h *lifecycleHook) Provides(b byte) bool {
-	return bytes.Contains([]byte{mqtt.OnSessionEstablished, mqtt.OnDisconnect, mqtt.OnSubscribed, mqtt.OnUnsubscribed}, []byte{b})
+	return bytes.Contains([]byte{mqtt.OnSessionEstablish, mqtt.OnSessionEstablished, mqtt.OnDisconnect, mqtt.OnSubscribed, mqtt.OnUnsubscribed}, []byte{b})
 }
 
 // noEvents reports whether a client id gets no lifecycle events.
@@ -103,24 +103,28 @@ func (h *lifecycleHook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) 
 	})
 }
 
-// setReason records why stepwire is about to close a connection.
-func (h *lifecycleHook) setReason(cl *mqtt.Client, reason string) {
-	if sess, ok := h.sessions.Load(cl); ok {
-		sess.mu.Lock()
-		sess.reason = reason
-		sess.mu.Unlock()
+// OnSessionEstablish runs before mochi takes over an existing connection
+// with the same client id: recording the reason now keeps it from racing
+// with the old connection's own teardown (reference iot-core.md §2.4).
+func (h *lifecycleHook) OnSessionEstablish(cl *mqtt.Client, _ packets.Packet) {
+	if old, ok := h.s.broker.Clients.Get(cl.ID); ok && old != cl && !old.Closed() {
+		h.setReason(old, reasonDuplicateClientID)
 	}
 }
 
+// setReason records why stepwire is about to close a connection.
+func (h *lifecycleHook) setReason(cl *mqtt.Client, reason string) {
+	h.reasons.Store(cl, reason)
+}
+
 func (h *lifecycleHook) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
+	reason, _ := h.reasons.Load(cl)
+	h.reasons.Delete(cl)
 	sess, ok := h.sessions.Load(cl)
 	if !ok {
 		return
 	}
 	h.sessions.Delete(cl)
-	sess.mu.Lock()
-	reason := sess.reason
-	sess.mu.Unlock()
 	if reason == "" {
 		reason = disconnectReason(cl, err)
 	}
