@@ -16,7 +16,7 @@ const module = "github.com/stepwire/stepwire"
 
 // pureCores are deterministic: only the standard library's data packages,
 // no network, files, clock or randomness (DESIGN.md, "Dependency direction").
-var pureCores = []string{"emulator/asl", "emulator/interp", "emulator/iotemu/policy", "internal/jobwire"}
+var pureCores = []string{"emulator/asl", "emulator/interp", "emulator/iotemu/policy", "emulator/iotemu/rules", "internal/jobwire"}
 
 // pureEngine is the one third-party module a pure core may import: the
 // JSONata engine behind emulator/asl/jsonata (docs/jsonata-engine.md). It
