@@ -4,8 +4,6 @@
 package awsapi
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -75,12 +73,4 @@ func WriteRESTError(w http.ResponseWriter, e *Error) {
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
 	w.WriteHeader(e.status())
 	_ = json.NewEncoder(w).Encode(map[string]string{"message": e.Message, "__type": e.Code})
-}
-
-// RequestID returns a fresh request id in AWS's UUID shape.
-func RequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/stepwire/stepwire/internal/uuid"
 )
 
 // JSONHandler serves one awsJson1_0 operation: it gets the operation name
@@ -50,7 +52,7 @@ const maxBody = 2 << 20
 // ServeHTTP implements http.Handler. A handler that panics gets a 500
 // InternalFailure in AWS's error shape; the emulator keeps serving.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	w.Header().Set("X-Amzn-RequestId", RequestID())
+	w.Header().Set("X-Amzn-RequestId", uuid.New())
 	if err := serveRecovered(w, req, http.HandlerFunc(r.route), r.Logger); err != nil {
 		panic(http.ErrAbortHandler) // the response was begun: abort the connection
 	}

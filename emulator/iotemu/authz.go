@@ -2,12 +2,11 @@ package iotemu
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"sync"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/policy"
+	"github.com/stepwire/stepwire/internal/uuid"
 )
 
 // IoT policy actions checked by the broker.
@@ -124,9 +123,5 @@ func boolString(b bool) string {
 	return "false"
 }
 
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
+// newID returns a fresh version-4 UUID (session, thing and trace ids).
+var newID = uuid.New

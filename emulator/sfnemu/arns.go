@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/internal/uuid"
 )
 
 // arnParts is a parsed Step Functions ARN:
@@ -42,7 +42,7 @@ func (s *Service) executionArn(smName, name string) string {
 // expressArn names an Express execution; the trailing UUID makes every
 // start distinct (Express starts are not idempotent).
 func (s *Service) expressArn(smName, name string) string {
-	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":express:" + smName + ":" + name + ":" + awsapi.RequestID()
+	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":express:" + smName + ":" + name + ":" + uuid.New()
 }
 
 // machineRef is a state machine ARN, possibly qualified by a version

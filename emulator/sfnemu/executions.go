@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl"
-	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/hop"
+	"github.com/stepwire/stepwire/internal/uuid"
 )
 
 // Execution statuses.
@@ -131,7 +131,7 @@ func (s *Service) checkStart(smArn string, name, input *string) (*stateMachine, 
 	if err != nil {
 		return nil, startInput{}, err
 	}
-	in := startInput{target: target, sel: sel, name: awsapi.RequestID(), input: "{}"}
+	in := startInput{target: target, sel: sel, name: uuid.New(), input: "{}"}
 	if name != nil {
 		in.name = *name
 	}

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/hop"
+	"github.com/stepwire/stepwire/internal/uuid"
 )
 
 // Resources the emulator can run.
@@ -145,7 +145,7 @@ func (s *Service) functionNotFound(taskID, function string) interp.Event {
 	}
 	return taskFailed(taskID, "Lambda.ResourceNotFoundException", fmt.Sprintf(
 		"Function not found: %s (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: %s; Proxy: null)",
-		arn, awsapi.RequestID()))
+		arn, uuid.New()))
 }
 
 // serviceException is a Lambda call that failed for another reason than a
@@ -153,7 +153,7 @@ func (s *Service) functionNotFound(taskID, function string) interp.Event {
 func serviceException(taskID string, err error) interp.Event {
 	return taskFailed(taskID, "Lambda.ServiceException", fmt.Sprintf(
 		"%s (Service: AWSLambda; Status Code: 500; Error Code: ServiceException; Request ID: %s; Proxy: null)",
-		err, awsapi.RequestID()))
+		err, uuid.New()))
 }
 
 func taskFailed(taskID, name, cause string) interp.Event {
@@ -174,7 +174,7 @@ func (s *Service) invokeResponse(res InvokeResult, status int) json.RawMessage {
 	} else if !json.Valid(payload) {
 		payload, _ = json.Marshal(string(res.Payload))
 	}
-	id := awsapi.RequestID()
+	id := uuid.New()
 	headers := map[string]string{
 		"Connection":                     "keep-alive",
 		"Content-Length":                 strconv.Itoa(len(res.Payload)),

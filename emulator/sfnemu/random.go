@@ -2,9 +2,9 @@ package sfnemu
 
 import (
 	"crypto/rand"
-	"encoding/hex"
-	"io"
 	"math/big"
+
+	"github.com/stepwire/stepwire/internal/uuid"
 )
 
 // Every random draw of an execution (States.UUID, States.MathRandom, FULL
@@ -13,14 +13,9 @@ import (
 
 // newUUID returns a random (version 4) UUID, for States.UUID.
 func (s *Service) newUUID() string {
-	var b [16]byte
 	s.randMu.Lock()
-	_, _ = io.ReadFull(s.cfg.Random, b[:])
-	s.randMu.Unlock()
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	defer s.randMu.Unlock()
+	return uuid.From(s.cfg.Random)
 }
 
 // randomInt returns a uniform integer in [lo, hi], for States.MathRandom

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl"
-	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/internal/uuid"
 )
 
 // State machine types.
@@ -327,7 +327,7 @@ func (s *Service) applyUpdate(sm *stateMachine, r *updateStateMachineInput, def 
 		rev.tracing = *r.TracingConfiguration
 	}
 	if !rev.sameConfig(sm.rev) {
-		rev.id, rev.date, rev.seq = awsapi.RequestID(), now, sm.rev.seq+1
+		rev.id, rev.date, rev.seq = uuid.New(), now, sm.rev.seq+1
 		sm.rev = rev
 	}
 	out := updateResult{rev: sm.rev, date: now}
