@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"strings"
-	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -97,7 +96,7 @@ func (h *policyHook) identify(cl *mqtt.Client, pk packets.Packet) (*principal, e
 		return nil, errors.New("iotemu: no client certificate")
 	}
 	id := pki.CertificateID(certs[0].Raw)
-	if err := h.s.reg.certificateUsable(id, time.Now()); err != nil {
+	if err := h.s.reg.certificateUsable(id, h.s.cfg.Clock.Now()); err != nil {
 		return nil, err
 	}
 	conn := map[string]string{}

@@ -3,6 +3,7 @@ package iotemu
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -73,8 +74,8 @@ func (s *Service) RegisterCertificate(certPEM, caPEM, status string) (Certificat
 			return CertificateInfo{}, fmt.Errorf("register certificate: %w: not signed by the given CA: %v", ErrCertificateValidation, err)
 		}
 	}
-	if now := time.Now(); now.After(c.NotAfter) || now.Before(c.NotBefore) {
-		return CertificateInfo{}, fmt.Errorf("register certificate: %w: outside its validity period", ErrCertificateValidation)
+	if err := validityError(c.NotBefore, c.NotAfter, s.cfg.Clock.Now()); err != nil {
+		return CertificateInfo{}, fmt.Errorf("register certificate: %w: certificatePem %v", ErrCertificateValidation, err)
 	}
 	entry := s.newCertificate(c, certPEM, caPEM, status)
 	if err := s.reg.addCertificate(entry); err != nil {
@@ -106,8 +107,29 @@ func (r *registry) certificateUsable(id string, now time.Time) error {
 		return fmt.Errorf("iotemu: certificate %s is not registered", id)
 	case c.status != StatusActive:
 		return fmt.Errorf("iotemu: certificate %s is %s", id, c.status)
-	case now.After(c.notAfter) || now.Before(c.notBefore):
-		return fmt.Errorf("iotemu: certificate %s is outside its validity period", id)
+	}
+	if err := validityError(c.notBefore, c.notAfter, now); err != nil {
+		return fmt.Errorf("iotemu: certificate %s %w", id, err)
+	}
+	return nil
+}
+
+// errCertificateExpired marks a certificate past its NotAfter on the
+// service clock.
+var errCertificateExpired = errors.New("has expired")
+
+// validityError checks a certificate's validity period. Expiry is measured
+// on the service clock (now), so that tests can expire certificates on
+// virtual time. NotBefore is still measured on the wall clock: the
+// emulator's CA (pki.IssueClient) stamps NotBefore from the wall clock, and
+// a virtual clock that starts in the past would otherwise refuse every
+// certificate CreateKeysAndCertificate issues.
+func validityError(notBefore, notAfter, now time.Time) error {
+	if now.After(notAfter) {
+		return fmt.Errorf("%w (NotAfter %s)", errCertificateExpired, notAfter.UTC().Format(time.RFC3339))
+	}
+	if time.Now().Before(notBefore) {
+		return fmt.Errorf("is not yet valid (NotBefore %s)", notBefore.UTC().Format(time.RFC3339))
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
 )
@@ -21,6 +20,10 @@ func (s *Service) serverTLS() (*tls.Config, error) {
 	return &tls.Config{
 		MinVersion:   tls.VersionTLS12,
 		Certificates: []tls.Certificate{serverCert},
+		// The service clock, so that the handshake (session ticket
+		// ages, resumption of sessions whose certificate has expired)
+		// agrees with VerifyConnection on virtual time.
+		Time: s.cfg.Clock.Now,
 		// Who signed the certificate does not matter once it is
 		// registered (reference §2.1): RegisterCertificate admits a
 		// user's own CA or a self-signed certificate. The handshake still
@@ -31,7 +34,7 @@ func (s *Service) serverTLS() (*tls.Config, error) {
 				return errors.New("iotemu: client certificate required")
 			}
 			id := pki.CertificateID(cs.PeerCertificates[0].Raw)
-			return s.reg.certificateUsable(id, time.Now())
+			return s.reg.certificateUsable(id, s.cfg.Clock.Now())
 		},
 	}, nil
 }
