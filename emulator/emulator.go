@@ -20,6 +20,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -43,8 +44,8 @@ type Config struct {
 	// IoTSessionExpiry is how long an MQTT 3.1.1 persistent session
 	// outlives its connection (IoT Core's default, 1 hour, when zero).
 	IoTSessionExpiry time.Duration
-	// Region and Account name the emulated account (us-east-1,
-	// 123456789012 by default).
+	// Region and Account name the emulated account (arn.DefaultRegion,
+	// arn.DefaultAccount by default).
 	Region, Account string
 	// Clock drives every timer; the real clock by default.
 	Clock clock.Clock
@@ -122,12 +123,7 @@ func withDefaults(cfg Config) Config {
 	if cfg.MQTTAddr == "" {
 		cfg.MQTTAddr = "127.0.0.1:0"
 	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if cfg.Account == "" {
-		cfg.Account = "123456789012"
-	}
+	cfg.Region, cfg.Account = arn.Or(cfg.Region, cfg.Account)
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}
@@ -152,8 +148,8 @@ func (e *Emulator) invoke(ctx context.Context, fn string, payload []byte) (sfnem
 // startExecution serves the IoT rules' stepFunctions action through the
 // Step Functions API, as the action's role would call it on AWS.
 func (e *Emulator) startExecution(ctx context.Context, machine, name, input string) error {
-	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", e.cfg.Region, e.cfg.Account, machine)
-	body, err := json.Marshal(map[string]string{"stateMachineArn": arn, "name": name, "input": input})
+	smArn := arn.StateMachine(e.cfg.Region, e.cfg.Account, machine)
+	body, err := json.Marshal(map[string]string{"stateMachineArn": smArn, "name": name, "input": input})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 
 	"github.com/stepwire/stepwire/emulator/template"
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // issueOptions are the flags of "certs issue".
@@ -35,8 +36,8 @@ func parseIssueFlags(args []string) (issueOptions, error) {
 	fs.StringVar(&o.dataDir, "data-dir", ".stepwire", "emulator data directory, for endpoints.json")
 	fs.StringVar(&o.template, "template", "template.yaml", "template to read the default policy from")
 	fs.DurationVar(&o.wait, "wait", 0, "how long to wait for the emulator to come up (e.g. 30s)")
-	fs.StringVar(&o.tpl.Region, "region", "us-east-1", "region the template is resolved for, as given to stepwire up")
-	fs.StringVar(&o.tpl.Account, "account", "123456789012", "account id the template is resolved for, as given to stepwire up")
+	fs.StringVar(&o.tpl.Region, "region", arn.DefaultRegion, "region the template is resolved for, as given to stepwire up")
+	fs.StringVar(&o.tpl.Account, "account", arn.DefaultAccount, "account id the template is resolved for, as given to stepwire up")
 	var params paramFlags
 	fs.Var(&params, "param", "template parameter override NAME=VALUE, as given to stepwire up (repeatable)")
 	if err := fs.Parse(args); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // endpointURL picks the emulator's API endpoint: the flag, else
@@ -37,7 +38,7 @@ func endpointURL(flagValue, dataDir string) string {
 func sdkConfig(ctx context.Context, endpoint string) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{config.WithBaseEndpoint(endpoint)}
 	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		opts = append(opts, config.WithRegion("us-east-1"))
+		opts = append(opts, config.WithRegion(arn.DefaultRegion))
 	}
 	if os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
 		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("stepwire", "stepwire", "")))

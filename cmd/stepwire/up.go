@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hoplog"
 )
 
@@ -19,8 +20,8 @@ func up(ctx context.Context, args []string) error {
 	dataDir := fs.String("data-dir", ".stepwire", "directory for the local CA and endpoints.json")
 	httpAddr := fs.String("http", "127.0.0.1:4566", "AWS API listen address (\":0\" picks a free port)")
 	mqttAddr := fs.String("mqtt", "127.0.0.1:8883", "MQTT over TLS listen address (\":0\" picks a free port)")
-	region := fs.String("region", "us-east-1", "emulated region")
-	account := fs.String("account", "123456789012", "emulated account id")
+	region := fs.String("region", arn.DefaultRegion, "emulated region")
+	account := fs.String("account", arn.DefaultAccount, "emulated account id")
 	verbose := fs.Bool("v", false, "log every decision, not only hops and warnings")
 	mockPath := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"),
 		"Step Functions Local mock config file (MockConfigFile.json); default $SFN_MOCK_CONFIG")

@@ -7,15 +7,18 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
 // Fixed identity of every case's service.
 const (
-	region  = "us-east-1"
-	account = "123456789012"
-	roleArn = "arn:aws:iam::123456789012:role/stepwire-conformance"
+	region  = arn.DefaultRegion
+	account = arn.DefaultAccount
 )
+
+// roleArn is the role every case's state machines name.
+var roleArn = arn.IAMRole(account, "stepwire-conformance")
 
 // start is the virtual clock's start: a whole second, so that ${now}
 // inputs (written to the second) are not in the past.

@@ -28,6 +28,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
+	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/gogroup"
 )
@@ -39,8 +40,8 @@ type Config struct {
 	DataDir string
 	// MQTTAddr is the TLS MQTT listen address, e.g. "127.0.0.1:0".
 	MQTTAddr string
-	// Region and Account appear in ARNs; default us-east-1 and
-	// 123456789012.
+	// Region and Account appear in ARNs; default arn.DefaultRegion and
+	// arn.DefaultAccount.
 	Region, Account string
 	// Clock stamps resources and rule timestamps; default clock.Real.
 	Clock clock.Clock
@@ -91,12 +92,7 @@ type Service struct {
 
 // New creates the service and loads or creates its CA. It does not listen.
 func New(cfg Config) (*Service, error) {
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if cfg.Account == "" {
-		cfg.Account = "123456789012"
-	}
+	cfg.Region, cfg.Account = arn.Or(cfg.Region, cfg.Account)
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}

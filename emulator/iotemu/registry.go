@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/policy"
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // Sentinel errors of the registry; the HTTP layer maps them to AWS codes.
@@ -96,7 +97,7 @@ var (
 )
 
 func (s *Service) arn(resource string) string {
-	return fmt.Sprintf("arn:aws:iot:%s:%s:%s", s.cfg.Region, s.cfg.Account, resource)
+	return arn.IoT(s.cfg.Region, s.cfg.Account, resource)
 }
 
 // certIDFromARN accepts a certificate ARN or a bare certificate id.

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
+	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/gogroup"
 )
 
@@ -82,7 +83,7 @@ func (s *Service) Close() {
 
 // ARN returns the ARN of the function named name.
 func (s *Service) ARN(name string) string {
-	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", s.region, s.account, name)
+	return arn.LambdaFunction(s.region, s.account, name)
 }
 
 // Register adds or replaces a function.

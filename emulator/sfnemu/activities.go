@@ -4,6 +4,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // Activities are the other way on-premises workers reach Step Functions:
@@ -42,7 +44,7 @@ type listActivitiesOutput struct {
 }
 
 func (s *Service) activityArn(name string) string {
-	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":activity:" + name
+	return arn.Activity(s.cfg.Region, s.cfg.Account, name)
 }
 
 // CreateActivity creates an activity, or returns the existing one of that

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/uuid"
 )
 
@@ -32,17 +33,17 @@ func parseArn(arn, kind string) (arnParts, error) {
 }
 
 func (s *Service) stateMachineArn(name string) string {
-	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":stateMachine:" + name
+	return arn.StateMachine(s.cfg.Region, s.cfg.Account, name)
 }
 
 func (s *Service) executionArn(smName, name string) string {
-	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":execution:" + smName + ":" + name
+	return arn.Execution(s.cfg.Region, s.cfg.Account, smName, name)
 }
 
 // expressArn names an Express execution; the trailing UUID makes every
 // start distinct (Express starts are not idempotent).
 func (s *Service) expressArn(smName, name string) string {
-	return "arn:aws:states:" + s.cfg.Region + ":" + s.cfg.Account + ":express:" + smName + ":" + name + ":" + uuid.New()
+	return arn.ExpressExecution(s.cfg.Region, s.cfg.Account, smName, name, uuid.New())
 }
 
 // machineRef is a state machine ARN, possibly qualified by a version

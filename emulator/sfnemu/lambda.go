@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/uuid"
 )
@@ -139,13 +140,13 @@ func functionError(taskID string, res InvokeResult) interp.Event {
 }
 
 func (s *Service) functionNotFound(taskID, function string) interp.Event {
-	arn := function
-	if !strings.HasPrefix(arn, legacyLambdaPrefix) {
-		arn = legacyLambdaPrefix + s.cfg.Region + ":" + s.cfg.Account + ":function:" + function
+	fnArn := function
+	if !strings.HasPrefix(fnArn, legacyLambdaPrefix) {
+		fnArn = arn.LambdaFunction(s.cfg.Region, s.cfg.Account, function)
 	}
 	return taskFailed(taskID, "Lambda.ResourceNotFoundException", fmt.Sprintf(
 		"Function not found: %s (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: %s; Proxy: null)",
-		arn, uuid.New()))
+		fnArn, uuid.New()))
 }
 
 // serviceException is a Lambda call that failed for another reason than a

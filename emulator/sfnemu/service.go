@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/gogroup"
 )
@@ -21,7 +22,7 @@ import (
 type Config struct {
 	// Clock arms every timer; clock.Real{} when nil.
 	Clock clock.Clock
-	// Region and Account build ARNs; us-east-1 and 123456789012 by default.
+	// Region and Account build ARNs; arn.DefaultRegion and arn.DefaultAccount by default.
 	Region, Account string
 	// Invoke calls a Lambda function synchronously (RequestResponse). The
 	// function is named as the state machine names it: a name, a partial
@@ -89,12 +90,7 @@ func New(cfg Config) *Service {
 	if cfg.Random == nil {
 		cfg.Random = rand.Reader
 	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if cfg.Account == "" {
-		cfg.Account = "123456789012"
-	}
+	cfg.Region, cfg.Account = arn.Or(cfg.Region, cfg.Account)
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // propertyRules says, per resource type, which properties stepwire honours
@@ -124,7 +126,7 @@ func (r *resolver) add(t *Template, id string, res resource, p map[string]any, d
 		t.Functions = append(t.Functions, f)
 		return err
 	case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine":
-		sm, err := buildStateMachine(id, res.name, p, dir)
+		sm, err := buildStateMachine(id, res.name, p, dir, r.defaultRole())
 		t.StateMachines = append(t.StateMachines, sm)
 		return err
 	case "AWS::IoT::Policy":
@@ -169,8 +171,15 @@ func buildFunction(id, name string, p map[string]any) (Function, error) {
 	return f, nil
 }
 
-func buildStateMachine(id, name string, p map[string]any, dir string) (StateMachine, error) {
-	sm := StateMachine{LogicalID: id, Name: name, Type: "STANDARD", RoleArn: "arn:aws:iam::000000000000:role/stepwire"}
+// defaultRole is the role ARN a state machine gets when the template names
+// none: a role "stepwire" in the emulated account.
+func (r *resolver) defaultRole() string {
+	_, account := arn.Or("", r.opts.Account)
+	return arn.IAMRole(account, "stepwire")
+}
+
+func buildStateMachine(id, name string, p map[string]any, dir, role string) (StateMachine, error) {
+	sm := StateMachine{LogicalID: id, Name: name, Type: "STANDARD", RoleArn: role}
 	for _, k := range []string{"Type", "StateMachineType"} {
 		if v, ok := p[k].(string); ok {
 			sm.Type = v

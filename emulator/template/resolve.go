@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // resolver evaluates intrinsic functions against parameters, pseudo
@@ -232,17 +234,17 @@ func (r *resolver) arn(res resource) string {
 	region, acct := r.opts.Region, r.opts.Account
 	switch res.Type {
 	case "AWS::Serverless::Function", "AWS::Lambda::Function":
-		return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, acct, res.name)
+		return arn.LambdaFunction(region, acct, res.name)
 	case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine":
-		return fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", region, acct, res.name)
+		return arn.StateMachine(region, acct, res.name)
 	case "AWS::IoT::TopicRule":
-		return fmt.Sprintf("arn:aws:iot:%s:%s:rule/%s", region, acct, res.name)
+		return arn.IoT(region, acct, "rule/"+res.name)
 	case "AWS::IoT::Policy":
-		return fmt.Sprintf("arn:aws:iot:%s:%s:policy/%s", region, acct, res.name)
+		return arn.IoT(region, acct, "policy/"+res.name)
 	case "AWS::IoT::Thing":
-		return fmt.Sprintf("arn:aws:iot:%s:%s:thing/%s", region, acct, res.name)
+		return arn.IoT(region, acct, "thing/"+res.name)
 	case "AWS::StepFunctions::Activity":
-		return fmt.Sprintf("arn:aws:states:%s:%s:activity:%s", region, acct, res.name)
+		return arn.Activity(region, acct, res.name)
 	}
 	return ""
 }
