@@ -71,11 +71,20 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidRequest, fmt.Sprintf(format, args...))
 }
 
+// maxRequestBody bounds a control-plane JSON request body. The largest
+// documents IoT accepts are far smaller (a topic rule is at most 256 KB).
+const maxRequestBody = 1 << 20
+
 // decodeBody reads a JSON request body into v; an empty body is allowed.
+// A body over maxRequestBody is refused as such (it reads one byte more to
+// tell), rather than cut and reported as malformed JSON.
 func decodeBody(r *http.Request, v any) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	if err != nil {
 		return invalid("read body: %v", err)
+	}
+	if len(body) > maxRequestBody {
+		return invalid("request body exceeds %d bytes", maxRequestBody)
 	}
 	if len(body) == 0 {
 		return nil
