@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl/casematch"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
@@ -50,7 +51,7 @@ func compareAPI(exp, last *jsonv.Object, lastErr *APIError) error {
 		if lastErr == nil {
 			return fmt.Errorf("succeeded with %s, want %s: %s", short(jsonv.EncodeString(last), 300), code, msg)
 		}
-		if lastErr.Code != code || !matchString(msg, lastErr.Message) {
+		if lastErr.Code != code || !casematch.String(msg, lastErr.Message) {
 			return fmt.Errorf("error %s: %s\n    want  %s: %s", lastErr.Code, lastErr.Message, code, msg)
 		}
 		return nil
@@ -59,7 +60,7 @@ func compareAPI(exp, last *jsonv.Object, lastErr *APIError) error {
 		if lastErr != nil {
 			return fmt.Errorf("error %s: %s, want %s", lastErr.Code, lastErr.Message, short(jsonv.EncodeString(want), 300))
 		}
-		if !match(want, last) {
+		if !casematch.Value(want, last) {
 			return fmt.Errorf("response %s\n    want     %s", jsonv.EncodeString(last), jsonv.EncodeString(want))
 		}
 		return nil

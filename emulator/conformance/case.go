@@ -105,3 +105,9 @@ func str(o *jsonv.Object, key string) (string, bool) {
 	s, isStr := v.(string)
 	return s, ok && isStr
 }
+
+// asObject is v as an object, or nil.
+func asObject(v any) *jsonv.Object {
+	o, _ := v.(*jsonv.Object)
+	return o
+}

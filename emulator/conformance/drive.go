@@ -201,3 +201,13 @@ func history(api client, arn string) ([]any, error) {
 		body.Set("nextToken", next)
 	}
 }
+
+// types lists the events' types, comma-separated.
+func types(evs []any) string {
+	var s []string
+	for _, e := range evs {
+		t, _ := str(asObject(e), "type")
+		s = append(s, t)
+	}
+	return strings.Join(s, ",")
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl/casematch"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
@@ -58,13 +59,13 @@ func Run(c *Case) (res Result) {
 		res.Err = err
 		return res
 	}
-	res.Err = compareOutcome(exp, got)
+	res.Err = casematch.Compare(exp, got)
 	return res
 }
 
 // runExecution creates the case's state machine, runs its execution to
 // the end and collects the result.
-func runExecution(ctx context.Context, e *env, c *Case) (outcome, error) {
+func runExecution(ctx context.Context, e *env, c *Case) (casematch.Outcome, error) {
 	def, _ := c.get("definition")
 	typ, ok := str(c.doc, "state_machine_type")
 	if !ok {
@@ -74,7 +75,7 @@ func runExecution(ctx context.Context, e *env, c *Case) (outcome, error) {
 	created, err := e.api.mustCall("CreateStateMachine", obj("name", machineName,
 		"definition", jsonv.EncodeString(def), "roleArn", roleArn, "type", typ))
 	if err != nil {
-		return outcome{}, err
+		return casematch.Outcome{}, err
 	}
 	smArn, _ := str(created, "stateMachineArn")
 	input := "{}"
@@ -89,36 +90,36 @@ func runExecution(ctx context.Context, e *env, c *Case) (outcome, error) {
 	}
 	started, err := e.api.mustCall("StartExecution", obj("stateMachineArn", smArn+"#"+testCase, "input", input))
 	if err != nil {
-		return outcome{}, err
+		return casematch.Outcome{}, err
 	}
 	arn, _ := str(started, "executionArn")
 	d := &driver{env: e, c: c, arn: arn}
 	if err := d.run(ctx); err != nil {
-		return outcome{}, err
+		return casematch.Outcome{}, err
 	}
 	return describe(e.api, arn)
 }
 
 // describe reads an execution's result and history.
-func describe(api client, arn string) (outcome, error) {
+func describe(api client, arn string) (casematch.Outcome, error) {
 	out, err := api.mustCall("DescribeExecution", obj("executionArn", arn))
 	if err != nil {
-		return outcome{}, err
+		return casematch.Outcome{}, err
 	}
 	got := resultOf(out)
-	got.history, err = history(api, arn)
+	got.History, err = history(api, arn)
 	return got, err
 }
 
 // resultOf reads status, output, error and cause of a DescribeExecution
 // or StartSyncExecution response.
-func resultOf(out *jsonv.Object) outcome {
-	var got outcome
-	got.status, _ = str(out, "status")
+func resultOf(out *jsonv.Object) casematch.Outcome {
+	var got casematch.Outcome
+	got.Status, _ = str(out, "status")
 	for _, f := range []struct {
 		key string
 		dst **string
-	}{{"output", &got.output}, {"error", &got.errStr}, {"cause", &got.cause}} {
+	}{{"output", &got.Output}, {"error", &got.Error}, {"cause", &got.Cause}} {
 		if s, ok := str(out, f.key); ok {
 			*f.dst = &s
 		}
@@ -129,7 +130,7 @@ func resultOf(out *jsonv.Object) outcome {
 // runSync runs an Express execution with StartSyncExecution. The call
 // returns when the execution ends, so the clock is moved from here while
 // it runs.
-func runSync(ctx context.Context, e *env, smArn, input string) (outcome, error) {
+func runSync(ctx context.Context, e *env, smArn, input string) (casematch.Outcome, error) {
 	type reply struct {
 		out *jsonv.Object
 		err error
@@ -145,13 +146,13 @@ func runSync(ctx context.Context, e *env, smArn, input string) (outcome, error) 
 		select {
 		case r := <-done:
 			if r.err != nil {
-				return outcome{}, r.err
+				return casematch.Outcome{}, r.err
 			}
 			return resultOf(r.out), nil
 		case <-tick.C:
 			e.clk.FireNext()
 		case <-ctx.Done():
-			return outcome{}, fmt.Errorf("StartSyncExecution: %w", ctx.Err())
+			return casematch.Outcome{}, fmt.Errorf("StartSyncExecution: %w", ctx.Err())
 		}
 	}
 }

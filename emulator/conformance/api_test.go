@@ -16,43 +16,6 @@ func decode(t *testing.T, s string) any {
 	return v
 }
 
-func TestMatch(t *testing.T) {
-	for _, tc := range []struct {
-		want, got string
-		ok        bool
-	}{
-		{`"<arn>"`, `"arn:aws:states:x"`, true},
-		{`"<arn>"`, `5`, true}, // a whole placeholder matches any value
-		{`"Execution Does Not Exist: '<arn>'"`, `"Execution Does Not Exist: 'arn:x'"`, true},
-		{`"a <uuid> b"`, `"a 1-2 c"`, false},
-		{`{"a":1,"b":[1,"<any>"]}`, `{"b":[1,"zz"],"a":1}`, true},
-		{`{"a":1}`, `{"a":1,"b":2}`, false},
-		{`[1,2]`, `[1]`, false},
-		{`1.0`, `1`, true},
-		{`"x.y"`, `"xay"`, false},
-	} {
-		if got := match(decode(t, tc.want), decode(t, tc.got)); got != tc.ok {
-			t.Errorf("match(%s, %s) = %v, want %v", tc.want, tc.got, got, tc.ok)
-		}
-	}
-}
-
-func TestMatchText(t *testing.T) {
-	for _, tc := range []struct {
-		want, got string
-		ok        bool
-	}{
-		{`"States.Timeout"`, `States.Timeout`, true},
-		{`{"errorMessage":"x"}`, `{"errorMessage": "x"}`, true},
-		{`{"errorMessage":"x"}`, `not json`, false},
-		{`"<any>"`, ``, true},
-	} {
-		if got := matchText(decode(t, tc.want), tc.got); got != tc.ok {
-			t.Errorf("matchText(%s, %q) = %v, want %v", tc.want, tc.got, got, tc.ok)
-		}
-	}
-}
-
 func TestSubstitute(t *testing.T) {
 	results := []*jsonv.Object{obj("stateMachineArn", "arn:sm", "nested", obj("n", jsonv.IntNumber(3)))}
 	for _, tc := range []struct{ in, want string }{
