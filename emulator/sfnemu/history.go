@@ -2,7 +2,6 @@ package sfnemu
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 
 	"github.com/stepwire/stepwire/emulator/interp"
@@ -55,35 +54,16 @@ func (s *Service) executionHistory(arn string, maxResults int32, reverse bool, n
 	if !withData {
 		page.slim = make([]json.RawMessage, len(page.events))
 		for i, ev := range page.events {
-			if page.slim[i], err = withoutData(ev); err != nil {
+			ev = ev.WithoutData()
+			if d, ok := ev.Details.(*startedDetails); ok {
+				ev.Details = d.withoutData()
+			}
+			if page.slim[i], err = json.Marshal(ev); err != nil {
 				return historyPage{}, err
 			}
 		}
 	}
 	return page, nil
-}
-
-// withoutData encodes ev without the execution data (input, output) of its
-// details, for includeExecutionData=false.
-func withoutData(ev interp.HistoryEvent) (json.RawMessage, error) {
-	raw, err := json.Marshal(ev)
-	if err != nil || ev.DetailsKey == "" {
-		return raw, err
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, fmt.Errorf("decode history event %d: %w", ev.ID, err)
-	}
-	var details map[string]json.RawMessage
-	if err := json.Unmarshal(obj[ev.DetailsKey], &details); err != nil {
-		return nil, fmt.Errorf("decode details of history event %d: %w", ev.ID, err)
-	}
-	delete(details, "input")
-	delete(details, "output")
-	if obj[ev.DetailsKey], err = json.Marshal(details); err != nil {
-		return nil, err
-	}
-	return json.Marshal(obj)
 }
 
 // pick copies events [from, to) counted from the start, or from the end

@@ -65,6 +65,16 @@ type startedDetails struct {
 	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 }
 
+// withoutData is d as GetExecutionHistory lists it with
+// includeExecutionData=false: the interpreter's rule for the embedded
+// details, the ARNs kept.
+func (d *startedDetails) withoutData() *startedDetails {
+	c := *d
+	ev := interp.HistoryEvent{Details: d.ExecutionStartedDetails}.WithoutData()
+	c.ExecutionStartedDetails = ev.Details.(*interp.ExecutionStartedDetails)
+	return &c
+}
+
 // markStarted adds the version and alias ARNs to the ExecutionStarted
 // event of the machine's first step.
 func (e *execution) markStarted(step interp.Step) interp.Step {

@@ -77,6 +77,7 @@ func TestStartThroughVersionAndAlias(t *testing.T) {
 			require.Equal(t, w.version, aws.ToString(ev.StateMachineVersionArn))
 			require.Equal(t, w.alias, aws.ToString(ev.StateMachineAliasArn))
 			require.Equal(t, roleArn, aws.ToString(ev.RoleArn))
+			require.Equal(t, withData, ev.Input != nil, "input present with includeExecutionData=%v", withData)
 		}
 	}
 
