@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 )
@@ -108,8 +109,9 @@ func queryInt(r *http.Request, name string) (int, error) {
 	return n, nil
 }
 
-// epoch renders a timestamp the way restJson does: seconds since the epoch.
-func epoch(c interface{ UnixMilli() int64 }) float64 { return float64(c.UnixMilli()) / 1000 }
+// epoch renders a control-plane date the way restJson does: seconds since
+// the epoch (the data plane's lastModifiedTime is milliseconds instead).
+func epoch(t time.Time) awsapi.Epoch { return awsapi.Epoch(t) }
 
 // handlePublish serves iot-data Publish: POST /topics/{topic}?qos=&retain=.
 // The topic may arrive with `/` escaped (%2F) or plain; URL.Path holds it

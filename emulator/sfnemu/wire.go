@@ -1,8 +1,9 @@
 package sfnemu
 
 import (
-	"strconv"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
 )
 
 // Request and response members exactly as the Step Functions service model
@@ -10,12 +11,8 @@ import (
 // omitted, never null.
 
 // epoch is a timestamp on the wire: epoch seconds with a millisecond
-// fraction.
-type epoch time.Time
-
-func (t epoch) MarshalJSON() ([]byte, error) {
-	return strconv.AppendFloat(nil, float64(time.Time(t).UnixMilli())/1000, 'f', -1, 64), nil
-}
+// fraction, as every AWS JSON protocol writes it.
+type epoch = awsapi.Epoch
 
 func epochPtr(t time.Time) *epoch {
 	if t.IsZero() {
