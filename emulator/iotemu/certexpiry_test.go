@@ -59,8 +59,9 @@ func TestSpecExpiredCertificateRefusedOnServiceClock(t *testing.T) {
 
 	fake.Advance(2 * time.Hour)
 	_, _, err = dial(t, s, cfg, "dev")
+	// The client sees the TLS alert (bad_certificate) or, under TLS 1.3,
+	// the closed connection when it writes CONNECT.
 	require.Error(t, err, "expired certificate connected")
-	require.ErrorContains(t, err, "bad certificate")
 	err = s.reg.certificateUsable(info.ID, fake.Now())
 	require.True(t, errors.Is(err, errCertificateExpired), "registry reason: %v", err)
 
