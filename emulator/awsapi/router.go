@@ -85,9 +85,14 @@ func (r *Router) serveTarget(w http.ResponseWriter, req *http.Request, target st
 		WriteJSON10Error(w, &Error{Code: "UnknownOperationException", Message: "Unknown operation " + target})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(req.Body, maxBody+1))
 	if err != nil {
 		WriteJSON10Error(w, &Error{Code: "SerializationException", Message: "read request body: " + err.Error()})
+		return
+	}
+	if len(body) > maxBody {
+		WriteJSON10Error(w, &Error{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLargeException",
+			Message: fmt.Sprintf("Request body exceeds the maximum of %d bytes", maxBody)})
 		return
 	}
 	if len(body) == 0 {
