@@ -23,6 +23,9 @@ type Result struct {
 	// Elapsed is the virtual time from start to end (VirtualTime only).
 	Elapsed time.Duration
 	History []string
+	// Transcript is the normalised history, one event per line (see
+	// transcript), for golden-file comparison.
+	Transcript string
 }
 
 // Target runs a scenario somewhere: in-process, in containers, on AWS.
@@ -93,7 +96,10 @@ func (ip InProcess) Run(t testing.TB, s *Scenario) (Result, error) {
 	if srv.Clock != nil {
 		r.Elapsed = srv.Clock.Now().Sub(t0)
 	}
-	r.History, err = historyTypes(ctx, c, exec)
+	if r.History, err = historyTypes(ctx, c, exec); err != nil {
+		return r, err
+	}
+	r.Transcript, err = transcript(ctx, srv, exec)
 	return r, err
 }
 

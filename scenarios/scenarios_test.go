@@ -1,11 +1,18 @@
 package scenarios
 
 import (
+	"flag"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
-// TestScenarios runs every scenario file in this folder in-process.
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/")
+
+// TestScenarios runs every scenario file in this folder in-process, checks
+// its expectations and compares the execution's normalised history with
+// testdata/<scenario>.golden (-update rewrites them).
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob("*.yaml")
 	if err != nil || len(files) == 0 {
@@ -24,7 +31,28 @@ func TestScenarios(t *testing.T) {
 			if err := s.Check(r); err != nil {
 				t.Fatal(err)
 			}
+			checkGolden(t, filepath.Join("testdata", strings.TrimSuffix(f, ".yaml")+".golden"), r.Transcript)
 		})
+	}
+}
+
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./scenarios -update to write it)", err)
+	}
+	if string(want) != got {
+		t.Fatalf("transcript differs from %s (-update rewrites it after a deliberate change)\n--- want\n%s--- got\n%s", path, want, got)
 	}
 }
 
