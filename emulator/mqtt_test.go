@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 
 	"github.com/stepwire/stepwire/emulator/emulatortest"
@@ -19,7 +20,9 @@ func connect(t *testing.T, srv *emulatortest.Server, tlsCfg *tls.Config, clientI
 	if err != nil {
 		return nil, nil, err
 	}
-	c := paho.NewClient(paho.ClientConfig{Conn: conn, OnPublishReceived: []func(paho.PublishReceived) (bool, error){
+	// paho's pinger and its packet writes share the connection: serialise
+	// them, or a PINGREQ can interleave with a SUBSCRIBE's bytes.
+	c := paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(conn), OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 		func(pr paho.PublishReceived) (bool, error) {
 			if onMsg != nil {
 				onMsg(pr)

@@ -14,19 +14,21 @@ type resolver struct {
 	opts      Options
 	params    map[string]string
 	resources map[string]resource
+	naming    map[string]bool // resources whose name is being resolved
 }
 
 type resource struct {
 	Type  string
 	Props map[string]any
 	name  string
+	named bool
 }
 
 func newResolver(doc map[string]any, opts Options) (*resolver, error) {
 	if opts.StackName == "" {
 		opts.StackName = "stepwire"
 	}
-	r := &resolver{opts: opts, params: map[string]string{}, resources: map[string]resource{}}
+	r := &resolver{opts: opts, params: map[string]string{}, resources: map[string]resource{}, naming: map[string]bool{}}
 	if err := r.loadParameters(doc); err != nil {
 		return nil, err
 	}
@@ -105,20 +107,39 @@ var nameProps = map[string]string{
 }
 
 func (r *resolver) nameResources() error {
-	for id, res := range r.resources {
-		res.name = id
-		if prop, ok := nameProps[res.Type]; ok {
-			if v, ok := res.Props[prop]; ok {
-				s, err := r.resolveString(v)
-				if err != nil {
-					return fmt.Errorf("resource %s: %s: %w", id, prop, err)
-				}
-				res.name = s
-			}
+	for _, id := range sortedKeys(r.resources) {
+		if _, err := r.nameOf(id); err != nil {
+			return err
 		}
-		r.resources[id] = res
 	}
 	return nil
+}
+
+// nameOf resolves a resource's name on first use, so a name may refer to
+// another resource whatever their order in the template.
+func (r *resolver) nameOf(id string) (string, error) {
+	res := r.resources[id]
+	if res.named {
+		return res.name, nil
+	}
+	if r.naming[id] {
+		return "", fmt.Errorf("resource %s: its name depends on itself", id)
+	}
+	r.naming[id] = true
+	defer delete(r.naming, id)
+	name := id
+	if prop, ok := nameProps[res.Type]; ok {
+		if v, ok := res.Props[prop]; ok {
+			s, err := r.resolveString(v)
+			if err != nil {
+				return "", fmt.Errorf("resource %s: %s: %w", id, prop, err)
+			}
+			name = s
+		}
+	}
+	res.name, res.named = name, true
+	r.resources[id] = res
+	return name, nil
 }
 
 // resolve evaluates every intrinsic inside v.
@@ -202,10 +223,14 @@ func (r *resolver) ref(name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("Ref %s: no such parameter or resource", name)
 	}
-	if strings.HasSuffix(res.Type, "StateMachine") || res.Type == "AWS::StepFunctions::Activity" {
-		return r.arn(res), nil
+	n, err := r.nameOf(name)
+	if err != nil {
+		return "", err
 	}
-	return res.name, nil
+	if strings.HasSuffix(res.Type, "StateMachine") || res.Type == "AWS::StepFunctions::Activity" {
+		return r.arn(res.Type, n), nil
+	}
+	return n, nil
 }
 
 func (r *resolver) getAtt(arg any) (string, error) {
@@ -219,32 +244,36 @@ func (r *resolver) getAtt(arg any) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("Fn::GetAtt %s.%s: no such resource", id, attr)
 	}
+	n, err := r.nameOf(id)
+	if err != nil {
+		return "", err
+	}
 	switch attr {
 	case "Arn":
-		if a := r.arn(res); a != "" {
+		if a := r.arn(res.Type, n); a != "" {
 			return a, nil
 		}
 	case "Name":
-		return res.name, nil
+		return n, nil
 	}
 	return "", fmt.Errorf("Fn::GetAtt %s.%s: attribute not supported for %s", id, attr, res.Type)
 }
 
-func (r *resolver) arn(res resource) string {
+func (r *resolver) arn(typ, name string) string {
 	region, acct := r.opts.Region, r.opts.Account
-	switch res.Type {
+	switch typ {
 	case "AWS::Serverless::Function", "AWS::Lambda::Function":
-		return arn.LambdaFunction(region, acct, res.name)
+		return arn.LambdaFunction(region, acct, name)
 	case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine":
-		return arn.StateMachine(region, acct, res.name)
+		return arn.StateMachine(region, acct, name)
 	case "AWS::IoT::TopicRule":
-		return arn.IoT(region, acct, "rule/"+res.name)
+		return arn.IoT(region, acct, "rule/"+name)
 	case "AWS::IoT::Policy":
-		return arn.IoT(region, acct, "policy/"+res.name)
+		return arn.IoT(region, acct, "policy/"+name)
 	case "AWS::IoT::Thing":
-		return arn.IoT(region, acct, "thing/"+res.name)
+		return arn.IoT(region, acct, "thing/"+name)
 	case "AWS::StepFunctions::Activity":
-		return arn.Activity(region, acct, res.name)
+		return arn.Activity(region, acct, name)
 	}
 	return ""
 }

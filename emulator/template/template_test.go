@@ -80,6 +80,11 @@ Resources:
     Type: AWS::IoT::TopicRule
     Properties:
       TopicRulePayload: {Sql: "SELECT * FROM 'a'", Actions: [{Sqs: {QueueUrl: q}}]}`, "Sqs actions: stepwire runs only"},
+		{"name refers to itself", `
+Resources:
+  T:
+    Type: AWS::IoT::Thing
+    Properties: {ThingName: !Ref T}`, "depends on itself"},
 		{"unknown ref", `
 Resources:
   T:
