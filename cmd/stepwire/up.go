@@ -44,7 +44,9 @@ func up(ctx context.Context, args []string) error {
 	}
 	emu, err := emulator.New(emulator.Config{
 		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
-		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts, IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry, Region: *region, Account: *account, Logger: logger,
+		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts,
+		IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry,
+		Region: *region, Account: *account, Logger: logger,
 		MockConfig: mocks,
 	})
 	if err != nil {
