@@ -87,12 +87,9 @@ func (s *Service) AttachPolicy(policyName, target string) error {
 	r := s.reg
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.policies[policyName]; !ok {
-		return fmt.Errorf("attach policy %q: %w: no such policy", policyName, ErrNotFound)
-	}
-	c, ok := r.certs[certIDFromARN(target)]
-	if !ok {
-		return fmt.Errorf("attach policy %q to %q: %w: no such certificate", policyName, target, ErrNotFound)
+	c, err := r.policyTarget("attach", "to", policyName, target)
+	if err != nil {
+		return err
 	}
 	if slices.Contains(c.policies, policyName) {
 		return nil
@@ -110,16 +107,26 @@ func (s *Service) DetachPolicy(policyName, target string) error {
 	r := s.reg
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.policies[policyName]; !ok {
-		return fmt.Errorf("detach policy %q: %w: no such policy", policyName, ErrNotFound)
-	}
-	c, ok := r.certs[certIDFromARN(target)]
-	if !ok {
-		return fmt.Errorf("detach policy %q from %q: %w: no such certificate", policyName, target, ErrNotFound)
+	c, err := r.policyTarget("detach", "from", policyName, target)
+	if err != nil {
+		return err
 	}
 	c.policies = slices.DeleteFunc(c.policies, func(p string) bool { return p == policyName })
 	r.gen.Add(1)
 	return nil
+}
+
+// policyTarget finds the policy and the certificate (by ARN or id) that an
+// attach or detach names. r.mu is held.
+func (r *registry) policyTarget(op, prep, policyName, target string) (*certificate, error) {
+	if _, ok := r.policies[policyName]; !ok {
+		return nil, fmt.Errorf("%s policy %q: %w: no such policy", op, policyName, ErrNotFound)
+	}
+	c, ok := r.certs[certIDFromARN(target)]
+	if !ok {
+		return nil, fmt.Errorf("%s policy %q %s %q: %w: no such certificate", op, policyName, prep, target, ErrNotFound)
+	}
+	return c, nil
 }
 
 // ListAttachedPolicies lists the policies attached to a certificate.

@@ -142,16 +142,26 @@ func decodeList(raw json.RawMessage, kind string, dst reflect.Value) string {
 	return ""
 }
 
-func decodeStruct(raw json.RawMessage, kind string, dst reflect.Value) string {
+// objectMembers splits a JSON object into its members, or says why the
+// value is not one, in the service's deserialization wording.
+func objectMembers(raw json.RawMessage, kind string) (map[string]json.RawMessage, string) {
 	switch kind {
 	case "START_OBJECT":
 	case "START_ARRAY":
-		return mismatch(kind, "")
+		return nil, mismatch(kind, "")
 	default:
-		return "Expected null"
+		return nil, "Expected null"
 	}
 	var members map[string]json.RawMessage
 	_ = json.Unmarshal(raw, &members)
+	return members, ""
+}
+
+func decodeStruct(raw json.RawMessage, kind string, dst reflect.Value) string {
+	members, msg := objectMembers(raw, kind)
+	if msg != "" {
+		return msg
+	}
 	t := dst.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -171,15 +181,10 @@ func decodeStruct(raw json.RawMessage, kind string, dst reflect.Value) string {
 }
 
 func decodeMap(raw json.RawMessage, kind string, dst reflect.Value) string {
-	switch kind {
-	case "START_OBJECT":
-	case "START_ARRAY":
-		return mismatch(kind, "")
-	default:
-		return "Expected null"
+	members, msg := objectMembers(raw, kind)
+	if msg != "" {
+		return msg
 	}
-	var members map[string]json.RawMessage
-	_ = json.Unmarshal(raw, &members)
 	out := reflect.MakeMapWithSize(dst.Type(), len(members))
 	for k, v := range members {
 		elem := reflect.New(dst.Type().Elem()).Elem()
