@@ -5,25 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
-)
 
-// awsEnv points the AWS SDK at url with static credentials and no shared
-// configuration files, so the test is hermetic.
-func awsEnv(t *testing.T, url string) {
-	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_ENDPOINT_URL", url)
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
+	"github.com/stepwire/stepwire/lambdas/internal/awsenv"
+)
 
 type request struct {
 	method, path, target, contentType, body string
@@ -38,7 +23,7 @@ func TestNewFromEnvWire(t *testing.T) {
 		_, _ = io.WriteString(w, `{}`)
 	}))
 	t.Cleanup(srv.Close)
-	awsEnv(t, srv.URL)
+	awsenv.Set(t, srv.URL)
 
 	h, err := NewFromEnv(context.Background())
 	if err != nil {
@@ -70,7 +55,7 @@ func TestNewFromEnvFailureFieldsOnTheWire(t *testing.T) {
 		_, _ = io.WriteString(w, `{}`)
 	}))
 	t.Cleanup(srv.Close)
-	awsEnv(t, srv.URL)
+	awsenv.Set(t, srv.URL)
 	h, err := NewFromEnv(context.Background())
 	if err != nil {
 		t.Fatalf("NewFromEnv: %v", err)
@@ -102,7 +87,7 @@ func TestNewFromEnvTaskTimedOutOnTheWire(t *testing.T) {
 		_, _ = io.WriteString(w, `{"__type":"com.amazonaws.swf.service.v2.model#TaskTimedOut","message":"Task Timed Out"}`)
 	}))
 	t.Cleanup(srv.Close)
-	awsEnv(t, srv.URL)
+	awsenv.Set(t, srv.URL)
 
 	h, err := NewFromEnv(context.Background())
 	if err != nil {

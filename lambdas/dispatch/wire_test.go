@@ -5,25 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
-)
 
-// awsEnv points the AWS SDK at url with static credentials and no shared
-// configuration files, so the test is hermetic.
-func awsEnv(t *testing.T, url string) {
-	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_ENDPOINT_URL", url)
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
+	"github.com/stepwire/stepwire/lambdas/internal/awsenv"
+)
 
 type request struct {
 	method, host, uri, body string
@@ -38,7 +23,7 @@ func TestNewFromEnvWire(t *testing.T) {
 		got <- request{r.Method, r.Host, r.RequestURI, string(body), signed}
 	}))
 	t.Cleanup(srv.Close)
-	awsEnv(t, srv.URL)
+	awsenv.Set(t, srv.URL)
 	t.Setenv("WORKER_TOPIC", "tenant1/to/worker")
 
 	h, err := NewFromEnv(context.Background())
@@ -63,7 +48,7 @@ func TestNewFromEnvWire(t *testing.T) {
 }
 
 func TestNewFromEnvNeedsTopic(t *testing.T) {
-	awsEnv(t, "http://127.0.0.1:1")
+	awsenv.Set(t, "http://127.0.0.1:1")
 	t.Setenv("WORKER_TOPIC", "")
 	if _, err := NewFromEnv(context.Background()); err == nil {
 		t.Fatal("NewFromEnv without WORKER_TOPIC succeeded")
