@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stepwire/stepwire/emulator/asl/casematch"
+	"github.com/stepwire/stepwire/emulator/conformance/casematch"
 )
 
 // validationFloor is the number of definition cases that must match.
@@ -37,11 +37,7 @@ type apiCase struct {
 // InvalidDefinition answers and ValidateStateMachineDefinition results
 // against Parse.
 func TestDefinitionConformance(t *testing.T) {
-	dir := casematch.CasesDir(t, os.Getenv, filepath.Glob)
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := casematch.CaseFiles(t, os.Getenv, filepath.Glob)
 	pass, fail := 0, 0
 	for _, f := range files {
 		c, def, typ, ok := loadDefinitionCase(t, f)

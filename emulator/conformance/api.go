@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stepwire/stepwire/emulator/asl/casematch"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+	"github.com/stepwire/stepwire/emulator/conformance/casematch"
 )
 
 // runAPI replays a case's API calls and compares the last one's answer.

@@ -1,5 +1,5 @@
 // Package conformance replays the Step Functions cases recorded on real
-// AWS (../shared/conformance/sfn, format in its README) against a fresh
+// AWS (testdata/conformance/sfn, format in its README) against a fresh
 // in-process stepwire Step Functions service each, through the public
 // awsJson1_0 API, and compares what stepwire answers with what AWS did.
 //

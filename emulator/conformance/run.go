@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/stepwire/stepwire/emulator/asl/casematch"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+	"github.com/stepwire/stepwire/emulator/conformance/casematch"
 )
 
 // caseTimeout bounds one case in real time.

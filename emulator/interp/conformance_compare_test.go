@@ -3,8 +3,8 @@ package interp
 import (
 	"encoding/json"
 
-	"github.com/stepwire/stepwire/emulator/asl/casematch"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+	"github.com/stepwire/stepwire/emulator/conformance/casematch"
 )
 
 // compareResult applies the README's comparison rules (package casematch)

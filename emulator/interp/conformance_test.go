@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl"
-	"github.com/stepwire/stepwire/emulator/asl/casematch"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+	"github.com/stepwire/stepwire/emulator/conformance/casematch"
 )
 
 // conformanceFloor is the number of cases that must pass; raise it as the
@@ -33,11 +33,7 @@ func (c *confCase) get(key string) (any, bool) { return c.doc.Get(key) }
 
 func loadCases(t *testing.T) []*confCase {
 	t.Helper()
-	dir := casematch.CasesDir(t, os.Getenv, filepath.Glob)
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := casematch.CaseFiles(t, os.Getenv, filepath.Glob)
 	var out []*confCase
 	for _, f := range files {
 		data, err := os.ReadFile(f)
