@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
@@ -236,7 +237,7 @@ func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job, r *runnin
 	go func() {
 		defer close(done)
 		defer w.rescue("sending heartbeats", job, r, false)
-		t := time.NewTicker(interval)
+		t := clock.NewTicker(w.cfg.Clock, interval)
 		defer t.Stop()
 		for {
 			select {
