@@ -108,8 +108,8 @@ func TestWorkerFailureFailsExecution(t *testing.T) {
 	if d.Status != types.ExecutionStatusFailed {
 		t.Fatalf("status = %s, want FAILED", d.Status)
 	}
-	if got := aws.ToString(d.Error); got != worker.ErrNameInvalidInput {
-		t.Errorf("error = %q, want %q", got, worker.ErrNameInvalidInput)
+	if got := aws.ToString(d.Error); got != worker.FailureInvalidInput {
+		t.Errorf("error = %q, want %q", got, worker.FailureInvalidInput)
 	}
 	if !strings.Contains(aws.ToString(d.Cause), `"a"`) {
 		t.Errorf("cause %q does not explain the bad field", aws.ToString(d.Cause))

@@ -67,5 +67,5 @@ func sum(a, b json.Number) (json.RawMessage, error) {
 }
 
 func invalidInput(cause string) error {
-	return &JobError{Name: ErrNameInvalidInput, Cause: cause}
+	return &JobError{Name: FailureInvalidInput, Cause: cause}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
@@ -56,6 +57,12 @@ type Config struct {
 	// PublishTimeout bounds how long one result waits for the connection and
 	// its PUBACK (0: default).
 	PublishTimeout time.Duration
+	// Clock arms the worker's waits on time: heartbeats, ShutdownTimeout
+	// and the pauses between reconnect attempts (nil: clock.Real). A
+	// clock.Fake runs the worker on virtual time; the timeouts that bound
+	// network I/O (connect, subscribe, PublishTimeout, disconnect) stay on
+	// the wall clock.
+	Clock clock.Clock
 	// OnReady, if set, is called each time the worker is connected and
 	// subscribed to its job topic.
 	OnReady func()
@@ -201,6 +208,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PublishTimeout == 0 {
 		c.PublishTimeout = DefaultPublishTimeout
+	}
+	if c.Clock == nil {
+		c.Clock = clock.Real{}
 	}
 	return c
 }

@@ -25,17 +25,19 @@ func (f HandlerFunc) Handle(ctx context.Context, job jobwire.Job) (json.RawMessa
 	return f(ctx, job)
 }
 
-// Failure names used by the worker itself.
+// The failure names the worker reports itself, as the Name of a JobError:
+// strings that become the Task's error, which Retry and Catch match, not Go
+// error values.
 const (
-	ErrNameJobFailed      = "JobFailed"      // a handler returned a plain error
-	ErrNameInvalidInput   = "InvalidInput"   // the job's input is unusable
-	ErrNameHandlerPanic   = "HandlerPanic"   // a handler panicked
-	ErrNameJobCancelled   = "JobCancelled"   // a cancel message stopped the job
-	ErrNameWorkerShutdown = "WorkerShutdown" // the worker stopped during the job
-	ErrNameUnknownJobType = "UnknownJobType" // no handler for the job type
-	ErrNameInvalidResult  = "InvalidResult"  // the result is not valid JSON
-	ErrNameInvalidJob     = "InvalidJob"     // the job message has an unusable field
-	ErrNameWorkerPanic    = "WorkerPanic"    // the worker itself panicked around the job
+	FailureJobFailed      = "JobFailed"      // a handler returned a plain error
+	FailureInvalidInput   = "InvalidInput"   // the job's input is unusable
+	FailureHandlerPanic   = "HandlerPanic"   // a handler panicked
+	FailureJobCancelled   = "JobCancelled"   // a cancel message stopped the job
+	FailureWorkerShutdown = "WorkerShutdown" // the worker stopped during the job
+	FailureUnknownJobType = "UnknownJobType" // no handler for the job type
+	FailureInvalidResult  = "InvalidResult"  // the result is not valid JSON
+	FailureInvalidJob     = "InvalidJob"     // the job message has an unusable field
+	FailureWorkerPanic    = "WorkerPanic"    // the worker itself panicked around the job
 )
 
 // JobError is a named job failure: Name becomes the Task's error (what Retry
@@ -72,7 +74,7 @@ func (r *Registry) Handle(ctx context.Context, job jobwire.Job) (json.RawMessage
 		h = r.byType[job.JobType]
 	}
 	if h == nil {
-		return nil, &JobError{Name: ErrNameUnknownJobType, Cause: fmt.Sprintf("no handler for job type %q", job.JobType)}
+		return nil, &JobError{Name: FailureUnknownJobType, Cause: fmt.Sprintf("no handler for job type %q", job.JobType)}
 	}
 	return h.Handle(ctx, job)
 }

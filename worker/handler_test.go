@@ -45,15 +45,15 @@ func TestHandlerOutcome(t *testing.T) {
 		{name: "add fractions", input: `{"a":1.5,"b":2}`, result: `3.5`},
 		{name: "add keeps large integers exact", input: `{"a":9007199254740993,"b":0}`, result: `9007199254740993`},
 		{name: "add overflowing int64 falls back to float", input: `{"a":9223372036854775807,"b":1}`, result: `9223372036854776000`},
-		{name: "string operand", input: `{"a":"x","b":1}`, errName: ErrNameInvalidInput, causeHint: `"a" must be a number, got "x"`},
-		{name: "missing operand", input: `{"a":1}`, errName: ErrNameInvalidInput, causeHint: `"b" is missing`},
-		{name: "input not an object", input: `[1,2]`, errName: ErrNameInvalidInput, causeHint: "JSON object"},
-		{name: "no input", input: ``, errName: ErrNameInvalidInput, causeHint: "JSON object"},
-		{name: "unknown type", jobType: "fly", input: `{}`, errName: ErrNameUnknownJobType, causeHint: `"fly"`},
-		{name: "panic is a failure", jobType: "boom", errName: ErrNameHandlerPanic, causeHint: "kaboom"},
-		{name: "plain error", jobType: "plain", errName: ErrNameJobFailed, causeHint: "disk full"},
+		{name: "string operand", input: `{"a":"x","b":1}`, errName: FailureInvalidInput, causeHint: `"a" must be a number, got "x"`},
+		{name: "missing operand", input: `{"a":1}`, errName: FailureInvalidInput, causeHint: `"b" is missing`},
+		{name: "input not an object", input: `[1,2]`, errName: FailureInvalidInput, causeHint: "JSON object"},
+		{name: "no input", input: ``, errName: FailureInvalidInput, causeHint: "JSON object"},
+		{name: "unknown type", jobType: "fly", input: `{}`, errName: FailureUnknownJobType, causeHint: `"fly"`},
+		{name: "panic is a failure", jobType: "boom", errName: FailureHandlerPanic, causeHint: "kaboom"},
+		{name: "plain error", jobType: "plain", errName: FailureJobFailed, causeHint: "disk full"},
 		{name: "named error", jobType: "named", errName: "RowNotFound", causeHint: "no row 7"},
-		{name: "result not JSON", jobType: "badjson", errName: ErrNameInvalidResult, causeHint: "not JSON"},
+		{name: "result not JSON", jobType: "badjson", errName: FailureInvalidResult, causeHint: "not JSON"},
 		{name: "nil result is null", jobType: "nil", result: `null`},
 	}
 	w := &Worker{h: reg, logger: discardLogger()}
@@ -87,8 +87,8 @@ func TestCancelFailure(t *testing.T) {
 		cause error
 		name  string
 	}{
-		{&cancelledError{reason: "execution stopped"}, ErrNameJobCancelled},
-		{errShutdown, ErrNameWorkerShutdown},
+		{&cancelledError{reason: "execution stopped"}, FailureJobCancelled},
+		{errShutdown, FailureWorkerShutdown},
 	}
 	for _, tt := range tests {
 		var je *JobError

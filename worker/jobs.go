@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
@@ -52,7 +53,7 @@ func (w *Worker) onJob(payload []byte) {
 		w.logger.Warn("rejecting job with a field of the wrong type", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "err", err)
 		handedOff = true
 		w.goReport(job, &running{token: job.TaskToken, id: job.JobID, cancel: func(error) {}}, nil,
-			&JobError{Name: ErrNameInvalidJob, Cause: fmt.Sprintf("field %q has the wrong type: %v", te.Field, err)})
+			&JobError{Name: FailureInvalidJob, Cause: fmt.Sprintf("field %q has the wrong type: %v", te.Field, err)})
 		return
 	}
 	if job.TaskToken == "" {
@@ -69,7 +70,7 @@ func (w *Worker) onJob(payload []byte) {
 		cancel(nil)
 		log.Warn("rejecting job: heartbeatSeconds above the maximum", "heartbeatSeconds", job.HeartbeatSeconds)
 		handedOff = true
-		w.goReport(job, r, nil, &JobError{Name: ErrNameInvalidJob,
+		w.goReport(job, r, nil, &JobError{Name: FailureInvalidJob,
 			Cause: fmt.Sprintf("heartbeatSeconds %d is above the maximum %d", job.HeartbeatSeconds, MaxHeartbeatSeconds)})
 		return
 	}
@@ -88,7 +89,7 @@ func (w *Worker) onJob(payload []byte) {
 		w.jobs.remove(r)
 		cancel(nil)
 		handedOff = true
-		w.goReport(job, r, nil, &JobError{Name: ErrNameWorkerShutdown, Cause: errShutdown.Error()})
+		w.goReport(job, r, nil, &JobError{Name: FailureWorkerShutdown, Cause: errShutdown.Error()})
 		return
 	}
 	handedOff = true
@@ -149,7 +150,7 @@ func (w *Worker) call(ctx context.Context, job jobwire.Job) (result json.RawMess
 	defer func() {
 		if v := recover(); v != nil {
 			w.logger.Error("job handler panicked", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "panic", v, "stack", string(debug.Stack()))
-			result, err = nil, &JobError{Name: ErrNameHandlerPanic, Cause: fmt.Sprintf("handler panicked: %v", v)}
+			result, err = nil, &JobError{Name: FailureHandlerPanic, Cause: fmt.Sprintf("handler panicked: %v", v)}
 		}
 	}()
 	return w.h.Handle(ctx, job)
@@ -185,9 +186,9 @@ func outcome(token string, result json.RawMessage, err error) ([]byte, jobwire.K
 		if merr == nil {
 			return msg, jobwire.KindSuccess
 		}
-		err = &JobError{Name: ErrNameInvalidResult, Cause: fmt.Sprintf("handler returned a result that is not JSON: %v", merr)}
+		err = &JobError{Name: FailureInvalidResult, Cause: fmt.Sprintf("handler returned a result that is not JSON: %v", merr)}
 	}
-	name, cause := ErrNameJobFailed, err.Error()
+	name, cause := FailureJobFailed, err.Error()
 	var je *JobError
 	if errors.As(err, &je) {
 		name, cause = je.Name, je.Cause
@@ -203,9 +204,9 @@ func outcome(token string, result json.RawMessage, err error) ([]byte, jobwire.K
 func cancelFailure(cause error) error {
 	var ce *cancelledError
 	if errors.As(cause, &ce) {
-		return &JobError{Name: ErrNameJobCancelled, Cause: ce.Error()}
+		return &JobError{Name: FailureJobCancelled, Cause: ce.Error()}
 	}
-	return &JobError{Name: ErrNameWorkerShutdown, Cause: errShutdown.Error()}
+	return &JobError{Name: FailureWorkerShutdown, Cause: errShutdown.Error()}
 }
 
 func isJobError(err error) bool {
@@ -236,7 +237,7 @@ func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job, r *runnin
 	go func() {
 		defer close(done)
 		defer w.rescue("sending heartbeats", job, r, false)
-		t := time.NewTicker(interval)
+		t := clock.NewTicker(w.cfg.Clock, interval)
 		defer t.Stop()
 		for {
 			select {

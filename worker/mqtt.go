@@ -23,7 +23,7 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 		KeepAlive:                     w.cfg.KeepAlive,
 		CleanStartOnInitialConnection: false,
 		SessionExpiryInterval:         w.cfg.SessionExpiry,
-		ReconnectBackoff:              autopaho.NewExponentialBackoff(100*time.Millisecond, 5*time.Second, 500*time.Millisecond, 2),
+		ReconnectBackoff:              w.backoffOnClock(reconnectBackoff),
 		ConnectTimeout:                10 * time.Second,
 		OnConnectionUp: func(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 			go w.subscribe(cm, ack)

@@ -35,7 +35,7 @@ func (w *Worker) rescue(where string, job jobwire.Job, r *running, async bool) {
 	if !r.claimReport() {
 		return
 	}
-	fail := &JobError{Name: ErrNameWorkerPanic, Cause: fmt.Sprintf("worker panicked %s: %v", where, v)}
+	fail := &JobError{Name: FailureWorkerPanic, Cause: fmt.Sprintf("worker panicked %s: %v", where, v)}
 	if async {
 		w.busy.Add(1)
 		go func() {

@@ -43,12 +43,12 @@ func TestWorkerRejectsBadHeartbeatSeconds(t *testing.T) {
 
 	b.publish(t, jobTopic, `{"Input":{"a":1,"b":2},"TaskToken":"tok-big","heartbeatSeconds":9300000000}`)
 	r := parse(t, receive(t, results))
-	if r.Kind != jobwire.KindFailure || r.Error != ErrNameInvalidJob || r.TaskToken != "tok-big" {
+	if r.Kind != jobwire.KindFailure || r.Error != FailureInvalidJob || r.TaskToken != "tok-big" {
 		t.Fatalf("result = %+v, want InvalidJob for tok-big", r)
 	}
 	b.publish(t, jobTopic, `{"Input":{"a":1,"b":2},"TaskToken":"tok-huge","heartbeatSeconds":1e30}`)
 	r = parse(t, receive(t, results))
-	if r.Kind != jobwire.KindFailure || r.Error != ErrNameInvalidJob || r.TaskToken != "tok-huge" {
+	if r.Kind != jobwire.KindFailure || r.Error != FailureInvalidJob || r.TaskToken != "tok-huge" {
 		t.Fatalf("result = %+v, want InvalidJob for tok-huge", r)
 	}
 	b.publish(t, jobTopic, `{"Input":{"a":1,"b":2},"TaskToken":"tok-neg","heartbeatSeconds":-5}`)
@@ -94,11 +94,11 @@ func TestWorkerSurvivesPanicReceivingJob(t *testing.T) {
 
 	b.publish(t, jobTopic, `{"Input":{"a":1,"b":2},"TaskToken":"tok-r"}`)
 	r := parse(t, receive(t, results))
-	if r.Kind != jobwire.KindFailure || r.Error != ErrNameWorkerPanic || r.TaskToken != "tok-r" {
+	if r.Kind != jobwire.KindFailure || r.Error != FailureWorkerPanic || r.TaskToken != "tok-r" {
 		t.Fatalf("result = %+v, want WorkerPanic for tok-r", r)
 	}
 	b.publish(t, jobTopic, `{"Input":{"a":1,"b":2},"TaskToken":"tok-r2"}`)
-	if r := parse(t, receive(t, results)); r.TaskToken != "tok-r2" || r.Error != ErrNameWorkerPanic {
+	if r := parse(t, receive(t, results)); r.TaskToken != "tok-r2" || r.Error != FailureWorkerPanic {
 		t.Fatalf("second job: %+v, want WorkerPanic again (the worker survived the first)", r)
 	}
 }
@@ -117,7 +117,7 @@ func TestWorkerSurvivesPanicInHeartbeats(t *testing.T) {
 
 	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-hb","heartbeatSeconds":1}`)
 	r := parse(t, receive(t, results))
-	if r.Kind != jobwire.KindFailure || r.Error != ErrNameWorkerPanic || r.TaskToken != "tok-hb" {
+	if r.Kind != jobwire.KindFailure || r.Error != FailureWorkerPanic || r.TaskToken != "tok-hb" {
 		t.Fatalf("result = %+v, want WorkerPanic for tok-hb", r)
 	}
 	waitClosed(t, stopped)

@@ -26,6 +26,10 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 )
 
+// disconnectTimeout bounds the clean disconnect at shutdown, on the wall
+// clock: it waits on the network.
+const disconnectTimeout = 5 * time.Second
+
 // errShutdown is the cancel cause of jobs running when the worker stops.
 var errShutdown = errors.New("worker is shutting down")
 
@@ -44,6 +48,11 @@ type Worker struct {
 	// cm is set once the connection manager exists; cmSet is closed then.
 	cm    *autopaho.ConnectionManager
 	cmSet chan struct{}
+
+	// connCtx is the connection manager's context; stopConn ends it, and
+	// with it any wait between reconnect attempts, at shutdown.
+	connCtx  context.Context
+	stopConn context.CancelFunc
 
 	jobs     jobTable
 	jobsCtx  context.Context
@@ -91,8 +100,8 @@ func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
 }
 
 // Run connects, runs jobs until ctx is cancelled, then cancels running jobs,
-// waits up to Config.ShutdownTimeout for them to report, and disconnects
-// cleanly. It returns nil after a clean shutdown.
+// waits up to Config.ShutdownTimeout (on Config.Clock) for them to report,
+// and disconnects cleanly. It returns nil after a clean shutdown.
 func Run(ctx context.Context, cfg Config, h Handler, logger *slog.Logger) error {
 	w, err := New(cfg, h, logger)
 	if err != nil {
@@ -111,7 +120,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	// after the shutdown signal.
 	base := context.WithoutCancel(ctx)
 	w.jobsCtx, w.stopJobs = context.WithCancelCause(base)
-	cm, err := autopaho.NewConnection(base, w.clientConfig())
+	w.connCtx, w.stopConn = context.WithCancel(base)
+	defer w.stopConn()
+	cm, err := autopaho.NewConnection(w.connCtx, w.clientConfig())
 	if err != nil {
 		return fmt.Errorf("worker: start mqtt connection: %w", err)
 	}
@@ -122,13 +133,21 @@ func (w *Worker) Run(ctx context.Context) error {
 
 	<-ctx.Done()
 	w.drain()
-	dctx, cancel := context.WithTimeout(base, 5*time.Second)
+	dctx, cancel := context.WithTimeout(base, disconnectTimeout)
 	defer cancel()
-	if err := cm.Disconnect(dctx); err != nil {
+	if err := w.disconnect(dctx, cm); err != nil {
 		return fmt.Errorf("worker: disconnect: %w", err)
 	}
 	w.logger.Info("worker stopped")
 	return nil
+}
+
+// disconnect ends the connection cleanly (a DISCONNECT packet when it is
+// up) and any wait between reconnect attempts, and waits for the connection
+// manager to stop.
+func (w *Worker) disconnect(ctx context.Context, cm *autopaho.ConnectionManager) error {
+	w.stopConn()
+	return cm.Disconnect(ctx)
 }
 
 // drain cancels running jobs and waits for them to publish their outcome.
@@ -143,9 +162,11 @@ func (w *Worker) drain() {
 		w.wg.Wait()
 		close(done)
 	}()
+	timeout, t := w.after(w.cfg.ShutdownTimeout)
+	defer t.Stop()
 	select {
 	case <-done:
-	case <-time.After(w.cfg.ShutdownTimeout):
+	case <-timeout:
 		w.logger.Warn("jobs still running at shutdown", "running", w.jobs.len())
 	}
 }

@@ -141,7 +141,7 @@ func TestWorkerCancelMessage(t *testing.T) {
 				t.Fatal("job context not cancelled within 10s")
 			}
 			r := parse(t, receive(t, results))
-			if r.Kind != jobwire.KindFailure || r.Error != ErrNameJobCancelled || r.TaskToken != "tok-c" ||
+			if r.Kind != jobwire.KindFailure || r.Error != FailureJobCancelled || r.TaskToken != "tok-c" ||
 				r.Cause != "job cancelled: execution stopped" {
 				t.Fatalf("result = %+v, want JobCancelled for tok-c", r)
 			}
@@ -194,7 +194,7 @@ func TestWorkerShutdownReportsRunningJobs(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	r := parse(t, receive(t, results))
-	if r.Kind != jobwire.KindFailure || r.Error != ErrNameWorkerShutdown {
+	if r.Kind != jobwire.KindFailure || r.Error != FailureWorkerShutdown {
 		t.Fatalf("result = %+v, want WorkerShutdown", r)
 	}
 }

@@ -15,9 +15,15 @@ const readyTimeout = 10 * time.Second
 // StartWorker runs a stepwire worker against the emulator and waits until
 // it is connected and subscribed. Empty fields of cfg are filled in: the
 // broker endpoint and, when cfg.TLSConfig is nil, a certificate issued for
-// thing (cfg.ClientID) with policy attached. The worker stops at cleanup.
+// thing (cfg.ClientID) with policy attached, and, on WithFakeClock, the
+// fake clock, so the worker's heartbeats and shutdown timeout run on virtual
+// time (at cleanup a handler that ignores cancellation then holds the
+// shutdown until the clock moves). The worker stops at cleanup.
 func (s *Server) StartWorker(cfg worker.Config, policy string, h worker.Handler) *worker.Worker {
 	s.t.Helper()
+	if cfg.Clock == nil && s.Clock != nil {
+		cfg.Clock = s.Clock
+	}
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = s.Endpoints().MQTT
 	}
