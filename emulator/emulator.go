@@ -22,6 +22,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Config configures an Emulator.
@@ -49,7 +50,8 @@ type Config struct {
 	Region, Account string
 	// Clock drives every timer; the real clock by default.
 	Clock clock.Clock
-	// Logger receives the services' logs, "hop" lines included.
+	// Logger receives the services' logs, "hop" lines included;
+	// slog.Default() when nil.
 	Logger *slog.Logger
 	// MockConfig is a Step Functions Local mock configuration: executions
 	// started with "<stateMachineArn>#<TestCase>" use its mocked responses.
@@ -127,9 +129,7 @@ func withDefaults(cfg Config) Config {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Logger = hop.OrDefault(cfg.Logger)
 	if cfg.DataDir == "" {
 		cfg.DataDir = ".stepwire"
 	}

@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
+
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // disconnectTimeout bounds the clean disconnect at shutdown, on the wall
@@ -84,9 +86,7 @@ func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
-	if logger == nil {
-		logger = slog.Default()
-	}
+	logger = hop.OrDefault(logger)
 	return &Worker{
 		cfg:    cfg.withDefaults(),
 		url:    u,

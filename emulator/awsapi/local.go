@@ -15,7 +15,8 @@ import (
 // fails the round trip when it had begun its response.
 type LocalTransport struct {
 	Handler http.Handler
-	// Logger receives the stack of each panic; slog.Default() when nil.
+	// Logger receives the stack of each panic; slog.Default() when nil
+	// (hop.OrDefault, stepwire's one default).
 	Logger *slog.Logger
 }
 

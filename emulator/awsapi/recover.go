@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // internalFailureMessage is AWS's message for InternalFailure.
@@ -31,9 +33,7 @@ func serveRecovered(w http.ResponseWriter, req *http.Request, h http.Handler, lo
 			err = http.ErrAbortHandler
 			return
 		}
-		if log == nil {
-			log = slog.Default()
-		}
+		log = hop.OrDefault(log)
 		log.Error("request handler panicked", "method", req.Method, "path", req.URL.Path,
 			"target", req.Header.Get("X-Amz-Target"), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 		if tw.wrote {

@@ -55,7 +55,7 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.cfg.Logger 
 // New starts an emulator and registers its shutdown with t.Cleanup.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	o := options{}
+	o := options{cfg: emulator.Config{Logger: slog.New(slog.DiscardHandler)}}
 	for _, opt := range opts {
 		opt(&o)
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/gogroup"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Config configures a Service.
@@ -96,9 +97,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
+	cfg.Logger = hop.OrDefault(cfg.Logger)
 	if cfg.PersistentSessionExpiry <= 0 {
 		cfg.PersistentSessionExpiry = DefaultPersistentSessionExpiry
 	}

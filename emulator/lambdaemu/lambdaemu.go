@@ -19,6 +19,7 @@ import (
 
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/gogroup"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // ErrFunctionNotFound is returned by Invoke for an unknown function.
@@ -63,9 +64,7 @@ type Service struct {
 
 // New returns an empty Service.
 func New(region, account string, logger *slog.Logger) *Service {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+	logger = hop.OrDefault(logger)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{region: region, account: account, logger: logger, ctx: ctx, cancel: cancel,
 		funcs: map[string]*Function{}}

@@ -36,7 +36,9 @@ func Log(ctx context.Context, logger *slog.Logger, name string, args ...any) {
 	logger.InfoContext(ctx, Message, append([]any{Key, name}, args...)...)
 }
 
-// OrDefault returns logger, or slog.Default when logger is nil.
+// OrDefault returns logger, or slog.Default when logger is nil. It is
+// stepwire's one logger default: every package that takes a logger treats
+// nil this way (emulatortest passes a discarding logger of its own).
 func OrDefault(logger *slog.Logger) *slog.Logger {
 	if logger == nil {
 		return slog.Default()
