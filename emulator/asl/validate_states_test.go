@@ -96,6 +96,10 @@ func TestChoiceProblems(t *testing.T) {
 			"SCHEMA_VALIDATION_FAILED: The choice rule should be an object at /States/S/Choices/0"}},
 		{"rule without a comparison operator", rule(`{"Variable":"$.a","Next":"D"}`), "", []string{
 			"SCHEMA_VALIDATION_FAILED: The choice rule must have a comparison operator at /States/S/Choices/0"}},
+		{"rule with two comparison operators", rule(`{"Variable":"$.a","StringEquals":"x","NumericEqualsPath":"$.n","Next":"D"}`), "", []string{
+			"SCHEMA_VALIDATION_FAILED: Only one of 'StringEquals' or 'NumericEqualsPath' can be set at /States/S/Choices/0"}},
+		{"nested rule with three comparison operators", rule(`{"Not":{"Variable":"$.a","IsNull":true,"IsString":true,"StringMatches":"x*"},"Next":"D"}`), "", []string{
+			"SCHEMA_VALIDATION_FAILED: Only one of 'IsNull', 'IsString' or 'StringMatches' can be set at /States/S/Choices/0/Not"}},
 		{"rule without Variable", rule(`{"StringEquals":"x","Next":"D"}`), "", []string{
 			"SCHEMA_VALIDATION_FAILED: These fields are required: [Variable] at /States/S/Choices/0"}},
 		{"rule without Next, also an empty target", rule(`{"Variable":"$.a","StringEquals":"x"}`), "", []string{
