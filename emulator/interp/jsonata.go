@@ -87,7 +87,7 @@ func (m *Machine) queryFailed(err error, prev int64) {
 		Error: queryEvaluationError, Cause: cause, Location: qe.Location, State: r.name,
 	})
 	e := taskError{name: queryEvaluationError, cause: cause, hasName: true, hasCause: true}
-	if _, isMap := r.state.(*asl.Map); isMap && r.block == nil {
+	if _, isMap := r.state.(*asl.Map); isMap && r.fanOut == nil {
 		id = m.emit("MapStateFailed", id, "", nil)
 	}
 	if !r.catching && m.retryQuery(r, e, id) {
