@@ -26,7 +26,7 @@ func (a *Assign) EvalPath(env *Env) (*jsonv.Object, error) {
 }
 
 // EvalJSONata evaluates a JSONata Assign.
-func (a *Assign) EvalJSONata(env *JEnv) (*jsonv.Object, error) {
+func (a *Assign) EvalJSONata(env *JSONataEnv) (*jsonv.Object, error) {
 	v, err := a.val.Eval(env, "Assign")
 	if err != nil {
 		return nil, err

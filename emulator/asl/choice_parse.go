@@ -68,6 +68,7 @@ func (ps *parser) rule(e any, loc string) *Rule {
 
 func (ps *parser) comparison(o *jsonv.Object, loc string) *Rule {
 	r := &Rule{}
+	var ops []string
 	for _, m := range o.Members {
 		op, isPath := strings.CutSuffix(m.Key, "Path")
 		want, known := comparators[op]
@@ -75,6 +76,7 @@ func (ps *parser) comparison(o *jsonv.Object, loc string) *Rule {
 			continue
 		}
 		r.Op = op
+		ops = append(ops, "'"+m.Key+"'")
 		if isPath {
 			r.ValuePath = ps.path(m.Value, m.Key, loc+"/"+m.Key)
 			continue
@@ -86,6 +88,12 @@ func (ps *parser) comparison(o *jsonv.Object, loc string) *Rule {
 	}
 	if r.Op == "" {
 		ps.p.schema(loc, "The choice rule must have a comparison operator")
+		return nil
+	}
+	if len(ops) > 1 {
+		// The rule would otherwise compare with the last operator against
+		// a mix of the operands.
+		ps.p.schema(loc, "Only one of %s or %s can be set", strings.Join(ops[:len(ops)-1], ", "), ops[len(ops)-1])
 		return nil
 	}
 	v, ok := o.Get("Variable")

@@ -33,8 +33,8 @@ type jnode struct {
 	items   []jnode
 }
 
-// JEnv is what JSONata expressions of a state see.
-type JEnv struct {
+// JSONataEnv is what JSONata expressions of a state see.
+type JSONataEnv struct {
 	// States is the $states object (input, context, result, errorOutput).
 	States any
 	// Var reads a workflow variable; nil means none is set.
@@ -130,9 +130,9 @@ func (v *JValue) Text() string { return v.root.text }
 
 // Eval evaluates the value; field names it for error texts and locations
 // (e.g. "Output" or "Assign").
-func (v *JValue) Eval(env *JEnv, field string) (any, error) { return v.root.eval(env, field) }
+func (v *JValue) Eval(env *JSONataEnv, field string) (any, error) { return v.root.eval(env, field) }
 
-func (n *jnode) eval(env *JEnv, loc string) (any, error) {
+func (n *jnode) eval(env *JSONataEnv, loc string) (any, error) {
 	switch n.kind {
 	case jExpr:
 		return n.evalExpr(env, loc)
@@ -160,7 +160,7 @@ func (n *jnode) eval(env *JEnv, loc string) (any, error) {
 	return n.literal, nil
 }
 
-func (n *jnode) evalExpr(env *JEnv, loc string) (any, error) {
+func (n *jnode) evalExpr(env *JSONataEnv, loc string) (any, error) {
 	jenv := &jsonata.Env{Now: env.Now, UUID: env.UUID, Random: env.Random, Vars: map[string]any{}}
 	for _, name := range n.expr.Vars() {
 		if name == "states" {

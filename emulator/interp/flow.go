@@ -20,8 +20,8 @@ type stateRun struct {
 	// waitTimer is armed by a Wait state.
 	waitTimer string
 	task      *taskRun
-	// block runs the branches or iterations of a Parallel or Map state.
-	block *blockRun
+	// fanOut runs the branches or iterations of a Parallel or Map state.
+	fanOut *fanOutRun
 	// th is the thread the state runs in.
 	th *thread
 	// enteredPrev is the previousEventId of the StateEntered event.
@@ -121,7 +121,7 @@ func (m *Machine) noNextState() {
 	m.runtimeError(errors.New("Failed to transition out of the state. The state does not point to a next state."))
 }
 
-// closeRun releases what a state run holds (timers, token, a block's
+// closeRun releases what a state run holds (timers, token, a fan-out's
 // retry timer).
 func (m *Machine) closeRun(r *stateRun) {
 	if r.waitTimer != "" {
@@ -131,9 +131,9 @@ func (m *Machine) closeRun(r *stateRun) {
 	if r.task != nil {
 		m.closeAttempt(r.task)
 	}
-	if r.block != nil && r.block.retryTimer != "" {
-		m.command(CancelTimer{TimerID: r.block.retryTimer})
-		r.block.retryTimer = ""
+	if r.fanOut != nil && r.fanOut.retryTimer != "" {
+		m.command(CancelTimer{TimerID: r.fanOut.retryTimer})
+		r.fanOut.retryTimer = ""
 	}
 }
 

@@ -23,13 +23,13 @@ func (m *Machine) statesVar() *jsonv.Object {
 	return st
 }
 
-func (m *Machine) jenv(states any) *asl.JEnv {
-	return &asl.JEnv{States: states, Var: m.getVar, Now: m.now, UUID: m.opts.NewUUID, Random: m.opts.Random}
+func (m *Machine) jsonataEnv(states any) *asl.JSONataEnv {
+	return &asl.JSONataEnv{States: states, Var: m.getVar, Now: m.now, UUID: m.opts.NewUUID, Random: m.opts.Random}
 }
 
 // evalJ evaluates a JSONata field; on failure the state has failed.
 func (m *Machine) evalJ(v *asl.JValue, st *jsonv.Object, field string) (any, bool) {
-	out, err := v.Eval(m.jenv(st), field)
+	out, err := v.Eval(m.jsonataEnv(st), field)
 	if err != nil {
 		m.queryFailed(err, m.th.cur.enteredPrev)
 		return nil, false
@@ -41,7 +41,7 @@ func (m *Machine) evalJ(v *asl.JValue, st *jsonv.Object, field string) (any, boo
 // against the variables as they were when the state was entered.
 func (m *Machine) jsonataResult(assign *asl.Assign, output *asl.JValue, st *jsonv.Object, dflt any) (any, bool) {
 	if assign != nil {
-		o, err := assign.EvalJSONata(m.jenv(st))
+		o, err := assign.EvalJSONata(m.jsonataEnv(st))
 		if err != nil {
 			m.queryFailed(err, m.th.cur.enteredPrev)
 			return nil, false
@@ -87,7 +87,7 @@ func (m *Machine) queryFailed(err error, prev int64) {
 		Error: queryEvaluationError, Cause: cause, Location: qe.Location, State: r.name,
 	})
 	e := taskError{name: queryEvaluationError, cause: cause, hasName: true, hasCause: true}
-	if _, isMap := r.state.(*asl.Map); isMap && r.block == nil {
+	if _, isMap := r.state.(*asl.Map); isMap && r.fanOut == nil {
 		id = m.emit("MapStateFailed", id, "", nil)
 	}
 	if !r.catching && m.retryQuery(r, e, id) {

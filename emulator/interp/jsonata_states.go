@@ -153,9 +153,9 @@ func (m *Machine) jsonataParallel(s *asl.Parallel) {
 	for i := range inputs {
 		inputs[i] = input
 	}
-	r.block = &blockRun{scopes: s.Branches, inputs: inputs, jsonata: true,
+	r.fanOut = &fanOutRun{scopes: s.Branches, inputs: inputs, jsonata: true,
 		retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry))}
-	m.startBlock(r, r.enteredID)
+	m.startFanOut(r, r.enteredID)
 }
 
 func (m *Machine) jsonataMap(s *asl.Map) {
@@ -176,9 +176,9 @@ func (m *Machine) jsonataMap(s *asl.Map) {
 			return
 		}
 	}
-	r.block = &blockRun{isMap: true, scopes: []*asl.Scope{s.Processor}, inputs: inputs, jsonata: true,
+	r.fanOut = &fanOutRun{isMap: true, scopes: []*asl.Scope{s.Processor}, inputs: inputs, jsonata: true,
 		limit: int(min(limit, 1<<30)), retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry))}
-	m.startBlock(r, r.enteredID)
+	m.startFanOut(r, r.enteredID)
 }
 
 // jsonataItems evaluates Items (default: the state input), which must be

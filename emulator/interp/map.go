@@ -43,12 +43,12 @@ func (m *Machine) runMap(s *asl.Map) {
 		return
 	}
 	r.effInput = eff
-	r.block = &blockRun{
+	r.fanOut = &fanOutRun{
 		isMap: true, scopes: []*asl.Scope{s.Processor}, inputs: inputs, limit: int(min(limit, 1<<30)),
 		retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry)),
 		resultSelector: s.ResultSelector, resultPath: s.ResultPath, outputPath: s.OutputPath,
 	}
-	m.startBlock(r, r.enteredID)
+	m.startFanOut(r, r.enteredID)
 }
 
 func (m *Machine) mapItems(s *asl.Map, eff any) ([]any, error) {

@@ -25,10 +25,10 @@ func (m *Machine) runParallel(s *asl.Parallel) {
 		inputs[i] = input
 	}
 	r.effInput = eff
-	r.block = &blockRun{
+	r.fanOut = &fanOutRun{
 		scopes: s.Branches, inputs: inputs,
 		retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry)),
 		resultSelector: s.ResultSelector, resultPath: s.ResultPath, outputPath: s.OutputPath,
 	}
-	m.startBlock(r, r.enteredID)
+	m.startFanOut(r, r.enteredID)
 }

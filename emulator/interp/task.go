@@ -398,9 +398,9 @@ func (m *Machine) timerFired(id string) error {
 	case id == c.waitTimer:
 		c.waitTimer = ""
 		m.exitWait()
-	case c.block != nil:
-		c.block.retryTimer = ""
-		m.startBlock(c, c.block.retryPrev)
+	case c.fanOut != nil:
+		c.fanOut.retryTimer = ""
+		m.startFanOut(c, c.fanOut.retryPrev)
 	case id == c.task.retryTimer:
 		c.task.retryTimer = ""
 		m.startAttempt(c.task, c.task.lastEvent)
@@ -415,8 +415,8 @@ func (r *stateRun) ownsTimer(id string) bool {
 	switch {
 	case r.waitTimer == id:
 		return true
-	case r.block != nil:
-		return r.block.retryTimer == id
+	case r.fanOut != nil:
+		return r.fanOut.retryTimer == id
 	case r.task != nil:
 		t := r.task
 		return t.retryTimer == id || t.timeoutTimer == id || t.heartbeatTimer == id

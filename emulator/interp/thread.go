@@ -37,7 +37,7 @@ func visit(th *thread, f func(r *stateRun) bool) *thread {
 	if f(th.cur) {
 		return th
 	}
-	if b := th.cur.block; b != nil {
+	if b := th.cur.fanOut; b != nil {
 		for _, c := range b.children {
 			if found := visit(c, f); found != nil {
 				return found
@@ -64,7 +64,7 @@ func (m *Machine) closeThread(th *thread) {
 	if th == nil || th.cur == nil {
 		return
 	}
-	if b := th.cur.block; b != nil {
+	if b := th.cur.fanOut; b != nil {
 		for _, c := range b.children {
 			m.closeThread(c)
 		}
@@ -83,7 +83,7 @@ func (m *Machine) abortThread(th *thread, prev int64) {
 	}
 	r := th.cur
 	m.emit(r.state.Common().Type+"StateAborted", prev, "", nil)
-	if r.block != nil {
+	if r.fanOut != nil {
 		m.abortChildren(r, nil, prev)
 	}
 	m.closeRun(r)

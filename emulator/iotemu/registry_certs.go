@@ -115,7 +115,9 @@ func (r *registry) certificateUsable(id string, now time.Time) error {
 }
 
 // errCertificateExpired marks a certificate past its NotAfter on the
-// service clock.
+// service clock. Unlike the package's other sentinels it carries no
+// "iotemu:" prefix: it is the predicate of a sentence its callers begin
+// ("iotemu: certificate <id> has expired (NotAfter ...)").
 var errCertificateExpired = errors.New("has expired")
 
 // validityError checks a certificate's validity period. Expiry is measured

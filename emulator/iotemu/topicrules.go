@@ -37,8 +37,9 @@ func (h *rulesHook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 // republish action; a rule never fires on its own republished messages.
 const republishPrefix = "$stepwire/republish/"
 
-// errRuleAction marks action failures.
-var errRuleAction = errors.New("rule action failed")
+// errRuleAction marks action failures; its text leads the errorMessage
+// of the failure an errorAction receives.
+var errRuleAction = errors.New("iotemu: rule action failed")
 
 func (s *Service) runRules(cl *mqtt.Client, pk packets.Packet) {
 	set := *s.reg.ruleSet.Load()

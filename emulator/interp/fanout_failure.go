@@ -11,22 +11,22 @@ import (
 func (m *Machine) childFailed(th *thread, prev int64, e taskError) {
 	r := th.parent
 	m.withThread(r.th, func() {
-		b := r.block
+		b := r.fanOut
 		b.active = false
 		m.abortChildren(r, th, prev)
 		if b.isMap {
 			m.emit("MapIterationFailed", prev, "mapIterationFailedEventDetails", &MapIterationDetails{Name: r.name, Index: th.index})
 		}
-		m.blockFailed(r, prev, e)
+		m.fanOutFailed(r, prev, e)
 	})
 }
 
-// abortChildren cuts the running children of a block in index order. A
+// abortChildren cuts the running children of a fan-out in index order. A
 // Map iteration logs MapIterationAborted before the state it was in. The
 // failing child (nil when none) logs TaskStateAborted when its error came
 // from a Task, as AWS records for Parallel branches.
 func (m *Machine) abortChildren(r *stateRun, failing *thread, prev int64) {
-	b := r.block
+	b := r.fanOut
 	for i, c := range b.children {
 		if c == nil || c.done {
 			continue
@@ -48,9 +48,9 @@ func (m *Machine) abortChildren(r *stateRun, failing *thread, prev int64) {
 	}
 }
 
-// blockFailed applies the block's Retry and Catch to a failed attempt.
-func (m *Machine) blockFailed(r *stateRun, prev int64, e taskError) {
-	b := r.block
+// fanOutFailed applies the Parallel or Map state's Retry and Catch to a failed attempt.
+func (m *Machine) fanOutFailed(r *stateRun, prev int64, e taskError) {
+	b := r.fanOut
 	if !e.runtime {
 		for i, rt := range b.retriers {
 			if !e.matches(rt.ErrorEquals) {

@@ -102,12 +102,13 @@ func (s *Service) TestAuthorization(in TestAuthorizationInput) ([]AuthResult, er
 		if !ok {
 			return nil, fmt.Errorf("test authorization: %w: unknown actionType %q", ErrInvalidRequest, ai.ActionType)
 		}
-		results = append(results, s.testAuth(ai, action, policies, vars))
+		results = append(results, s.decideAuthInfo(ai, action, policies, vars))
 	}
 	return results, nil
 }
 
-func (s *Service) testAuth(ai AuthInfo, action string, policies []*policy.Policy, vars map[string]string) AuthResult {
+// decideAuthInfo answers one AuthInfo from the principal's policies.
+func (s *Service) decideAuthInfo(ai AuthInfo, action string, policies []*policy.Policy, vars map[string]string) AuthResult {
 	allowed, denied := map[string]bool{}, map[string]bool{}
 	allAllowed := len(ai.Resources) > 0
 	for _, res := range ai.Resources {

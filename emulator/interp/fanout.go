@@ -4,12 +4,12 @@ import (
 	"github.com/stepwire/stepwire/emulator/asl"
 )
 
-// blockRun is the progress of a Parallel or Map state: its branches or
+// fanOutRun is the progress of a Parallel or Map state: its branches or
 // iterations run as child threads, interleaved deterministically. A child
 // runs until it waits for the outside world, then the next one starts
 // (within MaxConcurrency); children finishing free slots for the pending
 // ones, in item order.
-type blockRun struct {
+type fanOutRun struct {
 	isMap  bool
 	scopes []*asl.Scope
 	// inputs holds each child's input.
@@ -42,17 +42,17 @@ type blockRun struct {
 	outputPath     asl.IOPath
 }
 
-func (b *blockRun) typ() string {
+func (b *fanOutRun) typ() string {
 	if b.isMap {
 		return "Map"
 	}
 	return "Parallel"
 }
 
-// startBlock starts an attempt of the block in state run r (the current
+// startFanOut starts an attempt of the fan-out in state run r (the current
 // state of the current thread); prev is the event it follows.
-func (m *Machine) startBlock(r *stateRun, prev int64) {
-	b := r.block
+func (m *Machine) startFanOut(r *stateRun, prev int64) {
+	b := r.fanOut
 	n := len(b.inputs)
 	var id int64
 	if b.isMap {
@@ -71,11 +71,11 @@ func (m *Machine) startBlock(r *stateRun, prev int64) {
 	m.pump(r)
 }
 
-// pump starts pending children while slots are free and finishes the block
+// pump starts pending children while slots are free and finishes the fan-out
 // once every child succeeded. Children completing while it runs only record
 // their result: the loop picks up from there.
 func (m *Machine) pump(r *stateRun) {
-	b := r.block
+	b := r.fanOut
 	if b.pumping {
 		return
 	}
@@ -88,12 +88,12 @@ func (m *Machine) pump(r *stateRun) {
 	}
 	b.pumping = false
 	if b.active && m.status == StatusRunning && b.finished == len(b.inputs) {
-		m.blockSucceeded(r)
+		m.fanOutSucceeded(r)
 	}
 }
 
 func (m *Machine) startChild(r *stateRun, i int) {
-	b := r.block
+	b := r.fanOut
 	scope := b.scopes[0]
 	prev := b.startedID
 	if b.isMap {
@@ -112,7 +112,7 @@ func (m *Machine) childSucceeded(th *thread, output any, last int64) {
 	r := th.parent
 	th.done, th.cur = true, nil
 	m.withThread(r.th, func() {
-		b := r.block
+		b := r.fanOut
 		b.results[th.index] = output
 		b.running--
 		b.finished++
@@ -126,11 +126,11 @@ func (m *Machine) childSucceeded(th *thread, output any, last int64) {
 	})
 }
 
-// blockSucceeded logs <Type>StateSucceeded and leaves the state with the
+// fanOutSucceeded logs <Type>StateSucceeded and leaves the state with the
 // array of results passed through ResultSelector, ResultPath and
 // OutputPath.
-func (m *Machine) blockSucceeded(r *stateRun) {
-	b := r.block
+func (m *Machine) fanOutSucceeded(r *stateRun) {
+	b := r.fanOut
 	b.active = false
 	exitPrev := b.last
 	id := m.emit(b.typ()+"StateSucceeded", b.last, "", nil)

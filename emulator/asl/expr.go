@@ -1,0 +1,98 @@
+package asl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stepwire/stepwire/emulator/asl/jsonpath"
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+)
+
+// Env is what a template, path expression or intrinsic call reads.
+type Env struct {
+	// Input is the document $ refers to.
+	Input any
+	// Context is the context object $$ refers to.
+	Context any
+	// UUID returns a fresh v4 UUID (States.UUID); nil makes it fail.
+	UUID func() string
+	// Random returns an integer in [lo, hi] (States.MathRandom); nil makes
+	// it fail.
+	Random func(lo, hi int64) int64
+	// Var reads a workflow variable ($name paths); nil means none is set.
+	Var func(name string) (any, bool)
+}
+
+// Root returns the document a path reads: the input, the context object
+// ($$) or a variable ($name); ok is false for an unset variable.
+func (env *Env) Root(p *jsonpath.Path) (any, bool) {
+	switch {
+	case p.Context:
+		return env.Context, true
+	case p.Var != "":
+		if env.Var == nil {
+			return nil, false
+		}
+		return env.Var(p.Var)
+	}
+	return env.Input, true
+}
+
+// Lookup evaluates p against its root.
+func (env *Env) Lookup(p *jsonpath.Path) (any, bool) {
+	doc, ok := env.Root(p)
+	if !ok {
+		return nil, false
+	}
+	return p.Get(doc)
+}
+
+// EvalError is a runtime evaluation failure; Step Functions reports it as
+// States.Runtime with Msg as the cause (after the state prefix).
+type EvalError struct{ Msg string }
+
+func (e *EvalError) Error() string { return e.Msg }
+
+func evalErrorf(format string, args ...any) error {
+	return &EvalError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Expr is a path or an intrinsic function call, as found in a "key.$"
+// value, ErrorPath or CausePath.
+type Expr struct {
+	Text string
+	Path *jsonpath.Path
+	Call *Call
+}
+
+// Eval evaluates the expression; field names the definition field for error
+// texts (e.g. "value.$" or "ErrorPath").
+func (e *Expr) Eval(env *Env, field string) (any, error) {
+	if e.Call != nil {
+		return e.Call.Eval(env)
+	}
+	v, ok := env.Lookup(e.Path)
+	if !ok {
+		return nil, evalErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
+			e.Text, field, jsonv.Encode(env.Input))
+	}
+	return v, nil
+}
+
+func compileExpr(text string) (*Expr, error) {
+	if strings.HasPrefix(text, "$") {
+		p, err := jsonpath.Compile(text)
+		if err != nil {
+			return nil, err
+		}
+		return &Expr{Text: text, Path: p}, nil
+	}
+	if strings.HasPrefix(text, "States.") {
+		c, err := parseCall(text)
+		if err != nil {
+			return nil, err
+		}
+		return &Expr{Text: text, Call: c}, nil
+	}
+	return nil, fmt.Errorf("%q is neither a path nor an intrinsic function call", text)
+}
