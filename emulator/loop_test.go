@@ -75,7 +75,7 @@ func historyTypes(t *testing.T, c *sfn.Client, arn string) []string {
 
 // The sample job end to end over real mTLS MQTT on loopback: StartExecution
 // → dispatch Lambda → iot-data Publish → worker → results topic → rule →
-// complete Lambda → SendTaskSuccess (reference step-functions.md §3.3 A).
+// complete Lambda → SendTaskSuccess (docs/step-functions.md §3.3 A).
 func TestSampleRoundTrip(t *testing.T) {
 	srv := emulatortest.New(t, emulatortest.WithTemplate(templatePath))
 	startWorker(t, srv)
@@ -117,7 +117,7 @@ func TestWorkerFailureFailsExecution(t *testing.T) {
 }
 
 // HeartbeatSeconds expiry ends the execution with States.Timeout (reference
-// step-functions.md §0.1, §3.3 C) — on the fake clock, without sleeping.
+// docs/step-functions.md §0.1, §3.3 C) — on the fake clock, without sleeping.
 func TestHeartbeatExpiryOnFakeClock(t *testing.T) {
 	srv := emulatortest.New(t, emulatortest.WithTemplate(templatePath), emulatortest.WithFakeClock())
 	c := sfn.NewFromConfig(srv.AWSConfig())
@@ -153,7 +153,7 @@ func waitForTimer(t *testing.T, srv *emulatortest.Server) {
 }
 
 // Garbage tokens get InvalidToken; a duplicate callback for a closed task
-// gets TaskTimedOut (reference step-functions.md §2.3).
+// gets TaskTimedOut (docs/step-functions.md §2.3).
 func TestCallbackTokenErrors(t *testing.T) {
 	srv := emulatortest.New(t, emulatortest.WithTemplate(templatePath))
 	c := sfn.NewFromConfig(srv.AWSConfig())

@@ -17,7 +17,7 @@ import (
 
 // A topic rule's stepFunctions action starts an execution with the SELECT
 // result as input and a name made of the prefix and a UUID (reference
-// iot-core.md §4.2).
+// docs/iot-core.md §4.2).
 func TestRuleStartsExecution(t *testing.T) {
 	srv := emulatortest.New(t)
 	c := sfn.NewFromConfig(srv.AWSConfig())

@@ -19,7 +19,7 @@ import (
 
 // tenant2Policy lets tenant2 subscribe to any filter but receive and
 // publish only on its own topics, so the Receive check is what must stop
-// it (reference iot-core.md §1.4: Subscribe is matched against the literal
+// it (docs/iot-core.md §1.4: Subscribe is matched against the literal
 // filter, Receive against each delivered topic).
 const tenant2Policy = `{"Version":"2012-10-17","Statement":[
  {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}"},

@@ -3,7 +3,7 @@ package asl
 // Graph checks run once a scope's states parsed without schema problems,
 // in AWS's order: a StartAt naming no state, Next targets naming no state
 // (checkTransitions), states nothing reaches, then a scope without any
-// terminal state. Texts as AWS reports them (reference §4.3,
+// terminal state. Texts as AWS reports them (docs/step-functions.md §4.3,
 // localstack#11978, floci#2735).
 
 // checkGraph reports unreachable states and a missing terminal state.

@@ -10,7 +10,7 @@ const CodeUnsupportedJSONata = "UNSUPPORTED_JSONATA_EXPRESSION"
 // refuses when a definition is created, at the field's location: a path
 // starting from neither $states nor a variable (the expression has no
 // context item), $$, and $states.errorOutput outside a catcher's Output and
-// Assign. Texts as AWS answers them (step-functions.md §1.7; the
+// Assign. Texts as AWS answers them (docs/step-functions.md §1.7; the
 // ValidateStateMachineDefinition answers recorded in floci#2670 and
 // floci's AWS-measured validation tests).
 func checkJSONataRefs(e jsonata.Expr, p *problems, loc string) {

@@ -2,7 +2,7 @@ package asl
 
 import "testing"
 
-// Definition-time JSONata checks (step-functions.md §1.7 "Static checks";
+// Definition-time JSONata checks (docs/step-functions.md §1.7 "Static checks";
 // texts and locations from floci#2670 and floci's validation tests, run
 // against ValidateStateMachineDefinition on AWS).
 func TestJSONataReferenceProblems(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 
 // JValue is a JSONata-mode field value: any JSON value in which every
 // string written exactly as "{% expr %}" is an expression; other strings
-// are literals (step-functions.md §1.7).
+// are literals (docs/step-functions.md §1.7).
 type JValue struct{ root jnode }
 
 type jkind int

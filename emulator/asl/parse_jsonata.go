@@ -26,7 +26,7 @@ func (ps *parser) queryLanguage(o *jsonv.Object, loc string) string {
 }
 
 // jsonataState parses a JSONata state: its expressions are compiled once
-// here (step-functions.md §1.7).
+// here (docs/step-functions.md §1.7).
 func (ps *parser) jsonataState(b Base, o *jsonv.Object, loc string) State {
 	if b.Type != "Fail" {
 		b.Output = ps.jvalue(o, "Output", loc)

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Texts from reference §4.3 and the api_errors / definition_validation
+// Texts from docs/step-functions.md §4.3 and the api_errors / definition_validation
 // conformance cases.
 func TestParseProblems(t *testing.T) {
 	tests := []struct {

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Activity tasks (reference §3.3 L, §4.5): ActivityScheduled when the state
+// Activity tasks (docs/step-functions.md §3.3 L, §4.5): ActivityScheduled when the state
 // runs, ActivityStarted when GetActivityTask hands the task to a worker,
 // then ActivitySucceeded, ActivityFailed or ActivityTimedOut. The
 // TimeoutSeconds and HeartbeatSeconds clocks start at ActivityStarted: a
@@ -66,7 +66,7 @@ func (m *Machine) activityStarted(e ActivityStarted) error {
 // injected Options.ActivityExists says the task's activity is gone: AWS
 // logs ExecutionFailed right after the state's entry (or the previous
 // attempt's failure), with no ActivityScheduled or ActivityScheduleFailed
-// (reference §3.3 L). The runtime error is not retried or caught (§1.8).
+// (docs/step-functions.md §3.3 L). The runtime error is not retried or caught (§1.8).
 func (m *Machine) activityMissing(t *taskRun, prev int64) bool {
 	if !t.activity || m.opts.ActivityExists == nil || m.opts.ActivityExists(t.def.Resource) {
 		return false

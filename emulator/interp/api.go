@@ -35,7 +35,7 @@ type Options struct {
 	// ActivityExists reports whether an activity ARN names an existing
 	// activity. It is asked before each attempt of an activity task is
 	// scheduled; false fails the execution with States.Runtime and no
-	// Activity* event (reference §3.3 L). nil assumes every activity
+	// Activity* event (docs/step-functions.md §3.3 L). nil assumes every activity
 	// exists.
 	ActivityExists func(arn string) bool
 }

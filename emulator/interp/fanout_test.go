@@ -75,7 +75,7 @@ func TestMapMaxConcurrencyQueuesIterations(t *testing.T) {
 
 // A failing iteration cuts the running ones: MapIterationAborted and the
 // state it was in, chained to the failure, then MapIterationFailed and
-// MapStateFailed (reference §3.3 J); their tokens are closed.
+// MapStateFailed (docs/step-functions.md §3.3 J); their tokens are closed.
 func TestMapFailureAbortsSiblings(t *testing.T) {
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"T","States":{
  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","End":true}}},"End":true}}}`
@@ -148,7 +148,7 @@ func TestParallelRetryAfterBranchFailure(t *testing.T) {
 }
 
 // StopExecution during a Map ends it with ExecutionAborted p=0 and no
-// state-level events (reference §0.9); every token is closed.
+// state-level events (docs/step-functions.md §0.9); every token is closed.
 func TestStopDuringMap(t *testing.T) {
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"T","States":{
  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","HeartbeatSeconds":5,"End":true}}},"End":true}}}`

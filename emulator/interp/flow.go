@@ -116,7 +116,7 @@ func (m *Machine) runtimeError(err error) {
 }
 
 // noNextState fails the execution of a Choice whose rules all missed and
-// that has no Default (reference §1.2: reported as States.Runtime).
+// that has no Default (docs/step-functions.md §1.2: reported as States.Runtime).
 func (m *Machine) noNextState() {
 	m.runtimeError(errors.New("Failed to transition out of the state. The state does not point to a next state."))
 }

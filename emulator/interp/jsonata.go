@@ -10,7 +10,7 @@ import (
 
 // This file holds what JSONata states share: the $states variable,
 // evaluation with the Machine's injected clock and random sources, Assign
-// before Output, and States.QueryEvaluationError (step-functions.md §1.7).
+// before Output, and States.QueryEvaluationError (docs/step-functions.md §1.7).
 
 const queryEvaluationError = "States.QueryEvaluationError"
 

@@ -6,7 +6,7 @@ import (
 )
 
 // A JSONata function that calls itself without end fails its state with
-// States.QueryEvaluationError (reference §1.7: evaluation errors are
+// States.QueryEvaluationError (docs/step-functions.md §1.7: evaluation errors are
 // reported with an EvaluationFailed event and that error name; §1.8: it is
 // catchable) instead of overflowing the stack of the whole emulator.
 func TestJSONataRecursionFailsTheState(t *testing.T) {

@@ -1,7 +1,7 @@
 package interp
 
 // retryQuery applies a Task state's Retry to States.QueryEvaluationError,
-// which AWS lets retriers match like any task error (step-functions.md
+// which AWS lets retriers match like any task error (docs/step-functions.md
 // §1.8: catchable and retriable; the docs' example retries it). When a
 // retrier matches with attempts left, the attempt starts again after the
 // retrier's delay, following the EvaluationFailed event (id), and

@@ -338,7 +338,7 @@ func (m *Machine) heartbeat(token string) error {
 // resultTooLarge fails the attempt with States.DataLimitExceeded when the
 // task result is over the payload limit: unlike other states' oversized
 // output, this failure is logged as the task's failure and Retry/Catch
-// apply (reference §0.8, §1.8).
+// apply (docs/step-functions.md §0.8, §1.8).
 func (m *Machine) resultTooLarge(t *taskRun, output string) bool {
 	if len(output) <= MaxPayloadBytes {
 		return false

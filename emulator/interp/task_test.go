@@ -141,7 +141,7 @@ func TestCatchReplacesOutput(t *testing.T) {
 }
 
 // States.TaskFailed does not match a timeout; States.HeartbeatTimeout only
-// matches a heartbeat-caused one (reference §1.6, §1.8).
+// matches a heartbeat-caused one (docs/step-functions.md §1.6, §1.8).
 func TestTimeoutMatching(t *testing.T) {
 	tests := []struct {
 		name, catch string

@@ -69,7 +69,7 @@ func (m *Machine) pathAssign(a *asl.Assign, result any) bool {
 
 // recordAssign checks the size limits (each variable's value, then the
 // state's whole assignment; 256 KiB each per the workflow-variables docs,
-// step-functions.md §1.7) and keeps the assignment until the state exits.
+// docs/step-functions.md §1.7) and keeps the assignment until the state exits.
 // The causes are stepwire's own: AWS's texts are not recorded.
 func (m *Machine) recordAssign(o *jsonv.Object) bool {
 	if o == nil {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Workflow variables are limited to 256 KiB per variable (step-functions.md
+// Workflow variables are limited to 256 KiB per variable (docs/step-functions.md
 // §1.7, [Doc]): an oversized value fails the state with States.Runtime,
 // naming the variable, before the state's whole assignment is measured.
 func TestVariableSizeLimit(t *testing.T) {

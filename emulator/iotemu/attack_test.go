@@ -170,7 +170,7 @@ type attack struct {
 
 type attackRow struct{ attempt, client, outcome string }
 
-// The attack suite of reference §1 and §2 with real clients: Debian's
+// The attack suite of docs/iot-core.md §1 and §2 with real clients: Debian's
 // mosquitto_sub/mosquitto_pub (MQTT 5 and 3.1.1) and paho. Every attempt
 // must be refused; each is a subtest, and the table of attempts and
 // outcomes is logged.

@@ -7,7 +7,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu/policy"
 )
 
-// Authorization decisions of TestAuthorization (reference §1.5).
+// Authorization decisions of TestAuthorization (docs/iot-core.md §1.5).
 const (
 	DecisionAllowed      = "ALLOWED"
 	DecisionExplicitDeny = "EXPLICIT_DENY"
@@ -48,7 +48,7 @@ var authActions = map[string]string{
 // TestAuthorization evaluates the certificate's policies (plus
 // PolicyNamesToAdd, minus PolicyNamesToSkip) the way the broker does for a
 // connection with ClientID, whose thing variables resolve when ClientID
-// names a thing attached to the certificate (reference §1.5, §1.6). A
+// names a thing attached to the certificate (docs/iot-core.md §1.5, §1.6). A
 // resource counts as allowed only if every resource of its AuthInfo is.
 func (s *Service) TestAuthorization(in TestAuthorizationInput) ([]AuthResult, error) {
 	certID := certIDFromARN(in.Principal)

@@ -143,7 +143,7 @@ func TestAWSCLIControlPlane(t *testing.T) {
 	mc := mustDial(t, s, clientTLS(t, s, certPEM, keyPEM), "device-7")
 	require.Equal(t, byte(1), subscribe(t, mc, "device-7/cmd"))
 
-	// Deletion rules (reference §2.2).
+	// Deletion rules (docs/iot-core.md §2.2).
 	c.fails("DeleteConflictException", "iot", "delete-policy", "--policy-name", "Device")
 	c.fails("CertificateStateException", "iot", "delete-certificate", "--certificate-id", ownID)
 	c.must("iot", "update-certificate", "--certificate-id", ownID, "--new-status", "REVOKED")

@@ -67,7 +67,7 @@ func TestSpecTenantIsolation(t *testing.T) {
 
 // Without the explicit Deny, tenant2's broad Subscribe grant lets the
 // subscription to tenant1's filter succeed, and Receive still stops the
-// messages (reference §1.4, "Subscribe but no Receive").
+// messages (docs/iot-core.md §1.4, "Subscribe but no Receive").
 func TestSpecSubscribeWithoutReceiveGetsNothing(t *testing.T) {
 	s, _ := startService(t)
 	setupSample(t, s)

@@ -49,7 +49,7 @@ func (s *Service) IssueCertificate(thing, policyName string) (certPEM, keyPEM []
 }
 
 // UpdateCertificate sets a certificate's status. Leaving ACTIVE closes
-// every live connection made with it (reference §2.2).
+// every live connection made with it (docs/iot-core.md §2.2).
 func (s *Service) UpdateCertificate(certID, status string) error {
 	if err := s.reg.setCertificateStatus(certID, status, s.cfg.Clock.Now()); err != nil {
 		return err

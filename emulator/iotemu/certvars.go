@@ -18,7 +18,7 @@ const listSep = policy.ListSeparator
 const maxVarLen = 1024
 
 // dnAttributes are the distinguished-name attributes IoT Core exposes as
-// iot:Certificate.Subject.* and iot:Certificate.Issuer.* (reference §1.6).
+// iot:Certificate.Subject.* and iot:Certificate.Issuer.* (docs/iot-core.md §1.6).
 var dnAttributes = []struct {
 	name string
 	oid  asn1.ObjectIdentifier
@@ -40,7 +40,7 @@ var dnAttributes = []struct {
 
 // certificateVars computes the certificate policy variables of c. A value
 // holding `*`, `$`, `+`, `?` or `#`, or longer than 1,024 characters, is
-// not substituted; lists keep at most five values (reference §1.6).
+// not substituted; lists keep at most five values (docs/iot-core.md §1.6).
 func certificateVars(c *x509.Certificate, id string) map[string]string {
 	vars := map[string]string{"iot:CertificateId": id}
 	var available []string

@@ -9,7 +9,7 @@ import (
 )
 
 // DeleteConnection disconnects an MQTT client like the iot-data
-// DeleteConnection API (reference §3.4, §3.8, §5.1): the lifecycle event
+// DeleteConnection API (docs/iot-core.md §3.4, §3.8, §5.1): the lifecycle event
 // says API_INITIATED_DISCONNECT, an MQTT 5 client gets DISCONNECT 0x98
 // (administrative action), the Last Will is published unless preventWill,
 // and cleanSession ends a persistent session instead of keeping it.

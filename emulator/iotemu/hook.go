@@ -25,7 +25,7 @@ const deniedFilter = "$stepwire/denied/\x00"
 //   - OnConnect: certificate → registry (ACTIVE) → iot:Connect on
 //     client/<client id>, and iot:Publish on the will topic if any; MQTT 5
 //     denial sends CONNACK 0x87, MQTT 3.1.1 closes the socket without
-//     CONNACK, as IoT Core does (reference §1.7).
+//     CONNACK, as IoT Core does (docs/iot-core.md §1.7).
 //   - OnConnectAuthenticate: true only for connections OnConnect admitted.
 //   - OnSessionEstablish: messages queued for a persistent session are
 //     checked for iot:Receive under the new connection's identity.
@@ -132,7 +132,7 @@ func (h *policyHook) principalOf(cl *mqtt.Client) *principal {
 
 // OnSessionEstablish drops the messages queued for a resumed session that
 // the new connection may not receive: queued messages are deliveries too
-// (reference §1.2), and the identity resuming a session may differ from
+// (docs/iot-core.md §1.2), and the identity resuming a session may differ from
 // the one that made it.
 func (h *policyHook) OnSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 	p := h.principalOf(cl)

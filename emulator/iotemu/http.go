@@ -18,7 +18,7 @@ const maxPayload = 128 * 1024
 
 // routes builds the restJson routes, with paths and fields as the aws CLI
 // and aws-sdk-go-v2's service/iot and service/iotdataplane send them
-// (reference §5).
+// (docs/iot-core.md §5).
 func (s *Service) routes() *http.ServeMux {
 	m := http.NewServeMux()
 	m.HandleFunc("POST /topics/", s.handlePublish)

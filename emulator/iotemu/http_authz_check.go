@@ -30,7 +30,7 @@ type authResultJSON struct {
 }
 
 // handleTestAuthorization serves TestAuthorization:
-// POST /test-authorization?clientId= (reference §1.5, §5.2).
+// POST /test-authorization?clientId= (docs/iot-core.md §1.5, §5.2).
 func (s *Service) handleTestAuthorization(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Principal             string         `json:"principal"`

@@ -8,7 +8,7 @@ import (
 
 // The iot-data operations other than Publish, with paths and fields as
 // botocore's iot-data 2015-05-28 model and aws-sdk-go-v2's
-// service/iotdataplane send them (reference §5.1).
+// service/iotdataplane send them (docs/iot-core.md §5.1).
 
 // retainedMessageJSON is GetRetainedMessage's response; Payload and
 // UserProperties are blobs, base64 in JSON.

@@ -86,7 +86,7 @@ func TestSDKSetupAndPublish(t *testing.T) {
 	require.NoError(t, err)
 }
 
-// AWS error codes for the failures a setup script meets (reference §5.2).
+// AWS error codes for the failures a setup script meets (docs/iot-core.md §5.2).
 func TestSDKErrors(t *testing.T) {
 	s, _ := startService(t)
 	ctl, data, url := sdkClients(t, s)

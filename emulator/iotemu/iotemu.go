@@ -62,11 +62,11 @@ type Config struct {
 	// PersistentSessionExpiry is how long a disconnected MQTT 3.1.1
 	// persistent session (clean session 0) keeps its subscriptions and
 	// queued QoS 1 messages; default 1 h, IoT Core's account default
-	// (reference §3.2), at most 7 days. MQTT 5 clients choose their own
+	// (docs/iot-core.md §3.2), at most 7 days. MQTT 5 clients choose their own
 	// Session Expiry Interval, clamped to 7 days.
 	PersistentSessionExpiry time.Duration
 	// Throttle enforces IoT Core's per-connection rates on client
-	// publishes, 100 PUBLISH/s and 512 KiB/s (reference §3.9): excess
+	// publishes, 100 PUBLISH/s and 512 KiB/s (docs/iot-core.md §3.9): excess
 	// publishes are discarded, an MQTT 5 QoS 1 one answered PUBACK 0x97.
 	// Off by default, as tests and benchmarks publish far faster.
 	Throttle bool
@@ -150,7 +150,7 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// capabilities are IoT Core's advertised limits (reference §3.1, §6.2).
+// capabilities are IoT Core's advertised limits (docs/iot-core.md §3.1, §6.2).
 func capabilities() *mqtt.Capabilities {
 	c := mqtt.NewDefaultServerCapabilities()
 	c.MaximumQos = 1

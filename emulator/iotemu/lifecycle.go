@@ -14,7 +14,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 )
 
-// Lifecycle event topics (reference §3.8).
+// Lifecycle event topics (docs/iot-core.md §3.8).
 const (
 	topicConnected     = "$aws/events/presence/connected/"
 	topicDisconnected  = "$aws/events/presence/disconnected/"
@@ -105,7 +105,7 @@ func (h *lifecycleHook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) 
 
 // OnSessionEstablish runs before mochi takes over an existing connection
 // with the same client id: recording the reason now keeps it from racing
-// with the old connection's own teardown (reference iot-core.md §2.4).
+// with the old connection's own teardown (docs/iot-core.md §2.4).
 func (h *lifecycleHook) OnSessionEstablish(cl *mqtt.Client, _ packets.Packet) {
 	if old, ok := h.s.broker.Clients.Get(cl.ID); ok && old != cl && !old.Closed() {
 		h.setReason(old, reasonDuplicateClientID)
@@ -199,7 +199,7 @@ func (h *lifecycleHook) subscriptionEvent(cl *mqtt.Client, prefix, kind string, 
 }
 
 // connectFailed publishes connect_failed for a connection refused by
-// authorization (reference §3.8).
+// authorization (docs/iot-core.md §3.8).
 func (h *lifecycleHook) connectFailed(cl *mqtt.Client, p *principal) {
 	if noEvents(cl) {
 		return

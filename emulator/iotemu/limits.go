@@ -9,7 +9,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 )
 
-// IoT Core's message broker limits (reference §3.6, §3.9).
+// IoT Core's message broker limits (docs/iot-core.md §3.6, §3.9).
 const (
 	maxTopicBytes          = 256
 	maxTopicSlashes        = 7
@@ -85,7 +85,7 @@ func (h *limitsHook) Provides(b byte) bool {
 
 // OnConnect refuses client ids over 128 bytes (CONNACK 0x85, 3.1.1: 0x02)
 // and clamps the keep-alive to 30..1200 s, 0 meaning 1200, and tells
-// MQTT 5 clients the value in Server Keep Alive (reference §3.6).
+// MQTT 5 clients the value in Server Keep Alive (docs/iot-core.md §3.6).
 func (h *limitsHook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 	if len(cl.ID) > maxClientIDBytes {
 		_ = h.s.broker.SendConnack(cl, packets.ErrClientIdentifierNotValid, false, nil)
@@ -149,7 +149,7 @@ func (h *limitsHook) checkSubscribe(cl *mqtt.Client, pk packets.Packet) (packets
 			continue
 		}
 		// Retained messages go only to subscriptions whose filter is the
-		// topic itself (reference §3.3).
+		// topic itself (docs/iot-core.md §3.3).
 		if strings.ContainsAny(sub.Filter, "+#") {
 			filters[i].RetainHandling = 2
 		}

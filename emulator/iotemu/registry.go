@@ -28,7 +28,7 @@ var (
 	ErrLimitExceeded         = errors.New("iotemu: limit exceeded")
 )
 
-// Certificate statuses (reference §2.2).
+// Certificate statuses (docs/iot-core.md §2.2).
 const (
 	StatusActive   = "ACTIVE"
 	StatusInactive = "INACTIVE"
@@ -48,7 +48,7 @@ type certificate struct {
 	notBefore    time.Time
 	notAfter     time.Time
 	policies     []string
-	// vars are the certificate policy variables (reference §1.6).
+	// vars are the certificate policy variables (docs/iot-core.md §1.6).
 	vars map[string]string
 }
 

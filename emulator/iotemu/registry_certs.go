@@ -191,7 +191,7 @@ func (s *Service) ListCertificates(marker string, pageSize int, ascending bool) 
 }
 
 // DeleteCertificate deletes a certificate that is not ACTIVE and attached
-// to no thing; attached policies block it unless force (reference §2.2).
+// to no thing; attached policies block it unless force (docs/iot-core.md §2.2).
 func (s *Service) DeleteCertificate(id string, force bool) error {
 	r := s.reg
 	r.mu.Lock()

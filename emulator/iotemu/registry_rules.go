@@ -16,7 +16,7 @@ type TopicRule struct {
 	Description      string
 	Disabled         bool
 	Actions          []Action
-	// ErrorAction runs when an action fails (reference §4.2).
+	// ErrorAction runs when an action fails (docs/iot-core.md §4.2).
 	ErrorAction *Action
 }
 

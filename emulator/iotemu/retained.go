@@ -12,7 +12,7 @@ import (
 
 // RetainedMessage is a retained message as the iot-data
 // GetRetainedMessage and ListRetainedMessages APIs describe it
-// (reference §5.1).
+// (docs/iot-core.md §5.1).
 type RetainedMessage struct {
 	Topic   string
 	Payload []byte
@@ -61,7 +61,7 @@ func (h *retainedHook) describe(pk packets.Packet) RetainedMessage {
 }
 
 // GetRetainedMessage returns the message retained on topic. Reserved `$`
-// topics hold none (reference §3.3); mochi's own $SYS topics are hidden.
+// topics hold none (docs/iot-core.md §3.3); mochi's own $SYS topics are hidden.
 func (s *Service) GetRetainedMessage(topic string) (RetainedMessage, error) {
 	pk, ok := s.broker.Topics.Retained.Get(topic)
 	if !ok || len(pk.Payload) == 0 || strings.HasPrefix(topic, "$") {

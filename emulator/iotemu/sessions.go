@@ -11,7 +11,7 @@ import (
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
-// Persistent session lifetimes (reference §3.2).
+// Persistent session lifetimes (docs/iot-core.md §3.2).
 const (
 	// DefaultPersistentSessionExpiry is IoT Core's account default for a
 	// disconnected persistent session.

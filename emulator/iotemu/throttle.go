@@ -8,7 +8,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 )
 
-// IoT Core's per-connection publish rates (reference §3.9).
+// IoT Core's per-connection publish rates (docs/iot-core.md §3.9).
 const (
 	maxPublishesPerSecond = 100
 	maxBytesPerSecond     = 512 * 1024

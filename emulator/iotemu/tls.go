@@ -25,7 +25,7 @@ func (s *Service) serverTLS() (*tls.Config, error) {
 		// agrees with VerifyConnection on virtual time.
 		Time: s.cfg.Clock.Now,
 		// Who signed the certificate does not matter once it is
-		// registered (reference §2.1): RegisterCertificate admits a
+		// registered (docs/iot-core.md §2.1): RegisterCertificate admits a
 		// user's own CA or a self-signed certificate. The handshake still
 		// proves the client holds the key.
 		ClientAuth: tls.RequireAnyClientCert,

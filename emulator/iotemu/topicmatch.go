@@ -21,7 +21,7 @@ const (
 )
 
 // topicHook narrows mochi's subscriber selection to IoT Core's topic
-// matching (reference §3.1): `a/#` matches `a/` and `a/b` but not `a`,
+// matching (docs/iot-core.md §3.1): `a/#` matches `a/` and `a/b` but not `a`,
 // where mochi follows the MQTT specification and delivers `a` too; and
 // wildcards at the first level of a shared filter never match `$` topics.
 //

@@ -91,7 +91,7 @@ type actionFailure struct {
 }
 
 // runActions runs a firing rule's actions, then its errorAction once if
-// any failed, with IoT Core's error payload (reference §4.2).
+// any failed, with IoT Core's error payload (docs/iot-core.md §4.2).
 func (s *Service) runActions(r *storedRule, msg rules.Message, event []byte) {
 	var failures []actionFailure
 	for _, a := range r.rule.Actions {

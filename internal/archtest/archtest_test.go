@@ -15,7 +15,7 @@ import (
 const module = "github.com/stepwire/stepwire"
 
 // pureCores are deterministic: only the standard library's data packages,
-// no network, files, clock or randomness (DESIGN.md, "Dependency direction").
+// no network, files, clock or randomness (docs/architecture.md, "Dependency rules").
 var pureCores = []string{"emulator/asl", "emulator/interp", "emulator/iotemu/policy", "emulator/iotemu/rules", "internal/jobwire"}
 
 // pureEngine is the one third-party module a pure core may import: the

@@ -1,6 +1,6 @@
 // Package digest computes the hashes Step Functions offers, for the
 // States.Hash intrinsic (JSONPath) and the $hash function (JSONata)
-// alike (step-functions.md §1.5, §1.7).
+// alike (docs/step-functions.md §1.5, §1.7).
 package digest
 
 import (

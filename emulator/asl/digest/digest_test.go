@@ -3,7 +3,7 @@ package digest
 import "testing"
 
 // States.Hash and $hash: hex digests with the five algorithms Step
-// Functions names (step-functions.md §1.5); other names are refused.
+// Functions names (docs/step-functions.md §1.5); other names are refused.
 func TestHex(t *testing.T) {
 	for _, tc := range []struct{ alg, want string }{
 		{"MD5", "0cc175b9c0f1b6a831c399e269772661"},

@@ -11,7 +11,7 @@ import (
 // A recursion without end must fail the one evaluation, not the process:
 // JSONata in JavaScript stops it with an error (U1001 in the reference
 // JSONata's catalogue), and Step Functions reports a JSONata evaluation
-// error as States.QueryEvaluationError (step-functions.md §1.7, §1.8).
+// error as States.QueryEvaluationError (docs/step-functions.md §1.7, §1.8).
 func TestUnboundedRecursionFails(t *testing.T) {
 	for _, expr := range []string{
 		`($f := function($x){ $f($x+1) }; $f(1))`,

@@ -73,7 +73,7 @@ func TestEvalFailures(t *testing.T) {
 		{`$fn := function($x){$x}`, ErrUnsupported, ""},
 		{`$doesNotExist()`, nil, "T1006"},
 		{`"a" + 1`, nil, "T2001"},
-		// Step Functions removes $eval (step-functions.md §1.7).
+		// Step Functions removes $eval (docs/step-functions.md §1.7).
 		{`$eval("1 + 1")`, nil, "T1006"},
 	}
 	for _, tt := range tests {

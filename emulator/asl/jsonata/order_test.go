@@ -7,7 +7,7 @@ import (
 )
 
 // JSONata 2.x objects are JavaScript objects: keys keep insertion order
-// (step-functions.md §1.7, the engine Step Functions runs). stepwire
+// (docs/step-functions.md §1.7, the engine Step Functions runs). stepwire
 // rebuilds it for constructors with literal keys and for objects passed
 // through; keys computed at run time come out sorted.
 func TestObjectKeyOrder(t *testing.T) {

@@ -3,7 +3,7 @@ package jsonata
 import "github.com/xiatechs/jsonata-go/jparse"
 
 // Refs is what an expression reads from outside itself, for the checks
-// Step Functions makes when a definition is created (step-functions.md
+// Step Functions makes when a definition is created (docs/step-functions.md
 // §1.7): expressions run with no context item, so a path may start only
 // from $states or a variable.
 type Refs struct {

@@ -6,7 +6,7 @@ import (
 )
 
 // What an expression reads against the (absent) context item, as Step
-// Functions judges it at definition time (step-functions.md §1.7,
+// Functions judges it at definition time (docs/step-functions.md §1.7,
 // floci#2670): only a path's first step, lambda bodies, object keys.
 func TestRefs(t *testing.T) {
 	tests := []struct {

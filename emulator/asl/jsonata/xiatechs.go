@@ -104,7 +104,7 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 }
 
 // bindings converts the variables the expression mentions. $eval, which
-// Step Functions does not provide (step-functions.md §1.7; use $parse), is
+// Step Functions does not provide (docs/step-functions.md §1.7; use $parse), is
 // bound to nothing, so calling it fails like any non-function (T1006).
 func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
 	var vars map[string]any

@@ -43,7 +43,7 @@ func TestGet(t *testing.T) {
 	}
 }
 
-// ResultPath writes mkdir-p style into a copy (reference §1.3).
+// ResultPath writes mkdir-p style into a copy (docs/step-functions.md §1.3).
 func TestSet(t *testing.T) {
 	doc, _ := jsonv.DecodeString(`{"a":1,"b":{"c":2}}`)
 	tests := []struct{ path, want string }{

@@ -279,7 +279,7 @@ func (q *Query) SelectAll() bool { return len(q.items) == 1 && q.items[0].star }
 
 // Apply evaluates the statement for m. ok is false when the WHERE clause
 // does not hold. For SELECT * the result is the payload unchanged, JSON or
-// not (reference §4.3); SELECT VALUE gives the value itself; otherwise it
+// not (docs/iot-core.md §4.3); SELECT VALUE gives the value itself; otherwise it
 // is a JSON object of the selected items, Undefined ones omitted, and
 // fields of a non-JSON payload are Undefined.
 func (q *Query) Apply(m Message) (out []byte, ok bool) {

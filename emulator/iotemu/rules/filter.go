@@ -11,7 +11,7 @@ import "strings"
 // MatchFilter reports whether topic matches the MQTT topic filter with AWS
 // IoT's semantics: `+` is one level, `#` (last level only) is any number of
 // levels below its parent but, unlike the MQTT specification, not the
-// parent itself: `a/#` matches `a/` and `a/b` but not `a` (reference §3.1).
+// parent itself: `a/#` matches `a/` and `a/b` but not `a` (docs/iot-core.md §3.1).
 // Wildcards at the first level never match topics starting with `$`.
 func MatchFilter(filter, topic string) bool {
 	if strings.HasPrefix(topic, "$") && (strings.HasPrefix(filter, "+") || strings.HasPrefix(filter, "#")) {

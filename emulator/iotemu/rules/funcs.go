@@ -20,7 +20,7 @@ type function struct {
 	since2016 bool
 }
 
-// functions are the supported IoT SQL functions (reference §4.1).
+// functions are the supported IoT SQL functions (docs/iot-core.md §4.1).
 var functions = map[string]function{
 	"topic": {0, 1, false}, "clientid": {0, 0, false}, "timestamp": {0, 0, false},
 	"principal": {0, 0, false}, "newuuid": {0, 0, false}, "get": {2, 2, false},
