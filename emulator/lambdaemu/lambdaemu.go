@@ -103,13 +103,15 @@ func (s *Service) Lookup(ref string) (*Function, bool) {
 }
 
 // functionName extracts the function name from any of Lambda's
-// FunctionName forms.
+// FunctionName forms: a full ARN, a partial ARN (account:function:name)
+// and a name, each with an optional qualifier.
 func functionName(ref string) string {
+	if a, ok := arn.ParseResource(ref, "lambda", "function"); ok {
+		return a.Fields[0]
+	}
 	parts := strings.Split(ref, ":")
-	for i, p := range parts {
-		if p == "function" && i+1 < len(parts) {
-			return parts[i+1]
-		}
+	if len(parts) >= 3 && parts[1] == "function" { // account:function:name[:qualifier]
+		return parts[2]
 	}
 	if len(parts) == 2 { // name:qualifier
 		return parts[0]
