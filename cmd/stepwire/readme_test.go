@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stepwire/stepwire/internal/awscli"
 )
 
 // readmeEndpoint is the API address the README's commands use.
@@ -36,7 +38,7 @@ func TestREADMECommands(t *testing.T) {
 // awsCLIs lists the distinct aws CLIs of this machine: Debian's, and the
 // one first on PATH.
 func awsCLIs(t *testing.T) []string {
-	clis := []string{awsCLI(t)}
+	clis := []string{awscli.Path(t)}
 	p, err := exec.LookPath("aws")
 	if err != nil {
 		return clis
@@ -59,8 +61,8 @@ func runREADMEBlocks(t *testing.T, cli, endpoint string, blocks []string) {
 		script := "set -euo pipefail\n" + strings.Join(blocks[:i], "\n") + "\n" + block
 		script = strings.ReplaceAll(script, readmeEndpoint, endpoint)
 		cmd := exec.Command("bash", "-c", script)
-		cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "HOME=" + t.TempDir(),
-			"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER="}
+		cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "HOME=" + t.TempDir()}
+		cmd.Env = append(cmd.Env, awscli.Isolated...)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("README block %d failed: %v\n%s\n--- output\n%s", i+1, err, block, out)
@@ -117,22 +119,5 @@ func startUp(t *testing.T, args ...string) string {
 		}
 	}
 	t.Fatal("up wrote no endpoints.json in 30s")
-	return ""
-}
-
-// awsCLI finds the real AWS CLI: STEPWIRE_AWS_CLI (set by `make test`,
-// which installs Debian's awscli), else /usr/bin/aws.
-func awsCLI(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("STEPWIRE_AWS_CLI"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("STEPWIRE_AWS_CLI=%s: %v", p, err)
-		}
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/aws"); err == nil {
-		return "/usr/bin/aws"
-	}
-	t.Skip("no AWS CLI: run through `make test`, which installs Debian's awscli")
 	return ""
 }

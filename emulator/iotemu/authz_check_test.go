@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwire/stepwire/internal/awscli"
 )
 
 // denyLambdaPolicy explicitly denies publishing to any tenant's lambda
@@ -89,7 +91,7 @@ func TestSDKTestAuthorization(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	cli := &cliRunner{t: t, cli: awsCLI(t), url: url, dir: t.TempDir()}
+	cli := &cliRunner{t: t, cli: awscli.Path(t), url: url, dir: t.TempDir()}
 	out := cli.must("iot", "test-authorization", "--principal", certArn, "--client-id", "tenant2",
 		"--auth-infos", "actionType=PUBLISH,resources=arn:aws:iot:us-east-1:123456789012:topic/tenant2/to/lambda",
 		"actionType=PUBLISH,resources=arn:aws:iot:us-east-1:123456789012:topic/tenant1/to/lambda")

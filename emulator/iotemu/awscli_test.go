@@ -18,20 +18,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-)
 
-// awsCLI finds the real AWS CLI: STEPWIRE_AWS_CLI (set by `make test`),
-// else /usr/bin/aws.
-func awsCLI(t *testing.T) string {
-	if p := os.Getenv("STEPWIRE_AWS_CLI"); p != "" {
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/aws"); err == nil {
-		return "/usr/bin/aws"
-	}
-	t.Skip("no AWS CLI: run through `make test`, which installs Debian's awscli")
-	return ""
-}
+	"github.com/stepwire/stepwire/internal/awscli"
+)
 
 type cliRunner struct {
 	t       *testing.T
@@ -46,8 +35,7 @@ type cliRunner struct {
 func (c *cliRunner) run(args ...string) map[string]any {
 	c.t.Helper()
 	cmd := exec.Command(c.cli, append([]string{"--endpoint-url", c.url, "--output", "json"}, args...)...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
+	cmd.Env = awscli.Environ()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -99,7 +87,7 @@ func selfSigned(t *testing.T, cn string) (certPEM, keyPEM []byte) {
 // certificates (issued and registered), things, policies, attachments,
 // endpoint — then an MQTT connection with the registered certificate.
 func TestAWSCLIControlPlane(t *testing.T) {
-	cli := awsCLI(t)
+	cli := awscli.Path(t)
 	s, _ := startService(t)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -165,7 +153,7 @@ func TestAWSCLIControlPlane(t *testing.T) {
 
 // Reference §5.2: topic rule CRUD through the aws CLI.
 func TestAWSCLITopicRules(t *testing.T) {
-	cli := awsCLI(t)
+	cli := awscli.Path(t)
 	s, _ := startService(t)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)

@@ -13,6 +13,7 @@ import (
 	"github.com/eclipse/paho.golang/paho"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwire/stepwire/internal/awscli"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -68,7 +69,7 @@ func TestSDKRetainedMessages(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	cli := &cliRunner{t: t, cli: awsCLI(t), url: url, dir: t.TempDir()}
+	cli := &cliRunner{t: t, cli: awscli.Path(t), url: url, dir: t.TempDir()}
 	out := cli.must("iot-data", "get-retained-message", "--topic", "dev/state")
 	payload, err := base64.StdEncoding.DecodeString(out["payload"].(string))
 	require.NoError(t, err)
