@@ -20,6 +20,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 )
@@ -53,7 +54,7 @@ type Config struct {
 	Logger *slog.Logger
 	// MockConfig is a Step Functions Local mock configuration: executions
 	// started with "<stateMachineArn>#<TestCase>" use its mocked responses.
-	MockConfig *sfnemu.MockConfig
+	MockConfig *mockconfig.Config
 }
 
 // Endpoints are where a started emulator listens.
