@@ -53,7 +53,7 @@ func newHarness(t *testing.T) *harness {
 		return h.invoke(ctx, fn, p)
 	}})
 	r := awsapi.NewRouter()
-	r.HandleTarget("AWSStepFunctions", h.svc.Handler())
+	r.HandleTarget("AWSStepFunctions", WireHandler(h.svc))
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	h.url = srv.URL
