@@ -20,6 +20,8 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
+	"github.com/stepwire/stepwire/emulator/sfnemu/sfnapi"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/hop"
@@ -55,7 +57,7 @@ type Config struct {
 	Logger *slog.Logger
 	// MockConfig is a Step Functions Local mock configuration: executions
 	// started with "<stateMachineArn>#<TestCase>" use its mocked responses.
-	MockConfig *sfnemu.MockConfig
+	MockConfig *mockconfig.Config
 }
 
 // Endpoints are where a started emulator listens.
@@ -112,7 +114,7 @@ func New(cfg Config) (*Emulator, error) {
 		return nil, fmt.Errorf("new emulator: %w", err)
 	}
 	e.IoT = iot
-	e.router.HandleTarget("AWSStepFunctions", e.SFN.Handler())
+	e.router.HandleTarget("AWSStepFunctions", sfnapi.Handler(e.SFN))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
 	return e, nil
@@ -145,16 +147,13 @@ func (e *Emulator) invoke(ctx context.Context, fn string, payload []byte) (sfnem
 	return sfnemu.InvokeResult{Payload: r.Payload, FunctionError: r.FunctionError, ExecutedVersion: r.ExecutedVersion}, err
 }
 
-// startExecution serves the IoT rules' stepFunctions action through the
-// Step Functions API, as the action's role would call it on AWS.
+// startExecution serves the IoT rules' stepFunctions action with the Step
+// Functions service, as the action's role would call it on AWS.
 func (e *Emulator) startExecution(ctx context.Context, machine, name, input string) error {
 	smArn := arn.StateMachine(e.cfg.Region, e.cfg.Account, machine)
-	body, err := json.Marshal(map[string]string{"stateMachineArn": smArn, "name": name, "input": input})
+	_, err := e.SFN.StartExecution(ctx, sfnemu.StartExecutionInput{StateMachineArn: smArn, Name: &name, Input: &input})
 	if err != nil {
-		return err
-	}
-	if _, aerr := e.SFN.Handler()(ctx, "StartExecution", body); aerr != nil {
-		return fmt.Errorf("start execution of %s: %w", machine, aerr)
+		return fmt.Errorf("start execution of %s: %w", machine, err)
 	}
 	return nil
 }

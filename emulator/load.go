@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator/iotemu"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/template"
 )
 
@@ -37,12 +38,13 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		}
 	}
 	for _, a := range t.Activities {
-		if _, err := e.SFN.CreateActivity(a.Name); err != nil {
+		if _, err := e.SFN.CreateActivity(ctx, sfnemu.CreateActivityInput{Name: a.Name}); err != nil {
 			return fmt.Errorf("load template: activity %s: %w", a.LogicalID, err)
 		}
 	}
 	for _, sm := range t.StateMachines {
-		if _, err := e.SFN.CreateStateMachine(ctx, sm.Name, string(sm.Definition), sm.RoleArn, sm.Type); err != nil {
+		if _, err := e.SFN.CreateStateMachine(ctx, sfnemu.CreateStateMachineInput{Name: sm.Name,
+			Definition: string(sm.Definition), RoleArn: sm.RoleArn, Type: sm.Type}); err != nil {
 			return fmt.Errorf("load template: state machine %s: %w", sm.LogicalID, err)
 		}
 	}

@@ -8,34 +8,29 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator/emulatortest"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 )
 
-// transcript renders an execution's history as AWS returns it from
-// GetExecutionHistory, one event per line ("<id> <previousEventId> <type>
-// <details>"), with what changes from run to run — timestamps, ARNs' and
-// requests' UUIDs, task tokens, dates — replaced by placeholders, so it can
-// be compared with a golden file.
+// transcript renders an execution's history, its events encoded as
+// GetExecutionHistory returns them, one event per line ("<id>
+// <previousEventId> <type> <details>"), with what changes from run to run
+// — timestamps, ARNs' and requests' UUIDs, task tokens, dates — replaced
+// by placeholders, so it can be compared with a golden file.
 func transcript(ctx context.Context, srv *emulatortest.Server, arn string) (string, error) {
-	body, err := json.Marshal(map[string]any{"executionArn": arn, "maxResults": 1000})
+	h, err := srv.SFN.GetExecutionHistory(ctx, sfnemu.GetExecutionHistoryInput{ExecutionArn: arn, Page: sfnemu.Page{Size: 1000}})
+	if err != nil {
+		return "", fmt.Errorf("get execution history: %w", err)
+	}
+	raw, err := json.Marshal(h.Events)
 	if err != nil {
 		return "", err
 	}
-	out, aerr := srv.SFN.Handler()(ctx, "GetExecutionHistory", body)
-	if aerr != nil {
-		return "", fmt.Errorf("get execution history: %w", aerr)
-	}
-	raw, err := json.Marshal(out)
-	if err != nil {
-		return "", err
-	}
-	var page struct {
-		Events []map[string]json.RawMessage `json:"events"`
-	}
-	if err := json.Unmarshal(raw, &page); err != nil {
+	var events []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &events); err != nil {
 		return "", fmt.Errorf("decode history: %w", err)
 	}
 	var b strings.Builder
-	for _, ev := range page.Events {
+	for _, ev := range events {
 		b.WriteString(eventLine(ev))
 		b.WriteByte('\n')
 	}

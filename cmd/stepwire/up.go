@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator"
-	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hoplog"
 )
@@ -35,10 +35,10 @@ func up(ctx context.Context, args []string) error {
 		return err
 	}
 	logger := slog.New(hoplog.New(os.Stderr, *verbose))
-	var mocks *sfnemu.MockConfig
+	var mocks *mockconfig.Config
 	if *mockPath != "" {
 		var err error
-		if mocks, err = sfnemu.LoadMockConfig(*mockPath); err != nil {
+		if mocks, err = mockconfig.Load(*mockPath); err != nil {
 			return fmt.Errorf("up: %w", err)
 		}
 	}

@@ -132,12 +132,11 @@ func waitFor(ctx context.Context, e *env, p *jsonv.Object) error {
 	arn, _ := str(p, "executionArn")
 	until, _ := str(p, "until")
 	for {
-		out, apiErr := e.api.call("DescribeExecution", obj("executionArn", arn))
-		if apiErr != nil {
-			return fmt.Errorf("WaitForExecution: %w", apiErr)
+		out, err := e.svc.DescribeExecution(ctx, arn)
+		if err != nil {
+			return fmt.Errorf("WaitForExecution: %w", err)
 		}
-		st, _ := str(out, "status")
-		if reached(until, st) {
+		if reached(until, out.Status) {
 			return nil
 		}
 		if !e.clk.FireNext() {

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"encoding/json"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 )
 
 // maxSteps bounds the moves of one execution (timers and callbacks).
@@ -32,8 +34,7 @@ type driver struct {
 type action struct {
 	at   time.Time
 	seq  int
-	op   string
-	body *jsonv.Object
+	call func(ctx context.Context, svc *sfnemu.Service) error
 }
 
 func (d *driver) run(ctx context.Context) error {
@@ -41,16 +42,16 @@ func (d *driver) run(ctx context.Context) error {
 		if err := d.env.svc.WaitIdle(ctx, d.arn); err != nil {
 			return err
 		}
-		if d.closed() {
+		if d.closed(ctx) {
 			return nil
 		}
-		if d.maybeStop() {
+		if d.maybeStop(ctx) {
 			continue
 		}
 		if err := d.scheduleCallbacks(); err != nil {
 			return err
 		}
-		if !d.move() {
+		if !d.move(ctx) {
 			return fmt.Errorf("execution stuck: RUNNING with no timer armed and no callback left")
 		}
 	}
@@ -58,24 +59,20 @@ func (d *driver) run(ctx context.Context) error {
 }
 
 // closed reports whether the execution reached a terminal status.
-func (d *driver) closed() bool {
-	out, err := d.env.api.call("DescribeExecution", obj("executionArn", d.arn))
-	if err != nil {
-		return true
-	}
-	st, _ := str(out, "status")
-	return st != "RUNNING"
+func (d *driver) closed(ctx context.Context) bool {
+	out, err := d.env.svc.DescribeExecution(ctx, d.arn)
+	return err != nil || out.Status != "RUNNING"
 }
 
 // move performs the next scripted action or fires the next timer,
 // whichever is due first (an action wins a tie).
-func (d *driver) move() bool {
+func (d *driver) move(ctx context.Context) bool {
 	next, hasTimer := d.env.clk.Next()
 	if len(d.queue) > 0 && (!hasTimer || !d.queue[0].at.After(next)) {
 		a := d.queue[0]
 		d.queue = d.queue[1:]
 		d.env.clk.Set(a.at)
-		_, _ = d.env.api.call(a.op, a.body) // a late callback's error is part of the scenario
+		_ = a.call(ctx, d.env.svc) // a late callback's error is part of the scenario
 		return true
 	}
 	return d.env.clk.FireNext()
@@ -83,25 +80,34 @@ func (d *driver) move() bool {
 
 // maybeStop calls StopExecution once the history holds the case's
 // after_event.
-func (d *driver) maybeStop() bool {
+func (d *driver) maybeStop(ctx context.Context) bool {
 	st := d.c.object("stop_execution")
 	if st == nil || d.stopped {
 		return false
 	}
 	after, _ := str(st, "after_event")
-	events, err := history(d.env.api, d.arn)
+	events, err := history(ctx, d.env.svc, d.arn)
 	if err != nil || !strings.Contains(","+types(events)+",", ","+after+",") {
 		return false
 	}
 	d.stopped = true
-	body := obj("executionArn", d.arn)
-	for _, k := range []string{"error", "cause"} {
-		if v, ok := st.Get(k); ok {
-			body.Set(k, v)
-		}
+	errStr, ok1 := optString(st, "error")
+	cause, ok2 := optString(st, "cause")
+	if ok1 && ok2 { // AWS refuses a request with a non-string member
+		_, _ = d.env.svc.StopExecution(ctx, sfnemu.StopExecutionInput{ExecutionArn: d.arn, Error: errStr, Cause: cause})
 	}
-	_, _ = d.env.api.call("StopExecution", body)
 	return true
+}
+
+// optString is a member of o as an optional string (nil when absent or
+// null); ok is false when it is some other JSON value.
+func optString(o *jsonv.Object, key string) (s *string, ok bool) {
+	v, present := o.Get(key)
+	if !present || v == nil {
+		return nil, true
+	}
+	str, ok := v.(string)
+	return &str, ok
 }
 
 // scheduleCallbacks queues the case's worker actions for each token
@@ -155,7 +161,7 @@ func (d *driver) queueAction(token string, a *jsonv.Object, when time.Time) time
 		}
 	}
 	op, _ := str(a, "action")
-	body := obj("taskToken", token)
+	var call func(ctx context.Context, svc *sfnemu.Service) error
 	repeat := 1
 	switch op {
 	case "SendTaskHeartbeat":
@@ -165,40 +171,58 @@ func (d *driver) queueAction(token string, a *jsonv.Object, when time.Time) time
 				repeat = int(r)
 			}
 		}
+		call = func(ctx context.Context, svc *sfnemu.Service) error {
+			return svc.SendTaskHeartbeat(ctx, sfnemu.SendTaskHeartbeatInput{TaskToken: token})
+		}
 	case "SendTaskSuccess":
 		out, _ := a.Get("output")
-		body.Set("output", strings.ReplaceAll(jsonv.EncodeString(out), "<token>", token))
+		in := sfnemu.SendTaskSuccessInput{TaskToken: token,
+			Output: strings.ReplaceAll(jsonv.EncodeString(out), "<token>", token)}
+		call = func(ctx context.Context, svc *sfnemu.Service) error { return svc.SendTaskSuccess(ctx, in) }
 	case "SendTaskFailure":
-		for _, k := range []string{"error", "cause"} {
-			if v, ok := a.Get(k); ok {
-				body.Set(k, v)
+		errStr, ok1 := optString(a, "error")
+		cause, ok2 := optString(a, "cause")
+		in := sfnemu.SendTaskFailureInput{TaskToken: token, Error: errStr, Cause: cause}
+		call = func(ctx context.Context, svc *sfnemu.Service) error {
+			if !ok1 || !ok2 {
+				return fmt.Errorf("SendTaskFailure: error and cause must be strings")
 			}
+			return svc.SendTaskFailure(ctx, in)
 		}
+	default:
+		call = func(context.Context, *sfnemu.Service) error { return fmt.Errorf("unknown action %q", op) }
 	}
 	for range repeat {
 		d.seq++
-		d.queue = append(d.queue, action{at: when, seq: d.seq, op: op, body: body})
+		d.queue = append(d.queue, action{at: when, seq: d.seq, call: call})
 	}
 	return when
 }
 
-// history returns every event of an execution, page by page.
-func history(api client, arn string) ([]any, error) {
+// history returns every event of an execution in its wire shape, page by
+// page.
+func history(ctx context.Context, svc *sfnemu.Service, arn string) ([]any, error) {
 	var events []any
-	body := obj("executionArn", arn, "maxResults", jsonv.IntNumber(1000))
+	in := sfnemu.GetExecutionHistoryInput{ExecutionArn: arn, Page: sfnemu.Page{Size: 1000}}
 	for {
-		out, err := api.mustCall("GetExecutionHistory", body)
+		h, err := svc.GetExecutionHistory(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("GetExecutionHistory: %w", err)
 		}
-		evs, _ := out.Get("events")
-		list, _ := evs.([]any)
+		raw, err := json.Marshal(h.Events)
+		if err != nil {
+			return nil, fmt.Errorf("GetExecutionHistory: %w", err)
+		}
+		v, err := jsonv.Decode(raw)
+		if err != nil {
+			return nil, fmt.Errorf("GetExecutionHistory: %w", err)
+		}
+		list, _ := v.([]any)
 		events = append(events, list...)
-		next, ok := str(out, "nextToken")
-		if !ok || next == "" {
+		if h.Next == 0 {
 			return events, nil
 		}
-		body.Set("nextToken", next)
+		in.Page.Start = h.Next
 	}
 }
 

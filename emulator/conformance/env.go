@@ -7,6 +7,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/emulator/sfnemu/sfnapi"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 )
@@ -25,7 +26,9 @@ var roleArn = arn.IAMRole(account, "stepwire-conformance")
 var start = time.Date(2024, 4, 18, 6, 18, 29, 0, time.UTC)
 
 // env is a fresh Step Functions service for one case: no MQTT broker, no
-// Lambda service, no listener; only the service and the AWS API router.
+// Lambda service, no listener; only the service, called directly to run
+// executions, and the AWS API router that api cases replay their calls
+// through.
 type env struct {
 	clk *clock.Fake // fires timers one at a time, in the runner's goroutine
 	svc *sfnemu.Service
@@ -36,7 +39,7 @@ func newEnv() *env {
 	clk := clock.NewFake(start)
 	svc := sfnemu.New(sfnemu.Config{Clock: clk, Region: region, Account: account})
 	r := awsapi.NewRouter()
-	r.HandleTarget("AWSStepFunctions", svc.Handler())
+	r.HandleTarget("AWSStepFunctions", sfnapi.Handler(svc))
 	return &env{clk: clk, svc: svc, api: client{h: r}}
 }
 

@@ -5,15 +5,15 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
-	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 )
 
 // mockConfig turns a case's mocks into a mock configuration file's test
 // case, as a user would write it, so that the run goes through the
 // user-facing "<arn>#<TestCase>" feature. A case without mocks gets an
 // empty test case: every state runs for real.
-func mockConfig(c *Case, machine, testCase string) *sfnemu.MockConfig {
-	b := sfnemu.NewMockConfigBuilder()
+func mockConfig(c *Case, machine, testCase string) *mockconfig.Config {
+	b := mockconfig.NewBuilder()
 	b.TestCase(machine, testCase)
 	resources := taskResources(c.object("definition"))
 	mocks := c.object("mocks")
@@ -50,14 +50,14 @@ func attemptRange(key string) (int, int) {
 // mockResponse maps one case mock onto the mock file's answers: on a
 // .waitForTaskToken state the case's Return is the response of the call
 // that delivered the token (stepwire's Submit); elsewhere it is Return.
-func mockResponse(v any, resource string) sfnemu.MockResponse {
+func mockResponse(v any, resource string) mockconfig.Response {
 	o, _ := v.(*jsonv.Object)
 	if o == nil {
-		return sfnemu.MockResponse{}
+		return mockconfig.Response{}
 	}
 	if th, ok := o.Get("Throw"); ok {
 		to, _ := th.(*jsonv.Object)
-		t := &sfnemu.MockThrow{}
+		t := &mockconfig.Throw{}
 		if s, ok := str(to, "Error"); ok {
 			t.Error = &s
 		}
@@ -67,13 +67,13 @@ func mockResponse(v any, resource string) sfnemu.MockResponse {
 			}
 			t.Cause = &s
 		}
-		return sfnemu.MockResponse{Throw: t}
+		return mockconfig.Response{Throw: t}
 	}
 	ret, _ := o.Get("Return")
 	if strings.HasSuffix(resource, ".waitForTaskToken") {
-		return sfnemu.MockResponse{Submit: jsonv.Encode(ret)}
+		return mockconfig.Response{Submit: jsonv.Encode(ret)}
 	}
-	return sfnemu.MockResponse{Return: jsonv.Encode(ret)}
+	return mockconfig.Response{Return: jsonv.Encode(ret)}
 }
 
 // compactCause undoes the case format's ", "/": " re-serialisation of a

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 	"github.com/stepwire/stepwire/emulator/conformance/casematch"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 )
 
 // caseTimeout bounds one case in real time.
@@ -72,12 +73,12 @@ func runExecution(ctx context.Context, e *env, c *Case) (casematch.Outcome, erro
 		typ = "STANDARD"
 	}
 	e.svc.SetMockConfig(mockConfig(c, machineName, testCase))
-	created, err := e.api.mustCall("CreateStateMachine", obj("name", machineName,
-		"definition", jsonv.EncodeString(def), "roleArn", roleArn, "type", typ))
+	created, err := e.svc.CreateStateMachine(ctx, sfnemu.CreateStateMachineInput{Name: machineName,
+		Definition: jsonv.EncodeString(def), RoleArn: roleArn, Type: typ})
 	if err != nil {
-		return casematch.Outcome{}, err
+		return casematch.Outcome{}, fmt.Errorf("CreateStateMachine: %w", err)
 	}
-	smArn, _ := str(created, "stateMachineArn")
+	smArn := created.StateMachineArn
 	input := "{}"
 	if v, ok := c.get("input"); ok {
 		input = jsonv.EncodeString(v)
@@ -88,43 +89,26 @@ func runExecution(ctx context.Context, e *env, c *Case) (casematch.Outcome, erro
 	if start, _ := str(c.doc, "start_with"); start == "StartSyncExecution" {
 		return runSync(ctx, e, smArn, input)
 	}
-	started, err := e.api.mustCall("StartExecution", obj("stateMachineArn", smArn+"#"+testCase, "input", input))
+	started, err := e.svc.StartExecution(ctx, sfnemu.StartExecutionInput{StateMachineArn: smArn + "#" + testCase, Input: &input})
 	if err != nil {
-		return casematch.Outcome{}, err
+		return casematch.Outcome{}, fmt.Errorf("StartExecution: %w", err)
 	}
-	arn, _ := str(started, "executionArn")
-	d := &driver{env: e, c: c, arn: arn}
+	d := &driver{env: e, c: c, arn: started.ExecutionArn}
 	if err := d.run(ctx); err != nil {
 		return casematch.Outcome{}, err
 	}
-	return describe(e.api, arn)
+	return describe(ctx, e.svc, started.ExecutionArn)
 }
 
 // describe reads an execution's result and history.
-func describe(api client, arn string) (casematch.Outcome, error) {
-	out, err := api.mustCall("DescribeExecution", obj("executionArn", arn))
+func describe(ctx context.Context, svc *sfnemu.Service, arn string) (casematch.Outcome, error) {
+	d, err := svc.DescribeExecution(ctx, arn)
 	if err != nil {
-		return casematch.Outcome{}, err
+		return casematch.Outcome{}, fmt.Errorf("DescribeExecution: %w", err)
 	}
-	got := resultOf(out)
-	got.History, err = history(api, arn)
+	got := casematch.Outcome{Status: d.Status, Output: d.Output, Error: d.Error, Cause: d.Cause}
+	got.History, err = history(ctx, svc, arn)
 	return got, err
-}
-
-// resultOf reads status, output, error and cause of a DescribeExecution
-// or StartSyncExecution response.
-func resultOf(out *jsonv.Object) casematch.Outcome {
-	var got casematch.Outcome
-	got.Status, _ = str(out, "status")
-	for _, f := range []struct {
-		key string
-		dst **string
-	}{{"output", &got.Output}, {"error", &got.Error}, {"cause", &got.Cause}} {
-		if s, ok := str(out, f.key); ok {
-			*f.dst = &s
-		}
-	}
-	return got
 }
 
 // runSync runs an Express execution with StartSyncExecution. The call
@@ -132,12 +116,12 @@ func resultOf(out *jsonv.Object) casematch.Outcome {
 // it runs.
 func runSync(ctx context.Context, e *env, smArn, input string) (casematch.Outcome, error) {
 	type reply struct {
-		out *jsonv.Object
+		out sfnemu.SyncExecution
 		err error
 	}
 	done := make(chan reply, 1)
 	go func() {
-		out, err := e.api.mustCall("StartSyncExecution", obj("stateMachineArn", smArn, "input", input))
+		out, err := e.svc.StartSyncExecution(ctx, sfnemu.StartSyncExecutionInput{StateMachineArn: smArn, Input: &input})
 		done <- reply{out, err}
 	}()
 	tick := time.NewTicker(time.Millisecond)
@@ -146,9 +130,9 @@ func runSync(ctx context.Context, e *env, smArn, input string) (casematch.Outcom
 		select {
 		case r := <-done:
 			if r.err != nil {
-				return casematch.Outcome{}, r.err
+				return casematch.Outcome{}, fmt.Errorf("StartSyncExecution: %w", r.err)
 			}
-			return resultOf(r.out), nil
+			return casematch.Outcome{Status: r.out.Status, Output: r.out.Output, Error: r.out.Error, Cause: r.out.Cause}, nil
 		case <-tick.C:
 			e.clk.FireNext()
 		case <-ctx.Done():

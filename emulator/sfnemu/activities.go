@@ -1,6 +1,7 @@
 package sfnemu
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"time"
@@ -23,54 +24,29 @@ type activity struct {
 	queue activityQueue
 }
 
-type createActivityInput struct {
-	Name *string `json:"name"`
-	Tags []tag   `json:"tags"`
-}
-
-type activityArnInput struct {
-	ActivityArn *string `json:"activityArn"`
-}
-
-type activityOutput struct {
-	ActivityArn  string `json:"activityArn"`
-	Name         string `json:"name,omitempty"`
-	CreationDate epoch  `json:"creationDate"`
-}
-
-type listActivitiesOutput struct {
-	Activities []activityOutput `json:"activities"`
-	NextToken  string           `json:"nextToken,omitempty"`
-}
-
 func (s *Service) activityArn(name string) string {
 	return arn.Activity(s.cfg.Region, s.cfg.Account, name)
 }
 
 // CreateActivity creates an activity, or returns the existing one of that
-// name (CreateActivity is idempotent), and returns its ARN.
-func (s *Service) CreateActivity(name string) (string, error) {
-	a, err := s.createActivity(&createActivityInput{Name: &name})
+// name (CreateActivity is idempotent).
+func (s *Service) CreateActivity(_ context.Context, r CreateActivityInput) (ActivityDescription, error) {
+	a, err := s.createActivity(r)
 	if err != nil {
-		return "", err
+		return ActivityDescription{}, err
 	}
-	return a.arn, nil
+	return a.describe(), nil
 }
 
-func (s *Service) createActivity(r *createActivityInput) (*activity, error) {
-	var v violations
-	v.required("name", r.Name != nil)
-	if r.Name != nil {
-		v.length("name", *r.Name, 1, maxNameLen, false)
+func (a *activity) describe() ActivityDescription {
+	return ActivityDescription{ActivityArn: a.arn, Name: a.name, CreationDate: a.created}
+}
+
+func (s *Service) createActivity(r CreateActivityInput) (*activity, error) {
+	if !validName(r.Name) {
+		return nil, fail(ErrInvalidName, r.Name)
 	}
-	checkTags(&v, r.Tags)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if !validName(*r.Name) {
-		return nil, fail(ErrInvalidName, *r.Name)
-	}
-	a := &activity{arn: s.activityArn(*r.Name), name: *r.Name, created: s.cfg.Clock.Now()}
+	a := &activity{arn: s.activityArn(r.Name), name: r.Name, created: s.cfg.Clock.Now()}
 	a.tags.set(r.Tags)
 	s.actMu.Lock()
 	defer s.actMu.Unlock()
@@ -96,9 +72,19 @@ func (s *Service) activity(arn string) (*activity, error) {
 	return a, nil
 }
 
-// deleteActivity forgets an activity. Tasks already queued for it stay
+// DescribeActivity describes an activity.
+func (s *Service) DescribeActivity(_ context.Context, arn string) (ActivityDescription, error) {
+	a, err := s.activity(arn)
+	if err != nil {
+		return ActivityDescription{}, err
+	}
+	return a.describe(), nil
+}
+
+// DeleteActivity forgets an activity. Tasks already queued for it stay
 // queued until their executions end; pollers waiting on it get no task.
-func (s *Service) deleteActivity(arn string) error {
+// An unknown activity is not an error.
+func (s *Service) DeleteActivity(_ context.Context, arn string) error {
 	a, err := s.activity(arn)
 	if err != nil {
 		if errors.Is(err, ErrActivityDoesNotExist) {
@@ -118,57 +104,18 @@ func (s *Service) deleteActivity(arn string) error {
 	return nil
 }
 
-func requiredActivityArn(arn *string) error {
-	return requiredArn("activityArn", arn)
-}
-
-func createActivityOp(s *Service, r *createActivityInput) (any, error) {
-	a, err := s.createActivity(r)
-	if err != nil {
-		return nil, err
-	}
-	return activityOutput{ActivityArn: a.arn, CreationDate: epoch(a.created)}, nil
-}
-
-func describeActivityOp(s *Service, r *activityArnInput) (any, error) {
-	if err := requiredActivityArn(r.ActivityArn); err != nil {
-		return nil, err
-	}
-	a, err := s.activity(*r.ActivityArn)
-	if err != nil {
-		return nil, err
-	}
-	return activityOutput{ActivityArn: a.arn, Name: a.name, CreationDate: epoch(a.created)}, nil
-}
-
-func deleteActivityOp(s *Service, r *activityArnInput) (any, error) {
-	if err := requiredActivityArn(r.ActivityArn); err != nil {
-		return nil, err
-	}
-	return struct{}{}, s.deleteActivity(*r.ActivityArn)
-}
-
-func listActivitiesOp(s *Service, r *listInput) (any, error) {
-	var v violations
-	v.rangeInt("maxResults", int64(r.MaxResults), 0, 1000)
-	v.length("nextToken", r.NextToken, 0, 1024, false)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
+// ListActivities lists the activities in creation order.
+func (s *Service) ListActivities(_ context.Context, p Page) (ActivityList, error) {
 	s.actMu.RLock()
 	all := append([]*activity(nil), s.actOrder...)
 	s.actMu.RUnlock()
-	off, err := decodePage("act", r.NextToken, len(all))
+	from, to, err := p.bounds(len(all))
 	if err != nil {
-		return nil, err
+		return ActivityList{}, err
 	}
-	end := min(off+pageSize(r.MaxResults), len(all))
-	out := listActivitiesOutput{Activities: make([]activityOutput, 0, end-off)}
-	for _, a := range all[off:end] {
-		out.Activities = append(out.Activities, activityOutput{ActivityArn: a.arn, Name: a.name, CreationDate: epoch(a.created)})
-	}
-	if end < len(all) {
-		out.NextToken = encodePage("act", end)
+	out := ActivityList{Activities: make([]ActivityDescription, 0, to-from), Next: next(to, len(all))}
+	for _, a := range all[from:to] {
+		out.Activities = append(out.Activities, a.describe())
 	}
 	return out, nil
 }

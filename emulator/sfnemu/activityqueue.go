@@ -12,11 +12,10 @@ import (
 // GetActivityTask takes them. A poll waits up to 60 s (on the injected
 // clock) and ends early when the HTTP request does.
 
-// Limits of GetActivityTask (service model, quotas).
+// Limits of GetActivityTask (quotas).
 const (
 	activityPollTimeout = 60 * time.Second
 	maxActivityPollers  = 1000
-	maxWorkerNameLen    = 80
 )
 
 // activityTask is one scheduled activity task attempt.
@@ -37,16 +36,6 @@ type poller struct {
 type activityQueue struct {
 	tasks   []*activityTask
 	pollers []*poller
-}
-
-type getActivityTaskInput struct {
-	ActivityArn *string `json:"activityArn"`
-	WorkerName  *string `json:"workerName"`
-}
-
-type getActivityTaskOutput struct {
-	TaskToken *string `json:"taskToken,omitempty"`
-	Input     *string `json:"input,omitempty"`
 }
 
 // scheduleActivity queues an activity task of e. An activity that does not
@@ -125,23 +114,19 @@ func (a *activity) unshift(t *activityTask) {
 	a.mu.Unlock()
 }
 
-// getActivityTask is GetActivityTask: the oldest live task of the
-// activity, waiting up to 60 s for one; nil when none came or ctx ended.
-func (s *Service) getActivityTask(ctx context.Context, r *getActivityTaskInput) (*activityTask, error) {
-	var v violations
-	v.required("activityArn", r.ActivityArn != nil)
-	if r.ActivityArn != nil {
-		v.length("activityArn", *r.ActivityArn, 1, 256, false)
+// GetActivityTask hands out the oldest live task of the activity, waiting
+// up to 60 s (on the service clock) for one; the task is empty when none
+// came or ctx ended.
+func (s *Service) GetActivityTask(ctx context.Context, r GetActivityTaskInput) (ActivityTask, error) {
+	t, err := s.getActivityTask(ctx, r.ActivityArn, r.WorkerName)
+	if err != nil || t == nil {
+		return ActivityTask{}, err
 	}
-	worker := ""
-	if r.WorkerName != nil {
-		worker = *r.WorkerName
-		v.length("workerName", worker, 1, maxWorkerNameLen, false)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	a, err := s.activity(*r.ActivityArn)
+	return ActivityTask{TaskToken: t.token, Input: t.input}, nil
+}
+
+func (s *Service) getActivityTask(ctx context.Context, activityArn, worker string) (*activityTask, error) {
+	a, err := s.activity(activityArn)
 	if err != nil {
 		return nil, err
 	}
@@ -203,12 +188,4 @@ func (s *Service) handOut(t *activityTask, worker string) bool {
 	}
 	hop.Log(context.Background(), s.log, "activity-task", "worker", worker, "executionArn", e.arn)
 	return true
-}
-
-func getActivityTaskOp(s *Service, ctx context.Context, r *getActivityTaskInput) (any, error) {
-	t, err := s.getActivityTask(ctx, r)
-	if err != nil || t == nil {
-		return getActivityTaskOutput{}, err
-	}
-	return getActivityTaskOutput{TaskToken: &t.token, Input: &t.input}, nil
 }

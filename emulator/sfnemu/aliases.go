@@ -1,6 +1,7 @@
 package sfnemu
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"time"
@@ -62,13 +63,21 @@ func (a *alias) routesTo(n int) bool {
 	return false
 }
 
-// createStateMachineAlias is CreateStateMachineAlias. The machine is the
-// one the routed versions belong to.
-func (s *Service) createStateMachineAlias(r *createAliasInput) (*alias, error) {
-	if err := checkCreateAlias(r); err != nil {
-		return nil, err
+// CreateStateMachineAlias creates an alias of the machine the routed
+// versions belong to, or returns an identical existing one.
+func (s *Service) CreateStateMachineAlias(_ context.Context, r CreateAliasInput) (CreateAliasOutput, error) {
+	a, err := s.createStateMachineAlias(r)
+	if err != nil {
+		return CreateAliasOutput{}, err
 	}
-	routes, base, err := parseRoutes(r.RoutingConfiguration)
+	return CreateAliasOutput{StateMachineAliasArn: a.arn, CreationDate: a.created}, nil
+}
+
+func (s *Service) createStateMachineAlias(r CreateAliasInput) (*alias, error) {
+	if !validAliasName(r.Name) {
+		return nil, fail(ErrInvalidName, r.Name)
+	}
+	routes, base, err := parseRoutes(r.Routes)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +90,7 @@ func (s *Service) createStateMachineAlias(r *createAliasInput) (*alias, error) {
 	if err := sm.checkRoutesLocked(routes); err != nil {
 		return nil, err
 	}
-	if old := sm.aliasLocked(*r.Name); old != nil {
+	if old := sm.aliasLocked(r.Name); old != nil {
 		if old.sameRequest(r.Description, routes) {
 			return old, nil
 		}
@@ -94,7 +103,7 @@ func (s *Service) createStateMachineAlias(r *createAliasInput) (*alias, error) {
 			"Failed to create alias: the state machine '%s' has reached the limit of %d aliases.", sm.arn, maxAliases)
 	}
 	now := s.cfg.Clock.Now()
-	a := &alias{name: *r.Name, arn: aliasArn(sm.arn, *r.Name), description: r.Description,
+	a := &alias{name: r.Name, arn: aliasArn(sm.arn, r.Name), description: r.Description,
 		routes: routes, created: now, updated: now}
 	sm.aliases = append(sm.aliases, a)
 	return a, nil
@@ -116,16 +125,13 @@ func (sm *stateMachine) checkRoutesLocked(routes []route) error {
 
 // lookupAlias finds the machine and alias an alias ARN names; anything
 // missing is ResourceNotFound.
-func (s *Service) lookupAlias(arn *string) (*stateMachine, string, error) {
-	if err := requiredArn("stateMachineAliasArn", arn); err != nil {
-		return nil, "", err
-	}
-	ref, err := parseMachineRef(*arn)
+func (s *Service) lookupAlias(arn string) (*stateMachine, string, error) {
+	ref, err := parseMachineRef(arn)
 	if err != nil {
 		return nil, "", err
 	}
 	if ref.alias == "" {
-		return nil, "", fail(ErrInvalidArn, "Invalid ARN prefix: "+*arn)
+		return nil, "", fail(ErrInvalidArn, "Invalid ARN prefix: "+arn)
 	}
 	sm, err := s.stateMachine(ref.base)
 	if errors.Is(err, ErrStateMachineDoesNotExist) {
@@ -134,25 +140,38 @@ func (s *Service) lookupAlias(arn *string) (*stateMachine, string, error) {
 	return sm, ref.alias, err
 }
 
-// describeStateMachineAlias is DescribeStateMachineAlias.
-func (s *Service) describeStateMachineAlias(arn *string) (alias, error) {
+// DescribeStateMachineAlias describes an alias.
+func (s *Service) DescribeStateMachineAlias(_ context.Context, arn string) (AliasDescription, error) {
 	sm, name, err := s.lookupAlias(arn)
 	if err != nil {
-		return alias{}, err
+		return AliasDescription{}, err
 	}
 	sm.mu.RLock()
 	defer sm.mu.RUnlock()
 	a := sm.aliasLocked(name)
 	if a == nil {
-		return alias{}, fail(ErrNoSuchResource, noSuchResource)
+		return AliasDescription{}, fail(ErrNoSuchResource, noSuchResource)
 	}
-	return *a, nil
+	routes := make([]Route, len(a.routes))
+	for i, rt := range a.routes {
+		routes[i] = Route{StateMachineVersionArn: rt.arn, Weight: rt.weight}
+	}
+	return AliasDescription{StateMachineAliasArn: a.arn, Name: a.name, Description: a.description,
+		Routes: routes, CreationDate: a.created, UpdateDate: a.updated}, nil
 }
 
-// updateStateMachineAlias is UpdateStateMachineAlias: the description,
-// the routing configuration or both.
-func (s *Service) updateStateMachineAlias(r *updateAliasInput) (time.Time, error) {
-	routes, err := checkUpdateAlias(r)
+// UpdateStateMachineAlias changes an alias's description, routes or
+// both.
+func (s *Service) UpdateStateMachineAlias(_ context.Context, r UpdateAliasInput) (UpdateAliasOutput, error) {
+	date, err := s.updateStateMachineAlias(r)
+	if err != nil {
+		return UpdateAliasOutput{}, err
+	}
+	return UpdateAliasOutput{UpdateDate: date}, nil
+}
+
+func (s *Service) updateStateMachineAlias(r UpdateAliasInput) (time.Time, error) {
+	routes, err := newRoutes(r)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -179,9 +198,9 @@ func (s *Service) updateStateMachineAlias(r *updateAliasInput) (time.Time, error
 	return a.updated, nil
 }
 
-// deleteStateMachineAlias is DeleteStateMachineAlias; an alias that does
-// not exist is not an error, as on AWS.
-func (s *Service) deleteStateMachineAlias(arn *string) error {
+// DeleteStateMachineAlias deletes an alias; one that does not exist is not
+// an error, as on AWS.
+func (s *Service) DeleteStateMachineAlias(_ context.Context, arn string) error {
 	sm, name, err := s.lookupAlias(arn)
 	if errors.Is(err, ErrNoSuchResource) {
 		return nil
@@ -195,28 +214,20 @@ func (s *Service) deleteStateMachineAlias(arn *string) error {
 	return nil
 }
 
-// listStateMachineAliases is ListStateMachineAliases, in creation order.
-// With a version ARN it lists the aliases that route to that version.
-func (s *Service) listStateMachineAliases(r *listAliasesInput) (listAliasesOutput, error) {
-	if err := checkList(r.StateMachineArn, r.MaxResults, r.NextToken); err != nil {
-		return listAliasesOutput{}, err
-	}
-	all, err := s.aliasesOf(*r.StateMachineArn)
+// ListStateMachineAliases lists a machine's aliases in creation order;
+// with a version ARN, the aliases that route to that version.
+func (s *Service) ListStateMachineAliases(_ context.Context, r ListAliasesInput) (AliasList, error) {
+	all, err := s.aliasesOf(r.StateMachineArn)
 	if err != nil {
-		return listAliasesOutput{}, err
+		return AliasList{}, err
 	}
-	off, err := decodePage("al", r.NextToken, len(all))
+	from, to, err := r.Page.bounds(len(all))
 	if err != nil {
-		return listAliasesOutput{}, err
+		return AliasList{}, err
 	}
-	end := min(off+pageSize(r.MaxResults), len(all))
-	out := listAliasesOutput{StateMachineAliases: make([]aliasListItem, 0, end-off)}
-	for _, a := range all[off:end] {
-		out.StateMachineAliases = append(out.StateMachineAliases,
-			aliasListItem{StateMachineAliasArn: a.arn, CreationDate: epoch(a.created)})
-	}
-	if end < len(all) {
-		out.NextToken = encodePage("al", end)
+	out := AliasList{Aliases: make([]AliasListItem, 0, to-from), Next: next(to, len(all))}
+	for _, a := range all[from:to] {
+		out.Aliases = append(out.Aliases, AliasListItem{StateMachineAliasArn: a.arn, CreationDate: a.created})
 	}
 	return out, nil
 }

@@ -123,6 +123,10 @@ func TestAliasLifecycle(t *testing.T) {
 // AWS's validation of CreateStateMachineAlias (test_sfn_api_aliasing
 // test_error_create_alias_invalid_router_configs, _invalid_name,
 // _with_state_machine_arn).
+// aliasNamePattern is the model's pattern for alias names, as AWS quotes
+// it.
+const aliasNamePattern = `^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$`
+
 func TestAliasValidation(t *testing.T) {
 	h := newHarness(t)
 	sm := h.machineWithVersions("Jobs", 3)

@@ -96,3 +96,20 @@ func versionNumber(q string) (int, bool) {
 func versionArn(smArn string, n int) string { return smArn + ":" + strconv.Itoa(n) }
 
 func aliasArn(smArn, name string) string { return smArn + ":" + name }
+
+// CheckArn reports an arn that is not a Step Functions ARN of the given
+// resource type ("stateMachine", "execution", "activity") as ErrInvalidArn.
+// The service checks every ARN it is given; the wire layer calls CheckArn
+// where AWS checks an ARN's shape before a request's other constraints.
+func CheckArn(arn, resourceType string) error {
+	_, err := parseArn(arn, resourceType)
+	return err
+}
+
+// CheckStartArn is CheckArn for the stateMachineArn of StartExecution and
+// StartSyncExecution: a state machine, version or alias ARN, optionally
+// followed by "#<TestCase>".
+func CheckStartArn(arn string) error {
+	_, err := parseStartArn(arn)
+	return err
+}

@@ -30,7 +30,7 @@ func BenchmarkCallbackRoundTrip(b *testing.B) {
 		return InvokeResult{Payload: []byte(`{}`)}, nil
 	}})
 	defer svc.Close()
-	sm, err := svc.CreateStateMachine(context.Background(), "Bench", sampleDefinition, roleArn, "")
+	sm, err := svc.CreateStateMachine(context.Background(), CreateStateMachineInput{Name: "Bench", Definition: sampleDefinition, RoleArn: roleArn})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,18 +44,18 @@ func BenchmarkCallbackRoundTrip(b *testing.B) {
 			ch := make(chan string, 1)
 			waiting.Store(id, ch)
 			input := `{"ID":"` + id + `"}`
-			info, err := svc.startExecution(sm, nil, &input)
+			info, err := svc.StartExecution(context.Background(), StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: &input})
 			if err != nil {
 				b.Error(err)
 				return
 			}
 			token := <-ch
 			waiting.Delete(id)
-			if err := svc.sendTaskSuccess(&token, &output); err != nil {
+			if err := svc.SendTaskSuccess(context.Background(), SendTaskSuccessInput{TaskToken: token, Output: output}); err != nil {
 				b.Error(err)
 				return
 			}
-			waitDone(b, svc, info.arn)
+			waitDone(b, svc, info.ExecutionArn)
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "executions/s")

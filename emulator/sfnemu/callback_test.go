@@ -180,7 +180,7 @@ func TestSendTaskSuccessValidation(t *testing.T) {
 	var invalid *types.InvalidOutput
 	require.ErrorAs(t, err, &invalid)
 	_, err = h.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(j.Token),
-		Output: aws.String(`"` + strings.Repeat("x", maxPayload) + `"`)})
+		Output: aws.String(`"` + strings.Repeat("x", 262144) + `"`)})
 	requireAPIError(t, err, "ValidationException",
 		"1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to 262144")
 	_, err = h.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(j.Token), Output: aws.String(`{"ok":true}`)})

@@ -9,77 +9,41 @@ import (
 	"github.com/stepwire/stepwire/internal/hop"
 )
 
-// Limits of the SendTask* members (service model).
-const (
-	maxTokenLen = 2048
-	maxErrorLen = 256
-	maxCauseLen = 32768
-)
-
-// sendTaskSuccess is SendTaskSuccess.
-func (s *Service) sendTaskSuccess(token, output *string) error {
-	var v violations
-	checkToken(&v, token)
-	v.required("output", output != nil)
-	if output != nil {
-		v.length("output", *output, 0, maxPayload, true)
-	}
-	if err := v.err(); err != nil {
-		return err
-	}
-	e, err := s.taskExecution(*token)
+// SendTaskSuccess completes the task of a token with output (JSON).
+func (s *Service) SendTaskSuccess(_ context.Context, r SendTaskSuccessInput) error {
+	e, err := s.taskExecution(r.TaskToken)
 	if err != nil {
 		return err
 	}
-	if err := checkJSON(*output, ErrInvalidOutput); err != nil {
+	if err := checkJSON(r.Output, ErrInvalidOutput); err != nil {
 		return err
 	}
-	return s.callback(e, "SendTaskSuccess", interp.CallbackSuccess{Token: *token, Output: *output}, *token)
+	return s.callback(e, "SendTaskSuccess", interp.CallbackSuccess{Token: r.TaskToken, Output: r.Output}, r.TaskToken)
 }
 
-// sendTaskFailure is SendTaskFailure.
-func (s *Service) sendTaskFailure(token, errStr, cause *string) error {
-	var v violations
-	checkToken(&v, token)
-	ev := interp.CallbackFailure{}
-	if errStr != nil {
-		v.length("error", *errStr, 0, maxErrorLen, true)
-		ev.Error, ev.HasError = *errStr, true
+// SendTaskFailure fails the task of a token.
+func (s *Service) SendTaskFailure(_ context.Context, r SendTaskFailureInput) error {
+	ev := interp.CallbackFailure{Token: r.TaskToken}
+	if r.Error != nil {
+		ev.Error, ev.HasError = *r.Error, true
 	}
-	if cause != nil {
-		v.length("cause", *cause, 0, maxCauseLen, true)
-		ev.Cause, ev.HasCause = *cause, true
+	if r.Cause != nil {
+		ev.Cause, ev.HasCause = *r.Cause, true
 	}
-	if err := v.err(); err != nil {
-		return err
-	}
-	e, err := s.taskExecution(*token)
+	e, err := s.taskExecution(r.TaskToken)
 	if err != nil {
 		return err
 	}
-	ev.Token = *token
-	return s.callback(e, "SendTaskFailure", ev, *token)
+	return s.callback(e, "SendTaskFailure", ev, r.TaskToken)
 }
 
-// sendTaskHeartbeat is SendTaskHeartbeat.
-func (s *Service) sendTaskHeartbeat(token *string) error {
-	var v violations
-	checkToken(&v, token)
-	if err := v.err(); err != nil {
-		return err
-	}
-	e, err := s.taskExecution(*token)
+// SendTaskHeartbeat reports the task of a token alive.
+func (s *Service) SendTaskHeartbeat(_ context.Context, r SendTaskHeartbeatInput) error {
+	e, err := s.taskExecution(r.TaskToken)
 	if err != nil {
 		return err
 	}
-	return s.callback(e, "SendTaskHeartbeat", interp.CallbackHeartbeat{Token: *token}, *token)
-}
-
-func checkToken(v *violations, token *string) {
-	v.required("taskToken", token != nil)
-	if token != nil {
-		v.length("taskToken", *token, 1, maxTokenLen, false)
-	}
+	return s.callback(e, "SendTaskHeartbeat", interp.CallbackHeartbeat{Token: r.TaskToken}, r.TaskToken)
 }
 
 // taskExecution finds the execution a token belongs to: garbage is

@@ -3,12 +3,10 @@ package sfnemu
 import (
 	"errors"
 	"fmt"
-
-	"github.com/stepwire/stepwire/emulator/awsapi"
 )
 
-// Sentinel errors returned by the Service. Each wraps a detail (usually an
-// ARN, a name or a parser message); errorTable maps them to AWS codes.
+// Sentinel errors returned by the Service, each inside an *Error with its
+// detail. Only the wire layer (sfnapi) knows their AWS codes.
 var (
 	ErrInvalidArn                   = errors.New("invalid arn")
 	ErrInvalidName                  = errors.New("invalid name")
@@ -37,75 +35,20 @@ var (
 	ErrNoSuchResource = errors.New("referenced resource does not exist")
 )
 
-// detailError is a sentinel plus the text AWS quotes in its message.
-type detailError struct {
-	kind   error
-	detail string
+// Error is a service error: one of the sentinels above, and the detail
+// AWS quotes in its message (an ARN, a name, a parser message; for
+// ErrValidation, ErrNoSuchResource and a few others the whole message).
+// errors.Is matches it against its sentinel.
+type Error struct {
+	Kind   error
+	Detail string
 }
 
-func (e *detailError) Error() string { return e.kind.Error() + ": " + e.detail }
-func (e *detailError) Unwrap() error { return e.kind }
+func (e *Error) Error() string { return e.Kind.Error() + ": " + e.Detail }
+func (e *Error) Unwrap() error { return e.Kind }
 
-func fail(kind error, detail string) error { return &detailError{kind: kind, detail: detail} }
+func fail(kind error, detail string) error { return &Error{Kind: kind, Detail: detail} }
 
 func failf(kind error, format string, args ...any) error {
 	return fail(kind, fmt.Sprintf(format, args...))
-}
-
-// namespace prefixes every Step Functions service error's __type.
-const namespace = "com.amazonaws.swf.service.v2.model"
-
-// awsCode describes how one sentinel goes on the wire: code, and the title
-// AWS puts before the quoted detail ("Invalid Arn: '<detail>'"). An empty
-// title sends the detail as the whole message.
-type awsCode struct {
-	code, title string
-}
-
-var errorTable = map[error]awsCode{
-	ErrInvalidArn:                   {"InvalidArn", "Invalid Arn"},
-	ErrInvalidName:                  {"InvalidName", "Invalid Name"},
-	ErrInvalidDefinition:            {"InvalidDefinition", ""},
-	ErrStateMachineDoesNotExist:     {"StateMachineDoesNotExist", "State Machine Does Not Exist"},
-	ErrStateMachineAlreadyExists:    {"StateMachineAlreadyExists", "State Machine Already Exists"},
-	ErrStateMachineTypeNotSupported: {"StateMachineTypeNotSupported", ""},
-	ErrExecutionDoesNotExist:        {"ExecutionDoesNotExist", "Execution Does Not Exist"},
-	ErrExecutionAlreadyExists:       {"ExecutionAlreadyExists", "Execution Already Exists"},
-	ErrInvalidExecutionInput:        {"InvalidExecutionInput", "Invalid State Machine Execution Input"},
-	ErrInvalidToken:                 {"InvalidToken", "Invalid Token"},
-	ErrTaskTimedOut:                 {"TaskTimedOut", "Task Timed Out"},
-	ErrTaskDoesNotExist:             {"TaskDoesNotExist", "Task Does Not Exist"},
-	ErrInvalidOutput:                {"InvalidOutput", "Invalid Output"},
-	ErrMissingRequiredParameter:     {"MissingRequiredParameter", ""},
-	// AWS's text for the next three is not recorded; they follow the
-	// "<Title>: '<detail>'" pattern of the others.
-	ErrStateMachineDeleting:        {"StateMachineDeleting", "State Machine Is Being Deleted"},
-	ErrActivityWorkerLimitExceeded: {"ActivityWorkerLimitExceeded", "Activity Worker Limit Exceeded"},
-	ErrResourceNotFound:            {"ResourceNotFound", "Resource not found"},
-	ErrActivityDoesNotExist:        {"ActivityDoesNotExist", "Activity Does Not Exist"},
-	ErrTooManyTags:                 {"TooManyTags", ""},
-	ErrConflict:                    {"ConflictException", ""},
-	ErrServiceQuotaExceeded:        {"ServiceQuotaExceededException", ""},
-	ErrNoSuchResource:              {"ResourceNotFound", ""},
-}
-
-// toAWS maps a service error to its wire form. Unknown errors become
-// InternalFailure.
-func toAWS(err error) *awsapi.Error {
-	var d *detailError
-	if !errors.As(err, &d) {
-		return awsapi.Internal(err)
-	}
-	if d.kind == ErrValidation {
-		return awsapi.Validation(d.detail)
-	}
-	c, ok := errorTable[d.kind]
-	if !ok {
-		return awsapi.Internal(err)
-	}
-	msg := d.detail
-	if c.title != "" {
-		msg = c.title + ": '" + d.detail + "'"
-	}
-	return awsapi.Errorf(namespace, c.code, "%s", msg)
 }

@@ -18,9 +18,6 @@ const (
 	statusSucceeded = "SUCCEEDED"
 )
 
-// maxPayload is the limit of execution input and callback output.
-const maxPayload = 262144
-
 // execution is one execution: the interpreter, its history and status.
 // Everything below mu is guarded by it; the rest is immutable.
 type execution struct {
@@ -70,9 +67,17 @@ func (e *execution) infoLocked() execInfo {
 		errStr: e.result.Error, cause: e.result.Cause, hasError: e.result.HasError, hasCause: e.result.HasCause}
 }
 
-// StartExecution validation order follows AWS: ARN shape, model
-// constraints, state machine existence, name characters, input JSON,
-// duplicate name.
+// StartExecution starts an execution, or answers a repeated start of a
+// running one idempotently. Its checks follow AWS's order: ARN shape,
+// state machine existence, name characters, input JSON, duplicate name.
+func (s *Service) StartExecution(_ context.Context, in StartExecutionInput) (StartExecutionOutput, error) {
+	info, err := s.startExecution(in.StateMachineArn, in.Name, in.Input)
+	if err != nil {
+		return StartExecutionOutput{}, err
+	}
+	return StartExecutionOutput{ExecutionArn: info.arn, StartDate: info.start}, nil
+}
+
 func (s *Service) startExecution(smArn string, name, input *string) (execInfo, error) {
 	sm, in, err := s.checkStart(smArn, name, input)
 	if err != nil {
@@ -115,16 +120,6 @@ func parseStartArn(arn string) (startTarget, error) {
 func (s *Service) checkStart(smArn string, name, input *string) (*stateMachine, startInput, error) {
 	target, err := parseStartArn(smArn)
 	if err != nil {
-		return nil, startInput{}, err
-	}
-	var v violations
-	if name != nil {
-		v.length("name", *name, 1, maxNameLen, false)
-	}
-	if input != nil {
-		v.length("input", *input, 0, maxPayload, true)
-	}
-	if err := v.err(); err != nil {
 		return nil, startInput{}, err
 	}
 	sm, sel, err := s.selectTarget(target.ref)
@@ -237,18 +232,16 @@ func (s *Service) execution(arn string) (*execution, error) {
 	return e, nil
 }
 
-// stopExecution aborts a running execution; a closed one is left as is.
+// StopExecution aborts a running execution; a closed one is left as is.
+func (s *Service) StopExecution(_ context.Context, in StopExecutionInput) (StopExecutionOutput, error) {
+	stop, err := s.stopExecution(in.ExecutionArn, in.Error, in.Cause)
+	if err != nil {
+		return StopExecutionOutput{}, err
+	}
+	return StopExecutionOutput{StopDate: stop}, nil
+}
+
 func (s *Service) stopExecution(arn string, errStr, cause *string) (time.Time, error) {
-	var v violations
-	if errStr != nil {
-		v.length("error", *errStr, 0, 256, true)
-	}
-	if cause != nil {
-		v.length("cause", *cause, 0, 32768, true)
-	}
-	if err := v.err(); err != nil {
-		return time.Time{}, err
-	}
 	e, err := s.execution(arn)
 	if err != nil {
 		return time.Time{}, err

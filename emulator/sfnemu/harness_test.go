@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -53,7 +51,7 @@ func newHarness(t *testing.T) *harness {
 		return h.invoke(ctx, fn, p)
 	}})
 	r := awsapi.NewRouter()
-	r.HandleTarget("AWSStepFunctions", h.svc.Handler())
+	r.HandleTarget("AWSStepFunctions", WireHandler(h.svc))
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	h.url = srv.URL
@@ -142,23 +140,4 @@ func requireAPIError(t *testing.T, err error, code, message string) {
 	require.True(t, errors.As(err, &ae), "want %s, got %v", code, err)
 	require.Equal(t, code, ae.ErrorCode())
 	require.Equal(t, message, ae.ErrorMessage())
-}
-
-// raw posts an awsJson1_0 request the SDK would refuse to send (it checks
-// required members itself) and returns the error body's __type and message.
-func (h *harness) raw(op, body string) (typ, message string) {
-	h.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, h.url, strings.NewReader(body))
-	require.NoError(h.t, err)
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	req.Header.Set("X-Amz-Target", "AWSStepFunctions."+op)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(h.t, err)
-	defer resp.Body.Close()
-	var out struct {
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}
-	require.NoError(h.t, json.NewDecoder(resp.Body).Decode(&out))
-	return out.Type, out.Message
 }

@@ -48,14 +48,14 @@ func TestHopLogging(t *testing.T) {
 	h.svc = New(Config{Clock: clock.NewFake(time.Unix(0, 0)), Invoke: h.dispatch, Logger: slog.New(rec)})
 	t.Cleanup(h.svc.Close)
 	ctx := context.Background()
-	sm, err := h.svc.CreateStateMachine(ctx, "OnPremJobs", sampleDefinition, roleArn, "STANDARD")
+	sm, err := h.svc.CreateStateMachine(ctx, CreateStateMachineInput{Name: "OnPremJobs", Definition: sampleDefinition, RoleArn: roleArn, Type: "STANDARD"})
 	require.NoError(t, err)
 	input := `{}`
 	name := "job-7"
-	info, err := h.svc.startExecution(sm, &name, &input)
+	info, err := h.svc.StartExecution(ctx, StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: &name, Input: &input})
 	require.NoError(t, err)
 	j := h.nextJob()
-	require.NoError(t, h.svc.sendTaskSuccess(&j.Token, &input))
+	require.NoError(t, h.svc.SendTaskSuccess(ctx, SendTaskSuccessInput{TaskToken: j.Token, Output: input}))
 	require.Eventually(t, func() bool { return len(rec.snapshot()) == 4 }, 5*time.Second, time.Millisecond)
 
 	hops := rec.snapshot()
@@ -68,6 +68,6 @@ func TestHopLogging(t *testing.T) {
 	for i, w := range want {
 		require.Equal(t, w.hop, hops[i]["hop"])
 		require.Equal(t, w.value, hops[i][w.key])
-		require.Equal(t, info.arn, hops[i]["executionArn"])
+		require.Equal(t, info.ExecutionArn, hops[i]["executionArn"])
 	}
 }

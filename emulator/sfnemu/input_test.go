@@ -29,7 +29,9 @@ func TestCheckInput(t *testing.T) {
 				return
 			}
 			require.True(t, errors.Is(err, ErrInvalidExecutionInput))
-			require.Equal(t, "Invalid State Machine Execution Input: '"+tt.message+"'", toAWS(err).Message)
+			var se *Error
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, tt.message, se.Detail) // sfnapi quotes it: "Invalid State Machine Execution Input: '<detail>'"
 		})
 	}
 }

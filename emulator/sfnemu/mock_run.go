@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 )
 
 // mockRun is the mock state of one execution started with a test case.
 type mockRun struct {
-	cfg      *MockConfig
+	cfg      *mockconfig.Config
 	testCase string
 	states   map[string]string // state → response name
 
@@ -38,7 +39,7 @@ type MockToken struct {
 	At time.Time
 }
 
-func newMockRun(cfg *MockConfig, testCase string, states map[string]string) *mockRun {
+func newMockRun(cfg *mockconfig.Config, testCase string, states map[string]string) *mockRun {
 	return &mockRun{cfg: cfg, testCase: testCase, states: states,
 		calls: map[string]int{}, progress: make(chan struct{})}
 }
@@ -96,7 +97,7 @@ func (s *Service) runMocked(e *execution, run *mockRun, c interp.InvokeTask) int
 		s.deliver(e, s.runResource(e, c))
 		return nil
 	}
-	resp, ok := run.cfg.response(name, n)
+	resp, ok := run.cfg.Response(name, n)
 	if !ok {
 		s.deliver(e, taskFailed(c.TaskID, "States.Runtime", fmt.Sprintf(
 			"The mocked response '%s' of test case '%s' has no entry for invocation %d of state '%s'",
@@ -113,7 +114,7 @@ func (s *Service) runMocked(e *execution, run *mockRun, c interp.InvokeTask) int
 }
 
 // mockEvents turns a mocked response into the events of the attempt.
-func mockEvents(c interp.InvokeTask, r MockResponse) []interp.Event {
+func mockEvents(c interp.InvokeTask, r mockconfig.Response) []interp.Event {
 	switch {
 	case r.Throw != nil:
 		f := interp.TaskFailed{TaskID: c.TaskID}

@@ -1,6 +1,7 @@
 package sfnemu
 
 import (
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"strings"
 	"sync"
 )
@@ -9,7 +10,7 @@ import (
 // its running executions. The zero mockTable has no configuration.
 type mockTable struct {
 	mu   sync.Mutex
-	cfg  *MockConfig
+	cfg  *mockconfig.Config
 	runs map[string]*mockRun // by execution ARN, while the execution runs
 }
 
@@ -17,7 +18,7 @@ type mockTable struct {
 // "<arn>#<TestCase>" selects test cases from. Call it before starting
 // executions; nil removes the configuration. Executions already bound to
 // a test case keep their runs.
-func (s *Service) SetMockConfig(cfg *MockConfig) {
+func (s *Service) SetMockConfig(cfg *mockconfig.Config) {
 	s.mocks.mu.Lock()
 	defer s.mocks.mu.Unlock()
 	s.mocks.cfg = cfg
@@ -46,7 +47,7 @@ func (s *Service) prepareTestCase(sm *stateMachine, testCase string) (*mockRun, 
 	if cfg == nil {
 		return nil, failf(ErrValidation, "stepwire has no mock config: cannot run test case '%s' (start stepwire with --mock-config or SFN_MOCK_CONFIG)", testCase)
 	}
-	states, ok := cfg.testCase(sm.name, testCase)
+	states, ok := cfg.TestCase(sm.name, testCase)
 	if !ok {
 		return nil, failf(ErrValidation, "the mock config has no test case '%s' for state machine '%s'", testCase, sm.name)
 	}

@@ -10,41 +10,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseMockConfigErrors(t *testing.T) {
-	for _, tc := range []struct{ name, doc, want string }{
-		{"not json", `{`, "unexpected EOF"},
-		{"unknown top field", `{"Machines":{}}`, "unknown field"},
-		{"missing response", `{"StateMachines":{"m":{"TestCases":{"c":{"S":"R"}}}}}`, `no mocked response "R"`},
-		{"bad key", `{"MockedResponses":{"R":{"x":{"Return":1}}}}`, `attempt key "x"`},
-		{"reversed range", `{"MockedResponses":{"R":{"2-1":{"Return":1}}}}`, `attempt key "2-1"`},
-		{"overlap", `{"MockedResponses":{"R":{"0-2":{"Return":1},"1":{"Return":2}}}}`, "overlap"},
-		{"two answers", `{"MockedResponses":{"R":{"0":{"Return":1,"Throw":{}}}}}`, "exactly one"},
-		{"unknown answer", `{"MockedResponses":{"R":{"0":{"Result":1}}}}`, `unknown field "Result"`},
-		{"bad throw", `{"MockedResponses":{"R":{"0":{"Throw":{"Reason":"x"}}}}}`, "Throw"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseMockConfig([]byte(tc.doc))
-			require.ErrorContains(t, err, tc.want)
-		})
-	}
-}
-
-func TestMockConfigAttempts(t *testing.T) {
-	cfg, err := ParseMockConfig([]byte(`{"StateMachines":{"m":{"TestCases":{"c":{"S":"R"}}}},
-		"MockedResponses":{"R":{"0":{"Throw":{"Error":"E"}},"1-2":{"Return":{"n":1}}}}}`))
-	require.NoError(t, err)
-	for _, tc := range []struct {
-		n      int
-		ok     bool
-		throws bool
-	}{{0, true, true}, {1, true, false}, {2, true, false}, {3, false, false}} {
-		r, ok := cfg.response("R", tc.n)
-		require.Equal(t, tc.ok, ok, "attempt %d", tc.n)
-		require.Equal(t, tc.throws, r.Throw != nil, "attempt %d", tc.n)
-	}
+func TestSplitTestCase(t *testing.T) {
 	for _, tc := range []struct{ in, arn, testCase string }{
 		{"arn:x:stateMachine:m#c", "arn:x:stateMachine:m", "c"},
 		{"arn:x:stateMachine:m#", "arn:x:stateMachine:m", ""},
@@ -71,7 +41,7 @@ const mockedConfig = `{"StateMachines":{"mocked":{"TestCases":{
 
 func TestMockedExecution(t *testing.T) {
 	h := newHarness(t)
-	cfg, err := ParseMockConfig([]byte(mockedConfig))
+	cfg, err := mockconfig.Parse([]byte(mockedConfig))
 	require.NoError(t, err)
 	h.svc.SetMockConfig(cfg)
 	smArn := h.createMachine("mocked", mockedDefinition)
@@ -125,7 +95,7 @@ func (h *harness) advanceUntil(ctx context.Context, arn string, done func() bool
 // no binding behind.
 func TestTestCaseBindsWithTheStartThatRegisters(t *testing.T) {
 	h := newHarness(t)
-	cfg, err := ParseMockConfig([]byte(mockedConfig))
+	cfg, err := mockconfig.Parse([]byte(mockedConfig))
 	require.NoError(t, err)
 	h.svc.SetMockConfig(cfg)
 	smArn := h.createMachine("mocked", mockedDefinition)

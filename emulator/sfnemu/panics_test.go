@@ -60,10 +60,9 @@ func TestPanicWhileATimerFiresFailsTheExecution(t *testing.T) {
 	clk := &panicClock{Fake: fake}
 	svc := New(Config{Clock: clk})
 	t.Cleanup(svc.Close)
-	sm, err := svc.CreateStateMachine(context.Background(), "Pause",
-		`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":10,"End":true}}}`, roleArn, "")
+	sm, err := svc.CreateStateMachine(context.Background(), CreateStateMachineInput{Name: "Pause", Definition: `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":10,"End":true}}}`, RoleArn: roleArn})
 	require.NoError(t, err)
-	info, err := svc.startExecution(sm, nil, nil)
+	info, err := svc.startExecution(sm.StateMachineArn, nil, nil)
 	require.NoError(t, err)
 	clk.armed.Store(true)
 	fake.Advance(10 * time.Second)

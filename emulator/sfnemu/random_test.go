@@ -53,9 +53,9 @@ func TestInjectedRandomMakesExecutionsReproducible(t *testing.T) {
 		key[0] = seed
 		s := New(Config{Random: mrand.NewChaCha8(key)})
 		defer s.Close()
-		sm, err := s.CreateStateMachine(context.Background(), "Draw", def, roleArn, "")
+		sm, err := s.CreateStateMachine(context.Background(), CreateStateMachineInput{Name: "Draw", Definition: def, RoleArn: roleArn})
 		require.NoError(t, err)
-		info, err := s.startExecution(sm, nil, nil)
+		info, err := s.startExecution(sm.StateMachineArn, nil, nil)
 		require.NoError(t, err)
 		require.Equal(t, statusSucceeded, info.status)
 		return string(info.output)

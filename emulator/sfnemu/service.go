@@ -1,8 +1,10 @@
 // Package sfnemu emulates the AWS Step Functions service: state machines,
 // executions driven by the pure interpreter (emulator/interp), task tokens,
-// timers on an injected clock, and the Lambda integrations. Handler serves
-// the awsJson1_0 API (X-Amz-Target "AWSStepFunctions.<Operation>") so the
-// aws CLI and the SDKs work unchanged.
+// timers on an injected clock, and the Lambda integrations. Its API is
+// typed Go methods (CreateStateMachine, StartExecution, SendTaskSuccess,
+// ...) that return *Error values carrying a sentinel; emulator/sfnemu/sfnapi
+// serves them over awsJson1_0 for the aws CLI and the SDKs, and
+// emulator/sfnemu/mockconfig reads the mock configurations of test cases.
 package sfnemu
 
 import (

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stretchr/testify/require"
 )
 
@@ -151,7 +152,7 @@ func taskDefinition(n int) string {
 // alias ARN too: the test case is looked up by the machine's name.
 func TestTestCaseThroughVersionAndAlias(t *testing.T) {
 	h := newHarness(t)
-	cfg, err := ParseMockConfig([]byte(mockedVersionConfig))
+	cfg, err := mockconfig.Parse([]byte(mockedVersionConfig))
 	require.NoError(t, err)
 	h.svc.SetMockConfig(cfg)
 	sm := h.createMachine("Jobs", taskDefinition(1))

@@ -23,21 +23,17 @@ const (
 	machineDeleting = "DELETING"
 )
 
-// Limits of CreateStateMachine members (service model).
-const (
-	maxNameLen       = 80
-	maxDefinitionLen = 1048576
-	maxRoleArnLen    = 256
-	maxArnLen        = 256 // the model's Arn shape: stateMachineArn and the like
-)
+// maxNameLen is the longest state machine, execution, activity or alias
+// name.
+const maxNameLen = 80
 
 // revision is one configuration of a state machine. Executions keep the
 // revision they started with, so an update never changes a running one.
 type revision struct {
 	definition, roleArn string
 	def                 *asl.Definition
-	logging             loggingConfiguration
-	tracing             tracingConfiguration
+	logging             LoggingConfiguration
+	tracing             TracingConfiguration
 	// id is empty until the first update (AWS reports revisionId for
 	// updated machines).
 	id string
@@ -77,7 +73,7 @@ type stateMachine struct {
 // definition, type, logging and tracing, to tell a repeated request from a
 // different one (reference §4.2); it is not part of a revision.
 type createRequest struct {
-	encryption         encryptionConfiguration
+	encryption         EncryptionConfiguration
 	publish            bool
 	versionDescription *string
 }
@@ -109,54 +105,38 @@ func (sm *stateMachine) current() (revision, string) {
 }
 
 // CreateStateMachine creates a state machine, or returns the existing one
-// when an identical request was made before (same name, definition and
-// type), as AWS does. It validates like the API.
-func (s *Service) CreateStateMachine(ctx context.Context, name, definition, roleArn, typ string) (string, error) {
-	sm, _, err := s.createStateMachine(&createStateMachineInput{Name: &name, Definition: &definition, RoleArn: &roleArn, Type: typ})
+// when an identical request was made before, as AWS does; with Publish it
+// also publishes the first version (or returns the one an identical
+// earlier request published).
+func (s *Service) CreateStateMachine(_ context.Context, in CreateStateMachineInput) (CreateStateMachineOutput, error) {
+	sm, err := s.newStateMachine(in)
 	if err != nil {
-		return "", err
+		return CreateStateMachineOutput{}, err
 	}
-	return sm.arn, nil
-}
-
-// createStateMachine is CreateStateMachine; with publish it also publishes
-// the first version (or returns the one an identical earlier request
-// published).
-func (s *Service) createStateMachine(r *createStateMachineInput) (*stateMachine, *version, error) {
-	sm, err := s.newStateMachine(r)
-	if err != nil || !r.Publish {
-		return sm, nil, err
+	out := CreateStateMachineOutput{StateMachineArn: sm.arn, CreationDate: sm.created}
+	if !in.Publish {
+		return out, nil
 	}
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
-	v, err := sm.publishLocked(r.VersionDescription, s.cfg.Clock.Now())
-	return sm, v, err
+	v, err := sm.publishLocked(in.VersionDescription, s.cfg.Clock.Now())
+	if err != nil {
+		return CreateStateMachineOutput{}, err
+	}
+	out.StateMachineVersionArn = v.arn
+	return out, nil
 }
 
-func (s *Service) newStateMachine(r *createStateMachineInput) (*stateMachine, error) {
-	var v violations
-	v.required("name", r.Name != nil)
-	v.required("definition", r.Definition != nil)
-	v.required("roleArn", r.RoleArn != nil)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	name, definition, roleArn, typ := *r.Name, *r.Definition, *r.RoleArn, r.Type
+func (s *Service) newStateMachine(r CreateStateMachineInput) (*stateMachine, error) {
+	name, definition, roleArn, typ := r.Name, r.Definition, r.RoleArn, r.Type
 	if typ == "" {
 		typ = typeStandard
 	}
-	v.length("name", name, 1, maxNameLen, false)
-	v.length("definition", definition, 1, maxDefinitionLen, true)
-	v.length("roleArn", roleArn, 1, maxRoleArnLen, false)
-	v.enum("type", typ, typeStandard, typeExpress)
-	checkLogging(&v, r.LoggingConfiguration)
-	checkTags(&v, r.Tags)
-	checkVersionDescription(&v, r.VersionDescription)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	if r.VersionDescription != nil && !r.Publish {
 		return nil, fail(ErrValidation, "Version description can only be set when publish is true")
+	}
+	if typ != typeStandard && typ != typeExpress {
+		return nil, failf(ErrValidation, "unknown state machine type %q", typ)
 	}
 	if !validName(name) {
 		return nil, fail(ErrInvalidName, name)
@@ -179,6 +159,25 @@ func (s *Service) newStateMachine(r *createStateMachineInput) (*stateMachine, er
 			logging: loggingOrDefault(r.LoggingConfiguration), tracing: derefOr(r.TracingConfiguration)}}
 	sm.tags.set(r.Tags)
 	return s.addStateMachine(sm)
+}
+
+// loggingOrDefault is the configuration DescribeStateMachine reports:
+// level OFF unless set.
+func loggingOrDefault(l *LoggingConfiguration) LoggingConfiguration {
+	out := derefOr(l)
+	if out.Level == "" {
+		out.Level = "OFF"
+	}
+	return out
+}
+
+// derefOr returns *p, or the zero value when p is nil.
+func derefOr[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 // parseDefinition parses a definition for a machine of type typ; problems
@@ -252,14 +251,27 @@ type updateResult struct {
 	date    time.Time
 }
 
-// updateStateMachine is UpdateStateMachine: new executions use the new
-// revision, running ones keep theirs. An update that changes nothing makes
-// no new revision, and publishing it returns the version that holds it.
-func (s *Service) updateStateMachine(r *updateStateMachineInput) (updateResult, error) {
-	if err := checkUpdate(r); err != nil {
-		return updateResult{}, err
+// UpdateStateMachine changes a machine's configuration: new executions use
+// the new revision, running ones keep theirs. An update that changes
+// nothing makes no new revision, and publishing it returns the version
+// that holds it.
+func (s *Service) UpdateStateMachine(_ context.Context, r UpdateStateMachineInput) (UpdateStateMachineOutput, error) {
+	res, err := s.updateStateMachine(r)
+	if err != nil {
+		return UpdateStateMachineOutput{}, err
 	}
-	sm, err := s.stateMachine(*r.StateMachineArn)
+	out := UpdateStateMachineOutput{UpdateDate: res.date, RevisionID: res.rev.id}
+	if res.version != nil {
+		out.StateMachineVersionArn = res.version.arn
+	}
+	return out, nil
+}
+
+func (s *Service) updateStateMachine(r UpdateStateMachineInput) (updateResult, error) {
+	if r.VersionDescription != nil && !r.Publish {
+		return updateResult{}, fail(ErrValidation, "Version description can only be set when publish is true")
+	}
+	sm, err := s.stateMachine(r.StateMachineArn)
 	if err != nil {
 		return updateResult{}, err
 	}
@@ -281,32 +293,8 @@ func (s *Service) updateStateMachine(r *updateStateMachineInput) (updateResult, 
 	return s.applyUpdate(sm, r, def)
 }
 
-// checkUpdate validates UpdateStateMachine's members.
-func checkUpdate(r *updateStateMachineInput) error {
-	var v violations
-	v.required("stateMachineArn", r.StateMachineArn != nil)
-	if r.StateMachineArn != nil {
-		v.length("stateMachineArn", *r.StateMachineArn, 1, maxArnLen, false)
-	}
-	if r.Definition != nil {
-		v.length("definition", *r.Definition, 1, maxDefinitionLen, true)
-	}
-	if r.RoleArn != nil {
-		v.length("roleArn", *r.RoleArn, 1, maxRoleArnLen, false)
-	}
-	checkLogging(&v, r.LoggingConfiguration)
-	checkVersionDescription(&v, r.VersionDescription)
-	if err := v.err(); err != nil {
-		return err
-	}
-	if r.VersionDescription != nil && !r.Publish {
-		return fail(ErrValidation, "Version description can only be set when publish is true")
-	}
-	return nil
-}
-
 // applyUpdate installs the updated revision and publishes it when asked.
-func (s *Service) applyUpdate(sm *stateMachine, r *updateStateMachineInput, def *asl.Definition) (updateResult, error) {
+func (s *Service) applyUpdate(sm *stateMachine, r UpdateStateMachineInput, def *asl.Definition) (updateResult, error) {
 	now := s.cfg.Clock.Now()
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
@@ -341,10 +329,10 @@ func (s *Service) applyUpdate(sm *stateMachine, r *updateStateMachineInput, def 
 	return out, nil
 }
 
-// deleteStateMachine is DeleteStateMachine: the machine is DELETING while
-// executions run and disappears once none does. An unknown machine is not
-// an error, as on AWS.
-func (s *Service) deleteStateMachine(arn string) error {
+// DeleteStateMachine deletes a machine with its versions and aliases: it
+// is DELETING while executions run and disappears once none does. An
+// unknown machine is not an error, as on AWS.
+func (s *Service) DeleteStateMachine(_ context.Context, arn string) error {
 	sm, err := s.stateMachine(arn)
 	if errors.Is(err, ErrStateMachineDoesNotExist) {
 		return nil

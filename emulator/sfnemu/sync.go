@@ -12,64 +12,26 @@ import (
 // turn host prefixing off (README: aws-sdk-go-v2 middleware
 // smithyhttp.DisableEndpointHostPrefix, CLI AWS_DISABLE_HOST_PREFIX_INJECTION).
 
-type startSyncExecutionInput struct {
-	StateMachineArn *string `json:"stateMachineArn"`
-	Name            *string `json:"name"`
-	Input           *string `json:"input"`
-	TraceHeader     *string `json:"traceHeader"`
-	IncludedData    *string `json:"includedData"`
-}
-
-type startSyncExecutionOutput struct {
-	ExecutionArn    string         `json:"executionArn"`
-	StateMachineArn string         `json:"stateMachineArn"`
-	Name            string         `json:"name"`
-	StartDate       epoch          `json:"startDate"`
-	StopDate        epoch          `json:"stopDate"`
-	Status          string         `json:"status"`
-	Error           *string        `json:"error,omitempty"`
-	Cause           *string        `json:"cause,omitempty"`
-	Input           string         `json:"input,omitempty"`
-	InputDetails    dataDetails    `json:"inputDetails"`
-	Output          *string        `json:"output,omitempty"`
-	OutputDetails   dataDetails    `json:"outputDetails"`
-	BillingDetails  billingDetails `json:"billingDetails"`
-}
-
-type billingDetails struct {
-	BilledMemoryUsedInMB         int64 `json:"billedMemoryUsedInMB"`
-	BilledDurationInMilliseconds int64 `json:"billedDurationInMilliseconds"`
-}
-
 // Express billing: 64 MB units, duration rounded up to 100 ms.
 const (
 	billedMemoryMB   = 64
 	billingIncrement = 100 * time.Millisecond
 )
 
-// startSyncExecution is StartSyncExecution.
-func (s *Service) startSyncExecution(ctx context.Context, r *startSyncExecutionInput) (startSyncExecutionOutput, error) {
-	if err := requiredArn("stateMachineArn", r.StateMachineArn); err != nil {
-		return startSyncExecutionOutput{}, err
-	}
-	var v violations
-	if r.IncludedData != nil {
-		v.enum("includedData", *r.IncludedData, "ALL_DATA", "METADATA_ONLY")
-	}
-	if err := v.err(); err != nil {
-		return startSyncExecutionOutput{}, err
-	}
-	sm, in, err := s.checkStart(*r.StateMachineArn, r.Name, r.Input)
+// StartSyncExecution runs an Express execution to its end and returns its
+// result, even when it failed; it gives up when ctx ends.
+func (s *Service) StartSyncExecution(ctx context.Context, r StartSyncExecutionInput) (SyncExecution, error) {
+	sm, in, err := s.checkStart(r.StateMachineArn, r.Name, r.Input)
 	if err != nil {
-		return startSyncExecutionOutput{}, err
+		return SyncExecution{}, err
 	}
 	if sm.typ != typeExpress {
-		return startSyncExecutionOutput{}, fail(ErrStateMachineTypeNotSupported,
+		return SyncExecution{}, fail(ErrStateMachineTypeNotSupported,
 			"This operation is not supported by this type of state machine")
 	}
 	started, err := s.launch(sm, in, nil)
 	if err != nil {
-		return startSyncExecutionOutput{}, err
+		return SyncExecution{}, err
 	}
 	s.execMu.RLock()
 	e := s.execByArn[started.arn]
@@ -77,15 +39,18 @@ func (s *Service) startSyncExecution(ctx context.Context, r *startSyncExecutionI
 	select {
 	case <-e.done:
 	case <-ctx.Done():
-		return startSyncExecutionOutput{}, fmt.Errorf("start sync execution %s: %w", e.arn, ctx.Err())
+		return SyncExecution{}, fmt.Errorf("start sync execution %s: %w", e.arn, ctx.Err())
 	case <-s.ctx.Done():
-		return startSyncExecutionOutput{}, fmt.Errorf("start sync execution %s: %w", e.arn, errClosed)
+		return SyncExecution{}, fmt.Errorf("start sync execution %s: %w", e.arn, errClosed)
 	}
-	info := e.info()
-	out := startSyncExecutionOutput{ExecutionArn: info.arn, StateMachineArn: info.smArn, Name: info.name,
-		StartDate: epoch(info.start), StopDate: epoch(info.stop), Status: info.status,
-		Input: info.input, InputDetails: dataDetails{Included: true}, OutputDetails: dataDetails{Included: true},
-		BillingDetails: billing(info.stop.Sub(info.start))}
+	return syncResult(e.info(), r.MetadataOnly), nil
+}
+
+// syncResult is StartSyncExecution's answer for a closed execution.
+func syncResult(info execInfo, metadataOnly bool) SyncExecution {
+	out := SyncExecution{ExecutionArn: info.arn, StateMachineArn: info.smArn, Name: info.name,
+		StartDate: info.start, StopDate: info.stop, Status: info.status,
+		Input: info.input, DataIncluded: true, Billing: billing(info.stop.Sub(info.start))}
 	if info.status == statusSucceeded {
 		o := string(info.output)
 		out.Output = &o
@@ -96,15 +61,14 @@ func (s *Service) startSyncExecution(ctx context.Context, r *startSyncExecutionI
 	if info.hasCause {
 		out.Cause = &info.cause
 	}
-	if r.IncludedData != nil && *r.IncludedData == "METADATA_ONLY" {
-		out.Input, out.Output = "", nil
-		out.InputDetails, out.OutputDetails = dataDetails{}, dataDetails{}
+	if metadataOnly {
+		out.Input, out.Output, out.DataIncluded = "", nil, false
 	}
-	return out, nil
+	return out
 }
 
 // billing is what AWS bills an Express execution of duration d.
-func billing(d time.Duration) billingDetails {
+func billing(d time.Duration) Billing {
 	n := max(1, (d+billingIncrement-1)/billingIncrement)
-	return billingDetails{BilledMemoryUsedInMB: billedMemoryMB, BilledDurationInMilliseconds: int64(n * billingIncrement / time.Millisecond)}
+	return Billing{MemoryMB: billedMemoryMB, DurationMillis: int64(n * billingIncrement / time.Millisecond)}
 }

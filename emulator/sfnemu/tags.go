@@ -1,6 +1,7 @@
 package sfnemu
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -11,24 +12,16 @@ import (
 // maxTags is the number of tags a resource may carry.
 const maxTags = 50
 
-type tag struct {
-	Key   *string `json:"key,omitempty"`
-	Value *string `json:"value,omitempty"`
-}
-
 // tagSet is a resource's tags in the order they were first set. Guarded
 // by the owner's mutex.
-type tagSet []tag
+type tagSet []Tag
 
 // set adds tags, replacing the values of keys already present.
-func (ts *tagSet) set(tags []tag) {
+func (ts *tagSet) set(tags []Tag) {
 	for _, t := range tags {
-		key := derefOr(t.Key)
-		value := derefOr(t.Value)
-		t = tag{Key: &key, Value: &value}
 		replaced := false
 		for i, old := range *ts {
-			if *old.Key == key {
+			if old.Key == t.Key {
 				(*ts)[i], replaced = t, true
 			}
 		}
@@ -44,7 +37,7 @@ func (ts *tagSet) remove(keys []string) {
 	for _, t := range *ts {
 		drop := false
 		for _, k := range keys {
-			drop = drop || *t.Key == k
+			drop = drop || t.Key == k
 		}
 		if !drop {
 			out = append(out, t)
@@ -54,99 +47,60 @@ func (ts *tagSet) remove(keys []string) {
 }
 
 // count is the number of distinct keys after adding tags.
-func (ts tagSet) count(tags []tag) int {
+func (ts tagSet) count(tags []Tag) int {
 	seen := map[string]bool{}
 	for _, t := range ts {
-		seen[*t.Key] = true
+		seen[t.Key] = true
 	}
 	for _, t := range tags {
-		seen[derefOr(t.Key)] = true
+		seen[t.Key] = true
 	}
 	return len(seen)
 }
 
-// checkTags validates a tags member (Coral names list elements
-// "tags.<n>.member.<field>", counting from 1).
-func checkTags(v *violations, tags []tag) {
-	for i, t := range tags {
-		if t.Key != nil {
-			v.length(fmt.Sprintf("tags.%d.member.key", i+1), *t.Key, 1, 128, false)
-		}
-		if t.Value != nil {
-			v.length(fmt.Sprintf("tags.%d.member.value", i+1), *t.Value, 0, 256, false)
-		}
-	}
-}
-
-type tagResourceInput struct {
-	ResourceArn *string  `json:"resourceArn"`
-	Tags        []tag    `json:"tags"`
-	TagKeys     []string `json:"tagKeys"`
-}
-
-type listTagsOutput struct {
-	Tags []tag `json:"tags"`
-}
-
 // taggable finds the tags of a state machine or activity ARN and runs f
 // on them under the owner's lock.
-func (s *Service) taggable(arn *string, f func(ts *tagSet) error) error {
-	var v violations
-	v.required("resourceArn", arn != nil)
-	if arn != nil {
-		v.length("resourceArn", *arn, 1, 256, false)
+func (s *Service) taggable(arn string, f func(ts *tagSet) error) error {
+	if !strings.HasPrefix(arn, "arn:") {
+		return fail(ErrInvalidArn, "Invalid ARN prefix: "+arn)
 	}
-	if err := v.err(); err != nil {
-		return err
-	}
-	if !strings.HasPrefix(*arn, "arn:") {
-		return fail(ErrInvalidArn, "Invalid ARN prefix: "+*arn)
-	}
-	if sm, err := s.stateMachine(*arn); err == nil {
+	if sm, err := s.stateMachine(arn); err == nil {
 		sm.mu.Lock()
 		defer sm.mu.Unlock()
 		return f(&sm.tags)
 	}
-	if a, err := s.activity(*arn); err == nil {
+	if a, err := s.activity(arn); err == nil {
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		return f(&a.tags)
 	}
-	return fail(ErrResourceNotFound, *arn)
+	return fail(ErrResourceNotFound, arn)
 }
 
-func tagResourceOp(s *Service, r *tagResourceInput) (any, error) {
-	var v violations
-	v.required("tags", r.Tags != nil)
-	checkTags(&v, r.Tags)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	return struct{}{}, s.taggable(r.ResourceArn, func(ts *tagSet) error {
+// TagResource tags a state machine or an activity: at most 50 keys.
+func (s *Service) TagResource(_ context.Context, r TagResourceInput) error {
+	return s.taggable(r.ResourceArn, func(ts *tagSet) error {
 		if ts.count(r.Tags) > maxTags {
-			return fail(ErrTooManyTags, fmt.Sprintf("Too many tags: %s", *r.ResourceArn))
+			return fail(ErrTooManyTags, fmt.Sprintf("Too many tags: %s", r.ResourceArn))
 		}
 		ts.set(r.Tags)
 		return nil
 	})
 }
 
-func untagResourceOp(s *Service, r *tagResourceInput) (any, error) {
-	var v violations
-	v.required("tagKeys", r.TagKeys != nil)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	return struct{}{}, s.taggable(r.ResourceArn, func(ts *tagSet) error {
+// UntagResource removes tags by key.
+func (s *Service) UntagResource(_ context.Context, r UntagResourceInput) error {
+	return s.taggable(r.ResourceArn, func(ts *tagSet) error {
 		ts.remove(r.TagKeys)
 		return nil
 	})
 }
 
-func listTagsForResourceOp(s *Service, r *tagResourceInput) (any, error) {
-	out := listTagsOutput{Tags: []tag{}}
-	err := s.taggable(r.ResourceArn, func(ts *tagSet) error {
-		out.Tags = append(out.Tags, (*ts)...)
+// ListTagsForResource lists a resource's tags in the order first set.
+func (s *Service) ListTagsForResource(_ context.Context, arn string) ([]Tag, error) {
+	out := []Tag{}
+	err := s.taggable(arn, func(ts *tagSet) error {
+		out = append(out, (*ts)...)
 		return nil
 	})
 	if err != nil {

@@ -92,9 +92,9 @@ func TestTimerArmsAtItsExactDeadline(t *testing.T) {
 	t.Cleanup(svc.Close)
 	at := begin.Add(time.Hour)
 	def := `{"StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"` + at.Format(time.RFC3339) + `","End":true}}}`
-	sm, err := svc.CreateStateMachine(context.Background(), "Pause", def, roleArn, "")
+	sm, err := svc.CreateStateMachine(context.Background(), CreateStateMachineInput{Name: "Pause", Definition: def, RoleArn: roleArn})
 	require.NoError(t, err)
-	_, err = svc.startExecution(sm, nil, nil)
+	_, err = svc.startExecution(sm.StateMachineArn, nil, nil)
 	require.NoError(t, err)
 	next, ok := fake.Next()
 	require.True(t, ok, "no timer armed")

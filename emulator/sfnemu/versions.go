@@ -1,6 +1,7 @@
 package sfnemu
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -13,9 +14,6 @@ import (
 // maxVersions is AWS's quota of versions per state machine.
 const maxVersions = 1000
 
-// maxVersionDescription is the longest versionDescription/description.
-const maxVersionDescription = 256
-
 // initialRevision names, in PublishStateMachineVersion's revisionId, the
 // revision of a machine that was never updated.
 const initialRevision = "INITIAL"
@@ -26,14 +24,6 @@ type version struct {
 	rev         revision
 	description *string
 	created     time.Time
-}
-
-// checkVersionDescription validates an optional version description (a
-// sensitive member: AWS omits its value).
-func checkVersionDescription(v *violations, d *string) {
-	if d != nil {
-		v.length("versionDescription", *d, 0, maxVersionDescription, true)
-	}
 }
 
 // label is the revision id PublishStateMachineVersion compares
@@ -96,56 +86,38 @@ func (s *Service) lookupVersion(ref machineRef) (*stateMachine, *version, error)
 	return sm, v, nil
 }
 
-// publishStateMachineVersion is PublishStateMachineVersion. A revisionId
-// that is not the current revision's is ConflictException.
-func (s *Service) publishStateMachineVersion(r *publishVersionInput) (*version, error) {
-	if err := checkPublish(r); err != nil {
-		return nil, err
-	}
-	sm, err := s.stateMachine(*r.StateMachineArn)
+// PublishStateMachineVersion publishes the machine's current revision, or
+// returns the version that holds it. A RevisionID that is not the current
+// revision's is ErrConflict.
+func (s *Service) PublishStateMachineVersion(_ context.Context, r PublishVersionInput) (PublishVersionOutput, error) {
+	sm, err := s.stateMachine(r.StateMachineArn)
 	if err != nil {
-		return nil, err
+		return PublishVersionOutput{}, err
 	}
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
 	if r.RevisionID != nil && *r.RevisionID != sm.rev.label() {
-		return nil, failf(ErrConflict,
+		return PublishVersionOutput{}, failf(ErrConflict,
 			"Failed to publish the State Machine version for revision %s. The current State Machine revision is %s.",
 			*r.RevisionID, sm.rev.label())
 	}
-	return sm.publishLocked(r.Description, s.cfg.Clock.Now())
+	v, err := sm.publishLocked(r.Description, s.cfg.Clock.Now())
+	if err != nil {
+		return PublishVersionOutput{}, err
+	}
+	return PublishVersionOutput{StateMachineVersionArn: v.arn, CreationDate: v.created}, nil
 }
 
-func checkPublish(r *publishVersionInput) error {
-	if err := requiredArn("stateMachineArn", r.StateMachineArn); err != nil {
-		return err
-	}
-	if _, err := parseArn(*r.StateMachineArn, "stateMachine"); err != nil {
-		return err
-	}
-	var v violations
-	if r.Description != nil {
-		v.length("description", *r.Description, 0, maxVersionDescription, true)
-	}
-	if r.RevisionID != nil {
-		v.length("revisionId", *r.RevisionID, 0, 256, false)
-	}
-	return v.err()
-}
-
-// deleteStateMachineVersion is DeleteStateMachineVersion: refused while an
-// alias routes to the version; a version (or machine) that does not exist
-// is not an error, as on AWS.
-func (s *Service) deleteStateMachineVersion(arn *string) error {
-	if err := requiredArn("stateMachineVersionArn", arn); err != nil {
-		return err
-	}
-	ref, err := parseMachineRef(*arn)
+// DeleteStateMachineVersion deletes a version, refused while an alias
+// routes to it; a version (or machine) that does not exist is not an
+// error, as on AWS.
+func (s *Service) DeleteStateMachineVersion(_ context.Context, arn string) error {
+	ref, err := parseMachineRef(arn)
 	if err != nil {
 		return err
 	}
 	if ref.version == 0 {
-		return fail(ErrInvalidArn, "Invalid ARN prefix: "+*arn)
+		return fail(ErrInvalidArn, "Invalid ARN prefix: "+arn)
 	}
 	sm, err := s.stateMachine(ref.base)
 	if errors.Is(err, ErrStateMachineDoesNotExist) {
@@ -169,45 +141,26 @@ func (s *Service) deleteStateMachineVersion(arn *string) error {
 	return nil
 }
 
-// listStateMachineVersions is ListStateMachineVersions: newest first. An
+// ListStateMachineVersions lists a machine's versions, newest first. An
 // unknown machine has no versions (the operation has no
 // StateMachineDoesNotExist).
-func (s *Service) listStateMachineVersions(r *listVersionsInput) (listVersionsOutput, error) {
-	if err := checkList(r.StateMachineArn, r.MaxResults, r.NextToken); err != nil {
-		return listVersionsOutput{}, err
-	}
+func (s *Service) ListStateMachineVersions(_ context.Context, r ListVersionsInput) (VersionList, error) {
 	var all []*version
-	if sm, err := s.stateMachine(*r.StateMachineArn); err == nil {
+	if sm, err := s.stateMachine(r.StateMachineArn); err == nil {
 		sm.mu.RLock()
 		all = append(all, sm.versions...)
 		sm.mu.RUnlock()
 	} else if !errors.Is(err, ErrStateMachineDoesNotExist) {
-		return listVersionsOutput{}, err
+		return VersionList{}, err
 	}
-	off, err := decodePage("ver", r.NextToken, len(all))
+	from, to, err := r.Page.bounds(len(all))
 	if err != nil {
-		return listVersionsOutput{}, err
+		return VersionList{}, err
 	}
-	end := min(off+pageSize(r.MaxResults), len(all))
-	out := listVersionsOutput{StateMachineVersions: make([]versionListItem, 0, end-off)}
-	for i := off; i < end; i++ {
+	out := VersionList{Versions: make([]VersionListItem, 0, to-from), Next: next(to, len(all))}
+	for i := from; i < to; i++ {
 		v := all[len(all)-1-i]
-		out.StateMachineVersions = append(out.StateMachineVersions,
-			versionListItem{StateMachineVersionArn: v.arn, CreationDate: epoch(v.created)})
-	}
-	if end < len(all) {
-		out.NextToken = encodePage("ver", end)
+		out.Versions = append(out.Versions, VersionListItem{StateMachineVersionArn: v.arn, CreationDate: v.created})
 	}
 	return out, nil
-}
-
-// checkList validates the members every List* operation on a machine has.
-func checkList(arn *string, maxResults int32, nextToken string) error {
-	if err := requiredArn("stateMachineArn", arn); err != nil {
-		return err
-	}
-	var v violations
-	v.rangeInt("maxResults", int64(maxResults), 0, 1000)
-	v.length("nextToken", nextToken, 0, 1024, false)
-	return v.err()
 }

@@ -207,7 +207,7 @@ func TestVersionQuota(t *testing.T) {
 	h := newHarness(t)
 	sm := h.createMachine("Jobs", passResult(0))
 	for i := 1; i <= maxVersions; i++ {
-		_, err := h.svc.updateStateMachine(&updateStateMachineInput{StateMachineArn: aws.String(sm),
+		_, err := h.svc.UpdateStateMachine(context.Background(), UpdateStateMachineInput{StateMachineArn: sm,
 			Definition: aws.String(passResult(i)), Publish: true})
 		require.NoError(t, err)
 	}

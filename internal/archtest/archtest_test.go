@@ -35,6 +35,15 @@ var clockCalls = map[string]bool{"Now": true, "Since": true, "Until": true, "Sle
 // services must not import each other: the composition root wires them.
 var services = []string{"emulator/sfnemu", "emulator/iotemu", "emulator/lambdaemu"}
 
+// wireLayers serve a service's typed API over an AWS protocol. The domain
+// packages (the service and its subpackages other than the wire layer)
+// never import them: only the wire layer knows the JSON shapes and the AWS
+// error codes.
+var wireLayers = []struct{ domain, wire []string }{
+	{domain: []string{"emulator/sfnemu", "emulator/sfnemu/mockconfig"},
+		wire: []string{"emulator/sfnemu/sfnapi", "emulator/awsapi"}},
+}
+
 // targetNeutral code runs unchanged on AWS and never imports the emulator.
 var targetNeutral = []string{"worker", "lambdas", "cmd/stepwire-worker", "cmd/dispatch-lambda", "cmd/complete-lambda"}
 
@@ -63,6 +72,15 @@ func TestDependencyDirection(t *testing.T) {
 			for _, other := range services {
 				if other != s && (dep == module+"/"+other || strings.HasPrefix(dep, module+"/"+other+"/")) && !strings.HasPrefix(dep, module+"/"+s+"/") {
 					t.Errorf("%s imports %s: services do not import each other", s, dep)
+				}
+			}
+		}
+	}
+	for _, l := range wireLayers {
+		for _, d := range l.domain {
+			for _, dep := range closure(pkgs, d) {
+				if under(dep, l.wire) && isModule(dep) {
+					t.Errorf("%s imports %s: the domain does not import its wire layer", d, dep)
 				}
 			}
 		}

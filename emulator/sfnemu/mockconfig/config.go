@@ -1,4 +1,7 @@
-package sfnemu
+// Package mockconfig reads and builds Step Functions Local style mock
+// configurations: which responses mocked Task states of a test case get.
+// The service (emulator/sfnemu) consumes them during an execution.
+package mockconfig
 
 import (
 	"bytes"
@@ -10,7 +13,7 @@ import (
 	"strings"
 )
 
-// MockConfig is a mock configuration file in Step Functions Local's
+// Config is a mock configuration file in Step Functions Local's
 // format (MockConfigFile.json, the file SFN_MOCK_CONFIG names):
 //
 //	{"StateMachines": {"<machine>": {"TestCases": {"<case>": {"<state>": "<response>"}}}},
@@ -29,37 +32,37 @@ import (
 // response of the call that delivered the token, after which the task
 // waits for SendTaskSuccess/Failure/Heartbeat as on AWS (MockTokens hands
 // the tokens to a test acting as the worker).
-type MockConfig struct {
+type Config struct {
 	machines  map[string]map[string]map[string]string // machine → case → state → response
 	responses map[string][]mockAttempt
 }
 
-// MockResponse is one mocked answer: exactly one of Return, Submit and
+// Response is one mocked answer: exactly one of Return, Submit and
 // Throw is set.
-type MockResponse struct {
+type Response struct {
 	Return json.RawMessage
 	Submit json.RawMessage
-	Throw  *MockThrow
+	Throw  *Throw
 }
 
-// MockThrow is a mocked failure; nil fields were absent.
-type MockThrow struct {
+// Throw is a mocked failure; nil fields were absent.
+type Throw struct {
 	Error, Cause *string
 }
 
 // mockAttempt is a response for the invocations lo..hi of a state.
 type mockAttempt struct {
 	lo, hi int
-	resp   MockResponse
+	resp   Response
 }
 
-// LoadMockConfig reads and parses a mock configuration file.
-func LoadMockConfig(path string) (*MockConfig, error) {
+// Load reads and parses a mock configuration file.
+func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("mock config: %w", err)
 	}
-	cfg, err := ParseMockConfig(data)
+	cfg, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -74,17 +77,17 @@ type mockFile struct {
 	MockedResponses map[string]map[string]map[string]json.RawMessage `json:"MockedResponses"`
 }
 
-// ParseMockConfig parses a mock configuration document. Every test case
+// Parse parses a mock configuration document. Every test case
 // must name responses that exist, and every response's keys must be "n"
 // or "n-m" with one of Return, Submit or Throw.
-func ParseMockConfig(data []byte) (*MockConfig, error) {
+func Parse(data []byte) (*Config, error) {
 	var f mockFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("mock config: %w", err)
 	}
-	cfg := &MockConfig{machines: map[string]map[string]map[string]string{}, responses: map[string][]mockAttempt{}}
+	cfg := &Config{machines: map[string]map[string]map[string]string{}, responses: map[string][]mockAttempt{}}
 	for name, attempts := range f.MockedResponses {
 		list, err := parseAttempts(attempts)
 		if err != nil {
@@ -145,11 +148,11 @@ func parseAttemptKey(key string) (int, int, error) {
 	return lo, hi, nil
 }
 
-func parseResponse(body map[string]json.RawMessage) (MockResponse, error) {
+func parseResponse(body map[string]json.RawMessage) (Response, error) {
 	if len(body) != 1 {
-		return MockResponse{}, fmt.Errorf("want exactly one of Return, Submit and Throw")
+		return Response{}, fmt.Errorf("want exactly one of Return, Submit and Throw")
 	}
-	var r MockResponse
+	var r Response
 	for k, v := range body {
 		switch k {
 		case "Return":
@@ -157,65 +160,16 @@ func parseResponse(body map[string]json.RawMessage) (MockResponse, error) {
 		case "Submit":
 			r.Submit = v
 		case "Throw":
-			var t MockThrow
+			var t Throw
 			dec := json.NewDecoder(bytes.NewReader(v))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&t); err != nil {
-				return MockResponse{}, fmt.Errorf("Throw: %w", err)
+				return Response{}, fmt.Errorf("Throw: %w", err)
 			}
 			r.Throw = &t
 		default:
-			return MockResponse{}, fmt.Errorf("unknown field %q: want Return, Submit or Throw", k)
+			return Response{}, fmt.Errorf("unknown field %q: want Return, Submit or Throw", k)
 		}
 	}
 	return r, nil
-}
-
-// testCase returns the states of a test case: state → response name.
-func (c *MockConfig) testCase(machine, name string) (map[string]string, bool) {
-	tc, ok := c.machines[machine][name]
-	return tc, ok
-}
-
-// response returns the answer of response name to invocation n.
-func (c *MockConfig) response(name string, n int) (MockResponse, bool) {
-	for _, a := range c.responses[name] {
-		if n >= a.lo && n <= a.hi {
-			return a.resp, true
-		}
-	}
-	return MockResponse{}, false
-}
-
-// MockConfigBuilder assembles a MockConfig in memory, for tools that turn
-// their own descriptions into test cases.
-type MockConfigBuilder struct{ cfg MockConfig }
-
-// NewMockConfigBuilder returns an empty builder.
-func NewMockConfigBuilder() *MockConfigBuilder {
-	return &MockConfigBuilder{cfg: MockConfig{machines: map[string]map[string]map[string]string{}, responses: map[string][]mockAttempt{}}}
-}
-
-// TestCase declares a (possibly empty) test case of a state machine.
-func (b *MockConfigBuilder) TestCase(machine, name string) {
-	if b.cfg.machines[machine] == nil {
-		b.cfg.machines[machine] = map[string]map[string]string{}
-	}
-	if b.cfg.machines[machine][name] == nil {
-		b.cfg.machines[machine][name] = map[string]string{}
-	}
-}
-
-// Mock answers invocation n of state in the test case with r.
-func (b *MockConfigBuilder) Mock(machine, name, state string, n int, r MockResponse) {
-	b.TestCase(machine, name)
-	resp := machine + "/" + name + "/" + state
-	b.cfg.machines[machine][name][state] = resp
-	b.cfg.responses[resp] = append(b.cfg.responses[resp], mockAttempt{lo: n, hi: n, resp: r})
-}
-
-// Build returns the configuration.
-func (b *MockConfigBuilder) Build() *MockConfig {
-	c := b.cfg
-	return &c
 }

@@ -1,9 +1,9 @@
-package sfnemu
+package sfnapi
 
 import (
-	"errors"
+	"context"
 
-	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 )
 
 // ValidateStateMachineDefinition: an invalid definition is a 200 with
@@ -30,17 +30,14 @@ type diagnostic struct {
 	Location string `json:"location,omitempty"`
 }
 
-// defaultDiagnostics is the page size when maxResults is 0 or absent.
-const defaultDiagnostics = 100
-
-func validateStateMachineDefinitionOp(s *Service, r *validateDefinitionInput) (any, error) {
+func validateStateMachineDefinition(s *sfnemu.Service, ctx context.Context, r *validateDefinitionInput) (any, error) {
 	var v violations
 	v.required("definition", r.Definition != nil)
 	if r.Definition != nil {
 		v.length("definition", *r.Definition, 1, maxDefinitionLen, true)
 	}
 	if r.Type != "" {
-		v.enum("type", r.Type, typeStandard, typeExpress)
+		v.enum("type", r.Type, "STANDARD", "EXPRESS")
 	}
 	if r.Severity != "" {
 		v.enum("severity", r.Severity, "ERROR", "WARNING")
@@ -49,30 +46,14 @@ func validateStateMachineDefinitionOp(s *Service, r *validateDefinitionInput) (a
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	typ := r.Type
-	if typ == "" {
-		typ = typeStandard
+	res, err := s.ValidateStateMachineDefinition(ctx, sfnemu.ValidateDefinitionInput{Definition: *r.Definition,
+		Type: r.Type, MaxResults: int(r.MaxResults)})
+	if err != nil {
+		return nil, err
 	}
-	out := validateDefinitionOutput{Result: "OK", Diagnostics: []diagnostic{}}
-	_, err := asl.Parse([]byte(*r.Definition), asl.Options{Type: typ})
-	if err == nil {
-		return out, nil
-	}
-	var de *asl.DefinitionError
-	if !errors.As(err, &de) {
-		de = &asl.DefinitionError{Problems: []asl.Problem{{Code: asl.CodeSchema, Message: err.Error()}}}
-	}
-	limit := int(r.MaxResults)
-	if limit == 0 {
-		limit = defaultDiagnostics
-	}
-	out.Result = "FAIL"
-	for _, p := range de.Problems {
-		if len(out.Diagnostics) == limit {
-			out.Truncated = true
-			break
-		}
-		out.Diagnostics = append(out.Diagnostics, diagnostic{Severity: p.Severity(), Code: p.Code, Message: p.Message, Location: p.Location})
+	out := validateDefinitionOutput{Result: res.Result, Diagnostics: make([]diagnostic, len(res.Diagnostics)), Truncated: res.Truncated}
+	for i, d := range res.Diagnostics {
+		out.Diagnostics[i] = diagnostic{Severity: d.Severity, Code: d.Code, Message: d.Message, Location: d.Location}
 	}
 	return out, nil
 }

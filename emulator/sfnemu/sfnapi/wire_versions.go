@@ -1,4 +1,4 @@
-package sfnemu
+package sfnapi
 
 // Wire shapes of the version and alias operations (service model names).
 

@@ -1,8 +1,7 @@
-package sfnemu
+package sfnapi
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,21 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stretchr/testify/require"
 )
-
-// rawBody posts an awsJson1_0 request and returns the status and body.
-func (h *harness) rawBody(op, body string) (int, string) {
-	h.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, h.url, strings.NewReader(body))
-	require.NoError(h.t, err)
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	req.Header.Set("X-Amz-Target", "AWSStepFunctions."+op)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(h.t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(h.t, err)
-	return resp.StatusCode, string(b)
-}
 
 // Reference §4.1: members of the wrong JSON type get the request
 // deserializer's SerializationException (texts as AWS's awsJson services

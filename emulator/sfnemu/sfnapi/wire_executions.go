@@ -1,9 +1,10 @@
-package sfnemu
+package sfnapi
 
 import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/interp"
 )
 
 // Request and response members exactly as the Step Functions service model
@@ -14,6 +15,7 @@ import (
 // fraction, as every AWS JSON protocol writes it.
 type epoch = awsapi.Epoch
 
+// epochPtr is an optional timestamp: absent when zero.
 func epochPtr(t time.Time) *epoch {
 	if t.IsZero() {
 		return nil
@@ -71,8 +73,8 @@ type getExecutionHistoryInput struct {
 }
 
 type getExecutionHistoryOutput struct {
-	Events    any    `json:"events"` // []interp.HistoryEvent or their slimmed encodings
-	NextToken string `json:"nextToken,omitempty"`
+	Events    []interp.HistoryEvent `json:"events"`
+	NextToken string                `json:"nextToken,omitempty"`
 }
 
 type listExecutionsInput struct {
@@ -115,4 +117,33 @@ type sendTaskInput struct {
 	Output    *string `json:"output"`
 	Error     *string `json:"error"`
 	Cause     *string `json:"cause"`
+}
+
+type startSyncExecutionInput struct {
+	StateMachineArn *string `json:"stateMachineArn"`
+	Name            *string `json:"name"`
+	Input           *string `json:"input"`
+	TraceHeader     *string `json:"traceHeader"`
+	IncludedData    *string `json:"includedData"`
+}
+
+type startSyncExecutionOutput struct {
+	ExecutionArn    string         `json:"executionArn"`
+	StateMachineArn string         `json:"stateMachineArn"`
+	Name            string         `json:"name"`
+	StartDate       epoch          `json:"startDate"`
+	StopDate        epoch          `json:"stopDate"`
+	Status          string         `json:"status"`
+	Error           *string        `json:"error,omitempty"`
+	Cause           *string        `json:"cause,omitempty"`
+	Input           string         `json:"input,omitempty"`
+	InputDetails    dataDetails    `json:"inputDetails"`
+	Output          *string        `json:"output,omitempty"`
+	OutputDetails   dataDetails    `json:"outputDetails"`
+	BillingDetails  billingDetails `json:"billingDetails"`
+}
+
+type billingDetails struct {
+	BilledMemoryUsedInMB         int64 `json:"billedMemoryUsedInMB"`
+	BilledDurationInMilliseconds int64 `json:"billedDurationInMilliseconds"`
 }

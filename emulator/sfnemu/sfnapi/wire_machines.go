@@ -1,4 +1,4 @@
-package sfnemu
+package sfnapi
 
 // Wire shapes of the state machine operations (service model names).
 
@@ -117,23 +117,4 @@ func checkLogging(v *violations, l *loggingConfiguration) {
 	if l != nil && l.Level != "" {
 		v.enum("loggingConfiguration.level", l.Level, logLevels...)
 	}
-}
-
-// loggingOrDefault is the configuration DescribeStateMachine reports:
-// level OFF unless set.
-func loggingOrDefault(l *loggingConfiguration) loggingConfiguration {
-	out := derefOr(l)
-	if out.Level == "" {
-		out.Level = "OFF"
-	}
-	return out
-}
-
-// derefOr returns *p, or the zero value when p is nil.
-func derefOr[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

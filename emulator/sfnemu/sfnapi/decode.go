@@ -1,4 +1,4 @@
-package sfnemu
+package sfnapi
 
 import (
 	"bytes"

@@ -1,11 +1,12 @@
-package sfnemu
+package sfnapi
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
 )
 
 // violations collects model-constraint failures in AWS's wording:
@@ -60,24 +61,43 @@ func (v *violations) add(member, value string, sensitive bool, rule string) {
 	*v = append(*v, fmt.Sprintf("Value '%s' at '%s' failed to satisfy constraint: %s", value, member, rule))
 }
 
-// err returns the collected failures as one ErrValidation, or nil.
+// err returns the collected failures as one ValidationException, or nil.
 func (v violations) err() error {
 	switch len(v) {
 	case 0:
 		return nil
 	case 1:
-		return fail(ErrValidation, "1 validation error detected: "+v[0])
+		return awsapi.Validation("1 validation error detected: " + v[0])
 	}
-	return failf(ErrValidation, "%d validation errors detected: %s", len(v), strings.Join(v, "; "))
+	return awsapi.Validation(fmt.Sprintf("%d validation errors detected: %s", len(v), strings.Join(v, "; ")))
 }
 
-// validName reports whether name is a valid state machine or execution
-// name: no whitespace, brackets, wildcards, special or control characters.
-func validName(name string) bool {
-	for _, r := range name {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r) {
-			return false
-		}
+// Limits of the model's shapes.
+const (
+	maxArnLen        = 256 // the Arn shape: stateMachineArn and the like
+	maxNameLen       = 80
+	maxDefinitionLen = 1048576
+	maxRoleArnLen    = 256
+	maxPayload       = 262144 // execution input and callback output
+	maxTokenLen      = 2048
+	maxErrorLen      = 256
+	maxCauseLen      = 32768
+	maxDescription   = 256 // versionDescription, description
+	maxPageToken     = 1024
+)
+
+// requiredArn checks a required ARN member.
+func requiredArn(member string, v *string) error {
+	var vs violations
+	vs.required(member, v != nil)
+	if v != nil {
+		vs.length(member, *v, 1, maxArnLen, false)
 	}
-	return true
+	return vs.err()
+}
+
+// checkList validates the paging members of a List* operation.
+func checkList(v *violations, maxResults int32, nextToken string, maxToken int) {
+	v.rangeInt("maxResults", int64(maxResults), 0, 1000)
+	v.length("nextToken", nextToken, 0, maxToken, false)
 }
