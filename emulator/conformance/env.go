@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,8 @@ type env struct {
 
 func newEnv() *env {
 	clk := clock.NewFake(start)
-	svc := sfnemu.New(sfnemu.Config{Clock: clk, Region: region, Account: account})
+	svc := sfnemu.New(sfnemu.Config{Clock: clk, Region: region, Account: account,
+		Logger: slog.New(slog.DiscardHandler)})
 	r := awsapi.NewRouter()
 	r.HandleTarget("AWSStepFunctions", sfnapi.Handler(svc))
 	return &env{clk: clk, svc: svc, api: client{h: r}}

@@ -14,7 +14,7 @@ func activityStarted(taskID, worker string) interp.Event {
 // deleted after the interpreter checked it. The interpreter asks
 // interp.Options.ActivityExists before it schedules each attempt and, for a
 // missing activity, fails the execution itself with no Activity* event, as
-// AWS does (reference §3.3 L). Only a deletion that lands between that
+// AWS does (docs/step-functions.md §3.3 L). Only a deletion that lands between that
 // check and scheduleActivity gets here: ActivityScheduled is then already
 // logged, and this failure logs ActivityFailed.
 func activityMissing(c interp.InvokeTask) interp.Event {

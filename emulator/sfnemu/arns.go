@@ -17,15 +17,12 @@ type arnParts struct {
 
 // parseArn checks an ARN's shape and resource type and returns its parts.
 // Failures are ErrInvalidArn with AWS's texts.
-func parseArn(arn, kind string) (arnParts, error) {
-	if !strings.HasPrefix(arn, "arn:") {
-		return arnParts{}, fail(ErrInvalidArn, "Invalid ARN prefix: "+arn)
+func parseArn(s, kind string) (arnParts, error) {
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != "states" || !strings.HasPrefix(a.Resource, a.Type+":") || a.Fields[0] == "" {
+		return arnParts{}, fail(ErrInvalidArn, "Invalid ARN prefix: "+s)
 	}
-	f := strings.Split(arn, ":")
-	if len(f) < 7 || f[2] != "states" || f[6] == "" {
-		return arnParts{}, fail(ErrInvalidArn, "Invalid ARN prefix: "+arn)
-	}
-	p := arnParts{region: f[3], account: f[4], kind: f[5], rest: f[6:]}
+	p := arnParts{region: a.Region, account: a.AccountID, kind: a.Type, rest: a.Fields}
 	if p.kind != kind {
 		return arnParts{}, fail(ErrInvalidArn, "Resource type not valid in this context: "+p.kind)
 	}

@@ -38,7 +38,7 @@ func TestCallbackSuccess(t *testing.T) {
 		"TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"}, eventTypes(h.history(arn)))
 }
 
-// The TaskSubmitted output is Lambda's Invoke response (reference §2.1 step 6).
+// The TaskSubmitted output is Lambda's Invoke response (docs/step-functions.md §2.1 step 6).
 func TestCallbackSubmittedIsInvokeResponse(t *testing.T) {
 	h := newHarness(t)
 	arn := h.start(h.createMachine("OnPremJobs", sampleDefinition), `{}`)

@@ -18,6 +18,7 @@ import (
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/gogroup"
+	"github.com/stepwire/stepwire/internal/hop"
 )
 
 // Config configures a Service.
@@ -33,7 +34,7 @@ type Config struct {
 	// Lambda.ServiceException.
 	Invoke func(ctx context.Context, function string, payload []byte) (InvokeResult, error)
 	// Logger receives one Info record "hop" per step of the job path;
-	// nothing is logged when nil.
+	// slog.Default() when nil.
 	Logger *slog.Logger
 	// TokenKey authenticates task tokens; random when nil.
 	TokenKey []byte
@@ -93,10 +94,7 @@ func New(cfg Config) *Service {
 		cfg.Random = rand.Reader
 	}
 	cfg.Region, cfg.Account = arn.Or(cfg.Region, cfg.Account)
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := hop.OrDefault(cfg.Logger)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
 		cfg: cfg, log: log, tokens: newTokenCodec(cfg.TokenKey),

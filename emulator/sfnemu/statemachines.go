@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -71,7 +72,7 @@ type stateMachine struct {
 
 // createRequest is what CreateStateMachine compares, beside name,
 // definition, type, logging and tracing, to tell a repeated request from a
-// different one (reference §4.2); it is not part of a revision.
+// different one (docs/step-functions.md §4.2); it is not part of a revision.
 type createRequest struct {
 	encryption         EncryptionConfiguration
 	publish            bool
@@ -141,7 +142,7 @@ func (s *Service) newStateMachine(r CreateStateMachineInput) (*stateMachine, err
 	if !validName(name) {
 		return nil, fail(ErrInvalidName, name)
 	}
-	if _, err := parseIAMArn(roleArn); err != nil {
+	if err := checkRoleArn(roleArn); err != nil {
 		return nil, err
 	}
 	def, err := parseDefinition(definition, typ)
@@ -215,12 +216,13 @@ func (s *Service) addStateMachine(sm *stateMachine) (*stateMachine, error) {
 	return sm, nil
 }
 
-// parseIAMArn checks that roleArn looks like an ARN.
-func parseIAMArn(arn string) (string, error) {
-	if len(arn) < 4 || arn[:4] != "arn:" {
-		return "", fail(ErrInvalidArn, "Invalid ARN prefix: "+arn)
+// checkRoleArn checks what Step Functions checks of a roleArn when it
+// creates a state machine: the "arn:" prefix. It does not parse further.
+func checkRoleArn(roleArn string) error {
+	if !strings.HasPrefix(roleArn, "arn:") {
+		return fail(ErrInvalidArn, "Invalid ARN prefix: "+roleArn)
 	}
-	return arn, nil
+	return nil
 }
 
 // stateMachine returns the state machine with the given ARN.
@@ -280,7 +282,7 @@ func (s *Service) updateStateMachine(r UpdateStateMachineInput) (updateResult, e
 			"Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
 	}
 	if r.RoleArn != nil {
-		if _, err := parseIAMArn(*r.RoleArn); err != nil {
+		if err := checkRoleArn(*r.RoleArn); err != nil {
 			return updateResult{}, err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 
 // disableHostPrefix is the client option README gives SDK users:
 // StartSyncExecution carries the endpoint host prefix "sync-", which a
-// custom BaseEndpoint does not turn off (reference §0.6, §4.1).
+// custom BaseEndpoint does not turn off (docs/step-functions.md §0.6, §4.1).
 func disableHostPrefix(o *sfn.Options) {
 	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("DisableEndpointHostPrefix",
