@@ -153,7 +153,7 @@ type Choice struct {
 
 // Retrier is one entry of Retry.
 type Retrier struct {
-	ErrorEquals     []string
+	ErrorEquals     []ErrorName
 	IntervalSeconds int64
 	MaxAttempts     int64
 	BackoffRate     float64
@@ -164,7 +164,7 @@ type Retrier struct {
 
 // Catcher is one entry of Catch.
 type Catcher struct {
-	ErrorEquals []string
+	ErrorEquals []ErrorName
 	Next        string
 	ResultPath  IOPath
 	// Output and Assign are the JSONata (Output) and either-language

@@ -3,6 +3,8 @@ package interp
 import (
 	"fmt"
 	"strings"
+
+	"github.com/stepwire/stepwire/emulator/asl"
 )
 
 // Activity tasks (reference §3.3 L, §4.5): ActivityScheduled when the state
@@ -71,7 +73,7 @@ func (m *Machine) activityMissing(t *taskRun, prev int64) bool {
 	if !t.activity || m.opts.ActivityExists == nil || m.opts.ActivityExists(t.def.Resource) {
 		return false
 	}
-	m.fail(prev, taskError{name: "States.Runtime", hasName: true, hasCause: true, runtime: true,
+	m.fail(prev, taskError{name: asl.StatesRuntime, hasName: true, hasCause: true, runtime: true,
 		cause: fmt.Sprintf(activityMissingCause, t.def.Resource)})
 	return true
 }

@@ -12,8 +12,6 @@ import (
 // evaluation with the Machine's injected clock and random sources, Assign
 // before Output, and States.QueryEvaluationError (step-functions.md §1.7).
 
-const queryEvaluationError = "States.QueryEvaluationError"
-
 // statesVar builds $states for the current state: input and context
 // (result and errorOutput are added where they exist).
 func (m *Machine) statesVar() *jsonv.Object {
@@ -84,9 +82,9 @@ func (m *Machine) queryFailed(err error, prev int64) {
 	}
 	cause := fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s", r.name, r.enteredID, qe.Msg)
 	id := m.emit("EvaluationFailed", prev, "evaluationFailedEventDetails", &EvaluationFailedDetails{
-		Error: queryEvaluationError, Cause: cause, Location: qe.Location, State: r.name,
+		Error: string(asl.StatesQueryEvaluationError), Cause: cause, Location: qe.Location, State: r.name,
 	})
-	e := taskError{name: queryEvaluationError, cause: cause, hasName: true, hasCause: true}
+	e := taskError{name: asl.StatesQueryEvaluationError, cause: cause, hasName: true, hasCause: true}
 	if _, isMap := r.state.(*asl.Map); isMap && r.fanOut == nil {
 		id = m.emit("MapStateFailed", id, "", nil)
 	}

@@ -112,7 +112,7 @@ func (m *Machine) jsonataFail(s *asl.Fail) {
 		}
 		texts[i] = display(v)
 	}
-	m.fail(m.th.cur.enteredID, taskError{name: texts[0], cause: texts[1], hasName: s.HasError, hasCause: s.HasCause})
+	m.fail(m.th.cur.enteredID, taskError{name: asl.ErrorName(texts[0]), cause: texts[1], hasName: s.HasError, hasCause: s.HasCause})
 }
 
 func (m *Machine) jsonataTask(s *asl.Task) {

@@ -168,7 +168,7 @@ func (m *Machine) emit(typ string, prev int64, key string, details any) int64 {
 		return m.lastID
 	}
 	if m.lastID == MaxHistoryEvents-1 && !terminalEvent(typ) {
-		m.finish(StatusFailed, "ExecutionFailed", m.lastID, "States.Runtime",
+		m.finish(StatusFailed, "ExecutionFailed", m.lastID, string(asl.StatesRuntime),
 			"The execution reached the maximum number of history events (25000).", true, true)
 		return m.lastID
 	}
@@ -223,7 +223,7 @@ func (m *Machine) abort(e Stop) {
 
 func (m *Machine) timeOut() {
 	m.execTimer = ""
-	m.finish(StatusTimedOut, "ExecutionTimedOut", 0, "States.Timeout", "", true, false)
+	m.finish(StatusTimedOut, "ExecutionTimedOut", 0, string(asl.StatesTimeout), "", true, false)
 	// DescribeExecution reports neither error nor cause for TIMED_OUT.
 	m.out.Error, m.out.HasError = "", false
 }

@@ -10,7 +10,8 @@ import (
 
 // taskError is an error raised by a task attempt.
 type taskError struct {
-	name, cause       string
+	name              asl.ErrorName
+	cause             string
 	hasName, hasCause bool
 	// heartbeat marks a States.Timeout caused by a missed heartbeat.
 	heartbeat bool
@@ -20,14 +21,14 @@ type taskError struct {
 }
 
 // matches reports whether an ErrorEquals list selects the error.
-func (e taskError) matches(list []string) bool {
+func (e taskError) matches(list []asl.ErrorName) bool {
 	for _, want := range list {
 		switch {
-		case want == e.name, want == "States.ALL":
+		case want == e.name, want == asl.StatesALL:
 			return true
-		case want == "States.TaskFailed" && e.name != "States.Timeout":
+		case want == asl.StatesTaskFailed && e.name != asl.StatesTimeout:
 			return true
-		case want == "States.HeartbeatTimeout" && e.heartbeat:
+		case want == asl.StatesHeartbeatTimeout && e.heartbeat:
 			return true
 		}
 	}
@@ -96,7 +97,7 @@ func (m *Machine) retryDelay(r asl.Retrier, n int64) time.Duration {
 func (m *Machine) catch(c asl.Catcher, e taskError, prev int64) {
 	r := m.th.cur
 	errOut := jsonv.NewObject(2)
-	errOut.Set("Error", nullable(e.name, e.hasName))
+	errOut.Set("Error", nullable(string(e.name), e.hasName))
 	errOut.Set("Cause", nullable(e.cause, e.hasCause))
 	out, ok := m.catchOutput(c, errOut)
 	if !ok {

@@ -283,7 +283,7 @@ func (m *Machine) failAttempt(t *taskRun, errName, cause string, hasErr, hasCaus
 			ResourceType: t.resourceType, Resource: t.resource, Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause),
 		})
 	}
-	m.handleError(t, taskError{name: errName, cause: cause, hasName: hasErr, hasCause: hasCause})
+	m.handleError(t, taskError{name: asl.ErrorName(errName), cause: cause, hasName: hasErr, hasCause: hasCause})
 }
 
 func (m *Machine) callback(token string, ev Event) error {
@@ -343,7 +343,7 @@ func (m *Machine) resultTooLarge(t *taskRun, output string) bool {
 	if len(output) <= MaxPayloadBytes {
 		return false
 	}
-	m.failAttempt(t, "States.DataLimitExceeded",
+	m.failAttempt(t, string(asl.StatesDataLimitExceeded),
 		fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", t.def.Resource), true, true)
 	return true
 }
@@ -427,13 +427,13 @@ func (r *stateRun) ownsTimer(id string) bool {
 func (m *Machine) timeOutAttempt(t *taskRun, heartbeat bool) {
 	switch {
 	case t.activity:
-		t.lastEvent = m.emit("ActivityTimedOut", t.lastEvent, "activityTimedOutEventDetails", &ErrorDetails{Error: strPtr("States.Timeout")})
+		t.lastEvent = m.emit("ActivityTimedOut", t.lastEvent, "activityTimedOutEventDetails", &ErrorDetails{Error: strPtr(string(asl.StatesTimeout))})
 	case t.legacy:
-		t.lastEvent = m.emit("LambdaFunctionTimedOut", t.lastEvent, "lambdaFunctionTimedOutEventDetails", &ErrorDetails{Error: strPtr("States.Timeout")})
+		t.lastEvent = m.emit("LambdaFunctionTimedOut", t.lastEvent, "lambdaFunctionTimedOutEventDetails", &ErrorDetails{Error: strPtr(string(asl.StatesTimeout))})
 	default:
 		t.lastEvent = m.emit("TaskTimedOut", t.lastEvent, "taskTimedOutEventDetails", &TaskErrorDetails{
-			ResourceType: t.resourceType, Resource: t.resource, Error: strPtr("States.Timeout"),
+			ResourceType: t.resourceType, Resource: t.resource, Error: strPtr(string(asl.StatesTimeout)),
 		})
 	}
-	m.handleError(t, taskError{name: "States.Timeout", hasName: true, heartbeat: heartbeat})
+	m.handleError(t, taskError{name: asl.StatesTimeout, hasName: true, heartbeat: heartbeat})
 }
