@@ -44,7 +44,7 @@ func (m *Machine) scheduleActivity(t *taskRun, input string, prev int64) int64 {
 	if t.heartbeat > 0 {
 		d.HeartbeatInSeconds = intPtr(t.heartbeat)
 	}
-	return m.emit("ActivityScheduled", prev, "activityScheduledEventDetails", d)
+	return m.emit(EventActivityScheduled, prev, d)
 }
 
 // activityStarted logs ActivityStarted, starts the task's clocks and
@@ -55,7 +55,7 @@ func (m *Machine) activityStarted(e ActivityStarted) error {
 		return ErrUnknownTask
 	}
 	t.invoked = true
-	t.lastEvent = m.emit("ActivityStarted", t.lastEvent, "activityStartedEventDetails", &ActivityStartedDetails{WorkerName: e.WorkerName})
+	t.lastEvent = m.emit(EventActivityStarted, t.lastEvent, &ActivityStartedDetails{WorkerName: e.WorkerName})
 	m.startClocks(t)
 	if p := t.pending; p != nil {
 		t.pending = nil

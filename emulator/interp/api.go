@@ -169,10 +169,8 @@ type HistoryEvent struct {
 	ID              int64
 	PreviousEventID int64
 	Timestamp       time.Time
-	Type            string
-	// DetailsKey is e.g. "taskScheduledEventDetails"; empty when the event
-	// type carries no details.
-	DetailsKey string
-	// Details is the details object, encoded with encoding/json.
+	Type            EventType
+	// Details is the details object, encoded with encoding/json under
+	// Type.DetailsKey(); nil when the event carries no details.
 	Details any
 }

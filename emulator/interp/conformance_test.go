@@ -262,7 +262,7 @@ func (d *driver) maybeStop(evs []HistoryEvent) {
 	so := st.(*jsonv.Object)
 	after, _ := so.Get("after_event")
 	for _, e := range evs {
-		if e.Type == after {
+		if string(e.Type) == after {
 			d.stopped = true
 			stop := Stop{}
 			if v, ok := so.Get("error"); ok {

@@ -38,7 +38,7 @@ func (m *Machine) enter(name string, input any, prev int64) {
 	st := m.th.scope.States[name]
 	b := st.Common()
 	text := jsonv.EncodeString(input)
-	id := m.emit(b.Type+"StateEntered", prev, "stateEnteredEventDetails", &StateEnteredDetails{
+	id := m.emit(EventStateEntered(b.Type), prev, &StateEnteredDetails{
 		Name: name, Input: &text, InputDetails: notTruncated,
 	})
 	if m.status != StatusRunning {
@@ -105,7 +105,7 @@ func (m *Machine) emitExited(typ string, prev int64, output string) int64 {
 		m.th.vars.set(r.assigned)
 		r.assigned = nil
 	}
-	return m.emit(typ+"StateExited", prev, "stateExitedEventDetails", d)
+	return m.emit(EventStateExited(typ), prev, d)
 }
 
 // runtimeError fails the execution with States.Runtime, citing the state.

@@ -81,12 +81,12 @@ func (m *Machine) queryFailed(err error, prev int64) {
 		return
 	}
 	cause := fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s", r.name, r.enteredID, qe.Msg)
-	id := m.emit("EvaluationFailed", prev, "evaluationFailedEventDetails", &EvaluationFailedDetails{
+	id := m.emit(EventEvaluationFailed, prev, &EvaluationFailedDetails{
 		Error: string(asl.StatesQueryEvaluationError), Cause: cause, Location: qe.Location, State: r.name,
 	})
 	e := taskError{name: asl.StatesQueryEvaluationError, cause: cause, hasName: true, hasCause: true}
 	if _, isMap := r.state.(*asl.Map); isMap && r.fanOut == nil {
-		id = m.emit("MapStateFailed", id, "", nil)
+		id = m.emit(EventMapStateFailed, id, nil)
 	}
 	if !r.catching && m.retryQuery(r, e, id) {
 		return

@@ -139,8 +139,8 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 		if t.timeout > 0 {
 			d.TimeoutInSeconds = intPtr(t.timeout)
 		}
-		id := m.emit("LambdaFunctionScheduled", prev, "lambdaFunctionScheduledEventDetails", d)
-		started = m.emit("LambdaFunctionStarted", id, "", nil)
+		id := m.emit(EventLambdaFunctionScheduled, prev, d)
+		started = m.emit(EventLambdaFunctionStarted, id, nil)
 	default:
 		d := &TaskScheduledDetails{ResourceType: t.resourceType, Resource: t.resource, Region: m.opts.Region, Parameters: text}
 		if t.timeout > 0 {
@@ -149,8 +149,8 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 		if t.heartbeat > 0 {
 			d.HeartbeatInSeconds = intPtr(t.heartbeat)
 		}
-		id := m.emit("TaskScheduled", prev, "taskScheduledEventDetails", d)
-		started = m.emit("TaskStarted", id, "taskStartedEventDetails", &TaskStartedDetails{ResourceType: t.resourceType, Resource: t.resource})
+		id := m.emit(EventTaskScheduled, prev, d)
+		started = m.emit(EventTaskStarted, id, &TaskStartedDetails{ResourceType: t.resourceType, Resource: t.resource})
 	}
 	if m.status != StatusRunning {
 		return
@@ -227,7 +227,7 @@ func (m *Machine) taskInvoked(e TaskInvoked) error {
 	t.invoked = true
 	output := compact(e.Output)
 	if t.callback {
-		t.lastEvent = m.emit("TaskSubmitted", t.lastEvent, "taskSubmittedEventDetails", &TaskOutputDetails{
+		t.lastEvent = m.emit(EventTaskSubmitted, t.lastEvent, &TaskOutputDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
 		})
 		if p := t.pending; p != nil {
@@ -240,9 +240,9 @@ func (m *Machine) taskInvoked(e TaskInvoked) error {
 		return nil
 	}
 	if t.legacy {
-		t.lastEvent = m.emit("LambdaFunctionSucceeded", t.lastEvent, "lambdaFunctionSucceededEventDetails", &OutputDetails{Output: &output, OutputDetails: notTruncated})
+		t.lastEvent = m.emit(EventLambdaFunctionSucceeded, t.lastEvent, &OutputDetails{Output: &output, OutputDetails: notTruncated})
 	} else {
-		t.lastEvent = m.emit("TaskSucceeded", t.lastEvent, "taskSucceededEventDetails", &TaskOutputDetails{
+		t.lastEvent = m.emit(EventTaskSucceeded, t.lastEvent, &TaskOutputDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
 		})
 	}
@@ -273,13 +273,13 @@ func (m *Machine) taskFailed(e TaskFailed) error {
 func (m *Machine) failAttempt(t *taskRun, errName, cause string, hasErr, hasCause bool) {
 	switch {
 	case t.legacy || t.activity:
-		typ, key := "LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"
+		typ := EventLambdaFunctionFailed
 		if t.activity {
-			typ, key = "ActivityFailed", "activityFailedEventDetails"
+			typ = EventActivityFailed
 		}
-		t.lastEvent = m.emit(typ, t.lastEvent, key, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
+		t.lastEvent = m.emit(typ, t.lastEvent, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
 	default:
-		t.lastEvent = m.emit("TaskFailed", t.lastEvent, "taskFailedEventDetails", &TaskErrorDetails{
+		t.lastEvent = m.emit(EventTaskFailed, t.lastEvent, &TaskErrorDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause),
 		})
 	}
@@ -310,11 +310,11 @@ func (m *Machine) applyCallback(t *taskRun, ev Event) {
 			return
 		}
 		if t.activity {
-			t.lastEvent = m.emit("ActivitySucceeded", t.lastEvent, "activitySucceededEventDetails", &OutputDetails{Output: &output, OutputDetails: notTruncated})
+			t.lastEvent = m.emit(EventActivitySucceeded, t.lastEvent, &OutputDetails{Output: &output, OutputDetails: notTruncated})
 			m.taskSucceeded(t, output)
 			return
 		}
-		t.lastEvent = m.emit("TaskSucceeded", t.lastEvent, "taskSucceededEventDetails", &TaskOutputDetails{
+		t.lastEvent = m.emit(EventTaskSucceeded, t.lastEvent, &TaskOutputDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
 		})
 		m.taskSucceeded(t, output)
@@ -427,11 +427,11 @@ func (r *stateRun) ownsTimer(id string) bool {
 func (m *Machine) timeOutAttempt(t *taskRun, heartbeat bool) {
 	switch {
 	case t.activity:
-		t.lastEvent = m.emit("ActivityTimedOut", t.lastEvent, "activityTimedOutEventDetails", &ErrorDetails{Error: strPtr(string(asl.StatesTimeout))})
+		t.lastEvent = m.emit(EventActivityTimedOut, t.lastEvent, &ErrorDetails{Error: strPtr(string(asl.StatesTimeout))})
 	case t.legacy:
-		t.lastEvent = m.emit("LambdaFunctionTimedOut", t.lastEvent, "lambdaFunctionTimedOutEventDetails", &ErrorDetails{Error: strPtr(string(asl.StatesTimeout))})
+		t.lastEvent = m.emit(EventLambdaFunctionTimedOut, t.lastEvent, &ErrorDetails{Error: strPtr(string(asl.StatesTimeout))})
 	default:
-		t.lastEvent = m.emit("TaskTimedOut", t.lastEvent, "taskTimedOutEventDetails", &TaskErrorDetails{
+		t.lastEvent = m.emit(EventTaskTimedOut, t.lastEvent, &TaskErrorDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Error: strPtr(string(asl.StatesTimeout)),
 		})
 	}

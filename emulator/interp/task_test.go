@@ -250,8 +250,8 @@ func TestLegacyLambdaResource(t *testing.T) {
 }
 
 func TestHistoryEventJSON(t *testing.T) {
-	e := HistoryEvent{ID: 3, PreviousEventID: 2, Timestamp: time.UnixMilli(1712345678123), Type: "TaskStarted",
-		DetailsKey: "taskStartedEventDetails", Details: &TaskStartedDetails{ResourceType: "lambda", Resource: "invoke"}}
+	e := HistoryEvent{ID: 3, PreviousEventID: 2, Timestamp: time.UnixMilli(1712345678123), Type: EventTaskStarted,
+		Details: &TaskStartedDetails{ResourceType: "lambda", Resource: "invoke"}}
 	b, err := json.Marshal(e)
 	if err != nil {
 		t.Fatal(err)
@@ -261,7 +261,7 @@ func TestHistoryEventJSON(t *testing.T) {
 		t.Fatalf("got %s", b)
 	}
 	in := "{}"
-	e2 := HistoryEvent{ID: 1, Type: "ExecutionStarted", Timestamp: time.UnixMilli(5), DetailsKey: "executionStartedEventDetails",
+	e2 := HistoryEvent{ID: 1, Type: EventExecutionStarted, Timestamp: time.UnixMilli(5),
 		Details: &ExecutionStartedDetails{Input: &in, InputDetails: notTruncated, RoleArn: "r"}}
 	b, _ = json.Marshal(e2.WithoutData())
 	if string(b) != `{"id":1,"previousEventId":0,"timestamp":0.005,"type":"ExecutionStarted","executionStartedEventDetails":{"inputDetails":{"truncated":false},"roleArn":"r"}}` {

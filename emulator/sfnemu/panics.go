@@ -60,7 +60,7 @@ func (s *Service) failRuntime(e *execution, cause string) {
 	s.apply(e, interp.Step{
 		Events: []interp.HistoryEvent{{
 			ID: last + 1, PreviousEventID: last, Timestamp: s.cfg.Clock.Now(),
-			Type: "ExecutionFailed", DetailsKey: "executionFailedEventDetails",
+			Type:    interp.EventExecutionFailed,
 			Details: &interp.ErrorDetails{Error: &errName, Cause: &cause},
 		}},
 		Done: true, Status: interp.StatusFailed,
