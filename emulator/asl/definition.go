@@ -136,8 +136,8 @@ type Succeed struct{ Base }
 // Fail is a Fail state.
 type Fail struct {
 	Base
-	Error, Cause       string
-	HasError, HasCause bool
+	// Failure holds the static Error and Cause.
+	Failure
 	// ErrorPath and CausePath are paths or intrinsic calls.
 	ErrorPath, CausePath *Expr
 	// ErrorExpr and CauseExpr are JSONata expressions.

@@ -73,8 +73,7 @@ func (m *Machine) activityMissing(t *taskRun, prev int64) bool {
 	if !t.activity || m.opts.ActivityExists == nil || m.opts.ActivityExists(t.def.Resource) {
 		return false
 	}
-	m.fail(prev, taskError{name: asl.StatesRuntime, hasName: true, hasCause: true, runtime: true,
-		cause: fmt.Sprintf(activityMissingCause, t.def.Resource)})
+	m.fail(prev, uncatchable(asl.StatesRuntime, fmt.Sprintf(activityMissingCause, t.def.Resource)))
 	return true
 }
 

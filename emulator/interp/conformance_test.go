@@ -284,7 +284,7 @@ func (d *driver) invoke(c InvokeTask) {
 	mock := lookupMock(d.c, c.StateName, n)
 	switch {
 	case mock == nil && c.Token == "":
-		d.push(d.now, TaskFailed{TaskID: c.TaskID, Error: "States.Runtime", Cause: "no mock", HasError: true, HasCause: true}, "")
+		d.push(d.now, TaskFailed{TaskID: c.TaskID, Failure: asl.NewFailure(asl.StatesRuntime, "no mock")}, "")
 		return
 	case mock == nil:
 		d.push(d.now, TaskInvoked{TaskID: c.TaskID, Output: json.RawMessage(`{}`)}, "")

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/stepwire/stepwire/emulator/asl"
 )
 
 // EventType is the type of a history event, as GetExecutionHistory lists
@@ -290,11 +292,10 @@ func (e HistoryEvent) WithoutData() HistoryEvent {
 
 func strPtr(s string) *string { return &s }
 
-func optStr(s string, ok bool) *string {
-	if !ok {
-		return nil
-	}
-	return &s
+// errorDetails are the error and cause details of a failure, each left
+// out when absent.
+func errorDetails(f asl.Failure) *ErrorDetails {
+	return &ErrorDetails{Error: f.ErrorPtr(), Cause: f.CausePtr()}
 }
 
 func intPtr(i int64) *int64 { return &i }

@@ -84,7 +84,7 @@ func (m *Machine) queryFailed(err error, prev int64) {
 	id := m.emit(EventEvaluationFailed, prev, &EvaluationFailedDetails{
 		Error: string(asl.StatesQueryEvaluationError), Cause: cause, Location: qe.Location, State: r.name,
 	})
-	e := taskError{name: asl.StatesQueryEvaluationError, cause: cause, hasName: true, hasCause: true}
+	e := taskError{Failure: asl.NewFailure(asl.StatesQueryEvaluationError, cause)}
 	if _, isMap := r.state.(*asl.Map); isMap && r.fanOut == nil {
 		id = m.emit(EventMapStateFailed, id, nil)
 	}

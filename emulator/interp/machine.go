@@ -168,8 +168,8 @@ func (m *Machine) emit(typ EventType, prev int64, details any) int64 {
 		return m.lastID
 	}
 	if m.lastID == MaxHistoryEvents-1 && !typ.terminal() {
-		m.finish(StatusFailed, EventExecutionFailed, m.lastID, string(asl.StatesRuntime),
-			"The execution reached the maximum number of history events (25000).", true, true)
+		m.finish(StatusFailed, EventExecutionFailed, m.lastID, asl.NewFailure(asl.StatesRuntime,
+			"The execution reached the maximum number of history events (25000)."))
 		return m.lastID
 	}
 	m.lastID++
@@ -180,10 +180,10 @@ func (m *Machine) emit(typ EventType, prev int64, details any) int64 {
 }
 
 // finish ends the execution with a failure-like terminal event.
-func (m *Machine) finish(status string, typ EventType, prev int64, errName, cause string, hasErr, hasCause bool) {
-	m.emit(typ, prev, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
+func (m *Machine) finish(status string, typ EventType, prev int64, f asl.Failure) {
+	m.emit(typ, prev, errorDetails(f))
 	m.status = status
-	m.out.Error, m.out.Cause, m.out.HasError, m.out.HasCause = errName, cause, hasErr, hasCause
+	m.out.Failure = f
 	m.closeThread(m.root)
 	if m.execTimer != "" {
 		m.command(CancelTimer{TimerID: m.execTimer})
@@ -205,12 +205,12 @@ func (m *Machine) succeed(output any, prev int64) {
 }
 
 func (m *Machine) abort(e Stop) {
-	m.finish(StatusAborted, EventExecutionAborted, 0, e.Error, e.Cause, e.HasError, e.HasCause)
+	m.finish(StatusAborted, EventExecutionAborted, 0, e.Failure)
 }
 
 func (m *Machine) timeOut() {
 	m.execTimer = ""
-	m.finish(StatusTimedOut, EventExecutionTimedOut, 0, string(asl.StatesTimeout), "", true, false)
+	m.finish(StatusTimedOut, EventExecutionTimedOut, 0, asl.ErrorOnly(asl.StatesTimeout))
 	// DescribeExecution reports neither error nor cause for TIMED_OUT.
-	m.out.Error, m.out.HasError = "", false
+	m.out.Failure = asl.Failure{}
 }

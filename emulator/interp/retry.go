@@ -10,9 +10,7 @@ import (
 
 // taskError is an error raised by a task attempt.
 type taskError struct {
-	name              asl.ErrorName
-	cause             string
-	hasName, hasCause bool
+	asl.Failure
 	// heartbeat marks a States.Timeout caused by a missed heartbeat.
 	heartbeat bool
 	// runtime marks an error no Retry or Catch handles (States.Runtime,
@@ -20,13 +18,18 @@ type taskError struct {
 	runtime bool
 }
 
+// uncatchable is an error no Retry or Catch handles.
+func uncatchable(name asl.ErrorName, cause string) taskError {
+	return taskError{Failure: asl.NewFailure(name, cause), runtime: true}
+}
+
 // matches reports whether an ErrorEquals list selects the error.
 func (e taskError) matches(list []asl.ErrorName) bool {
 	for _, want := range list {
 		switch {
-		case want == e.name, want == asl.StatesALL:
+		case want == e.Name(), want == asl.StatesALL:
 			return true
-		case want == asl.StatesTaskFailed && e.name != asl.StatesTimeout:
+		case want == asl.StatesTaskFailed && e.Name() != asl.StatesTimeout:
 			return true
 		case want == asl.StatesHeartbeatTimeout && e.heartbeat:
 			return true
@@ -97,8 +100,8 @@ func (m *Machine) retryDelay(r asl.Retrier, n int64) time.Duration {
 func (m *Machine) catch(c asl.Catcher, e taskError, prev int64) {
 	r := m.th.cur
 	errOut := jsonv.NewObject(2)
-	errOut.Set("Error", nullable(string(e.name), e.hasName))
-	errOut.Set("Cause", nullable(e.cause, e.hasCause))
+	errOut.Set("Error", nullable(e.Error, e.HasError))
+	errOut.Set("Cause", nullable(e.Cause, e.HasCause))
 	out, ok := m.catchOutput(c, errOut)
 	if !ok {
 		return

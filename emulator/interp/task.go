@@ -265,25 +265,25 @@ func (m *Machine) taskFailed(e TaskFailed) error {
 		return ErrUnknownTask
 	}
 	t.invoked = true
-	m.failAttempt(t, e.Error, e.Cause, e.HasError, e.HasCause)
+	m.failAttempt(t, e.Failure)
 	return nil
 }
 
 // failAttempt logs a failed attempt and applies Retry/Catch.
-func (m *Machine) failAttempt(t *taskRun, errName, cause string, hasErr, hasCause bool) {
+func (m *Machine) failAttempt(t *taskRun, f asl.Failure) {
 	switch {
 	case t.legacy || t.activity:
 		typ := EventLambdaFunctionFailed
 		if t.activity {
 			typ = EventActivityFailed
 		}
-		t.lastEvent = m.emit(typ, t.lastEvent, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
+		t.lastEvent = m.emit(typ, t.lastEvent, errorDetails(f))
 	default:
 		t.lastEvent = m.emit(EventTaskFailed, t.lastEvent, &TaskErrorDetails{
-			ResourceType: t.resourceType, Resource: t.resource, Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause),
+			ResourceType: t.resourceType, Resource: t.resource, Error: f.ErrorPtr(), Cause: f.CausePtr(),
 		})
 	}
-	m.handleError(t, taskError{name: asl.ErrorName(errName), cause: cause, hasName: hasErr, hasCause: hasCause})
+	m.handleError(t, taskError{Failure: f})
 }
 
 func (m *Machine) callback(token string, ev Event) error {
@@ -319,7 +319,7 @@ func (m *Machine) applyCallback(t *taskRun, ev Event) {
 		})
 		m.taskSucceeded(t, output)
 	case CallbackFailure:
-		m.failAttempt(t, e.Error, e.Cause, e.HasError, e.HasCause)
+		m.failAttempt(t, e.Failure)
 	}
 }
 
@@ -343,8 +343,8 @@ func (m *Machine) resultTooLarge(t *taskRun, output string) bool {
 	if len(output) <= MaxPayloadBytes {
 		return false
 	}
-	m.failAttempt(t, string(asl.StatesDataLimitExceeded),
-		fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", t.def.Resource), true, true)
+	m.failAttempt(t, asl.NewFailure(asl.StatesDataLimitExceeded,
+		fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", t.def.Resource)))
 	return true
 }
 
@@ -425,15 +425,16 @@ func (r *stateRun) ownsTimer(id string) bool {
 }
 
 func (m *Machine) timeOutAttempt(t *taskRun, heartbeat bool) {
+	f := asl.ErrorOnly(asl.StatesTimeout)
 	switch {
 	case t.activity:
-		t.lastEvent = m.emit(EventActivityTimedOut, t.lastEvent, &ErrorDetails{Error: strPtr(string(asl.StatesTimeout))})
+		t.lastEvent = m.emit(EventActivityTimedOut, t.lastEvent, errorDetails(f))
 	case t.legacy:
-		t.lastEvent = m.emit(EventLambdaFunctionTimedOut, t.lastEvent, &ErrorDetails{Error: strPtr(string(asl.StatesTimeout))})
+		t.lastEvent = m.emit(EventLambdaFunctionTimedOut, t.lastEvent, errorDetails(f))
 	default:
 		t.lastEvent = m.emit(EventTaskTimedOut, t.lastEvent, &TaskErrorDetails{
-			ResourceType: t.resourceType, Resource: t.resource, Error: strPtr(string(asl.StatesTimeout)),
+			ResourceType: t.resourceType, Resource: t.resource, Error: f.ErrorPtr(),
 		})
 	}
-	m.handleError(t, taskError{name: asl.StatesTimeout, hasName: true, heartbeat: heartbeat})
+	m.handleError(t, taskError{Failure: f, heartbeat: heartbeat})
 }

@@ -96,7 +96,7 @@ func (m *Machine) abortThread(th *thread, prev int64) {
 func (m *Machine) fail(prev int64, e taskError) {
 	th := m.th
 	if th.parent == nil {
-		m.finish(StatusFailed, EventExecutionFailed, prev, string(e.name), e.cause, e.hasName, e.hasCause)
+		m.finish(StatusFailed, EventExecutionFailed, prev, e.Failure)
 		return
 	}
 	m.childFailed(th, prev, e)

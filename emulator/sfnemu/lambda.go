@@ -159,7 +159,7 @@ func serviceException(taskID string, err error) interp.Event {
 }
 
 func taskFailed(taskID, name, cause string) interp.Event {
-	return interp.TaskFailed{TaskID: taskID, Error: name, Cause: cause, HasError: true, HasCause: true}
+	return interp.TaskFailed{TaskID: taskID, Failure: asl.NewFailure(asl.ErrorName(name), cause)}
 }
 
 // invokeResponse is the Invoke response Step Functions hands to the state:

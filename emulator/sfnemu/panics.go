@@ -64,6 +64,6 @@ func (s *Service) failRuntime(e *execution, cause string) {
 			Details: &interp.ErrorDetails{Error: &errName, Cause: &cause},
 		}},
 		Done: true, Status: interp.StatusFailed,
-		Error: errName, Cause: cause, HasError: true, HasCause: true,
+		Failure: asl.NewFailure(asl.StatesRuntime, cause),
 	})
 }
