@@ -36,7 +36,7 @@ type Definition struct {
 	// Type is the state machine type the definition was validated for.
 	Type string
 	// QueryLanguage is the machine's default, JSONPath or JSONata.
-	QueryLanguage string
+	QueryLanguage QueryLanguage
 }
 
 // Scope is a set of states with its own start: the machine itself, a
@@ -69,7 +69,7 @@ type Base struct {
 	InputPath  IOPath
 	OutputPath IOPath
 	// QueryLanguage is the state's effective query language.
-	QueryLanguage string
+	QueryLanguage QueryLanguage
 	// Assign is the state's variable assignment; nil when absent.
 	Assign *Assign
 	// Output is a JSONata state's Output; nil when absent.

@@ -51,7 +51,7 @@ type Step struct {
 	// Done is set once the execution reached a terminal status.
 	Done bool
 	// Status is RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
-	Status string
+	Status Status
 	// Output is the execution output (SUCCEEDED only).
 	Output json.RawMessage
 	// Failure describes a FAILED, TIMED_OUT or ABORTED execution.

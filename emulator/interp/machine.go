@@ -13,15 +13,6 @@ import (
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
-// Execution statuses.
-const (
-	StatusRunning   = "RUNNING"
-	StatusSucceeded = "SUCCEEDED"
-	StatusFailed    = "FAILED"
-	StatusTimedOut  = "TIMED_OUT"
-	StatusAborted   = "ABORTED"
-)
-
 // MaxPayloadBytes is the largest state input or output (UTF-8 bytes).
 const MaxPayloadBytes = 262144
 
@@ -48,7 +39,7 @@ type Machine struct {
 	startTime time.Time
 	now       time.Time
 	lastID    int64
-	status    string
+	status    Status
 	out       Step
 
 	// root is the execution's own thread; th is the thread being run
@@ -82,7 +73,7 @@ func New(def *asl.Definition, input json.RawMessage, opts Options) *Machine {
 }
 
 // Status returns the execution status.
-func (m *Machine) Status() string { return m.status }
+func (m *Machine) Status() Status { return m.status }
 
 // Start begins the execution and runs it until it needs the outside world.
 func (m *Machine) Start(now time.Time) Step {
@@ -180,7 +171,7 @@ func (m *Machine) emit(typ EventType, prev int64, details any) int64 {
 }
 
 // finish ends the execution with a failure-like terminal event.
-func (m *Machine) finish(status string, typ EventType, prev int64, f asl.Failure) {
+func (m *Machine) finish(status Status, typ EventType, prev int64, f asl.Failure) {
 	m.emit(typ, prev, errorDetails(f))
 	m.status = status
 	m.out.Failure = f
