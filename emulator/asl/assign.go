@@ -39,7 +39,7 @@ func (a *Assign) EvalJSONata(env *JSONataEnv) (*jsonv.Object, error) {
 func (a *Assign) JSONata() bool { return a.val != nil }
 
 // assign compiles the Assign field of o in the query language ql.
-func (ps *parser) assign(o *jsonv.Object, ql, loc string) *Assign {
+func (ps *parser) assign(o *jsonv.Object, ql QueryLanguage, loc string) *Assign {
 	v, ok := o.Get("Assign")
 	if !ok {
 		return nil

@@ -36,7 +36,7 @@ type Definition struct {
 	// Type is the state machine type the definition was validated for.
 	Type string
 	// QueryLanguage is the machine's default, JSONPath or JSONata.
-	QueryLanguage string
+	QueryLanguage QueryLanguage
 }
 
 // Scope is a set of states with its own start: the machine itself, a
@@ -69,7 +69,7 @@ type Base struct {
 	InputPath  IOPath
 	OutputPath IOPath
 	// QueryLanguage is the state's effective query language.
-	QueryLanguage string
+	QueryLanguage QueryLanguage
 	// Assign is the state's variable assignment; nil when absent.
 	Assign *Assign
 	// Output is a JSONata state's Output; nil when absent.
@@ -136,8 +136,8 @@ type Succeed struct{ Base }
 // Fail is a Fail state.
 type Fail struct {
 	Base
-	Error, Cause       string
-	HasError, HasCause bool
+	// Failure holds the static Error and Cause.
+	Failure
 	// ErrorPath and CausePath are paths or intrinsic calls.
 	ErrorPath, CausePath *Expr
 	// ErrorExpr and CauseExpr are JSONata expressions.
@@ -153,7 +153,7 @@ type Choice struct {
 
 // Retrier is one entry of Retry.
 type Retrier struct {
-	ErrorEquals     []string
+	ErrorEquals     []ErrorName
 	IntervalSeconds int64
 	MaxAttempts     int64
 	BackoffRate     float64
@@ -164,7 +164,7 @@ type Retrier struct {
 
 // Catcher is one entry of Catch.
 type Catcher struct {
-	ErrorEquals []string
+	ErrorEquals []ErrorName
 	Next        string
 	ResultPath  IOPath
 	// Output and Assign are the JSONata (Output) and either-language

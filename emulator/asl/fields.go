@@ -40,7 +40,7 @@ var (
 
 // checkFields reports fields the state type (in its query language) does
 // not accept.
-func (ps *parser) checkFields(typ, ql string, o *jsonv.Object, loc string) {
+func (ps *parser) checkFields(typ string, ql QueryLanguage, o *jsonv.Object, loc string) {
 	allowed, known := stateFields[typ]
 	if !known {
 		return

@@ -67,7 +67,7 @@ type parser struct {
 	// seen holds every state name parsed so far, all scopes included.
 	seen map[string]bool
 	// ql is the query language of the state being parsed.
-	ql string
+	ql QueryLanguage
 }
 
 func (ps *parser) top(top *jsonv.Object) {
@@ -86,12 +86,8 @@ func (ps *parser) top(top *jsonv.Object) {
 	}
 	ps.def.Comment, _ = stringField(top, "Comment")
 	ps.def.QueryLanguage = JSONPath
-	if ql, ok := stringField(top, "QueryLanguage"); ok {
-		if ql != JSONPath && ql != JSONata {
-			ps.p.schema("/QueryLanguage", "The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]")
-		} else {
-			ps.def.QueryLanguage = ql
-		}
+	if ql, ok := ps.readQueryLanguage(top, ""); ok {
+		ps.def.QueryLanguage = ql
 	}
 	if n, ok := ps.positiveInt(top, "TimeoutSeconds", "/TimeoutSeconds"); ok {
 		ps.def.TimeoutSeconds = n
@@ -150,7 +146,7 @@ func escapePointer(s string) string {
 func (ps *parser) state(name string, o *jsonv.Object, loc string) State {
 	typ, _ := stringField(o, "Type")
 	b := Base{Name: name, Type: typ, QueryLanguage: ps.queryLanguage(o, loc)}
-	defer func(outer string) { ps.ql = outer }(ps.ql)
+	defer func(outer QueryLanguage) { ps.ql = outer }(ps.ql)
 	ps.ql = b.QueryLanguage
 	b.Comment, _ = stringField(o, "Comment")
 	b.Assign = ps.assign(o, b.QueryLanguage, loc)

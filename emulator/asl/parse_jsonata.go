@@ -2,29 +2,6 @@ package asl
 
 import "github.com/stepwire/stepwire/emulator/asl/jsonv"
 
-// Query languages.
-const (
-	JSONPath = "JSONPath"
-	JSONata  = "JSONata"
-)
-
-// queryLanguage resolves a state's query language: its own QueryLanguage
-// or the machine's. A JSONata machine cannot downgrade a state to JSONPath.
-func (ps *parser) queryLanguage(o *jsonv.Object, loc string) string {
-	ql, ok := stringField(o, "QueryLanguage")
-	if !ok {
-		return ps.def.QueryLanguage
-	}
-	switch {
-	case ql != JSONPath && ql != JSONata:
-		ps.p.schema(loc+"/QueryLanguage", "The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]")
-		return ps.def.QueryLanguage
-	case ql == JSONPath && ps.def.QueryLanguage == JSONata:
-		ps.p.schema(loc, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")
-	}
-	return ql
-}
-
 // jsonataState parses a JSONata state: its expressions are compiled once
 // here (docs/step-functions.md §1.7).
 func (ps *parser) jsonataState(b Base, o *jsonv.Object, loc string) State {

@@ -192,7 +192,7 @@ func (ps *parser) allLast(list []any, loc, field, what string) {
 		v, _ := o.Get("ErrorEquals")
 		names, _ := v.([]any)
 		for _, n := range names {
-			if n == "States.ALL" {
+			if n == string(StatesALL) {
 				ps.p.schema(loc+"/"+field+"/"+itoa(i)+"/ErrorEquals", "'States.ALL' must appear in the last %s", what)
 			}
 		}
@@ -232,20 +232,20 @@ func (ps *parser) catchers(o *jsonv.Object, loc string) []Catcher {
 	return out
 }
 
-func (ps *parser) errorEquals(o *jsonv.Object, loc string) []string {
+func (ps *parser) errorEquals(o *jsonv.Object, loc string) []ErrorName {
 	v, ok := o.Get("ErrorEquals")
 	list, isList := v.([]any)
 	if !ok || !isList || len(list) == 0 {
 		ps.p.schema(loc, "These fields are required: [ErrorEquals]")
 		return nil
 	}
-	out := make([]string, 0, len(list))
+	out := make([]ErrorName, 0, len(list))
 	for _, e := range list {
 		s, _ := e.(string)
-		out = append(out, s)
+		out = append(out, ErrorName(s))
 	}
 	for _, s := range out {
-		if s == "States.ALL" && len(out) > 1 {
+		if s == StatesALL && len(out) > 1 {
 			ps.p.schema(loc+"/ErrorEquals", "'States.ALL' must appear alone in 'ErrorEquals'")
 		}
 	}

@@ -3,6 +3,8 @@ package interp
 import (
 	"fmt"
 	"strings"
+
+	"github.com/stepwire/stepwire/emulator/asl"
 )
 
 // Activity tasks (docs/step-functions.md §3.3 L, §4.5): ActivityScheduled when the state
@@ -42,7 +44,7 @@ func (m *Machine) scheduleActivity(t *taskRun, input string, prev int64) int64 {
 	if t.heartbeat > 0 {
 		d.HeartbeatInSeconds = intPtr(t.heartbeat)
 	}
-	return m.emit("ActivityScheduled", prev, "activityScheduledEventDetails", d)
+	return m.emit(EventActivityScheduled, prev, d)
 }
 
 // activityStarted logs ActivityStarted, starts the task's clocks and
@@ -53,7 +55,7 @@ func (m *Machine) activityStarted(e ActivityStarted) error {
 		return ErrUnknownTask
 	}
 	t.invoked = true
-	t.lastEvent = m.emit("ActivityStarted", t.lastEvent, "activityStartedEventDetails", &ActivityStartedDetails{WorkerName: e.WorkerName})
+	t.lastEvent = m.emit(EventActivityStarted, t.lastEvent, &ActivityStartedDetails{WorkerName: e.WorkerName})
 	m.startClocks(t)
 	if p := t.pending; p != nil {
 		t.pending = nil
@@ -71,8 +73,7 @@ func (m *Machine) activityMissing(t *taskRun, prev int64) bool {
 	if !t.activity || m.opts.ActivityExists == nil || m.opts.ActivityExists(t.def.Resource) {
 		return false
 	}
-	m.fail(prev, taskError{name: "States.Runtime", hasName: true, hasCause: true, runtime: true,
-		cause: fmt.Sprintf(activityMissingCause, t.def.Resource)})
+	m.fail(prev, uncatchable(asl.StatesRuntime, fmt.Sprintf(activityMissingCause, t.def.Resource)))
 	return true
 }
 

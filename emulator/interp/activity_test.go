@@ -1,6 +1,10 @@
 package interp
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stepwire/stepwire/emulator/asl"
+)
 
 const activityMachine = `{"StartAt":"Work","States":{"Work":{"Type":"Task",
  "Resource":"arn:aws:states:us-east-1:123456789012:activity:adder","TimeoutSeconds":60,"HeartbeatSeconds":10,
@@ -53,7 +57,7 @@ func TestActivityTimeoutRetryAndFailure(t *testing.T) {
 		t.Fatalf("retry token = %q", inv.Token)
 	}
 	_ = h.handle(ActivityStarted{TaskID: inv.TaskID})
-	if err := h.handle(CallbackFailure{Token: "token-2", Error: "Bad", HasError: true}); err != nil {
+	if err := h.handle(CallbackFailure{Token: "token-2", Failure: asl.ErrorOnly("Bad")}); err != nil {
 		t.Fatal(err)
 	}
 	want := lines("1 ExecutionStarted p=0", "2 TaskStateEntered p=0", "3 ActivityScheduled p=2",

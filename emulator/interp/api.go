@@ -3,6 +3,8 @@ package interp
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl"
 )
 
 // This file is the contract between the pure interpreter and the service
@@ -49,13 +51,11 @@ type Step struct {
 	// Done is set once the execution reached a terminal status.
 	Done bool
 	// Status is RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.
-	Status string
+	Status Status
 	// Output is the execution output (SUCCEEDED only).
 	Output json.RawMessage
-	// Error and Cause describe a FAILED, TIMED_OUT or ABORTED execution;
-	// HasError/HasCause tell an empty value from an absent one.
-	Error, Cause       string
-	HasError, HasCause bool
+	// Failure describes a FAILED, TIMED_OUT or ABORTED execution.
+	asl.Failure
 }
 
 // Command is a side effect requested by the Machine.
@@ -114,9 +114,8 @@ type TaskInvoked struct {
 // TaskFailed reports that the resource call failed (Lambda error, function
 // not found, ...).
 type TaskFailed struct {
-	TaskID             string
-	Error, Cause       string
-	HasError, HasCause bool
+	TaskID string
+	asl.Failure
 }
 
 // ActivityStarted reports that GetActivityTask handed an activity task
@@ -135,9 +134,8 @@ type CallbackSuccess struct {
 
 // CallbackFailure is SendTaskFailure.
 type CallbackFailure struct {
-	Token              string
-	Error, Cause       string
-	HasError, HasCause bool
+	Token string
+	asl.Failure
 }
 
 // CallbackHeartbeat is SendTaskHeartbeat.
@@ -147,10 +145,7 @@ type CallbackHeartbeat struct{ Token string }
 type TimerFired struct{ TimerID string }
 
 // Stop is StopExecution.
-type Stop struct {
-	Error, Cause       string
-	HasError, HasCause bool
-}
+type Stop struct{ asl.Failure }
 
 func (TaskInvoked) event()       {}
 func (TaskFailed) event()        {}
@@ -169,10 +164,8 @@ type HistoryEvent struct {
 	ID              int64
 	PreviousEventID int64
 	Timestamp       time.Time
-	Type            string
-	// DetailsKey is e.g. "taskScheduledEventDetails"; empty when the event
-	// type carries no details.
-	DetailsKey string
-	// Details is the details object, encoded with encoding/json.
+	Type            EventType
+	// Details is the details object, encoded with encoding/json under
+	// Type.DetailsKey(); nil when the event carries no details.
 	Details any
 }

@@ -10,7 +10,7 @@ import (
 // compareResult applies the README's comparison rules (package casematch)
 // to what the driver's execution reported.
 func compareResult(exp *jsonv.Object, d *driver) error {
-	got := casematch.Outcome{Status: d.last.Status}
+	got := casematch.Outcome{Status: string(d.last.Status)}
 	if d.last.Output != nil {
 		s := string(d.last.Output)
 		got.Output = &s

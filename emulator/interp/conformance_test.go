@@ -262,7 +262,7 @@ func (d *driver) maybeStop(evs []HistoryEvent) {
 	so := st.(*jsonv.Object)
 	after, _ := so.Get("after_event")
 	for _, e := range evs {
-		if e.Type == after {
+		if string(e.Type) == after {
 			d.stopped = true
 			stop := Stop{}
 			if v, ok := so.Get("error"); ok {
@@ -284,7 +284,7 @@ func (d *driver) invoke(c InvokeTask) {
 	mock := lookupMock(d.c, c.StateName, n)
 	switch {
 	case mock == nil && c.Token == "":
-		d.push(d.now, TaskFailed{TaskID: c.TaskID, Error: "States.Runtime", Cause: "no mock", HasError: true, HasCause: true}, "")
+		d.push(d.now, TaskFailed{TaskID: c.TaskID, Failure: asl.NewFailure(asl.StatesRuntime, "no mock")}, "")
 		return
 	case mock == nil:
 		d.push(d.now, TaskInvoked{TaskID: c.TaskID, Output: json.RawMessage(`{}`)}, "")

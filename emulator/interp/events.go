@@ -3,7 +3,108 @@ package interp
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
+
+	"github.com/stepwire/stepwire/emulator/asl"
 )
+
+// EventType is the type of a history event, as GetExecutionHistory lists
+// it. The events of a state are named after its type (TaskStateEntered,
+// MapStateExited, ...): see EventStateEntered, EventStateExited and
+// EventStateAborted.
+type EventType string
+
+// The history event types stepwire records.
+const (
+	EventExecutionStarted   EventType = "ExecutionStarted"
+	EventExecutionSucceeded EventType = "ExecutionSucceeded"
+	EventExecutionFailed    EventType = "ExecutionFailed"
+	EventExecutionAborted   EventType = "ExecutionAborted"
+	EventExecutionTimedOut  EventType = "ExecutionTimedOut"
+
+	EventTaskScheduled    EventType = "TaskScheduled"
+	EventTaskStarted      EventType = "TaskStarted"
+	EventTaskSubmitted    EventType = "TaskSubmitted"
+	EventTaskSucceeded    EventType = "TaskSucceeded"
+	EventTaskFailed       EventType = "TaskFailed"
+	EventTaskTimedOut     EventType = "TaskTimedOut"
+	EventTaskStateAborted EventType = "TaskStateAborted"
+
+	EventLambdaFunctionScheduled EventType = "LambdaFunctionScheduled"
+	EventLambdaFunctionStarted   EventType = "LambdaFunctionStarted"
+	EventLambdaFunctionSucceeded EventType = "LambdaFunctionSucceeded"
+	EventLambdaFunctionFailed    EventType = "LambdaFunctionFailed"
+	EventLambdaFunctionTimedOut  EventType = "LambdaFunctionTimedOut"
+
+	EventActivityScheduled EventType = "ActivityScheduled"
+	EventActivityStarted   EventType = "ActivityStarted"
+	EventActivitySucceeded EventType = "ActivitySucceeded"
+	EventActivityFailed    EventType = "ActivityFailed"
+	EventActivityTimedOut  EventType = "ActivityTimedOut"
+
+	EventMapStateStarted        EventType = "MapStateStarted"
+	EventMapStateSucceeded      EventType = "MapStateSucceeded"
+	EventMapStateFailed         EventType = "MapStateFailed"
+	EventParallelStateStarted   EventType = "ParallelStateStarted"
+	EventParallelStateSucceeded EventType = "ParallelStateSucceeded"
+	EventParallelStateFailed    EventType = "ParallelStateFailed"
+
+	EventMapIterationStarted   EventType = "MapIterationStarted"
+	EventMapIterationSucceeded EventType = "MapIterationSucceeded"
+	EventMapIterationFailed    EventType = "MapIterationFailed"
+	EventMapIterationAborted   EventType = "MapIterationAborted"
+
+	// EventEvaluationFailed is a JSONata evaluation that failed
+	// (States.QueryEvaluationError).
+	EventEvaluationFailed EventType = "EvaluationFailed"
+)
+
+// EventStateEntered is <stateType>StateEntered, e.g. TaskStateEntered.
+func EventStateEntered(stateType string) EventType { return EventType(stateType + "StateEntered") }
+
+// EventStateExited is <stateType>StateExited, e.g. PassStateExited.
+func EventStateExited(stateType string) EventType { return EventType(stateType + "StateExited") }
+
+// EventStateAborted is <stateType>StateAborted, e.g. WaitStateAborted.
+func EventStateAborted(stateType string) EventType { return EventType(stateType + "StateAborted") }
+
+// stateEntered and stateExited end the types whose details are shared by
+// every state type: stateEnteredEventDetails and stateExitedEventDetails.
+const (
+	stateEntered = "StateEntered"
+	stateExited  = "StateExited"
+)
+
+// DetailsKey is the field of the event that holds its details: the type
+// with a lower-case first letter and "EventDetails" appended
+// (taskScheduledEventDetails), except that every <Type>StateEntered and
+// <Type>StateExited uses stateEnteredEventDetails or
+// stateExitedEventDetails.
+func (t EventType) DetailsKey() string { return string(t.appendDetailsKey(nil)) }
+
+func (t EventType) appendDetailsKey(b []byte) []byte {
+	s := string(t)
+	switch {
+	case s == "":
+		return b
+	case strings.HasSuffix(s, stateEntered):
+		s = stateEntered
+	case strings.HasSuffix(s, stateExited):
+		s = stateExited
+	}
+	b = append(b, s[0]|0x20)
+	b = append(b, s[1:]...)
+	return append(b, "EventDetails"...)
+}
+
+// terminal reports whether the event ends the execution.
+func (t EventType) terminal() bool {
+	switch t {
+	case EventExecutionSucceeded, EventExecutionFailed, EventExecutionAborted, EventExecutionTimedOut:
+		return true
+	}
+	return false
+}
 
 // DataDetails is inputDetails/outputDetails.
 type DataDetails struct {
@@ -122,14 +223,14 @@ func (e HistoryEvent) MarshalJSON() ([]byte, error) {
 	b = append(b, `,"timestamp":`...)
 	b = appendEpoch(b, e)
 	b = append(b, `,"type":`...)
-	b = strconv.AppendQuote(b, e.Type)
-	if e.DetailsKey != "" && e.Details != nil {
+	b = strconv.AppendQuote(b, string(e.Type))
+	if e.Details != nil {
 		d, err := json.Marshal(e.Details)
 		if err != nil {
 			return nil, err
 		}
 		b = append(b, ',', '"')
-		b = append(b, e.DetailsKey...)
+		b = e.Type.appendDetailsKey(b)
 		b = append(b, '"', ':')
 		b = append(b, d...)
 	}
@@ -191,11 +292,10 @@ func (e HistoryEvent) WithoutData() HistoryEvent {
 
 func strPtr(s string) *string { return &s }
 
-func optStr(s string, ok bool) *string {
-	if !ok {
-		return nil
-	}
-	return &s
+// errorDetails are the error and cause details of a failure, each left
+// out when absent.
+func errorDetails(f asl.Failure) *ErrorDetails {
+	return &ErrorDetails{Error: f.ErrorPtr(), Cause: f.CausePtr()}
 }
 
 func intPtr(i int64) *int64 { return &i }

@@ -42,11 +42,13 @@ type fanOutRun struct {
 	outputPath     asl.IOPath
 }
 
-func (b *fanOutRun) typ() string {
+// event picks the Map or the Parallel form of one of the fan-out's own
+// events.
+func (b *fanOutRun) event(mapType, parallelType EventType) EventType {
 	if b.isMap {
-		return "Map"
+		return mapType
 	}
-	return "Parallel"
+	return parallelType
 }
 
 // startFanOut starts an attempt of the fan-out in state run r (the current
@@ -56,9 +58,9 @@ func (m *Machine) startFanOut(r *stateRun, prev int64) {
 	n := len(b.inputs)
 	var id int64
 	if b.isMap {
-		id = m.emit("MapStateStarted", prev, "mapStateStartedEventDetails", &MapStateStartedDetails{Length: n})
+		id = m.emit(EventMapStateStarted, prev, &MapStateStartedDetails{Length: n})
 	} else {
-		id = m.emit("ParallelStateStarted", prev, "", nil)
+		id = m.emit(EventParallelStateStarted, prev, nil)
 	}
 	if m.status != StatusRunning {
 		return
@@ -97,7 +99,7 @@ func (m *Machine) startChild(r *stateRun, i int) {
 	scope := b.scopes[0]
 	prev := b.startedID
 	if b.isMap {
-		prev = m.emit("MapIterationStarted", b.prev, "mapIterationStartedEventDetails", &MapIterationDetails{Name: r.name, Index: i})
+		prev = m.emit(EventMapIterationStarted, b.prev, &MapIterationDetails{Name: r.name, Index: i})
 	} else {
 		scope = b.scopes[i]
 	}
@@ -117,7 +119,7 @@ func (m *Machine) childSucceeded(th *thread, output any, last int64) {
 		b.running--
 		b.finished++
 		if b.isMap {
-			b.last = m.emit("MapIterationSucceeded", last, "mapIterationSucceededEventDetails", &MapIterationDetails{Name: r.name, Index: th.index})
+			b.last = m.emit(EventMapIterationSucceeded, last, &MapIterationDetails{Name: r.name, Index: th.index})
 			b.prev = last
 		} else {
 			b.last = last
@@ -133,7 +135,7 @@ func (m *Machine) fanOutSucceeded(r *stateRun) {
 	b := r.fanOut
 	b.active = false
 	exitPrev := b.last
-	id := m.emit(b.typ()+"StateSucceeded", b.last, "", nil)
+	id := m.emit(b.event(EventMapStateSucceeded, EventParallelStateSucceeded), b.last, nil)
 	if !b.isMap {
 		exitPrev = id
 	}

@@ -15,7 +15,7 @@ func (m *Machine) childFailed(th *thread, prev int64, e taskError) {
 		b.active = false
 		m.abortChildren(r, th, prev)
 		if b.isMap {
-			m.emit("MapIterationFailed", prev, "mapIterationFailedEventDetails", &MapIterationDetails{Name: r.name, Index: th.index})
+			m.emit(EventMapIterationFailed, prev, &MapIterationDetails{Name: r.name, Index: th.index})
 		}
 		m.fanOutFailed(r, prev, e)
 	})
@@ -34,7 +34,7 @@ func (m *Machine) abortChildren(r *stateRun, failing *thread, prev int64) {
 		if c == failing {
 			if c.cur != nil {
 				if _, isTask := c.cur.state.(*asl.Task); isTask {
-					m.emit("TaskStateAborted", prev, "", nil)
+					m.emit(EventTaskStateAborted, prev, nil)
 				}
 				m.closeRun(c.cur)
 			}
@@ -42,7 +42,7 @@ func (m *Machine) abortChildren(r *stateRun, failing *thread, prev int64) {
 			continue
 		}
 		if b.isMap {
-			m.emit("MapIterationAborted", prev, "mapIterationAbortedEventDetails", &MapIterationDetails{Name: r.name, Index: i})
+			m.emit(EventMapIterationAborted, prev, &MapIterationDetails{Name: r.name, Index: i})
 		}
 		m.abortThread(c, prev)
 	}
@@ -67,7 +67,7 @@ func (m *Machine) fanOutFailed(r *stateRun, prev int64, e taskError) {
 			break
 		}
 	}
-	id := m.emit(b.typ()+"StateFailed", prev, "", nil)
+	id := m.emit(b.event(EventMapStateFailed, EventParallelStateFailed), prev, nil)
 	if m.status != StatusRunning {
 		return
 	}

@@ -3,6 +3,8 @@ package interp
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/stepwire/stepwire/emulator/asl"
 )
 
 // A Map whose iterations call a task: with no MaxConcurrency every
@@ -80,7 +82,7 @@ func TestMapFailureAbortsSiblings(t *testing.T) {
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"T","States":{
  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","End":true}}},"End":true}}}`
 	h := newHarness(t, def, `[1,2]`)
-	if err := h.handle(TaskFailed{TaskID: h.invokes[1].TaskID, Error: "Boom", HasError: true}); err != nil {
+	if err := h.handle(TaskFailed{TaskID: h.invokes[1].TaskID, Failure: asl.ErrorOnly("Boom")}); err != nil {
 		t.Fatal(err)
 	}
 	want := lines("1 ExecutionStarted p=0", "2 MapStateEntered p=0", "3 MapStateStarted p=2",

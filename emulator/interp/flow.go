@@ -38,7 +38,7 @@ func (m *Machine) enter(name string, input any, prev int64) {
 	st := m.th.scope.States[name]
 	b := st.Common()
 	text := jsonv.EncodeString(input)
-	id := m.emit(b.Type+"StateEntered", prev, "stateEnteredEventDetails", &StateEnteredDetails{
+	id := m.emit(EventStateEntered(b.Type), prev, &StateEnteredDetails{
 		Name: name, Input: &text, InputDetails: notTruncated,
 	})
 	if m.status != StatusRunning {
@@ -75,8 +75,8 @@ func (m *Machine) exit(output any, prev int64) {
 	b := m.th.cur.state.Common()
 	text := jsonv.EncodeString(output)
 	if len(text) > MaxPayloadBytes {
-		m.fail(prev, taskError{name: "States.DataLimitExceeded", hasName: true, hasCause: true, runtime: true,
-			cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", b.Name)})
+		m.fail(prev, uncatchable(asl.StatesDataLimitExceeded,
+			fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", b.Name)))
 		return
 	}
 	id := m.emitExited(b.Type, prev, text)
@@ -105,14 +105,14 @@ func (m *Machine) emitExited(typ string, prev int64, output string) int64 {
 		m.th.vars.set(r.assigned)
 		r.assigned = nil
 	}
-	return m.emit(typ+"StateExited", prev, "stateExitedEventDetails", d)
+	return m.emit(EventStateExited(typ), prev, d)
 }
 
 // runtimeError fails the execution with States.Runtime, citing the state.
 func (m *Machine) runtimeError(err error) {
 	cause := fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
 		m.th.cur.name, m.th.cur.enteredID, err.Error())
-	m.fail(m.lastID, taskError{name: "States.Runtime", cause: cause, hasName: true, hasCause: true, runtime: true})
+	m.fail(m.lastID, uncatchable(asl.StatesRuntime, cause))
 }
 
 // noNextState fails the execution of a Choice whose rules all missed and
@@ -230,15 +230,14 @@ func (m *Machine) runSucceed(s *asl.Succeed) {
 }
 
 func (m *Machine) runFail(s *asl.Fail) {
-	errName, cause := s.Error, s.Cause
-	hasErr, hasCause := s.HasError, s.HasCause
+	fl := s.Failure
 	env := m.env(m.th.cur.rawInput)
 	for _, f := range []struct {
 		expr  *asl.Expr
 		field string
 		dst   *string
 		has   *bool
-	}{{s.ErrorPath, "ErrorPath", &errName, &hasErr}, {s.CausePath, "CausePath", &cause, &hasCause}} {
+	}{{s.ErrorPath, "ErrorPath", &fl.Error, &fl.HasError}, {s.CausePath, "CausePath", &fl.Cause, &fl.HasCause}} {
 		if f.expr == nil {
 			continue
 		}
@@ -253,5 +252,5 @@ func (m *Machine) runFail(s *asl.Fail) {
 		}
 		*f.dst, *f.has = str, true
 	}
-	m.fail(m.th.cur.enteredID, taskError{name: errName, cause: cause, hasName: hasErr, hasCause: hasCause})
+	m.fail(m.th.cur.enteredID, taskError{Failure: fl})
 }

@@ -12,8 +12,6 @@ import (
 // evaluation with the Machine's injected clock and random sources, Assign
 // before Output, and States.QueryEvaluationError (docs/step-functions.md §1.7).
 
-const queryEvaluationError = "States.QueryEvaluationError"
-
 // statesVar builds $states for the current state: input and context
 // (result and errorOutput are added where they exist).
 func (m *Machine) statesVar() *jsonv.Object {
@@ -83,12 +81,12 @@ func (m *Machine) queryFailed(err error, prev int64) {
 		return
 	}
 	cause := fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s", r.name, r.enteredID, qe.Msg)
-	id := m.emit("EvaluationFailed", prev, "evaluationFailedEventDetails", &EvaluationFailedDetails{
-		Error: queryEvaluationError, Cause: cause, Location: qe.Location, State: r.name,
+	id := m.emit(EventEvaluationFailed, prev, &EvaluationFailedDetails{
+		Error: string(asl.StatesQueryEvaluationError), Cause: cause, Location: qe.Location, State: r.name,
 	})
-	e := taskError{name: queryEvaluationError, cause: cause, hasName: true, hasCause: true}
+	e := taskError{Failure: asl.NewFailure(asl.StatesQueryEvaluationError, cause)}
 	if _, isMap := r.state.(*asl.Map); isMap && r.fanOut == nil {
-		id = m.emit("MapStateFailed", id, "", nil)
+		id = m.emit(EventMapStateFailed, id, nil)
 	}
 	if !r.catching && m.retryQuery(r, e, id) {
 		return

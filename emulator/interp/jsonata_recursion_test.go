@@ -3,6 +3,8 @@ package interp
 import (
 	"strings"
 	"testing"
+
+	"github.com/stepwire/stepwire/emulator/asl"
 )
 
 // A JSONata function that calls itself without end fails its state with
@@ -13,7 +15,7 @@ func TestJSONataRecursionFailsTheState(t *testing.T) {
 	def := `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
 	 "Output":"{% ($f := function($x){ $f($x+1) }; $f(1)) %}","End":true}}}`
 	h := newHarness(t, def, `{}`)
-	if h.last.Status != StatusFailed || h.last.Error != queryEvaluationError {
+	if h.last.Status != StatusFailed || h.last.Error != string(asl.StatesQueryEvaluationError) {
 		t.Fatalf("status %s, error %s", h.last.Status, h.last.Error)
 	}
 	if !strings.Contains(h.last.Cause, "U1001") || !strings.Contains(h.last.Cause, "recursion depth") {

@@ -98,11 +98,12 @@ func (m *Machine) jsonataWait(s *asl.Wait) {
 }
 
 func (m *Machine) jsonataFail(s *asl.Fail) {
-	var texts [2]string
-	for i, f := range []struct {
+	fl := s.Failure
+	for _, f := range []struct {
 		v     *asl.JValue
 		field string
-	}{{s.ErrorExpr, "Error"}, {s.CauseExpr, "Cause"}} {
+		dst   *string
+	}{{s.ErrorExpr, "Error", &fl.Error}, {s.CauseExpr, "Cause", &fl.Cause}} {
 		if f.v == nil {
 			continue
 		}
@@ -110,9 +111,9 @@ func (m *Machine) jsonataFail(s *asl.Fail) {
 		if !ok {
 			return
 		}
-		texts[i] = display(v)
+		*f.dst = display(v)
 	}
-	m.fail(m.th.cur.enteredID, taskError{name: texts[0], cause: texts[1], hasName: s.HasError, hasCause: s.HasCause})
+	m.fail(m.th.cur.enteredID, taskError{Failure: fl})
 }
 
 func (m *Machine) jsonataTask(s *asl.Task) {

@@ -28,7 +28,7 @@ func TestRetryCountInContext(t *testing.T) {
  "Parameters":{"n.$":"$$.State.RetryCount"},"Retry":[{"ErrorEquals":["E"],"MaxAttempts":2}],"End":true}}}`
 	h := newHarness(t, def, `{}`)
 	for range 2 {
-		_ = h.handle(TaskFailed{TaskID: h.lastInvoke().TaskID, Error: "E", HasError: true})
+		_ = h.handle(TaskFailed{TaskID: h.lastInvoke().TaskID, Failure: asl.ErrorOnly("E")})
 		h.fireNext()
 	}
 	for i, inv := range h.invokes {
@@ -53,7 +53,7 @@ func TestRetryJitterAndMaxDelay(t *testing.T) {
 	s := m.Start(t0)
 	for range 2 {
 		inv := s.Commands[0].(InvokeTask)
-		s, _ = m.Handle(t0, TaskFailed{TaskID: inv.TaskID, Error: "E", HasError: true})
+		s, _ = m.Handle(t0, TaskFailed{TaskID: inv.TaskID, Failure: asl.ErrorOnly("E")})
 		var arm ArmTimer
 		for _, c := range s.Commands {
 			if a, ok := c.(ArmTimer); ok {

@@ -13,15 +13,6 @@ import (
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
-// Execution statuses.
-const (
-	StatusRunning   = "RUNNING"
-	StatusSucceeded = "SUCCEEDED"
-	StatusFailed    = "FAILED"
-	StatusTimedOut  = "TIMED_OUT"
-	StatusAborted   = "ABORTED"
-)
-
 // MaxPayloadBytes is the largest state input or output (UTF-8 bytes).
 const MaxPayloadBytes = 262144
 
@@ -48,7 +39,7 @@ type Machine struct {
 	startTime time.Time
 	now       time.Time
 	lastID    int64
-	status    string
+	status    Status
 	out       Step
 
 	// root is the execution's own thread; th is the thread being run
@@ -82,13 +73,13 @@ func New(def *asl.Definition, input json.RawMessage, opts Options) *Machine {
 }
 
 // Status returns the execution status.
-func (m *Machine) Status() string { return m.status }
+func (m *Machine) Status() Status { return m.status }
 
 // Start begins the execution and runs it until it needs the outside world.
 func (m *Machine) Start(now time.Time) Step {
 	m.begin(now)
 	m.startTime = now
-	m.emit("ExecutionStarted", 0, "executionStartedEventDetails", &ExecutionStartedDetails{
+	m.emit(EventExecutionStarted, 0, &ExecutionStartedDetails{
 		Input: strPtr(jsonv.EncodeString(m.input)), InputDetails: notTruncated, RoleArn: m.opts.RoleArn,
 	})
 	if m.def.TimeoutSeconds > 0 {
@@ -163,40 +154,27 @@ func (m *Machine) command(c Command) { m.out.Commands = append(m.out.Commands, c
 
 // emit appends a history event and returns its id. Reaching the history cap
 // fails the execution instead.
-func (m *Machine) emit(typ string, prev int64, key string, details any) int64 {
+func (m *Machine) emit(typ EventType, prev int64, details any) int64 {
 	if m.status != StatusRunning {
 		return m.lastID
 	}
-	if m.lastID == MaxHistoryEvents-1 && !terminalEvent(typ) {
-		m.finish(StatusFailed, "ExecutionFailed", m.lastID, "States.Runtime",
-			"The execution reached the maximum number of history events (25000).", true, true)
+	if m.lastID == MaxHistoryEvents-1 && !typ.terminal() {
+		m.finish(StatusFailed, EventExecutionFailed, m.lastID, asl.NewFailure(asl.StatesRuntime,
+			"The execution reached the maximum number of history events (25000)."))
 		return m.lastID
 	}
 	m.lastID++
 	m.out.Events = append(m.out.Events, HistoryEvent{
-		ID: m.lastID, PreviousEventID: prev, Timestamp: m.now, Type: typ, DetailsKey: key, Details: details,
+		ID: m.lastID, PreviousEventID: prev, Timestamp: m.now, Type: typ, Details: details,
 	})
 	return m.lastID
 }
 
-func terminalEvent(typ string) bool {
-	switch typ {
-	case "ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut":
-		return true
-	}
-	return false
-}
-
 // finish ends the execution with a failure-like terminal event.
-func (m *Machine) finish(status, typ string, prev int64, errName, cause string, hasErr, hasCause bool) {
-	key := map[string]string{
-		"ExecutionFailed":   "executionFailedEventDetails",
-		"ExecutionAborted":  "executionAbortedEventDetails",
-		"ExecutionTimedOut": "executionTimedOutEventDetails",
-	}[typ]
-	m.emit(typ, prev, key, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
+func (m *Machine) finish(status Status, typ EventType, prev int64, f asl.Failure) {
+	m.emit(typ, prev, errorDetails(f))
 	m.status = status
-	m.out.Error, m.out.Cause, m.out.HasError, m.out.HasCause = errName, cause, hasErr, hasCause
+	m.out.Failure = f
 	m.closeThread(m.root)
 	if m.execTimer != "" {
 		m.command(CancelTimer{TimerID: m.execTimer})
@@ -207,7 +185,7 @@ func (m *Machine) finish(status, typ string, prev int64, errName, cause string, 
 // succeed ends the execution successfully.
 func (m *Machine) succeed(output any, prev int64) {
 	text := jsonv.EncodeString(output)
-	m.emit("ExecutionSucceeded", prev, "executionSucceededEventDetails", &OutputDetails{Output: &text, OutputDetails: notTruncated})
+	m.emit(EventExecutionSucceeded, prev, &OutputDetails{Output: &text, OutputDetails: notTruncated})
 	m.status = StatusSucceeded
 	m.out.Output = json.RawMessage(text)
 	m.closeThread(m.root)
@@ -218,12 +196,12 @@ func (m *Machine) succeed(output any, prev int64) {
 }
 
 func (m *Machine) abort(e Stop) {
-	m.finish(StatusAborted, "ExecutionAborted", 0, e.Error, e.Cause, e.HasError, e.HasCause)
+	m.finish(StatusAborted, EventExecutionAborted, 0, e.Failure)
 }
 
 func (m *Machine) timeOut() {
 	m.execTimer = ""
-	m.finish(StatusTimedOut, "ExecutionTimedOut", 0, "States.Timeout", "", true, false)
+	m.finish(StatusTimedOut, EventExecutionTimedOut, 0, asl.ErrorOnly(asl.StatesTimeout))
 	// DescribeExecution reports neither error nor cause for TIMED_OUT.
-	m.out.Error, m.out.HasError = "", false
+	m.out.Failure = asl.Failure{}
 }

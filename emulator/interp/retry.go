@@ -10,8 +10,7 @@ import (
 
 // taskError is an error raised by a task attempt.
 type taskError struct {
-	name, cause       string
-	hasName, hasCause bool
+	asl.Failure
 	// heartbeat marks a States.Timeout caused by a missed heartbeat.
 	heartbeat bool
 	// runtime marks an error no Retry or Catch handles (States.Runtime,
@@ -19,15 +18,20 @@ type taskError struct {
 	runtime bool
 }
 
+// uncatchable is an error no Retry or Catch handles.
+func uncatchable(name asl.ErrorName, cause string) taskError {
+	return taskError{Failure: asl.NewFailure(name, cause), runtime: true}
+}
+
 // matches reports whether an ErrorEquals list selects the error.
-func (e taskError) matches(list []string) bool {
+func (e taskError) matches(list []asl.ErrorName) bool {
 	for _, want := range list {
 		switch {
-		case want == e.name, want == "States.ALL":
+		case want == e.Name(), want == asl.StatesALL:
 			return true
-		case want == "States.TaskFailed" && e.name != "States.Timeout":
+		case want == asl.StatesTaskFailed && e.Name() != asl.StatesTimeout:
 			return true
-		case want == "States.HeartbeatTimeout" && e.heartbeat:
+		case want == asl.StatesHeartbeatTimeout && e.heartbeat:
 			return true
 		}
 	}
@@ -96,8 +100,8 @@ func (m *Machine) retryDelay(r asl.Retrier, n int64) time.Duration {
 func (m *Machine) catch(c asl.Catcher, e taskError, prev int64) {
 	r := m.th.cur
 	errOut := jsonv.NewObject(2)
-	errOut.Set("Error", nullable(e.name, e.hasName))
-	errOut.Set("Cause", nullable(e.cause, e.hasCause))
+	errOut.Set("Error", nullable(e.Error, e.HasError))
+	errOut.Set("Cause", nullable(e.Cause, e.HasCause))
 	out, ok := m.catchOutput(c, errOut)
 	if !ok {
 		return

@@ -139,8 +139,8 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 		if t.timeout > 0 {
 			d.TimeoutInSeconds = intPtr(t.timeout)
 		}
-		id := m.emit("LambdaFunctionScheduled", prev, "lambdaFunctionScheduledEventDetails", d)
-		started = m.emit("LambdaFunctionStarted", id, "", nil)
+		id := m.emit(EventLambdaFunctionScheduled, prev, d)
+		started = m.emit(EventLambdaFunctionStarted, id, nil)
 	default:
 		d := &TaskScheduledDetails{ResourceType: t.resourceType, Resource: t.resource, Region: m.opts.Region, Parameters: text}
 		if t.timeout > 0 {
@@ -149,8 +149,8 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 		if t.heartbeat > 0 {
 			d.HeartbeatInSeconds = intPtr(t.heartbeat)
 		}
-		id := m.emit("TaskScheduled", prev, "taskScheduledEventDetails", d)
-		started = m.emit("TaskStarted", id, "taskStartedEventDetails", &TaskStartedDetails{ResourceType: t.resourceType, Resource: t.resource})
+		id := m.emit(EventTaskScheduled, prev, d)
+		started = m.emit(EventTaskStarted, id, &TaskStartedDetails{ResourceType: t.resourceType, Resource: t.resource})
 	}
 	if m.status != StatusRunning {
 		return
@@ -227,7 +227,7 @@ func (m *Machine) taskInvoked(e TaskInvoked) error {
 	t.invoked = true
 	output := compact(e.Output)
 	if t.callback {
-		t.lastEvent = m.emit("TaskSubmitted", t.lastEvent, "taskSubmittedEventDetails", &TaskOutputDetails{
+		t.lastEvent = m.emit(EventTaskSubmitted, t.lastEvent, &TaskOutputDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
 		})
 		if p := t.pending; p != nil {
@@ -240,9 +240,9 @@ func (m *Machine) taskInvoked(e TaskInvoked) error {
 		return nil
 	}
 	if t.legacy {
-		t.lastEvent = m.emit("LambdaFunctionSucceeded", t.lastEvent, "lambdaFunctionSucceededEventDetails", &OutputDetails{Output: &output, OutputDetails: notTruncated})
+		t.lastEvent = m.emit(EventLambdaFunctionSucceeded, t.lastEvent, &OutputDetails{Output: &output, OutputDetails: notTruncated})
 	} else {
-		t.lastEvent = m.emit("TaskSucceeded", t.lastEvent, "taskSucceededEventDetails", &TaskOutputDetails{
+		t.lastEvent = m.emit(EventTaskSucceeded, t.lastEvent, &TaskOutputDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
 		})
 	}
@@ -265,25 +265,25 @@ func (m *Machine) taskFailed(e TaskFailed) error {
 		return ErrUnknownTask
 	}
 	t.invoked = true
-	m.failAttempt(t, e.Error, e.Cause, e.HasError, e.HasCause)
+	m.failAttempt(t, e.Failure)
 	return nil
 }
 
 // failAttempt logs a failed attempt and applies Retry/Catch.
-func (m *Machine) failAttempt(t *taskRun, errName, cause string, hasErr, hasCause bool) {
+func (m *Machine) failAttempt(t *taskRun, f asl.Failure) {
 	switch {
 	case t.legacy || t.activity:
-		typ, key := "LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"
+		typ := EventLambdaFunctionFailed
 		if t.activity {
-			typ, key = "ActivityFailed", "activityFailedEventDetails"
+			typ = EventActivityFailed
 		}
-		t.lastEvent = m.emit(typ, t.lastEvent, key, &ErrorDetails{Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause)})
+		t.lastEvent = m.emit(typ, t.lastEvent, errorDetails(f))
 	default:
-		t.lastEvent = m.emit("TaskFailed", t.lastEvent, "taskFailedEventDetails", &TaskErrorDetails{
-			ResourceType: t.resourceType, Resource: t.resource, Error: optStr(errName, hasErr), Cause: optStr(cause, hasCause),
+		t.lastEvent = m.emit(EventTaskFailed, t.lastEvent, &TaskErrorDetails{
+			ResourceType: t.resourceType, Resource: t.resource, Error: f.ErrorPtr(), Cause: f.CausePtr(),
 		})
 	}
-	m.handleError(t, taskError{name: errName, cause: cause, hasName: hasErr, hasCause: hasCause})
+	m.handleError(t, taskError{Failure: f})
 }
 
 func (m *Machine) callback(token string, ev Event) error {
@@ -310,16 +310,16 @@ func (m *Machine) applyCallback(t *taskRun, ev Event) {
 			return
 		}
 		if t.activity {
-			t.lastEvent = m.emit("ActivitySucceeded", t.lastEvent, "activitySucceededEventDetails", &OutputDetails{Output: &output, OutputDetails: notTruncated})
+			t.lastEvent = m.emit(EventActivitySucceeded, t.lastEvent, &OutputDetails{Output: &output, OutputDetails: notTruncated})
 			m.taskSucceeded(t, output)
 			return
 		}
-		t.lastEvent = m.emit("TaskSucceeded", t.lastEvent, "taskSucceededEventDetails", &TaskOutputDetails{
+		t.lastEvent = m.emit(EventTaskSucceeded, t.lastEvent, &TaskOutputDetails{
 			ResourceType: t.resourceType, Resource: t.resource, Output: &output, OutputDetails: notTruncated,
 		})
 		m.taskSucceeded(t, output)
 	case CallbackFailure:
-		m.failAttempt(t, e.Error, e.Cause, e.HasError, e.HasCause)
+		m.failAttempt(t, e.Failure)
 	}
 }
 
@@ -343,8 +343,8 @@ func (m *Machine) resultTooLarge(t *taskRun, output string) bool {
 	if len(output) <= MaxPayloadBytes {
 		return false
 	}
-	m.failAttempt(t, "States.DataLimitExceeded",
-		fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", t.def.Resource), true, true)
+	m.failAttempt(t, asl.NewFailure(asl.StatesDataLimitExceeded,
+		fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", t.def.Resource)))
 	return true
 }
 
@@ -425,15 +425,16 @@ func (r *stateRun) ownsTimer(id string) bool {
 }
 
 func (m *Machine) timeOutAttempt(t *taskRun, heartbeat bool) {
+	f := asl.ErrorOnly(asl.StatesTimeout)
 	switch {
 	case t.activity:
-		t.lastEvent = m.emit("ActivityTimedOut", t.lastEvent, "activityTimedOutEventDetails", &ErrorDetails{Error: strPtr("States.Timeout")})
+		t.lastEvent = m.emit(EventActivityTimedOut, t.lastEvent, errorDetails(f))
 	case t.legacy:
-		t.lastEvent = m.emit("LambdaFunctionTimedOut", t.lastEvent, "lambdaFunctionTimedOutEventDetails", &ErrorDetails{Error: strPtr("States.Timeout")})
+		t.lastEvent = m.emit(EventLambdaFunctionTimedOut, t.lastEvent, errorDetails(f))
 	default:
-		t.lastEvent = m.emit("TaskTimedOut", t.lastEvent, "taskTimedOutEventDetails", &TaskErrorDetails{
-			ResourceType: t.resourceType, Resource: t.resource, Error: strPtr("States.Timeout"),
+		t.lastEvent = m.emit(EventTaskTimedOut, t.lastEvent, &TaskErrorDetails{
+			ResourceType: t.resourceType, Resource: t.resource, Error: f.ErrorPtr(),
 		})
 	}
-	m.handleError(t, taskError{name: "States.Timeout", hasName: true, heartbeat: heartbeat})
+	m.handleError(t, taskError{Failure: f, heartbeat: heartbeat})
 }

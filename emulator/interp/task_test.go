@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl"
 )
 
 // callbackMachine returns a one-task machine with extra task fields. The
@@ -42,7 +44,7 @@ func (h *harness) expect(want string) {
 func TestCallbackFailureUncaught(t *testing.T) {
 	h := newHarness(t, callbackMachine(""), `{}`)
 	inv := h.submit()
-	if err := h.handle(CallbackFailure{Token: inv.Token, Error: "Failure error", Cause: "Failure cause", HasError: true, HasCause: true}); err != nil {
+	if err := h.handle(CallbackFailure{Token: inv.Token, Failure: asl.NewFailure("Failure error", "Failure cause")}); err != nil {
 		t.Fatal(err)
 	}
 	h.expect(lines("1 ExecutionStarted p=0", "2 TaskStateEntered p=0", "3 TaskScheduled p=2", "4 TaskStarted p=3",
@@ -97,7 +99,7 @@ func TestRetryExhaustedThenCaught(t *testing.T) {
 	for attempt := 0; attempt < 3; attempt++ {
 		inv := h.submit()
 		tokens = append(tokens, inv.Token)
-		if err := h.handle(CallbackFailure{Token: inv.Token, Error: "Boom", HasError: true}); err != nil {
+		if err := h.handle(CallbackFailure{Token: inv.Token, Failure: asl.ErrorOnly("Boom")}); err != nil {
 			t.Fatal(err)
 		}
 		if attempt < 2 {
@@ -129,7 +131,7 @@ func TestCatchReplacesOutput(t *testing.T) {
 	h := newHarness(t, callbackMachine(`"Catch":[{"ErrorEquals":["States.TaskFailed"],"Next":"Handler"}],`), `{"x":1}`)
 	h.submit()
 	inv := h.lastInvoke()
-	if err := h.handle(CallbackFailure{Token: inv.Token, Error: "E", Cause: "C", HasError: true, HasCause: true}); err != nil {
+	if err := h.handle(CallbackFailure{Token: inv.Token, Failure: asl.NewFailure("E", "C")}); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.details(7); got != `{"name":"Job","output":"{\"Error\":\"E\",\"Cause\":\"C\"}","outputDetails":{"truncated":false}}` {
@@ -174,7 +176,7 @@ func TestTimeoutMatching(t *testing.T) {
 func TestStopWhileWaiting(t *testing.T) {
 	h := newHarness(t, callbackMachine(`"HeartbeatSeconds":30,`), `{}`)
 	inv := h.submit()
-	if err := h.handle(Stop{Error: "Manual", Cause: "probe", HasError: true, HasCause: true}); err != nil {
+	if err := h.handle(Stop{Failure: asl.NewFailure("Manual", "probe")}); err != nil {
 		t.Fatal(err)
 	}
 	h.expect(lines("1 ExecutionStarted p=0", "2 TaskStateEntered p=0", "3 TaskScheduled p=2", "4 TaskStarted p=3",
@@ -250,8 +252,8 @@ func TestLegacyLambdaResource(t *testing.T) {
 }
 
 func TestHistoryEventJSON(t *testing.T) {
-	e := HistoryEvent{ID: 3, PreviousEventID: 2, Timestamp: time.UnixMilli(1712345678123), Type: "TaskStarted",
-		DetailsKey: "taskStartedEventDetails", Details: &TaskStartedDetails{ResourceType: "lambda", Resource: "invoke"}}
+	e := HistoryEvent{ID: 3, PreviousEventID: 2, Timestamp: time.UnixMilli(1712345678123), Type: EventTaskStarted,
+		Details: &TaskStartedDetails{ResourceType: "lambda", Resource: "invoke"}}
 	b, err := json.Marshal(e)
 	if err != nil {
 		t.Fatal(err)
@@ -261,7 +263,7 @@ func TestHistoryEventJSON(t *testing.T) {
 		t.Fatalf("got %s", b)
 	}
 	in := "{}"
-	e2 := HistoryEvent{ID: 1, Type: "ExecutionStarted", Timestamp: time.UnixMilli(5), DetailsKey: "executionStartedEventDetails",
+	e2 := HistoryEvent{ID: 1, Type: EventExecutionStarted, Timestamp: time.UnixMilli(5),
 		Details: &ExecutionStartedDetails{Input: &in, InputDetails: notTruncated, RoleArn: "r"}}
 	b, _ = json.Marshal(e2.WithoutData())
 	if string(b) != `{"id":1,"previousEventId":0,"timestamp":0.005,"type":"ExecutionStarted","executionStartedEventDetails":{"inputDetails":{"truncated":false},"roleArn":"r"}}` {

@@ -82,7 +82,7 @@ func (m *Machine) abortThread(th *thread, prev int64) {
 		return
 	}
 	r := th.cur
-	m.emit(r.state.Common().Type+"StateAborted", prev, "", nil)
+	m.emit(EventStateAborted(r.state.Common().Type), prev, nil)
 	if r.fanOut != nil {
 		m.abortChildren(r, nil, prev)
 	}
@@ -96,7 +96,7 @@ func (m *Machine) abortThread(th *thread, prev int64) {
 func (m *Machine) fail(prev int64, e taskError) {
 	th := m.th
 	if th.parent == nil {
-		m.finish(StatusFailed, "ExecutionFailed", prev, e.name, e.cause, e.hasName, e.hasCause)
+		m.finish(StatusFailed, EventExecutionFailed, prev, e.Failure)
 		return
 	}
 	m.childFailed(th, prev, e)

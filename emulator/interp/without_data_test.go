@@ -36,7 +36,7 @@ func TestWithoutDataDropsInputAndOutputOnly(t *testing.T) {
 		if json.Unmarshal(raw, &want) != nil || json.Unmarshal(got, &have) != nil {
 			t.Fatalf("decode %s / %s", raw, got)
 		}
-		if d, ok := want[e.DetailsKey].(map[string]any); ok {
+		if d, ok := want[e.Type.DetailsKey()].(map[string]any); ok {
 			delete(d, "input")
 			delete(d, "output")
 		}

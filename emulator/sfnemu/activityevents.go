@@ -1,6 +1,9 @@
 package sfnemu
 
-import "github.com/stepwire/stepwire/emulator/interp"
+import (
+	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/interp"
+)
 
 // The events an activity task sends its execution, in one place so the
 // interpreter's activity support plugs in here.
@@ -18,6 +21,6 @@ func activityStarted(taskID, worker string) interp.Event {
 // check and scheduleActivity gets here: ActivityScheduled is then already
 // logged, and this failure logs ActivityFailed.
 func activityMissing(c interp.InvokeTask) interp.Event {
-	return taskFailed(c.TaskID, "States.Runtime",
+	return taskFailed(c.TaskID, string(asl.StatesRuntime),
 		"Internal Error (activity not found). The activity "+c.Resource+" does not exist.")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl"
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/hop"
 )
@@ -49,7 +50,7 @@ func (s *Service) scheduleActivity(e *execution, c interp.InvokeTask) {
 	}
 	if c.Token == "" {
 		// No worker could answer a task without a token.
-		ev := taskFailed(c.TaskID, "States.Runtime", "stepwire issued no task token for the activity task of state '"+c.StateName+"'")
+		ev := taskFailed(c.TaskID, string(asl.StatesRuntime), "stepwire issued no task token for the activity task of state '"+c.StateName+"'")
 		s.spawn(e, "an activity task", func() { s.deliver(e, ev) })
 		return
 	}

@@ -22,7 +22,7 @@ func (s *Service) apply(e *execution, step interp.Step) {
 		s.command(e, c)
 	}
 	if step.Status != "" {
-		e.status = step.Status
+		e.status = string(step.Status)
 	}
 	if step.Done {
 		s.finish(e, step)

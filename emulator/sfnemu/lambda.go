@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl"
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hop"
@@ -41,7 +42,7 @@ func (s *Service) runResource(e *execution, c interp.InvokeTask) interp.Event {
 	case strings.HasPrefix(c.Resource, legacyLambdaPrefix):
 		return s.runLegacyLambda(e, c)
 	}
-	return taskFailed(c.TaskID, "States.Runtime", fmt.Sprintf(
+	return taskFailed(c.TaskID, string(asl.StatesRuntime), fmt.Sprintf(
 		"stepwire cannot run the resource '%s' of state '%s': it runs only "+
 			"arn:aws:states:::lambda:invoke[.waitForTaskToken] and arn:aws:lambda:...:function:... resources",
 		c.Resource, c.StateName))
@@ -62,7 +63,7 @@ type invokeParams struct {
 func (s *Service) runInvoke(e *execution, c interp.InvokeTask) interp.Event {
 	var p invokeParams
 	if err := json.Unmarshal(c.Parameters, &p); err != nil || p.FunctionName == "" {
-		return taskFailed(c.TaskID, "States.Runtime", fmt.Sprintf(
+		return taskFailed(c.TaskID, string(asl.StatesRuntime), fmt.Sprintf(
 			"The Parameters of state '%s' must be an object with a string field 'FunctionName'", c.StateName))
 	}
 	payload := []byte(p.Payload)
@@ -158,7 +159,7 @@ func serviceException(taskID string, err error) interp.Event {
 }
 
 func taskFailed(taskID, name, cause string) interp.Event {
-	return interp.TaskFailed{TaskID: taskID, Error: name, Cause: cause, HasError: true, HasCause: true}
+	return interp.TaskFailed{TaskID: taskID, Failure: asl.NewFailure(asl.ErrorName(name), cause)}
 }
 
 // invokeResponse is the Invoke response Step Functions hands to the state:

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl"
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 )
@@ -99,7 +100,7 @@ func (s *Service) runMocked(e *execution, run *mockRun, c interp.InvokeTask) int
 	}
 	resp, ok := run.cfg.Response(name, n)
 	if !ok {
-		s.deliver(e, taskFailed(c.TaskID, "States.Runtime", fmt.Sprintf(
+		s.deliver(e, taskFailed(c.TaskID, string(asl.StatesRuntime), fmt.Sprintf(
 			"The mocked response '%s' of test case '%s' has no entry for invocation %d of state '%s'",
 			name, run.testCase, n, c.StateName)))
 		return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"github.com/stepwire/stepwire/emulator/asl"
 	"github.com/stepwire/stepwire/emulator/interp"
 )
 
@@ -55,14 +56,14 @@ func (s *Service) failRuntime(e *execution, cause string) {
 	if n := len(e.history); n > 0 {
 		last = e.history[n-1].ID
 	}
-	errName := "States.Runtime"
+	errName := string(asl.StatesRuntime)
 	s.apply(e, interp.Step{
 		Events: []interp.HistoryEvent{{
 			ID: last + 1, PreviousEventID: last, Timestamp: s.cfg.Clock.Now(),
-			Type: "ExecutionFailed", DetailsKey: "executionFailedEventDetails",
+			Type:    interp.EventExecutionFailed,
 			Details: &interp.ErrorDetails{Error: &errName, Cause: &cause},
 		}},
 		Done: true, Status: interp.StatusFailed,
-		Error: errName, Cause: cause, HasError: true, HasCause: true,
+		Failure: asl.NewFailure(asl.StatesRuntime, cause),
 	})
 }
