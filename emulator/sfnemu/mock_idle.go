@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/interp"
 )
 
 // idlePoll bounds how long WaitIdle sleeps between checks when nothing
@@ -71,7 +73,7 @@ func (s *Service) idle(e *execution, run *mockRun) bool {
 	}
 	var scheduled int64
 	for _, ev := range e.history {
-		if ev.Type == "TaskScheduled" || ev.Type == "LambdaFunctionScheduled" {
+		if ev.Type == interp.EventTaskScheduled || ev.Type == interp.EventLambdaFunctionScheduled {
 			scheduled++
 		}
 	}

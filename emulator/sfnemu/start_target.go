@@ -82,7 +82,7 @@ func (e *execution) markStarted(step interp.Step) interp.Step {
 		return step
 	}
 	for i, ev := range step.Events {
-		if d, ok := ev.Details.(*interp.ExecutionStartedDetails); ok && ev.Type == "ExecutionStarted" {
+		if d, ok := ev.Details.(*interp.ExecutionStartedDetails); ok && ev.Type == interp.EventExecutionStarted {
 			step.Events[i].Details = &startedDetails{ExecutionStartedDetails: d,
 				StateMachineAliasArn: e.aliasArn, StateMachineVersionArn: e.versionArn}
 		}
