@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // Activity tasks (docs/step-functions.md §3.3 L, §4.5): ActivityScheduled when the state
@@ -17,8 +18,8 @@ import (
 // isActivity reports whether a Task resource is an activity ARN
 // (arn:<partition>:states:<region>:<account>:activity:<name>).
 func isActivity(res string) bool {
-	parts := strings.SplitN(res, ":", 7)
-	return len(parts) == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity"
+	a, err := arn.Parse(res)
+	return err == nil && a.Service == "states" && strings.HasPrefix(a.Resource, "activity:")
 }
 
 // ActivityScheduledDetails is activityScheduledEventDetails.
