@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -102,8 +101,8 @@ func (s *Service) arn(resource string) string {
 
 // certIDFromARN accepts a certificate ARN or a bare certificate id.
 func certIDFromARN(principal string) string {
-	if i := strings.LastIndex(principal, ":cert/"); i >= 0 {
-		return principal[i+len(":cert/"):]
+	if a, ok := arn.ParseResource(principal, "iot", "cert"); ok {
+		return a.Fields[0]
 	}
 	return principal
 }
