@@ -53,3 +53,29 @@ func TestUpRefusesABadCredentialsFile(t *testing.T) {
 		}
 	}
 }
+
+// `certs issue` reads the CA without signing and signs its IoT calls with
+// the environment's key.
+func TestCertsIssueSignsWithTheEnvironmentsKey(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(file, []byte("[default]\naws_access_key_id = AKIDCI\naws_secret_access_key = ci-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	endpoint := startUp(t, "--template", "../../template.yaml", "--credentials", file)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	issue := func() error {
+		return certsIssue(context.Background(), []string{"--thing", "mqtt-container-client", "--out", t.TempDir(),
+			"--endpoint", endpoint, "--template", "../../template.yaml"})
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDCI")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "ci-secret")
+	if err := issue(); err != nil {
+		t.Fatalf("with the key: %v", err)
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong")
+	if err := issue(); err == nil || !strings.Contains(err.Error(), "InvalidSignatureException") {
+		t.Fatalf("with a wrong secret: err = %v, want InvalidSignatureException", err)
+	}
+}
