@@ -22,9 +22,10 @@ import (
 )
 
 // maxSkew is how far X-Amz-Date may be from the service's clock: five
-// minutes, as Step Functions, Lambda and most AWS services allow ("Elements
-// of an AWS API request signature", AWS IAM user guide:
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html).
+// minutes, as Step Functions, Lambda and most AWS services allow ("AWS
+// Signature Version 4 for API requests", AWS IAM user guide:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html;
+// the window is per service, and STS and SQS allow 15 minutes).
 const maxSkew = 5 * time.Minute
 
 // SigV4Config configures a SigV4Verifier.

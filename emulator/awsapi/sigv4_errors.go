@@ -5,12 +5,13 @@ import (
 	"time"
 )
 
-// The error codes AWS answers a refused signature with. Sources: the AWS
-// docs' "Signing AWS API requests" and "Troubleshoot signature errors"
-// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html),
-// and the responses quoted in SDK issues (e.g. aws/aws-sdk-js-v3#7135 for
+// The error codes AWS answers a refused signature with, as AWS responses
+// quoted in SDK and tool issues show them (e.g. aws/aws-sdk-js-v3#7135 for
 // Step Functions' five-minute window, localstack/localstack#1869 for Step
-// Functions' UnrecognizedClientException with HTTP 400).
+// Functions' UnrecognizedClientException with HTTP 400,
+// aws/aws-sdk-js-v3#1569 for IoT's InvalidSignatureException with 403,
+// aws/aws-sdk-js#4097 for the wrong-service wording). AWS documents the
+// algorithm, not these answers.
 const (
 	codeMissingToken       = "MissingAuthenticationTokenException"
 	codeIncomplete         = "IncompleteSignatureException"
