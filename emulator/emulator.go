@@ -58,6 +58,10 @@ type Config struct {
 	// MockConfig is a Step Functions Local mock configuration: executions
 	// started with "<stateMachineArn>#<TestCase>" use its mocked responses.
 	MockConfig *mockconfig.Config
+	// Credentials, when not empty, turn on SigV4 signature checking: every
+	// AWS API request must be signed with one of these keys (auth.go). The
+	// in-process Lambdas sign with the first. Off by default.
+	Credentials []awsapi.Credential
 }
 
 // Endpoints are where a started emulator listens.
@@ -117,6 +121,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.router.HandleTarget("AWSStepFunctions", sfnapi.Handler(e.SFN))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
+	e.checkSignatures()
 	return e, nil
 }
 

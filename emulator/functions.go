@@ -49,13 +49,13 @@ func codeName(codeURI string) string {
 }
 
 // sdkConfig is the AWS SDK config of in-process Lambdas: the emulator's
-// own endpoint, reached without a socket. Requests go unsigned (anonymous
-// credentials): the emulator does not check signatures, and on AWS the
-// Lambdas' own config signs with the function's role.
+// own endpoint, reached without a socket, and the credentials of
+// lambdaCredentials (on AWS the Lambdas' own config signs with the
+// function's role).
 func (e *Emulator) sdkConfig() aws.Config {
 	return aws.Config{
 		Region:       e.cfg.Region,
-		Credentials:  aws.AnonymousCredentials{},
+		Credentials:  e.lambdaCredentials(),
 		BaseEndpoint: aws.String("http://stepwire.local"),
 		HTTPClient:   &http.Client{Transport: awsapi.LocalTransport{Handler: e.router}},
 	}

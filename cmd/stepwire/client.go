@@ -33,8 +33,8 @@ func endpointURL(flagValue, dataDir string) string {
 }
 
 // sdkConfig loads the AWS SDK config from the environment, pointed at
-// endpoint. Without credentials in the environment it uses dummy ones: the
-// emulator does not check signatures.
+// endpoint. Without credentials in the environment it uses dummy ones,
+// which an emulator started without --credentials accepts.
 func sdkConfig(ctx context.Context, endpoint string) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{config.WithBaseEndpoint(endpoint)}
 	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {

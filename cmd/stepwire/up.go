@@ -27,6 +27,8 @@ func up(ctx context.Context, args []string) error {
 		"Step Functions Local mock config file (MockConfigFile.json); default $SFN_MOCK_CONFIG")
 	throttle := fs.Bool("iot-throttle", false, "enforce IoT Core's per-connection rates: 100 publishes/s and 512 KiB/s, excess discarded")
 	sessionExpiry := fs.Duration("iot-session-expiry", 0, "how long an MQTT 3.1.1 persistent session outlives its connection (default 1h, as IoT Core)")
+	credsPath := fs.String("credentials", "", "AWS shared credentials file (INI, aws_access_key_id / aws_secret_access_key per profile): "+
+		"check SigV4 signatures and let in only requests signed with its keys (off by default)")
 	var hosts listFlag
 	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers, e.g. a container's service name (repeatable)")
 	var params paramFlags
@@ -42,12 +44,16 @@ func up(ctx context.Context, args []string) error {
 			return fmt.Errorf("up: %w", err)
 		}
 	}
+	creds, err := loadCredentials(*credsPath)
+	if err != nil {
+		return fmt.Errorf("up: %w", err)
+	}
 	emu, err := emulator.New(emulator.Config{
 		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
 		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts,
 		IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry,
 		Region: *region, Account: *account, Logger: logger,
-		MockConfig: mocks,
+		MockConfig: mocks, Credentials: creds,
 	})
 	if err != nil {
 		return err
@@ -58,6 +64,7 @@ func up(ctx context.Context, args []string) error {
 	ends := emu.Endpoints()
 	fmt.Printf("stepwire is up\n  AWS API  %s\n  MQTT     %s (TLS, client certificate required)\n  CA       %s\n  endpoints written to %s/endpoints.json\n",
 		ends.HTTP, ends.MQTT, ends.CAFile, *dataDir)
+	printSigning(*credsPath, creds)
 	<-ctx.Done()
 	fmt.Println("stepwire: shutting down")
 	return emu.Close()

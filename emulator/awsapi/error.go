@@ -1,6 +1,7 @@
 // Package awsapi holds the wire mechanics shared by the emulator's AWS
 // endpoints: routing a request to the service that owns it, AWS error
-// bodies, and request ids. It knows no service's operations.
+// bodies, request ids, and optional SigV4 signature checking with keys
+// from an AWS credentials file. It knows no service's operations.
 package awsapi
 
 import (

@@ -23,6 +23,10 @@ type Router struct {
 	// Logger receives the stack of each panic a handler raises;
 	// slog.Default() when nil. Set it before serving.
 	Logger *slog.Logger
+	// Authenticate, when set, sees every request before its service and
+	// may refuse it with an *Error (in the request's protocol) or set
+	// response headers; see SigV4Verifier. Set it before serving.
+	Authenticate func(http.ResponseWriter, *http.Request) *Error
 
 	targets map[string]JSONHandler
 	rest    []restRoute
@@ -60,6 +64,12 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // route sends the request to its service.
 func (r *Router) route(w http.ResponseWriter, req *http.Request) {
+	if r.Authenticate != nil {
+		if aerr := r.Authenticate(w, req); aerr != nil {
+			writeAuthError(w, req, aerr)
+			return
+		}
+	}
 	if target := req.Header.Get("X-Amz-Target"); target != "" {
 		r.serveTarget(w, req, target)
 		return

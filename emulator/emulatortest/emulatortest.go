@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/stepwire/stepwire/emulator"
+	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -29,6 +30,7 @@ type Server struct {
 	// Clock is the fake clock when WithFakeClock was given, else nil.
 	Clock *clock.Fake
 	t     testing.TB
+	keys  []awsapi.Credential // WithCredentials
 }
 
 type options struct {
@@ -52,6 +54,12 @@ func WithFakeClock() Option { return func(o *options) { o.fake = true } }
 // WithLogger sends the emulator's logs to l (discarded by default).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.cfg.Logger = l } }
 
+// WithCredentials turns on SigV4 signature checking with these keys;
+// AWSConfig then signs with the first.
+func WithCredentials(creds ...awsapi.Credential) Option {
+	return func(o *options) { o.cfg.Credentials = creds }
+}
+
 // New starts an emulator and registers its shutdown with t.Cleanup.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -61,7 +69,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	o.cfg.DataDir = t.TempDir()
 	o.cfg.HTTPAddr, o.cfg.MQTTAddr = "127.0.0.1:0", "127.0.0.1:0"
-	s := &Server{t: t}
+	s := &Server{t: t, keys: o.cfg.Credentials}
 	if o.fake {
 		s.Clock = clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		o.cfg.Clock = s.Clock
@@ -79,12 +87,16 @@ func New(t testing.TB, opts ...Option) *Server {
 }
 
 // AWSConfig is an AWS SDK config pointed at the emulator, with dummy
-// credentials.
+// credentials, or the first key of WithCredentials.
 func (s *Server) AWSConfig() aws.Config {
 	ends := s.Endpoints()
+	creds := credentials.NewStaticCredentialsProvider("test", "test", "")
+	if keys := s.keys; len(keys) > 0 {
+		creds = credentials.NewStaticCredentialsProvider(keys[0].AccessKeyID, keys[0].SecretAccessKey, keys[0].SessionToken)
+	}
 	return aws.Config{
 		Region:       ends.Region,
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		Credentials:  creds,
 		BaseEndpoint: aws.String(ends.HTTP),
 	}
 }
