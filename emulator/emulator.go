@@ -58,6 +58,14 @@ type Config struct {
 	// MockConfig is a Step Functions Local mock configuration: executions
 	// started with "<stateMachineArn>#<TestCase>" use its mocked responses.
 	MockConfig *mockconfig.Config
+	// HTTPTimeouts bound the AWS API's connections (httpserver.go).
+	HTTPTimeouts HTTPTimeouts
+	// MQTTConnectTimeout is how long an MQTT connection has to finish the
+	// TLS handshake and send CONNECT (iotemu.DefaultConnectTimeout).
+	MQTTConnectTimeout time.Duration
+	// MQTTMaxConnections caps concurrent MQTT connections
+	// (iotemu.DefaultMaxConnections).
+	MQTTMaxConnections int
 }
 
 // Endpoints are where a started emulator listens.
@@ -107,6 +115,7 @@ func New(cfg Config) (*Emulator, error) {
 		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,
 		StartExecution: e.startExecution, ServerNames: cfg.MQTTHosts,
 		Throttle: cfg.IoTThrottle, PersistentSessionExpiry: cfg.IoTSessionExpiry,
+		ConnectTimeout: cfg.MQTTConnectTimeout, MaxConnections: cfg.MQTTMaxConnections,
 	})
 	if err != nil {
 		e.SFN.Close()
@@ -166,7 +175,7 @@ func (e *Emulator) Start(ctx context.Context) error {
 		return fmt.Errorf("start emulator: http listener: %w", err)
 	}
 	e.httpLn = ln
-	e.httpSrv = &http.Server{Handler: e.router, ReadHeaderTimeout: 10 * time.Second}
+	e.httpSrv = newHTTPServer(e.router, e.cfg.HTTPTimeouts)
 	go func() { _ = e.httpSrv.Serve(ln) }()
 	if err := e.IoT.Start(); err != nil {
 		e.Close()

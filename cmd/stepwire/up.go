@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator"
+	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hoplog"
@@ -27,6 +28,8 @@ func up(ctx context.Context, args []string) error {
 		"Step Functions Local mock config file (MockConfigFile.json); default $SFN_MOCK_CONFIG")
 	throttle := fs.Bool("iot-throttle", false, "enforce IoT Core's per-connection rates: 100 publishes/s and 512 KiB/s, excess discarded")
 	sessionExpiry := fs.Duration("iot-session-expiry", 0, "how long an MQTT 3.1.1 persistent session outlives its connection (default 1h, as IoT Core)")
+	connectTimeout := fs.Duration("mqtt-connect-timeout", iotemu.DefaultConnectTimeout, "close an MQTT connection that has not sent CONNECT (TLS handshake included) within this time")
+	maxConns := fs.Int("mqtt-max-connections", iotemu.DefaultMaxConnections, "cap on concurrent MQTT connections; more are closed on accept")
 	var hosts listFlag
 	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers, e.g. a container's service name (repeatable)")
 	var params paramFlags
@@ -47,7 +50,7 @@ func up(ctx context.Context, args []string) error {
 		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts,
 		IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry,
 		Region: *region, Account: *account, Logger: logger,
-		MockConfig: mocks,
+		MockConfig: mocks, MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns,
 	})
 	if err != nil {
 		return err
