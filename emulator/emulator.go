@@ -36,7 +36,9 @@ type Config struct {
 	// DataDir keeps the local CA and endpoints.json.
 	DataDir string
 	// HTTPAddr and MQTTAddr are listen addresses; ":0" picks a free port.
-	// Both default to loopback with a free port.
+	// An address without a host (":PORT") binds loopback; pass
+	// "0.0.0.0:PORT" to listen on every interface. Both default to
+	// loopback with a free port.
 	HTTPAddr, MQTTAddr string
 	// MQTTHosts are extra names the broker's TLS certificate covers, beside
 	// localhost and the listen address.
@@ -136,6 +138,7 @@ func withDefaults(cfg Config) Config {
 	if cfg.MQTTAddr == "" {
 		cfg.MQTTAddr = "127.0.0.1:0"
 	}
+	cfg.HTTPAddr, cfg.MQTTAddr = listenAddr(cfg.HTTPAddr), listenAddr(cfg.MQTTAddr)
 	cfg.Region, cfg.Account = arn.Or(cfg.Region, cfg.Account)
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
@@ -182,7 +185,7 @@ func (e *Emulator) Start(ctx context.Context) error {
 		return fmt.Errorf("start emulator: %w", err)
 	}
 	e.ends = Endpoints{
-		HTTP: "http://" + ln.Addr().String(), MQTT: e.IoT.MQTTAddr(),
+		HTTP: "http://" + dialAddr(ln.Addr().String()), MQTT: dialAddr(e.IoT.MQTTAddr()),
 		Region: e.cfg.Region, Account: e.cfg.Account,
 		CAFile: filepath.Join(e.cfg.DataDir, "root-CA.crt"),
 	}
