@@ -41,8 +41,15 @@ type Config struct {
 	// loopback with a free port.
 	HTTPAddr, MQTTAddr string
 	// MQTTHosts are extra names the broker's TLS certificate covers, beside
-	// localhost and the listen address.
+	// localhost and the listen address. The AWS API answers to them too.
 	MQTTHosts []string
+	// HTTPHosts are extra names the AWS API answers to, beside localhost,
+	// IP addresses, the MQTTHosts and the listen address: a request with
+	// another Host is refused (awsapi.Exposure).
+	HTTPHosts []string
+	// AllowOrigins are the browser origins allowed to call the AWS API
+	// ("*": any); a request with another Origin header is refused.
+	AllowOrigins []string
 	// IoTThrottle enforces IoT Core's per-connection rates (100 publishes/s
 	// and 512 KiB/s; excess discarded). Off by default: tests run faster.
 	IoTThrottle bool
@@ -178,7 +185,7 @@ func (e *Emulator) Start(ctx context.Context) error {
 		return fmt.Errorf("start emulator: http listener: %w", err)
 	}
 	e.httpLn = ln
-	e.httpSrv = newHTTPServer(e.router, e.cfg.HTTPTimeouts)
+	e.httpSrv = newHTTPServer(e.apiHandler(), e.cfg.HTTPTimeouts)
 	go func() { _ = e.httpSrv.Serve(ln) }()
 	if err := e.IoT.Start(); err != nil {
 		e.Close()

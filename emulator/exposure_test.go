@@ -72,3 +72,41 @@ func externalIP(t *testing.T) string {
 	t.Skip("no non-loopback IPv4 address to test the binding with")
 	return ""
 }
+
+// TestForeignHostAndOrigin: the request a web page or DNS rebinding could
+// make, a text/plain POST that injects a job, is refused with an AWS
+// error; the same request from a configured name or allowed origin passes.
+func TestForeignHostAndOrigin(t *testing.T) {
+	emu := startEmulator(t, emulator.Config{HTTPHosts: []string{"stepwire"}, AllowOrigins: []string{"http://localhost:3000"}})
+	url := emu.Endpoints().HTTP + "/topics/tenant1/to/worker?qos=1"
+	for _, tc := range []struct {
+		name, host, origin string
+		want               int
+	}{
+		{"foreign host and origin", "evil.example", "http://evil.example", http.StatusForbidden},
+		{"foreign host", "rebind.evil.example:4566", "", http.StatusForbidden},
+		{"foreign origin", "", "http://evil.example", http.StatusForbidden},
+		{"dialled address", "", "", http.StatusOK},
+		{"configured name", "stepwire:4566", "", http.StatusOK},
+		{"allowed origin", "localhost", "http://localhost:3000", http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"Input":{},"TaskToken":"x"}`))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "text/plain")
+			if tc.host != "" {
+				req.Host = tc.host
+			}
+			if tc.origin != "" {
+				req.Header.Set("Origin", tc.origin)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			require.Equal(t, tc.want, resp.StatusCode)
+			if tc.want == http.StatusForbidden {
+				require.Equal(t, "AccessDeniedException", resp.Header.Get("X-Amzn-ErrorType"))
+			}
+		})
+	}
+}

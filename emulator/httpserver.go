@@ -1,8 +1,11 @@
 package emulator
 
 import (
+	"net"
 	"net/http"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/awsapi"
 )
 
 // HTTPTimeouts bound the AWS API's connections. A zero field takes its
@@ -54,4 +57,16 @@ func newHTTPServer(h http.Handler, t HTTPTimeouts) *http.Server {
 		WriteTimeout:      t.Write,
 		IdleTimeout:       t.Idle,
 	}
+}
+
+// apiHandler is the router behind the Host and Origin checks
+// (awsapi.Exposure). Besides localhost and IP addresses the API answers
+// to HTTPHosts, MQTTHosts and the host of HTTPAddr.
+func (e *Emulator) apiHandler() http.Handler {
+	hosts := append(append([]string{}, e.cfg.HTTPHosts...), e.cfg.MQTTHosts...)
+	if h, _, err := net.SplitHostPort(e.cfg.HTTPAddr); err == nil && h != "" {
+		hosts = append(hosts, h)
+	}
+	x := awsapi.Exposure{Hosts: hosts, Origins: e.cfg.AllowOrigins, Logger: e.cfg.Logger.With("service", "api")}
+	return x.Wrap(e.router)
 }

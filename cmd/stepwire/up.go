@@ -31,7 +31,10 @@ func up(ctx context.Context, args []string) error {
 	connectTimeout := fs.Duration("mqtt-connect-timeout", iotemu.DefaultConnectTimeout, "close an MQTT connection that has not sent CONNECT (TLS handshake included) within this time")
 	maxConns := fs.Int("mqtt-max-connections", iotemu.DefaultMaxConnections, "cap on concurrent MQTT connections; more are closed on accept")
 	var hosts listFlag
-	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers, e.g. a container's service name (repeatable)")
+	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers and the AWS API answers to, e.g. a container's service name (repeatable)")
+	var httpHosts, origins listFlag
+	fs.Var(&httpHosts, "http-host", "extra name the AWS API answers to besides localhost and IP addresses (repeatable); other Host headers are refused")
+	fs.Var(&origins, "allow-origin", "browser origin allowed to call the AWS API, or \"*\" (repeatable); requests with another Origin header are refused")
 	var params paramFlags
 	fs.Var(&params, "param", "template parameter override NAME=VALUE (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -48,6 +51,7 @@ func up(ctx context.Context, args []string) error {
 	emu, err := emulator.New(emulator.Config{
 		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
 		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts,
+		HTTPHosts: httpHosts, AllowOrigins: origins,
 		IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry,
 		Region: *region, Account: *account, Logger: logger,
 		MockConfig: mocks, MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns,
