@@ -50,7 +50,7 @@ func setUp(t *testing.T) *env {
 	emu, err := testcontainers.Run(ctx, image,
 		network.WithNetwork([]string{"stepwire"}, nw),
 		testcontainers.WithCmd("up", "--template", "/template.yaml", "--data-dir", "/data",
-			"--http", "0.0.0.0:4566", "--mqtt", "0.0.0.0:8883", "--mqtt-host", "stepwire"),
+			"--http", "0.0.0.0:4566", "--mqtt", "0.0.0.0:8883", "--mqtt-host", "stepwire", "--http-host", "stepwire"),
 		testcontainers.WithWaitStrategy(wait.ForLog("stepwire is up").WithStartupTimeout(30*time.Second)))
 	testcontainers.CleanupContainer(t, emu)
 	if err != nil {

@@ -36,11 +36,20 @@ type Config struct {
 	// DataDir keeps the local CA and endpoints.json.
 	DataDir string
 	// HTTPAddr and MQTTAddr are listen addresses; ":0" picks a free port.
-	// Both default to loopback with a free port.
+	// An address without a host (":PORT") binds loopback; pass
+	// "0.0.0.0:PORT" to listen on every interface. Both default to
+	// loopback with a free port.
 	HTTPAddr, MQTTAddr string
 	// MQTTHosts are extra names the broker's TLS certificate covers, beside
-	// localhost and the listen address.
+	// localhost and the listen address. The AWS API answers to them too.
 	MQTTHosts []string
+	// HTTPHosts are extra names the AWS API answers to, beside localhost,
+	// IP addresses, the MQTTHosts and the listen address: a request with
+	// another Host is refused (awsapi.Exposure).
+	HTTPHosts []string
+	// AllowOrigins are the browser origins allowed to call the AWS API
+	// ("*": any); a request with another Origin header is refused.
+	AllowOrigins []string
 	// IoTThrottle enforces IoT Core's per-connection rates (100 publishes/s
 	// and 512 KiB/s; excess discarded). Off by default: tests run faster.
 	IoTThrottle bool
@@ -62,6 +71,14 @@ type Config struct {
 	// AWS API request must be signed with one of these keys (auth.go). The
 	// in-process Lambdas sign with the first. Off by default.
 	Credentials []awsapi.Credential
+	// HTTPTimeouts bound the AWS API's connections (httpserver.go).
+	HTTPTimeouts HTTPTimeouts
+	// MQTTConnectTimeout is how long an MQTT connection has to finish the
+	// TLS handshake and send CONNECT (iotemu.DefaultConnectTimeout).
+	MQTTConnectTimeout time.Duration
+	// MQTTMaxConnections caps concurrent MQTT connections
+	// (iotemu.DefaultMaxConnections).
+	MQTTMaxConnections int
 }
 
 // Endpoints are where a started emulator listens.
@@ -111,6 +128,7 @@ func New(cfg Config) (*Emulator, error) {
 		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,
 		StartExecution: e.startExecution, ServerNames: cfg.MQTTHosts,
 		Throttle: cfg.IoTThrottle, PersistentSessionExpiry: cfg.IoTSessionExpiry,
+		ConnectTimeout: cfg.MQTTConnectTimeout, MaxConnections: cfg.MQTTMaxConnections,
 	})
 	if err != nil {
 		e.SFN.Close()
@@ -132,6 +150,7 @@ func withDefaults(cfg Config) Config {
 	if cfg.MQTTAddr == "" {
 		cfg.MQTTAddr = "127.0.0.1:0"
 	}
+	cfg.HTTPAddr, cfg.MQTTAddr = listenAddr(cfg.HTTPAddr), listenAddr(cfg.MQTTAddr)
 	cfg.Region, cfg.Account = arn.Or(cfg.Region, cfg.Account)
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
@@ -171,14 +190,14 @@ func (e *Emulator) Start(ctx context.Context) error {
 		return fmt.Errorf("start emulator: http listener: %w", err)
 	}
 	e.httpLn = ln
-	e.httpSrv = &http.Server{Handler: e.router, ReadHeaderTimeout: 10 * time.Second}
+	e.httpSrv = newHTTPServer(e.apiHandler(), e.cfg.HTTPTimeouts)
 	go func() { _ = e.httpSrv.Serve(ln) }()
 	if err := e.IoT.Start(); err != nil {
 		e.Close()
 		return fmt.Errorf("start emulator: %w", err)
 	}
 	e.ends = Endpoints{
-		HTTP: "http://" + ln.Addr().String(), MQTT: e.IoT.MQTTAddr(),
+		HTTP: "http://" + dialAddr(ln.Addr().String()), MQTT: dialAddr(e.IoT.MQTTAddr()),
 		Region: e.cfg.Region, Account: e.cfg.Account,
 		CAFile: filepath.Join(e.cfg.DataDir, "root-CA.crt"),
 	}

@@ -78,7 +78,7 @@ func certsIssue(ctx context.Context, args []string) error {
 		if name == "priv.key" {
 			mode = 0o600
 		}
-		if err := os.WriteFile(filepath.Join(o.out, name), data, mode); err != nil {
+		if err := writeFileMode(filepath.Join(o.out, name), data, mode); err != nil {
 			return fmt.Errorf("certs issue: %w", err)
 		}
 	}

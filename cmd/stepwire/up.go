@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator"
+	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hoplog"
@@ -18,8 +19,8 @@ func up(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("up", flag.ContinueOnError)
 	tpl := fs.String("template", "template.yaml", "SAM template to load")
 	dataDir := fs.String("data-dir", ".stepwire", "directory for the local CA and endpoints.json")
-	httpAddr := fs.String("http", "127.0.0.1:4566", "AWS API listen address (\":0\" picks a free port)")
-	mqttAddr := fs.String("mqtt", "127.0.0.1:8883", "MQTT over TLS listen address (\":0\" picks a free port)")
+	httpAddr := fs.String("http", "127.0.0.1:4566", "AWS API listen address; \":PORT\" binds loopback, \"0.0.0.0:PORT\" every interface, port 0 a free one")
+	mqttAddr := fs.String("mqtt", "127.0.0.1:8883", "MQTT over TLS listen address; \":PORT\" binds loopback, \"0.0.0.0:PORT\" every interface, port 0 a free one")
 	region := fs.String("region", arn.DefaultRegion, "emulated region")
 	account := fs.String("account", arn.DefaultAccount, "emulated account id")
 	verbose := fs.Bool("v", false, "log every decision, not only hops and warnings")
@@ -29,8 +30,13 @@ func up(ctx context.Context, args []string) error {
 	sessionExpiry := fs.Duration("iot-session-expiry", 0, "how long an MQTT 3.1.1 persistent session outlives its connection (default 1h, as IoT Core)")
 	credsPath := fs.String("credentials", "", "AWS shared credentials file (INI, aws_access_key_id / aws_secret_access_key per profile): "+
 		"check SigV4 signatures and let in only requests signed with its keys (off by default)")
+	connectTimeout := fs.Duration("mqtt-connect-timeout", iotemu.DefaultConnectTimeout, "close an MQTT connection that has not sent CONNECT (TLS handshake included) within this time")
+	maxConns := fs.Int("mqtt-max-connections", iotemu.DefaultMaxConnections, "cap on concurrent MQTT connections; more are closed on accept")
 	var hosts listFlag
-	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers, e.g. a container's service name (repeatable)")
+	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers and the AWS API answers to, e.g. a container's service name (repeatable)")
+	var httpHosts, origins listFlag
+	fs.Var(&httpHosts, "http-host", "extra name the AWS API answers to besides localhost and IP addresses (repeatable); other Host headers are refused")
+	fs.Var(&origins, "allow-origin", "browser origin allowed to call the AWS API, or \"*\" (repeatable); requests with another Origin header are refused")
 	var params paramFlags
 	fs.Var(&params, "param", "template parameter override NAME=VALUE (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -51,9 +57,11 @@ func up(ctx context.Context, args []string) error {
 	emu, err := emulator.New(emulator.Config{
 		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
 		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts,
+		HTTPHosts: httpHosts, AllowOrigins: origins,
 		IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry,
 		Region: *region, Account: *account, Logger: logger,
 		MockConfig: mocks, Credentials: creds,
+		MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns,
 	})
 	if err != nil {
 		return err

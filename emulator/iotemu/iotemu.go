@@ -24,7 +24,6 @@ import (
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
@@ -70,6 +69,14 @@ type Config struct {
 	// publishes are discarded, an MQTT 5 QoS 1 one answered PUBACK 0x97.
 	// Off by default, as tests and benchmarks publish far faster.
 	Throttle bool
+	// ConnectTimeout is how long a new MQTT connection has to finish the
+	// TLS handshake and send CONNECT before it is closed; default
+	// DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// MaxConnections caps concurrent MQTT connections; further ones are
+	// closed on accept (logged once each time the cap is reached).
+	// Default DefaultMaxConnections.
+	MaxConnections int
 }
 
 // Service is the IoT Core emulator.
@@ -87,7 +94,7 @@ type Service struct {
 	actions   gogroup.Group // rule actions in flight
 
 	mu       sync.Mutex
-	listener *listeners.TCP
+	listener *mqttListener
 	started  bool
 }
 
@@ -103,6 +110,12 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.MQTTAddr == "" {
 		cfg.MQTTAddr = "127.0.0.1:8883"
+	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = DefaultConnectTimeout
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = DefaultMaxConnections
 	}
 	ca, err := pki.LoadOrCreate(cfg.DataDir)
 	if err != nil {
@@ -176,7 +189,7 @@ func (s *Service) Start() error {
 	if err != nil {
 		return fmt.Errorf("iot service: %w", err)
 	}
-	l := listeners.NewTCP(listeners.Config{ID: "mqtts", Address: s.cfg.MQTTAddr, TLSConfig: tlsCfg})
+	l := newMQTTListener("mqtts", s.cfg.MQTTAddr, tlsCfg, s.cfg.ConnectTimeout, s.cfg.MaxConnections)
 	if err := s.broker.AddListener(l); err != nil {
 		return fmt.Errorf("iot service: listen on %s: %w", s.cfg.MQTTAddr, err)
 	}
