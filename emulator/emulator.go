@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/events"
+	"github.com/stepwire/stepwire/emulator/events/eventsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
@@ -101,6 +103,7 @@ type Emulator struct {
 	Lambda  *lambdaemu.Service
 	SFN     *sfnemu.Service
 	IoT     *iotemu.Service
+	Events  *events.Service // EventBridge's default bus; targets are Lambda Event invocations
 	router  *awsapi.Router
 	httpSrv *http.Server
 	httpLn  net.Listener
@@ -136,6 +139,9 @@ func New(cfg Config) (*Emulator, error) {
 		return nil, fmt.Errorf("new emulator: %w", err)
 	}
 	e.IoT = iot
+	e.Events = events.New(events.Config{Region: cfg.Region, Account: cfg.Account, Clock: cfg.Clock,
+		Deliver: e.Lambda.InvokeAsync, Logger: cfg.Logger.With("service", "events")})
+	e.router.HandleTarget(eventsapi.TargetPrefix, eventsapi.Handler(e.Events))
 	e.router.HandleTarget("AWSStepFunctions", sfnapi.Handler(e.SFN))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
@@ -235,8 +241,8 @@ func (e *Emulator) Handler() http.Handler { return e.router }
 
 // Close stops the listeners and the services, each after the ones that
 // call it: the HTTP endpoint, then Step Functions (its integrations invoke
-// Lambdas), then Lambda (waiting for its Event invocations, which publish
-// to IoT), then IoT Core.
+// Lambdas), then EventBridge (its targets are Lambdas), then Lambda
+// (waiting for its Event invocations, which publish to IoT), then IoT Core.
 func (e *Emulator) Close() error {
 	var errs []error
 	if e.httpSrv != nil {
@@ -245,6 +251,7 @@ func (e *Emulator) Close() error {
 		cancel()
 	}
 	e.SFN.Close()
+	e.Events.Close()
 	e.Lambda.Close()
 	errs = append(errs, e.IoT.Close())
 	return errors.Join(errs...)

@@ -1,0 +1,172 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/stepwire/stepwire/emulator/events/pattern"
+)
+
+// envelope is an event as rules see it and targets receive it
+// (docs/eventbridge.md §1), members in AWS's order.
+type envelope struct {
+	Version    string          `json:"version"`
+	ID         string          `json:"id"`
+	DetailType string          `json:"detail-type"`
+	Source     string          `json:"source"`
+	Account    string          `json:"account"`
+	Time       string          `json:"time"`
+	Region     string          `json:"region"`
+	Resources  []string        `json:"resources"`
+	Detail     json.RawMessage `json:"detail"`
+}
+
+// timeLayout is the envelope's time: UTC, whole seconds.
+const timeLayout = "2006-01-02T15:04:05Z"
+
+// delivery is one payload for one target.
+type delivery struct {
+	rule, target string
+	payload      []byte
+}
+
+// queue holds deliveries in the order their events were put; one drainer
+// at a time hands them to Config.Deliver.
+type queue struct {
+	mu       sync.Mutex
+	items    []delivery
+	draining bool
+}
+
+// emit matches an event against the enabled rules and queues a delivery
+// for each of their targets.
+func (s *Service) emit(id string, e Event) {
+	doc, decoded, err := s.render(id, e)
+	if err != nil {
+		s.logger.Error("event not delivered", "id", id, "error", err)
+		return
+	}
+	flat, err := pattern.FromValue(decoded)
+	if err != nil {
+		s.logger.Error("event not delivered", "id", id, "error", err)
+		return
+	}
+	var out []delivery
+	for _, r := range s.matchingRules(flat) {
+		for _, t := range r.targets {
+			if d, ok := s.payload(r, t, doc, decoded); ok {
+				out = append(out, d)
+			}
+		}
+	}
+	s.enqueue(out)
+}
+
+// render builds the envelope and decodes it for matching and InputPath.
+func (s *Service) render(id string, e Event) ([]byte, any, error) {
+	if e.Time.IsZero() {
+		e.Time = s.cfg.Clock.Now()
+	}
+	res := e.Resources
+	if res == nil {
+		res = []string{}
+	}
+	doc, err := json.Marshal(envelope{Version: "0", ID: id, DetailType: e.DetailType, Source: e.Source,
+		Account: s.cfg.Account, Time: e.Time.UTC().Format(timeLayout), Region: s.cfg.Region,
+		Resources: res, Detail: e.Detail})
+	if err != nil {
+		return nil, nil, fmt.Errorf("render event: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, nil, fmt.Errorf("render event: %w", err)
+	}
+	return doc, v, nil
+}
+
+// matchingRules returns the enabled rules that match, in name order.
+func (s *Service) matchingRules(e *pattern.Event) []*rule {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*rule
+	for _, r := range s.rules {
+		if r.matches(e) && len(r.targets) > 0 {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *rule) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// payload is what target t of rule r receives: the event, its Input, or
+// the part InputPath selects (docs/eventbridge.md §4).
+func (s *Service) payload(r *rule, t Target, doc []byte, decoded any) (delivery, bool) {
+	d := delivery{rule: r.Name, target: t.Arn, payload: doc}
+	switch {
+	case t.Input != "":
+		d.payload = []byte(t.Input)
+	case t.InputPath != "":
+		v, ok := selectPath(decoded, t.InputPath)
+		if !ok {
+			s.logger.Warn("event not delivered: InputPath selects nothing", "rule", r.Name, "target", t.ID, "inputPath", t.InputPath)
+			return delivery{}, false
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return delivery{}, false
+		}
+		d.payload = b
+	case t.InputTransformer != nil:
+		s.logger.Warn("InputTransformer is not applied yet; delivering the whole event", "rule", r.Name, "target", t.ID)
+	}
+	return d, true
+}
+
+// enqueue adds deliveries and starts a drainer unless one runs.
+func (s *Service) enqueue(ds []delivery) {
+	if len(ds) == 0 {
+		return
+	}
+	s.queue.mu.Lock()
+	s.queue.items = append(s.queue.items, ds...)
+	start := !s.queue.draining
+	s.queue.draining = true
+	s.queue.mu.Unlock()
+	if start && !s.group.Go(s.drain) {
+		s.queue.mu.Lock()
+		s.queue.items, s.queue.draining = nil, false
+		s.queue.mu.Unlock()
+	}
+}
+
+// drain hands queued deliveries to Config.Deliver until the queue is empty
+// or the service closes.
+func (s *Service) drain() {
+	for {
+		s.queue.mu.Lock()
+		if len(s.queue.items) == 0 || s.ctx.Err() != nil {
+			s.queue.items, s.queue.draining = nil, false
+			s.queue.mu.Unlock()
+			return
+		}
+		d := s.queue.items[0]
+		s.queue.items = s.queue.items[1:]
+		s.queue.mu.Unlock()
+		s.deliver(d)
+	}
+}
+
+func (s *Service) deliver(d delivery) {
+	if s.cfg.Deliver == nil {
+		return
+	}
+	if err := s.cfg.Deliver(s.ctx, d.target, d.payload); err != nil {
+		s.logger.Warn("event delivery failed", "rule", d.rule, "target", d.target, "error", err)
+	}
+}
