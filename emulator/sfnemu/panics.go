@@ -3,8 +3,6 @@ package sfnemu
 import (
 	"fmt"
 	"runtime/debug"
-
-	"github.com/stepwire/stepwire/emulator/interp"
 )
 
 // recoverExecution, deferred by the service's goroutines and timer
@@ -51,18 +49,6 @@ func (s *Service) failRuntime(e *execution, cause string) {
 	if e.status != statusRunning {
 		return
 	}
-	var last int64
-	if n := len(e.history); n > 0 {
-		last = e.history[n-1].ID
-	}
-	errName := "States.Runtime"
-	s.apply(e, interp.Step{
-		Events: []interp.HistoryEvent{{
-			ID: last + 1, PreviousEventID: last, Timestamp: s.cfg.Clock.Now(),
-			Type: "ExecutionFailed", DetailsKey: "executionFailedEventDetails",
-			Details: &interp.ErrorDetails{Error: &errName, Cause: &cause},
-		}},
-		Done: true, Status: interp.StatusFailed,
-		Error: errName, Cause: cause, HasError: true, HasCause: true,
-	})
+	s.refuseQueued(e)
+	s.terminate(e, failedStep("States.Runtime", cause))
 }

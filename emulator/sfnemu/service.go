@@ -83,6 +83,7 @@ type Service struct {
 	execByID  map[uint64]*execution
 	execByArn map[string]*execution
 	nextExec  atomic.Uint64
+	drivers   atomic.Int64 // executions whose Machine a goroutine drives
 }
 
 // New returns a Service configured by cfg.
