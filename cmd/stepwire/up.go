@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
@@ -60,7 +61,24 @@ func up(ctx context.Context, args []string) error {
 		ends.HTTP, ends.MQTT, ends.CAFile, *dataDir)
 	<-ctx.Done()
 	fmt.Println("stepwire: shutting down")
-	return emu.Close()
+	return closeWithin(emu, shutdownLimit)
+}
+
+// shutdownLimit bounds the shutdown after SIGTERM or Ctrl-C, whatever
+// runs: executions are kept in memory only, so nothing is lost by not
+// waiting longer.
+const shutdownLimit = 2 * time.Second
+
+// closeWithin closes emu, giving up after limit.
+func closeWithin(emu interface{ Close() error }, limit time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- emu.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		return fmt.Errorf("up: shutdown still running after %v; exiting", limit)
+	}
 }
 
 // paramFlags collects repeated NAME=VALUE flags.

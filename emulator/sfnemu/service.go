@@ -107,27 +107,6 @@ func New(cfg Config) *Service {
 	}
 }
 
-// Close stops every timer, cancels integrations in flight and waits for
-// them to return. Running executions stay RUNNING and stop advancing.
-func (s *Service) Close() {
-	if !s.work.Close() {
-		return
-	}
-	s.cancel()
-	s.execMu.RLock()
-	execs := make([]*execution, 0, len(s.execByID))
-	for _, e := range s.execByID {
-		execs = append(execs, e)
-	}
-	s.execMu.RUnlock()
-	for _, e := range execs {
-		e.mu.Lock()
-		e.stopTimers()
-		e.mu.Unlock()
-	}
-	s.work.Wait()
-}
-
 // spawn runs f, work for execution e, in a goroutine that Close waits
 // for. A panic in f fails e with States.Runtime instead of the process. It
 // reports false, not running f, once the service is closed.
