@@ -58,6 +58,12 @@ type Config struct {
 	// MockConfig is a Step Functions Local mock configuration: executions
 	// started with "<stateMachineArn>#<TestCase>" use its mocked responses.
 	MockConfig *mockconfig.Config
+	// RetainExecutions and RetainExecutionsFor are Step Functions'
+	// retention of closed executions: how many per state machine, and how
+	// long after they stopped (sfnemu.Config.RetainPerMachine, RetainFor:
+	// the defaults when zero, no limit when negative).
+	RetainExecutions    int
+	RetainExecutionsFor time.Duration
 }
 
 // Endpoints are where a started emulator listens.
@@ -98,6 +104,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.SFN = sfnemu.New(sfnemu.Config{
 		Clock: cfg.Clock, Region: cfg.Region, Account: cfg.Account,
 		Invoke: e.invoke, Logger: cfg.Logger.With("service", "states"),
+		RetainPerMachine: cfg.RetainExecutions, RetainFor: cfg.RetainExecutionsFor,
 	})
 	if cfg.MockConfig != nil {
 		e.SFN.SetMockConfig(cfg.MockConfig)

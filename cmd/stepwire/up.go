@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hoplog"
@@ -28,6 +29,10 @@ func up(ctx context.Context, args []string) error {
 		"Step Functions Local mock config file (MockConfigFile.json); default $SFN_MOCK_CONFIG")
 	throttle := fs.Bool("iot-throttle", false, "enforce IoT Core's per-connection rates: 100 publishes/s and 512 KiB/s, excess discarded")
 	sessionExpiry := fs.Duration("iot-session-expiry", 0, "how long an MQTT 3.1.1 persistent session outlives its connection (default 1h, as IoT Core)")
+	retain := fs.Int("retain-executions", sfnemu.DefaultRetainPerMachine,
+		"closed executions kept readable per state machine; older ones are freed (0: no limit)")
+	retainFor := fs.Duration("retain-for", sfnemu.DefaultRetainFor,
+		"how long a closed execution stays readable after it stopped (0: no limit)")
 	var hosts listFlag
 	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers, e.g. a container's service name (repeatable)")
 	var params paramFlags
@@ -48,7 +53,7 @@ func up(ctx context.Context, args []string) error {
 		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts,
 		IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry,
 		Region: *region, Account: *account, Logger: logger,
-		MockConfig: mocks,
+		MockConfig: mocks, RetainExecutions: noLimitIfZero(*retain), RetainExecutionsFor: noLimitIfZero(*retainFor),
 	})
 	if err != nil {
 		return err
@@ -79,6 +84,14 @@ func closeWithin(emu interface{ Close() error }, limit time.Duration) error {
 	case <-time.After(limit):
 		return fmt.Errorf("up: shutdown still running after %v; exiting", limit)
 	}
+}
+
+// noLimitIfZero maps a flag's 0 ("no limit") to the configuration's -1.
+func noLimitIfZero[T int | time.Duration](v T) T {
+	if v == 0 {
+		return -1
+	}
+	return v
 }
 
 // paramFlags collects repeated NAME=VALUE flags.

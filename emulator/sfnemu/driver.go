@@ -113,7 +113,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	e.machine = nil // closed executions keep only their record
 	s.mocks.drop(e.arn)
 	close(e.done)
-	s.release(e.sm)
+	s.release(e)
 	hop.Log(context.Background(), s.log, "done", "status", step.Status, "executionArn", e.arn)
 }
 

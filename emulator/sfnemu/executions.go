@@ -48,6 +48,8 @@ type execution struct {
 	execTimer string
 	inbox     []*delivery // events waiting for the Machine (drive.go)
 	driving   bool        // a goroutine drives the Machine
+
+	freed bool // freed by retention (retention.go); guarded by sm.mu
 }
 
 // execInfo is a consistent snapshot of an execution for Describe/List.
@@ -128,6 +130,7 @@ func (s *Service) checkStart(smArn string, name, input *string) (*stateMachine, 
 	if err != nil {
 		return nil, startInput{}, err
 	}
+	s.sweep()
 	sm, sel, err := s.selectTarget(target.ref)
 	if err != nil {
 		return nil, startInput{}, err
@@ -258,13 +261,22 @@ func (s *Service) execution(arn string) (*execution, error) {
 	if _, err := parseArn(arn, "execution"); err != nil {
 		return nil, err
 	}
-	s.execMu.RLock()
-	e := s.execByArn[arn]
-	s.execMu.RUnlock()
+	s.sweep()
+	if e := s.lookupExecution(arn); e != nil {
+		s.sweepMachine(e.sm, s.cfg.Clock.Now())
+	}
+	e := s.lookupExecution(arn) // nil when the sweep freed it
 	if e == nil {
 		return nil, fail(ErrExecutionDoesNotExist, arn)
 	}
 	return e, nil
+}
+
+// lookupExecution returns the execution with the given ARN, or nil.
+func (s *Service) lookupExecution(arn string) *execution {
+	s.execMu.RLock()
+	defer s.execMu.RUnlock()
+	return s.execByArn[arn]
 }
 
 // StopExecution aborts a running execution; a closed one is left as is.

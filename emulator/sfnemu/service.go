@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
@@ -44,6 +45,13 @@ type Config struct {
 	// execution names, request and revision ids) and task-token keys do
 	// not use it.
 	Random io.Reader
+	// RetainPerMachine is how many closed executions of each state
+	// machine stay readable; older ones are freed (retention.go).
+	// DefaultRetainPerMachine when 0, no limit when negative.
+	RetainPerMachine int
+	// RetainFor is how long a closed execution stays readable after it
+	// stopped, on Clock. DefaultRetainFor when 0, no limit when negative.
+	RetainFor time.Duration
 }
 
 // InvokeResult is a Lambda Invoke response.
@@ -84,6 +92,9 @@ type Service struct {
 	execByArn map[string]*execution
 	nextExec  atomic.Uint64
 	drivers   atomic.Int64 // executions whose Machine a goroutine drives
+
+	retention retention
+	nextSweep atomic.Int64 // unix nanoseconds of the next sweep (retention.go)
 }
 
 // New returns a Service configured by cfg.
@@ -104,6 +115,7 @@ func New(cfg Config) *Service {
 		activities: map[string]*activity{},
 		execByID:   map[uint64]*execution{},
 		execByArn:  map[string]*execution{},
+		retention:  newRetention(cfg.RetainPerMachine, cfg.RetainFor),
 	}
 }
 
