@@ -7,7 +7,7 @@ export TESTCONTAINERS_RYUK_DISABLED := true
 # Debian's AWS CLI v2 (the real client the tests drive).
 AWS_CLI ?= /usr/bin/aws
 
-.PHONY: all build lambdas tools test vet demo bench image e2e conformance clean
+.PHONY: all build lambdas tools test vet demo bench soak image e2e conformance clean
 
 all: build
 
@@ -74,8 +74,16 @@ bench:
 	@mkdir -p bin
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./bench/ | tee bin/bench.out
 	@echo "== summary"
-	@grep -E '^(broker_|interp_|jsonata_)' bin/bench.out || true
+	@grep -E '^(broker_|interp_|jsonata_|soak_)' bin/bench.out || true
 	@grep '^roundtrip_p50_ms=' bin/bench.out | tail -1
+
+# Memory under load: 16 clients start Standard (and describe them), then
+# Express executions for 60 s each through the SDK; memory is sampled every
+# 5 s, and for 30 s after the machines are deleted.
+soak:
+	@mkdir -p bin
+	set -o pipefail; $(GO) test -run '^$$' -bench Soak -benchtime 1x -timeout 10m ./bench/ \
+		-args -soak 60s -soak-clients 16 -soak-after 30s | tee bin/soak.out
 
 clean:
 	rm -rf bin .stepwire

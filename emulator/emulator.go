@@ -81,6 +81,12 @@ type Config struct {
 	// MQTTMaxConnections caps concurrent MQTT connections
 	// (iotemu.DefaultMaxConnections).
 	MQTTMaxConnections int
+	// RetainExecutions and RetainExecutionsFor are Step Functions'
+	// retention of closed executions: how many per state machine, and how
+	// long after they stopped (sfnemu.Config.RetainPerMachine, RetainFor:
+	// the defaults when zero, no limit when negative).
+	RetainExecutions    int
+	RetainExecutionsFor time.Duration
 }
 
 // Endpoints are where a started emulator listens.
@@ -122,6 +128,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.SFN = sfnemu.New(sfnemu.Config{
 		Clock: cfg.Clock, Region: cfg.Region, Account: cfg.Account,
 		Invoke: e.invoke, Logger: cfg.Logger.With("service", "states"),
+		RetainPerMachine: cfg.RetainExecutions, RetainFor: cfg.RetainExecutionsFor,
 	})
 	if cfg.MockConfig != nil {
 		e.SFN.SetMockConfig(cfg.MockConfig)
@@ -239,18 +246,32 @@ func (e *Emulator) Endpoints() Endpoints { return e.ends }
 // Handler is the AWS API handler, for in-process clients.
 func (e *Emulator) Handler() http.Handler { return e.router }
 
+// Bounds of Close: requests in flight get httpDrain to finish before their
+// connections are closed; Step Functions' goroutines get sfnDrain.
+const (
+	httpDrain = 500 * time.Millisecond
+	sfnDrain  = time.Second
+)
+
 // Close stops the listeners and the services, each after the ones that
 // call it: the HTTP endpoint, then Step Functions (its integrations invoke
 // Lambdas), then EventBridge (its targets are Lambdas), then Lambda
 // (waiting for its Event invocations, which publish to IoT), then IoT Core.
+// The HTTP endpoint and Step Functions wait for their work in flight a
+// bounded time (httpDrain, sfnDrain), so a slow state or a long poll does
+// not hold up the shutdown.
 func (e *Emulator) Close() error {
 	var errs []error
 	if e.httpSrv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		errs = append(errs, e.httpSrv.Shutdown(ctx))
+		ctx, cancel := context.WithTimeout(context.Background(), httpDrain)
+		if err := e.httpSrv.Shutdown(ctx); err != nil {
+			errs = append(errs, e.httpSrv.Close())
+		}
 		cancel()
 	}
-	e.SFN.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), sfnDrain)
+	_ = e.SFN.Shutdown(ctx) // logged by the service
+	cancel()
 	e.Events.Close()
 	e.Lambda.Close()
 	errs = append(errs, e.IoT.Close())

@@ -61,7 +61,7 @@ func (ip InProcess) Run(t testing.TB, s *Scenario) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	p := &probe{}
+	p := &probe{steps: srv.SFN.Driving}
 	p.w = ip.startWorker(srv, s.Worker, p)
 	if s.TemplatePath() != "" {
 		ends := srv.Endpoints()

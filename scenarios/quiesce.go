@@ -27,6 +27,9 @@ import (
 // scenario's worker (worker.Busy, Received, Published; handlers that only
 // wait to be cancelled are parked and do not count as work).
 //
+// It also counts the executions whose interpreter steps are being
+// evaluated (StartExecution answers before the first state runs).
+//
 // What it cannot see, and what remains timing-dependent: goroutines inside
 // the Step Functions service (a timer already past due when armed fires on
 // a goroutine of its own), rule actions other than Lambda, MQTT clients
@@ -36,6 +39,7 @@ import (
 // poll narrows, but does not close, the first of these.
 type probe struct {
 	w      *worker.Worker // nil when the scenario runs no worker
+	steps  func() int64   // executions whose steps evaluate (sfnemu.Service.Driving)
 	parked atomic.Int64   // jobs whose handler waits only for cancellation
 
 	started, finished atomic.Uint64 // Lambda invocations
@@ -104,13 +108,16 @@ func (p *probe) park(ctx context.Context) {
 // counters is one reading of every counter the probe follows.
 type counters struct {
 	started, finished, jobsPublished, completions uint64
-	busy, parked                                  int64
+	busy, parked, steps                           int64
 	received, published                           uint64
 }
 
 func (p *probe) read() counters {
 	c := counters{started: p.started.Load(), finished: p.finished.Load(),
 		jobsPublished: p.jobsPublished.Load(), completions: p.completions.Load(), parked: p.parked.Load()}
+	if p.steps != nil {
+		c.steps = p.steps()
+	}
 	if p.w != nil {
 		c.busy, c.received, c.published = int64(p.w.Busy()), p.w.Received(), p.w.Published()
 	}
@@ -121,6 +128,8 @@ func (p *probe) read() counters {
 // and the history read after it; "" means none.
 func (p *probe) pending(c counters, history []types.HistoryEvent) string {
 	switch {
+	case c.steps > 0:
+		return fmt.Sprintf("%d execution(s) evaluating steps", c.steps)
 	case c.started != c.finished:
 		return fmt.Sprintf("%d Lambda invocation(s) running", c.started-c.finished)
 	case p.w != nil && c.busy > c.parked:

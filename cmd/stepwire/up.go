@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator"
 	"github.com/stepwire/stepwire/emulator/iotemu"
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hoplog"
@@ -32,6 +34,10 @@ func up(ctx context.Context, args []string) error {
 		"check SigV4 signatures and let in only requests signed with its keys (off by default)")
 	connectTimeout := fs.Duration("mqtt-connect-timeout", iotemu.DefaultConnectTimeout, "close an MQTT connection that has not sent CONNECT (TLS handshake included) within this time")
 	maxConns := fs.Int("mqtt-max-connections", iotemu.DefaultMaxConnections, "cap on concurrent MQTT connections; more are closed on accept")
+	retain := fs.Int("retain-executions", sfnemu.DefaultRetainPerMachine,
+		"closed executions kept readable per state machine; older ones are freed (0: no limit)")
+	retainFor := fs.Duration("retain-for", sfnemu.DefaultRetainFor,
+		"how long a closed execution stays readable after it stopped (0: no limit)")
 	var hosts listFlag
 	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers and the AWS API answers to, e.g. a container's service name (repeatable)")
 	var httpHosts, origins listFlag
@@ -62,6 +68,7 @@ func up(ctx context.Context, args []string) error {
 		Region: *region, Account: *account, Logger: logger,
 		MockConfig: mocks, Credentials: creds,
 		MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns,
+		RetainExecutions: noLimitIfZero(*retain), RetainExecutionsFor: noLimitIfZero(*retainFor),
 	})
 	if err != nil {
 		return err
@@ -75,7 +82,32 @@ func up(ctx context.Context, args []string) error {
 	printSigning(*credsPath, creds)
 	<-ctx.Done()
 	fmt.Println("stepwire: shutting down")
-	return emu.Close()
+	return closeWithin(emu, shutdownLimit)
+}
+
+// shutdownLimit bounds the shutdown after SIGTERM or Ctrl-C, whatever
+// runs: executions are kept in memory only, so nothing is lost by not
+// waiting longer.
+const shutdownLimit = 2 * time.Second
+
+// closeWithin closes emu, giving up after limit.
+func closeWithin(emu interface{ Close() error }, limit time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- emu.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		return fmt.Errorf("up: shutdown still running after %v; exiting", limit)
+	}
+}
+
+// noLimitIfZero maps a flag's 0 ("no limit") to the configuration's -1.
+func noLimitIfZero[T int | time.Duration](v T) T {
+	if v == 0 {
+		return -1
+	}
+	return v
 }
 
 // paramFlags collects repeated NAME=VALUE flags.

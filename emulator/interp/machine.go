@@ -76,8 +76,37 @@ func New(def *asl.Definition, input json.RawMessage, opts Options) *Machine {
 func (m *Machine) Status() Status { return m.status }
 
 // Start begins the execution and runs it until it needs the outside world.
+// It is Open and Enter in one step.
 func (m *Machine) Start(now time.Time) Step {
 	m.begin(now)
+	m.open(now)
+	m.enter(m.def.StartAt, m.input, 0)
+	return m.end()
+}
+
+// Open begins the execution without running a state: it logs
+// ExecutionStarted and arms the execution timeout (the step's only
+// ArmTimer). Enter then runs the first state. A driver that must answer
+// before any state is evaluated calls Open, then Enter, with the same now
+// to get Start's history.
+func (m *Machine) Open(now time.Time) Step {
+	m.begin(now)
+	m.open(now)
+	return m.end()
+}
+
+// Enter runs the first state of an opened execution until it needs the
+// outside world.
+func (m *Machine) Enter(now time.Time) Step {
+	if m.status != StatusRunning {
+		return Step{Done: true, Status: m.status}
+	}
+	m.begin(now)
+	m.enter(m.def.StartAt, m.input, 0)
+	return m.end()
+}
+
+func (m *Machine) open(now time.Time) {
 	m.startTime = now
 	m.emit(EventExecutionStarted, 0, &ExecutionStartedDetails{
 		Input: strPtr(jsonv.EncodeString(m.input)), InputDetails: notTruncated, RoleArn: m.opts.RoleArn,
@@ -86,8 +115,6 @@ func (m *Machine) Start(now time.Time) Step {
 		m.execTimer = m.newID("exec-timeout")
 		m.command(ArmTimer{TimerID: m.execTimer, At: now.Add(time.Duration(m.def.TimeoutSeconds) * time.Second)})
 	}
-	m.enter(m.def.StartAt, m.input, 0)
-	return m.end()
 }
 
 // Handle applies one outside event.

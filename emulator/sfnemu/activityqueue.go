@@ -178,15 +178,14 @@ func (s *Service) waitTask(ctx context.Context, a *activity, expired <-chan stru
 func (s *Service) handOut(t *activityTask, worker string) bool {
 	e := t.e
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if _, closed := e.closed[t.token]; closed || e.status != statusRunning {
+		e.mu.Unlock()
 		return false
 	}
-	// The open token says the attempt is current; a refusal here is the
-	// interpreter's to explain, and the worker keeps the task.
-	if err := s.handle(e, activityStarted(t.taskID, worker)); err != nil {
-		s.log.Warn("activity start refused", "executionArn", e.arn, "err", err)
-	}
 	hop.Log(context.Background(), s.log, "activity-task", "worker", worker, "executionArn", e.arn)
+	// The open token says the attempt is current; a refusal is the
+	// interpreter's to explain (it is logged), and the worker keeps the
+	// task.
+	s.feedLocked(e, &delivery{ev: activityStarted(t.taskID, worker)}, driveOwn)
 	return true
 }

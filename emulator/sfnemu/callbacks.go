@@ -70,18 +70,20 @@ func (s *Service) taskExecution(token string) (*execution, error) {
 // TaskTimedOut, as on AWS.
 func (s *Service) callback(e *execution, op string, ev interp.Event, token string) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if _, closed := e.closed[token]; closed || e.status != statusRunning {
+		e.mu.Unlock()
 		return fail(ErrTaskTimedOut, "Provided task does not exist anymore")
 	}
-	step, err := s.step(e, ev)
+	d := &delivery{ev: ev, reply: make(chan error, 1), accept: func() {
+		hop.Log(context.Background(), s.log, "callback", "op", op, "executionArn", e.arn)
+	}}
+	s.feedLocked(e, d, driveOwn)
+	err := <-d.reply
 	switch {
 	case errors.Is(err, interp.ErrTokenClosed), errors.Is(err, interp.ErrUnknownTask):
 		return fail(ErrTaskTimedOut, "Provided task does not exist anymore")
 	case err != nil:
 		return fmt.Errorf("%s on %s: %w", op, e.arn, err)
 	}
-	hop.Log(context.Background(), s.log, "callback", "op", op, "executionArn", e.arn)
-	s.apply(e, step)
 	return nil
 }

@@ -2,17 +2,16 @@ package sfnemu
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/hop"
 )
 
-// The driver carries out what the interpreter asks for. Every call into an
-// execution's Machine happens with the execution's mutex held; integrations
-// run in goroutines without it and report back through deliver.
+// The driver carries out what the interpreter asks for. Steps are
+// evaluated by the execution's driver (drive.go) without the execution's
+// mutex; their results are applied with it held. Integrations run in
+// goroutines without it and report back through deliver.
 
 // apply records a step's events and status and carries out its commands.
 // e.mu is held.
@@ -89,12 +88,18 @@ func (s *Service) armTimer(e *execution, c interp.ArmTimer) {
 func (s *Service) fire(e *execution, id string, t *timer) {
 	defer s.recoverExecution(e, "a timer")
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.timers[id] != t || s.closed() {
+		e.mu.Unlock()
 		return // cancelled or re-armed meanwhile
 	}
 	delete(e.timers, id)
-	s.handleLogged(e, interp.TimerFired{TimerID: id})
+	if id == e.execTimer && e.driving {
+		// The execution timeout does not wait for a step in evaluation.
+		s.abandon(e, nil)
+		e.mu.Unlock()
+		return
+	}
+	s.feedLocked(e, &delivery{ev: interp.TimerFired{TimerID: id}}, driveHere)
 }
 
 // finish seals a terminal execution.
@@ -108,7 +113,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	e.machine = nil // closed executions keep only their record
 	s.mocks.drop(e.arn)
 	close(e.done)
-	s.release(e.sm)
+	s.release(e)
 	hop.Log(context.Background(), s.log, "done", "status", step.Status, "executionArn", e.arn)
 }
 
@@ -125,39 +130,21 @@ func (s *Service) deliver(e *execution, ev interp.Event) {
 	if ev == nil {
 		return
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if s.closed() {
-		return
-	}
-	s.handleLogged(e, ev)
+	s.feed(e, &delivery{ev: ev}, driveHere)
 }
 
-// handleLogged is handle for events nobody waits on: stale tasks and
-// timers are expected; anything else is logged.
-func (s *Service) handleLogged(e *execution, ev interp.Event) {
-	if err := s.handle(e, ev); err != nil && !errors.Is(err, interp.ErrUnknownTask) {
-		s.log.Warn("execution event refused", "executionArn", e.arn, "event", fmt.Sprintf("%T", ev), "err", err)
-	}
-}
-
-// handle feeds one event to a running execution. A panic fails the
-// execution with States.Runtime and is returned as an error. e.mu is held.
+// handle feeds one event to a running execution that has no driver, with
+// e.mu held: only for events that evaluate nothing (Stop). A panic fails
+// the execution with States.Runtime and is returned as an error.
 func (s *Service) handle(e *execution, ev interp.Event) (err error) {
 	defer s.recoverLocked(e, "the interpreter", &err)
-	step, err := s.step(e, ev)
+	if e.status != statusRunning {
+		return staleError(e)
+	}
+	step, err := e.machine.Handle(s.cfg.Clock.Now(), ev)
 	if err != nil {
 		return err
 	}
 	s.apply(e, step)
 	return nil
-}
-
-// step feeds one event to the machine without applying the result. e.mu
-// is held.
-func (s *Service) step(e *execution, ev interp.Event) (interp.Step, error) {
-	if e.status != statusRunning {
-		return interp.Step{}, fmt.Errorf("execution %s is %s: %w", e.arn, e.status, interp.ErrUnknownTask)
-	}
-	return e.machine.Handle(s.cfg.Clock.Now(), ev)
 }

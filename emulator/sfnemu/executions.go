@@ -43,6 +43,13 @@ type execution struct {
 	closed   map[string]struct{} // tokens closed by the machine
 	tokenSeq uint32
 	done     chan struct{} // closed when the execution ends
+	// execTimer is the id of the execution timeout's timer ("" without
+	// one): it ends the execution even while a step evaluates.
+	execTimer string
+	inbox     []*delivery // events waiting for the Machine (drive.go)
+	driving   bool        // a goroutine drives the Machine
+
+	freed bool // freed by retention (retention.go); guarded by sm.mu
 }
 
 // execInfo is a consistent snapshot of an execution for Describe/List.
@@ -87,7 +94,8 @@ func (s *Service) startExecution(smArn string, name, input *string) (execInfo, e
 	if err != nil {
 		return execInfo{}, err
 	}
-	return s.launch(sm, in, run)
+	_, info, err := s.launch(sm, in, run)
+	return info, err
 }
 
 // startInput is a validated StartExecution or StartSyncExecution.
@@ -122,6 +130,7 @@ func (s *Service) checkStart(smArn string, name, input *string) (*stateMachine, 
 	if err != nil {
 		return nil, startInput{}, err
 	}
+	s.sweep()
 	sm, sel, err := s.selectTarget(target.ref)
 	if err != nil {
 		return nil, startInput{}, err
@@ -146,8 +155,10 @@ func (s *Service) checkStart(smArn string, name, input *string) (*stateMachine, 
 const expressLimit = 300 // seconds
 
 // launch registers and starts a new execution, bound to the test-case run
-// when not nil, or answers a repeated StartExecution idempotently.
-func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (execInfo, error) {
+// when not nil, or answers a repeated StartExecution idempotently. It
+// returns once ExecutionStarted is logged; the first state is evaluated
+// by the execution's driver.
+func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (*execution, execInfo, error) {
 	arn := s.executionArn(sm.name, in.name)
 	if sm.typ == typeExpress {
 		arn = s.expressArn(sm.name, in.name)
@@ -156,22 +167,14 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (execInf
 		input: in.input, start: s.cfg.Clock.Now(), status: statusRunning, done: make(chan struct{}),
 		versionArn: in.sel.versionArn, aliasArn: in.sel.aliasArn}
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	s.execMu.Lock()
-	if old := s.execByArn[e.arn]; old != nil {
-		s.execMu.Unlock()
-		return old.sameStart(in.input)
+	if old, err := s.register(e, sm, in, run); old != nil || err != nil {
+		e.mu.Unlock()
+		if err != nil {
+			return nil, execInfo{}, err
+		}
+		info, err := old.sameStart(in.input)
+		return old, info, err
 	}
-	rev, err := sm.admit(e)
-	if err != nil {
-		s.execMu.Unlock()
-		return execInfo{}, err
-	}
-	e.rev = in.sel.revisionOr(rev)
-	s.execByArn[e.arn] = e
-	s.execByID[e.id] = e
-	s.mocks.bind(e.arn, run)
-	s.execMu.Unlock()
 	hop.Log(context.Background(), s.log, "start", "execution", in.name, "executionArn", e.arn)
 	def := e.rev.def
 	if sm.typ == typeExpress && (def.TimeoutSeconds == 0 || def.TimeoutSeconds > expressLimit) {
@@ -180,15 +183,51 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (execInf
 		def = &limited
 	}
 	s.begin(e, def)
-	return e.infoLocked(), nil
+	info := e.infoLocked()
+	if e.status != statusRunning {
+		e.mu.Unlock()
+		return e, info, nil
+	}
+	e.inbox = append(e.inbox, &delivery{}) // Enter: the first state
+	s.startDriving(e)
+	e.mu.Unlock()
+	s.goDrive(e)
+	return e, info, nil
 }
 
-// begin starts e's Machine. A panic fails the execution with
+// register adds e to the service and its machine. It returns the
+// execution that already has e's ARN, if any, or the machine's refusal.
+// e.mu is held.
+func (s *Service) register(e *execution, sm *stateMachine, in startInput, run *mockRun) (*execution, error) {
+	s.execMu.Lock()
+	defer s.execMu.Unlock()
+	if old := s.execByArn[e.arn]; old != nil {
+		return old, nil
+	}
+	rev, err := sm.admit(e)
+	if err != nil {
+		return nil, err
+	}
+	e.rev = in.sel.revisionOr(rev)
+	s.execByArn[e.arn] = e
+	s.execByID[e.id] = e
+	s.mocks.bind(e.arn, run)
+	return nil, nil
+}
+
+// begin opens e's Machine: ExecutionStarted is logged and the execution
+// timeout armed; no state is evaluated. A panic fails the execution with
 // States.Runtime. e.mu is held.
 func (s *Service) begin(e *execution, def *asl.Definition) {
 	defer s.recoverLocked(e, "the interpreter", nil)
 	e.machine = interp.New(def, json.RawMessage(e.input), s.machineOptions(e))
-	s.apply(e, e.markStarted(e.machine.Start(e.start)))
+	step := e.machine.Open(e.start)
+	for _, c := range step.Commands {
+		if t, ok := c.(interp.ArmTimer); ok {
+			e.execTimer = t.TimerID // Open arms only the execution timeout
+		}
+	}
+	s.apply(e, e.markStarted(step))
 }
 
 // sameStart answers a StartExecution that names an existing execution:
@@ -207,13 +246,12 @@ func (s *Service) machineOptions(e *execution) interp.Options {
 		ExecutionArn: e.arn, ExecutionName: e.name,
 		StateMachineArn: e.sm.arn, StateMachineName: e.sm.name, RoleArn: e.rev.roleArn,
 		Region: s.cfg.Region, Account: s.cfg.Account,
-		NewToken: func() string { // called by the machine with e.mu held
+		NewToken: func() string { // called only by the Machine's caller
 			e.tokenSeq++
 			return s.tokens.mint(e.id, e.tokenSeq)
 		},
-		NewUUID: s.newUUID,
-		Random:  s.randomInt,
-		// Called with e.mu held, the lock order scheduleActivity uses.
+		NewUUID:        s.newUUID,
+		Random:         s.randomInt,
 		ActivityExists: func(arn string) bool { _, err := s.activity(arn); return err == nil },
 	}
 }
@@ -223,13 +261,22 @@ func (s *Service) execution(arn string) (*execution, error) {
 	if _, err := parseArn(arn, "execution"); err != nil {
 		return nil, err
 	}
-	s.execMu.RLock()
-	e := s.execByArn[arn]
-	s.execMu.RUnlock()
+	s.sweep()
+	if e := s.lookupExecution(arn); e != nil {
+		s.sweepMachine(e.sm, s.cfg.Clock.Now())
+	}
+	e := s.lookupExecution(arn) // nil when the sweep freed it
 	if e == nil {
 		return nil, fail(ErrExecutionDoesNotExist, arn)
 	}
 	return e, nil
+}
+
+// lookupExecution returns the execution with the given ARN, or nil.
+func (s *Service) lookupExecution(arn string) *execution {
+	s.execMu.RLock()
+	defer s.execMu.RUnlock()
+	return s.execByArn[arn]
 }
 
 // StopExecution aborts a running execution; a closed one is left as is.
@@ -255,7 +302,11 @@ func (s *Service) stopExecution(arn string, errStr, cause *string) (time.Time, e
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.status == statusRunning {
+	switch {
+	case e.status != statusRunning:
+	case e.driving:
+		s.abandon(e, &ev) // a step evaluates: it is discarded
+	default:
 		if err := s.handle(e, ev); err != nil {
 			return time.Time{}, err
 		}

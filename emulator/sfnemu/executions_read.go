@@ -65,6 +65,8 @@ func (s *Service) ListExecutions(_ context.Context, in ListExecutionsInput) (Exe
 		return ExecutionList{}, fail(ErrStateMachineTypeNotSupported,
 			"This operation is not supported by this type of state machine")
 	}
+	s.sweep()
+	s.sweepMachine(sm, s.cfg.Clock.Now())
 	all := sm.executions()
 	seen, _, err := in.Page.bounds(len(all))
 	if err != nil {

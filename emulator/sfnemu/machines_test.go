@@ -3,6 +3,7 @@ package sfnemu
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -74,8 +75,8 @@ func TestUpdateStateMachine(t *testing.T) {
 }
 
 // Reference §4.2 DeleteStateMachine: DELETING while executions run, new
-// starts refused, gone once the last one ends; executions stay
-// describable.
+// starts refused, gone once the last one ends. Its executions are freed as
+// they end (retention.go).
 func TestDeleteStateMachine(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -97,16 +98,20 @@ func TestDeleteStateMachine(t *testing.T) {
 
 	_, err = h.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(j.Token), Output: aws.String(`{}`)})
 	require.NoError(t, err)
-	h.waitStatus(running, types.ExecutionStatusSucceeded)
+	require.Eventually(t, func() bool {
+		_, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(running)})
+		return err != nil
+	}, 5*time.Second, time.Millisecond, "the execution was not freed")
+	_, err = h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(running)})
+	requireAPIError(t, err, "ExecutionDoesNotExist", "Execution Does Not Exist: '"+running+"'")
 
 	_, err = h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(sm)})
 	requireAPIError(t, err, "StateMachineDoesNotExist", "State Machine Does Not Exist: '"+sm+"'")
 	list, err := h.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
 	require.NoError(t, err)
 	require.Empty(t, list.StateMachines)
-	forExec, err := h.client.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(running)})
-	require.NoError(t, err)
-	require.Equal(t, sampleDefinition, aws.ToString(forExec.Definition))
+	_, err = h.client.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(running)})
+	requireAPIError(t, err, "ExecutionDoesNotExist", "Execution Does Not Exist: '"+running+"'")
 
 	// The name is free again; deleting an unknown machine is not an error.
 	require.Equal(t, sm, h.createMachine("OnPremJobs", passDefinition))

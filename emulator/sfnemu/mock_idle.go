@@ -31,8 +31,8 @@ func (s *Service) MockTokens(executionArn string) ([]MockToken, error) {
 
 // WaitIdle blocks until an execution started with a test case is idle or
 // ctx is done. An idle execution has nothing in flight: it is closed, or
-// every task it scheduled has delivered its outcome and no past-due timer
-// is firing. It moves again only when its clock reaches a timer or a
+// no step is evaluating or waiting to, every task it scheduled has
+// delivered its outcome and no past-due timer is firing. It moves again only when its clock reaches a timer or a
 // SendTask*/StopExecution call arrives.
 func (s *Service) WaitIdle(ctx context.Context, executionArn string) error {
 	e, run, err := s.mockedExecution(executionArn)
@@ -65,6 +65,9 @@ func (s *Service) idle(e *execution, run *mockRun) bool {
 	defer e.mu.Unlock()
 	if e.status != statusRunning {
 		return true
+	}
+	if e.driving { // a step evaluates or waits to
+		return false
 	}
 	for _, t := range e.timers {
 		if t.t == nil { // past due: its firing goroutine is under way

@@ -5,7 +5,6 @@ import (
 	"runtime/debug"
 
 	"github.com/stepwire/stepwire/emulator/asl"
-	"github.com/stepwire/stepwire/emulator/interp"
 )
 
 // recoverExecution, deferred by the service's goroutines and timer
@@ -52,18 +51,6 @@ func (s *Service) failRuntime(e *execution, cause string) {
 	if e.status != statusRunning {
 		return
 	}
-	var last int64
-	if n := len(e.history); n > 0 {
-		last = e.history[n-1].ID
-	}
-	errName := string(asl.StatesRuntime)
-	s.apply(e, interp.Step{
-		Events: []interp.HistoryEvent{{
-			ID: last + 1, PreviousEventID: last, Timestamp: s.cfg.Clock.Now(),
-			Type:    interp.EventExecutionFailed,
-			Details: &interp.ErrorDetails{Error: &errName, Cause: &cause},
-		}},
-		Done: true, Status: interp.StatusFailed,
-		Failure: asl.NewFailure(asl.StatesRuntime, cause),
-	})
+	s.refuseQueued(e)
+	s.terminate(e, failedStep(asl.StatesRuntime, cause))
 }

@@ -64,6 +64,7 @@ func TestPanicWhileATimerFiresFailsTheExecution(t *testing.T) {
 	require.NoError(t, err)
 	info, err := svc.startExecution(sm.StateMachineArn, nil, nil)
 	require.NoError(t, err)
+	waitSettled(t, svc, info.arn)
 	clk.armed.Store(true)
 	fake.Advance(10 * time.Second)
 	e, err := svc.execution(info.arn)

@@ -57,6 +57,7 @@ func TestInjectedRandomMakesExecutionsReproducible(t *testing.T) {
 		require.NoError(t, err)
 		info, err := s.startExecution(sm.StateMachineArn, nil, nil)
 		require.NoError(t, err)
+		info = waitSettled(t, s, info.arn)
 		require.Equal(t, statusSucceeded, info.status)
 		return string(info.output)
 	}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
@@ -44,6 +45,13 @@ type Config struct {
 	// execution names, request and revision ids) and task-token keys do
 	// not use it.
 	Random io.Reader
+	// RetainPerMachine is how many closed executions of each state
+	// machine stay readable; older ones are freed (retention.go).
+	// DefaultRetainPerMachine when 0, no limit when negative.
+	RetainPerMachine int
+	// RetainFor is how long a closed execution stays readable after it
+	// stopped, on Clock. DefaultRetainFor when 0, no limit when negative.
+	RetainFor time.Duration
 }
 
 // InvokeResult is a Lambda Invoke response.
@@ -83,6 +91,10 @@ type Service struct {
 	execByID  map[uint64]*execution
 	execByArn map[string]*execution
 	nextExec  atomic.Uint64
+	drivers   atomic.Int64 // executions whose Machine a goroutine drives
+
+	retention retention
+	nextSweep atomic.Int64 // unix nanoseconds of the next sweep (retention.go)
 }
 
 // New returns a Service configured by cfg.
@@ -103,28 +115,8 @@ func New(cfg Config) *Service {
 		activities: map[string]*activity{},
 		execByID:   map[uint64]*execution{},
 		execByArn:  map[string]*execution{},
+		retention:  newRetention(cfg.RetainPerMachine, cfg.RetainFor),
 	}
-}
-
-// Close stops every timer, cancels integrations in flight and waits for
-// them to return. Running executions stay RUNNING and stop advancing.
-func (s *Service) Close() {
-	if !s.work.Close() {
-		return
-	}
-	s.cancel()
-	s.execMu.RLock()
-	execs := make([]*execution, 0, len(s.execByID))
-	for _, e := range s.execByID {
-		execs = append(execs, e)
-	}
-	s.execMu.RUnlock()
-	for _, e := range execs {
-		e.mu.Lock()
-		e.stopTimers()
-		e.mu.Unlock()
-	}
-	s.work.Wait()
 }
 
 // spawn runs f, work for execution e, in a goroutine that Close waits

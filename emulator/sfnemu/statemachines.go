@@ -63,11 +63,15 @@ type stateMachine struct {
 	rev      revision
 	deleting bool
 	running  int          // executions not yet closed
-	execs    []*execution // start order
-	tags     tagSet
-	versions []*version // publication order
-	lastVer  int        // the highest version number ever used
-	aliases  []*alias   // creation order
+	execs    []*execution // Standard executions in start order, some freed (retention.go)
+	// closed are the retained closed executions, oldest first;
+	// freedInExecs counts the freed executions still in execs.
+	closed       []closedRecord
+	freedInExecs int
+	tags         tagSet
+	versions     []*version // publication order
+	lastVer      int        // the highest version number ever used
+	aliases      []*alias   // creation order
 }
 
 // createRequest is what CreateStateMachine compares, beside name,
@@ -346,15 +350,17 @@ func (s *Service) DeleteStateMachine(_ context.Context, arn string) error {
 	sm.deleting = true
 	sm.versions, sm.aliases = nil, nil // a machine's versions and aliases go with it
 	gone := sm.running == 0
+	freed := sm.freeClosed() // and its executions, as they close
 	sm.mu.Unlock()
+	s.forget(freed)
 	if gone {
 		s.removeStateMachine(sm)
 	}
 	return nil
 }
 
-// removeStateMachine forgets a deleted machine. Its executions stay
-// describable.
+// removeStateMachine forgets a deleted machine, whose executions are
+// freed.
 func (s *Service) removeStateMachine(sm *stateMachine) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -379,25 +385,40 @@ func (sm *stateMachine) admit(e *execution) (revision, error) {
 		return revision{}, fail(ErrStateMachineDeleting, sm.arn)
 	}
 	sm.running++
-	sm.execs = append(sm.execs, e)
+	if sm.typ == typeStandard { // no API lists Express executions
+		sm.execs = append(sm.execs, e)
+	}
 	return sm.rev, nil
 }
 
-// release records that an execution closed and finishes a pending
-// deletion when it was the last one.
-func (s *Service) release(sm *stateMachine) {
+// release records that e closed: it is retained or freed
+// (retention.go), and a pending deletion finishes when it was the
+// machine's last running execution. e.mu is held.
+func (s *Service) release(e *execution) {
+	sm := e.sm
+	freed := []*execution{e} // Express: nothing is kept
 	sm.mu.Lock()
 	sm.running--
 	gone := sm.deleting && sm.running == 0
+	if sm.typ == typeStandard {
+		freed = sm.retire(e, e.stop, s.retention, e.stop)
+	}
 	sm.mu.Unlock()
+	s.forget(freed)
 	if gone {
 		s.removeStateMachine(sm)
 	}
 }
 
-// executions returns the machine's executions, oldest first.
+// executions returns the machine's retained executions, oldest first.
 func (sm *stateMachine) executions() []*execution {
 	sm.mu.RLock()
 	defer sm.mu.RUnlock()
-	return sm.execs[:len(sm.execs):len(sm.execs)]
+	out := make([]*execution, 0, len(sm.execs)-sm.freedInExecs)
+	for _, e := range sm.execs {
+		if !e.freed {
+			out = append(out, e)
+		}
+	}
+	return out
 }

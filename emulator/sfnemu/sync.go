@@ -29,13 +29,10 @@ func (s *Service) StartSyncExecution(ctx context.Context, r StartSyncExecutionIn
 		return SyncExecution{}, fail(ErrStateMachineTypeNotSupported,
 			"This operation is not supported by this type of state machine")
 	}
-	started, err := s.launch(sm, in, nil)
+	e, _, err := s.launch(sm, in, nil)
 	if err != nil {
 		return SyncExecution{}, err
 	}
-	s.execMu.RLock()
-	e := s.execByArn[started.arn]
-	s.execMu.RUnlock()
 	select {
 	case <-e.done:
 	case <-ctx.Done():

@@ -94,8 +94,9 @@ func TestTimerArmsAtItsExactDeadline(t *testing.T) {
 	def := `{"StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"` + at.Format(time.RFC3339) + `","End":true}}}`
 	sm, err := svc.CreateStateMachine(context.Background(), CreateStateMachineInput{Name: "Pause", Definition: def, RoleArn: roleArn})
 	require.NoError(t, err)
-	_, err = svc.startExecution(sm.StateMachineArn, nil, nil)
+	info, err := svc.startExecution(sm.StateMachineArn, nil, nil)
 	require.NoError(t, err)
+	waitSettled(t, svc, info.arn)
 	next, ok := fake.Next()
 	require.True(t, ok, "no timer armed")
 	require.Equal(t, at, next)
