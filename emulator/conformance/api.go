@@ -136,7 +136,7 @@ func waitFor(ctx context.Context, e *env, p *jsonv.Object) error {
 		if err != nil {
 			return fmt.Errorf("WaitForExecution: %w", err)
 		}
-		if reached(until, out.Status) {
+		if reached(until, string(out.Status)) {
 			return nil
 		}
 		if !e.clk.FireNext() {

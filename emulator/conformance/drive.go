@@ -63,7 +63,7 @@ func (d *driver) run(ctx context.Context) error {
 // closed reports whether the execution reached a terminal status.
 func (d *driver) closed(ctx context.Context) bool {
 	out, err := d.env.svc.DescribeExecution(ctx, d.arn)
-	return err != nil || out.Status != string(interp.StatusRunning)
+	return err != nil || out.Status != interp.StatusRunning
 }
 
 // move performs the next scripted action or fires the next timer,

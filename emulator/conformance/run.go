@@ -106,7 +106,7 @@ func describe(ctx context.Context, svc *sfnemu.Service, arn string) (casematch.O
 	if err != nil {
 		return casematch.Outcome{}, fmt.Errorf("DescribeExecution: %w", err)
 	}
-	got := casematch.Outcome{Status: d.Status, Output: d.Output, Error: d.Error, Cause: d.Cause}
+	got := casematch.Outcome{Status: string(d.Status), Output: d.Output, Error: d.Error, Cause: d.Cause}
 	got.History, err = history(ctx, svc, arn)
 	return got, err
 }
@@ -132,7 +132,7 @@ func runSync(ctx context.Context, e *env, smArn, input string) (casematch.Outcom
 			if r.err != nil {
 				return casematch.Outcome{}, fmt.Errorf("StartSyncExecution: %w", r.err)
 			}
-			return casematch.Outcome{Status: r.out.Status, Output: r.out.Output, Error: r.out.Error, Cause: r.out.Cause}, nil
+			return casematch.Outcome{Status: string(r.out.Status), Output: r.out.Output, Error: r.out.Error, Cause: r.out.Cause}, nil
 		case <-tick.C:
 			e.clk.FireNext()
 		case <-ctx.Done():

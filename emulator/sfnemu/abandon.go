@@ -15,7 +15,7 @@ import (
 // ExecutionAborted for ev, or ExecutionTimedOut when ev is nil. Queued
 // deliveries are refused. e.mu is held.
 func (s *Service) abandon(e *execution, stop *interp.Stop) {
-	if e.status != statusRunning {
+	if e.status != interp.StatusRunning {
 		return
 	}
 	s.refuseQueued(e)

@@ -178,7 +178,7 @@ func (s *Service) waitTask(ctx context.Context, a *activity, expired <-chan stru
 func (s *Service) handOut(t *activityTask, worker string) bool {
 	e := t.e
 	e.mu.Lock()
-	if _, closed := e.closed[t.token]; closed || e.status != statusRunning {
+	if _, closed := e.closed[t.token]; closed || e.status != interp.StatusRunning {
 		e.mu.Unlock()
 		return false
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -68,7 +69,7 @@ func waitDone(b *testing.B, svc *Service, arn string) {
 		b.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for e.info().status == statusRunning {
+	for e.info().status == interp.StatusRunning {
 		if time.Now().After(deadline) {
 			b.Fatalf("%s still running", arn)
 		}

@@ -70,7 +70,7 @@ func (s *Service) taskExecution(token string) (*execution, error) {
 // TaskTimedOut, as on AWS.
 func (s *Service) callback(e *execution, op string, ev interp.Event, token string) error {
 	e.mu.Lock()
-	if _, closed := e.closed[token]; closed || e.status != statusRunning {
+	if _, closed := e.closed[token]; closed || e.status != interp.StatusRunning {
 		e.mu.Unlock()
 		return fail(ErrTaskTimedOut, "Provided task does not exist anymore")
 	}

@@ -69,7 +69,7 @@ func (s *Service) feed(e *execution, d *delivery, mode driveMode) {
 
 // feedLocked is feed for a caller that holds e.mu; it releases it.
 func (s *Service) feedLocked(e *execution, d *delivery, mode driveMode) {
-	if e.status != statusRunning || s.closed() {
+	if e.status != interp.StatusRunning || s.closed() {
 		s.settled(e, d, staleError(e))
 		e.mu.Unlock()
 		return
@@ -128,7 +128,7 @@ func (s *Service) goDrive(e *execution) {
 func (s *Service) drive(e *execution, own *delivery, mode driveMode) {
 	for {
 		e.mu.Lock()
-		if len(e.inbox) == 0 || e.status != statusRunning || s.closed() {
+		if len(e.inbox) == 0 || e.status != interp.StatusRunning || s.closed() {
 			s.stopDriving(e)
 			e.mu.Unlock()
 			return
@@ -157,7 +157,7 @@ func (s *Service) runStep(e *execution, m *interp.Machine, d *delivery) {
 	defer s.recoverApply(e, d)
 	d.handled = true
 	switch {
-	case e.machine != m || e.status != statusRunning:
+	case e.machine != m || e.status != interp.StatusRunning:
 		s.settled(e, d, staleError(e))
 	case panicked != nil:
 		s.failRuntime(e, s.logPanic(e, "the interpreter", panicked))

@@ -21,7 +21,7 @@ func (s *Service) apply(e *execution, step interp.Step) {
 		s.command(e, c)
 	}
 	if step.Status != "" {
-		e.status = string(step.Status)
+		e.status = step.Status
 	}
 	if step.Done {
 		s.finish(e, step)
@@ -106,7 +106,7 @@ func (s *Service) fire(e *execution, id string, t *timer) {
 func (s *Service) finish(e *execution, step interp.Step) {
 	e.stop = s.cfg.Clock.Now()
 	e.result = step
-	if step.Status == statusSucceeded {
+	if step.Status == interp.StatusSucceeded {
 		e.output = step.Output
 	}
 	e.stopTimers()
@@ -138,7 +138,7 @@ func (s *Service) deliver(e *execution, ev interp.Event) {
 // the execution with States.Runtime and is returned as an error.
 func (s *Service) handle(e *execution, ev interp.Event) (err error) {
 	defer s.recoverLocked(e, "the interpreter", &err)
-	if e.status != statusRunning {
+	if e.status != interp.StatusRunning {
 		return staleError(e)
 	}
 	step, err := e.machine.Handle(s.cfg.Clock.Now(), ev)

@@ -12,12 +12,6 @@ import (
 	"github.com/stepwire/stepwire/internal/uuid"
 )
 
-// Execution statuses.
-const (
-	statusRunning   = "RUNNING"
-	statusSucceeded = "SUCCEEDED"
-)
-
 // execution is one execution: the interpreter, its history and status.
 // Everything below mu is guarded by it; the rest is immutable.
 type execution struct {
@@ -35,7 +29,7 @@ type execution struct {
 	mu       sync.Mutex
 	machine  *interp.Machine
 	history  []interp.HistoryEvent
-	status   string
+	status   interp.Status
 	stop     time.Time
 	output   json.RawMessage
 	result   interp.Step // the terminal step (error, cause)
@@ -54,12 +48,12 @@ type execution struct {
 
 // execInfo is a consistent snapshot of an execution for Describe/List.
 type execInfo struct {
-	arn, smArn, name, status, input string
-	versionArn, aliasArn            string
-	start, stop                     time.Time
-	output                          json.RawMessage
-	errStr, cause                   string
-	hasError, hasCause              bool
+	arn, smArn, name, input string
+	status                  interp.Status
+	versionArn, aliasArn    string
+	start, stop             time.Time
+	output                  json.RawMessage
+	failure                 asl.Failure
 }
 
 func (e *execution) info() execInfo {
@@ -71,7 +65,7 @@ func (e *execution) info() execInfo {
 func (e *execution) infoLocked() execInfo {
 	return execInfo{arn: e.arn, smArn: e.sm.arn, name: e.name, status: e.status, input: e.input,
 		versionArn: e.versionArn, aliasArn: e.aliasArn, start: e.start, stop: e.stop, output: e.output,
-		errStr: e.result.Error, cause: e.result.Cause, hasError: e.result.HasError, hasCause: e.result.HasCause}
+		failure: e.result.Failure}
 }
 
 // StartExecution starts an execution, or answers a repeated start of a
@@ -164,7 +158,7 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (*execut
 		arn = s.expressArn(sm.name, in.name)
 	}
 	e := &execution{id: s.nextExec.Add(1), arn: arn, name: in.name, sm: sm,
-		input: in.input, start: s.cfg.Clock.Now(), status: statusRunning, done: make(chan struct{}),
+		input: in.input, start: s.cfg.Clock.Now(), status: interp.StatusRunning, done: make(chan struct{}),
 		versionArn: in.sel.versionArn, aliasArn: in.sel.aliasArn}
 	e.mu.Lock()
 	if old, err := s.register(e, sm, in, run); old != nil || err != nil {
@@ -184,7 +178,7 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (*execut
 	}
 	s.begin(e, def)
 	info := e.infoLocked()
-	if e.status != statusRunning {
+	if e.status != interp.StatusRunning {
 		e.mu.Unlock()
 		return e, info, nil
 	}
@@ -235,7 +229,7 @@ func (s *Service) begin(e *execution, def *asl.Definition) {
 // ExecutionAlreadyExists otherwise.
 func (e *execution) sameStart(input string) (execInfo, error) {
 	info := e.info()
-	if info.status == statusRunning && info.input == input {
+	if info.status == interp.StatusRunning && info.input == input {
 		return info, nil
 	}
 	return execInfo{}, fail(ErrExecutionAlreadyExists, e.arn)
@@ -303,7 +297,7 @@ func (s *Service) stopExecution(arn string, errStr, cause *string) (time.Time, e
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	switch {
-	case e.status != statusRunning:
+	case e.status != interp.StatusRunning:
 	case e.driving:
 		s.abandon(e, &ev) // a step evaluates: it is discarded
 	default:

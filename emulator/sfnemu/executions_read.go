@@ -26,20 +26,15 @@ func describe(info execInfo) ExecutionDescription {
 	out := summary(info)
 	out.Input, out.RedriveStatus = info.input, "REDRIVABLE"
 	switch info.status {
-	case statusRunning, statusSucceeded:
+	case interp.StatusRunning, interp.StatusSucceeded:
 		out.RedriveStatus = "NOT_REDRIVABLE"
-		out.RedriveStatusReason = "Execution is " + info.status + " and cannot be redriven"
+		out.RedriveStatusReason = "Execution is " + string(info.status) + " and cannot be redriven"
 	}
-	if info.status == statusSucceeded {
+	if info.status == interp.StatusSucceeded {
 		o := string(info.output)
 		out.Output = &o
 	}
-	if info.hasError {
-		out.Error = &info.errStr
-	}
-	if info.hasCause {
-		out.Cause = &info.cause
-	}
+	out.Error, out.Cause = info.failure.ErrorPtr(), info.failure.CausePtr()
 	return out
 }
 

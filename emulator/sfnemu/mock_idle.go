@@ -63,7 +63,7 @@ func (s *Service) idle(e *execution, run *mockRun) bool {
 	finished := run.finished.Load()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.status != statusRunning {
+	if e.status != interp.StatusRunning {
 		return true
 	}
 	if e.driving { // a step evaluates or waits to
@@ -91,7 +91,7 @@ func (s *Service) mockedExecution(arn string) (*execution, *mockRun, error) {
 		return nil, nil, fmt.Errorf("mocked execution: %w", err)
 	}
 	e.mu.Lock()
-	running := e.status == statusRunning
+	running := e.status == interp.StatusRunning
 	run := s.mocks.run(e.arn) // e.mu held: finish cannot drop it meanwhile
 	e.mu.Unlock()
 	if run == nil && running {

@@ -1,9 +1,10 @@
 package sfnemu
 
 import (
-	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"strings"
 	"sync"
+
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 )
 
 // mockTable is a Service's mock configuration and the test-case runs of

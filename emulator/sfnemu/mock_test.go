@@ -10,8 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 )
 
 func TestSplitTestCase(t *testing.T) {
@@ -56,7 +58,7 @@ func TestMockedExecution(t *testing.T) {
 		arn := h.start(smArn+"#Local", `{}`)
 		h.advanceUntil(ctx, arn, func() bool {
 			e, err := h.svc.execution(arn)
-			return err == nil && e.info().status != statusRunning
+			return err == nil && e.info().status != interp.StatusRunning
 		})
 		out := h.waitStatus(arn, types.ExecutionStatusSucceeded)
 		require.JSONEq(t, `{"p":{"ok":1},"cb":{"from":"mock"}}`, aws.ToString(out.Output))

@@ -27,7 +27,8 @@ type StartExecutionOutput struct {
 // runs; Output is set only once it SUCCEEDED, Error and Cause only when
 // it has them.
 type ExecutionDescription struct {
-	ExecutionArn, StateMachineArn, Name, Status string
+	ExecutionArn, StateMachineArn, Name string
+	Status                              interp.Status
 	// StateMachineVersionArn and StateMachineAliasArn name the version
 	// and alias it was started through.
 	StateMachineVersionArn, StateMachineAliasArn string
@@ -41,8 +42,9 @@ type ExecutionDescription struct {
 // those started through a version or alias ARN. StatusFilter is empty for
 // all.
 type ListExecutionsInput struct {
-	StateMachineArn, StatusFilter string
-	Page                          Page
+	StateMachineArn string
+	StatusFilter    interp.Status
+	Page            Page
 }
 
 // ExecutionList is one page of executions (their Input, Output, Error,
@@ -105,13 +107,14 @@ type StartSyncExecutionInput struct {
 // SyncExecution is a StartSyncExecution's answer. Input is empty and
 // Output nil when DataIncluded is false.
 type SyncExecution struct {
-	ExecutionArn, StateMachineArn, Name, Status string
-	StartDate, StopDate                         time.Time
-	Error, Cause                                *string
-	Input                                       string
-	Output                                      *string
-	DataIncluded                                bool
-	Billing                                     Billing
+	ExecutionArn, StateMachineArn, Name string
+	Status                              interp.Status
+	StartDate, StopDate                 time.Time
+	Error, Cause                        *string
+	Input                               string
+	Output                              *string
+	DataIncluded                        bool
+	Billing                             Billing
 }
 
 // Billing is what AWS bills an Express execution.

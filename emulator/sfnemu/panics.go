@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 
 	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/interp"
 )
 
 // recoverExecution, deferred by the service's goroutines and timer
@@ -48,7 +49,7 @@ func (s *Service) logPanic(e *execution, what string, v any) string {
 // without asking its Machine, which may be inconsistent after a panic.
 // e.mu is held.
 func (s *Service) failRuntime(e *execution, cause string) {
-	if e.status != statusRunning {
+	if e.status != interp.StatusRunning {
 		return
 	}
 	s.refuseQueued(e)

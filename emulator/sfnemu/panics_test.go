@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -70,7 +72,7 @@ func TestPanicWhileATimerFiresFailsTheExecution(t *testing.T) {
 	e, err := svc.execution(info.arn)
 	require.NoError(t, err)
 	got := e.info()
-	require.Equal(t, "FAILED", got.status)
-	require.Equal(t, "States.Runtime", got.errStr)
-	require.Contains(t, got.cause, "clock exploded")
+	require.Equal(t, interp.StatusFailed, got.status)
+	require.Equal(t, asl.NewFailure(asl.StatesRuntime, got.failure.Cause), got.failure)
+	require.Contains(t, got.failure.Cause, "clock exploded")
 }

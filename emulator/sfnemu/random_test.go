@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwire/stepwire/emulator/interp"
 )
 
 func TestNewUUIDIsVersion4(t *testing.T) {
@@ -58,7 +60,7 @@ func TestInjectedRandomMakesExecutionsReproducible(t *testing.T) {
 		info, err := s.startExecution(sm.StateMachineArn, nil, nil)
 		require.NoError(t, err)
 		info = waitSettled(t, s, info.arn)
-		require.Equal(t, statusSucceeded, info.status)
+		require.Equal(t, interp.StatusSucceeded, info.status)
 		return string(info.output)
 	}
 	require.Equal(t, run(1), run(1))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -82,7 +83,7 @@ func TestRetentionKeepsTheNewestClosedExecutions(t *testing.T) {
 	requireFreed(t, svc, arns[1])
 	d, err := svc.DescribeExecution(context.Background(), arns[2])
 	require.NoError(t, err)
-	require.Equal(t, statusSucceeded, d.Status)
+	require.Equal(t, interp.StatusSucceeded, d.Status)
 
 	require.Equal(t, arns[0], runNamed(t, svc, sm, "a"), "a freed name is free again")
 	require.Equal(t, []string{"a", "e", "d", "running"}, listNames(t, svc, sm))
@@ -127,7 +128,7 @@ func TestDeleteStateMachineFreesItsExecutions(t *testing.T) {
 	requireFreed(t, svc, closed)
 	d, err := svc.DescribeExecution(context.Background(), out.ExecutionArn)
 	require.NoError(t, err)
-	require.Equal(t, statusRunning, d.Status)
+	require.Equal(t, interp.StatusRunning, d.Status)
 
 	clk.Advance(time.Minute)
 	requireFreed(t, svc, out.ExecutionArn)
@@ -146,7 +147,7 @@ func TestExpressExecutionsKeepNothing(t *testing.T) {
 	}
 	out, err := svc.StartSyncExecution(context.Background(), StartSyncExecutionInput{StateMachineArn: sm, Input: strPtr(`{"x":1}`)})
 	require.NoError(t, err)
-	require.Equal(t, statusSucceeded, out.Status)
+	require.Equal(t, interp.StatusSucceeded, out.Status)
 	require.JSONEq(t, `{"x":1}`, *out.Output)
 	require.Eventually(t, func() bool { return svc.retained() == 0 }, 5*time.Second, time.Millisecond)
 }

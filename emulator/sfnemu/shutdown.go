@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/interp"
 )
 
 // closeWait bounds how long Close waits for the service's goroutines.
@@ -58,7 +60,7 @@ func (s *Service) stopExecutions() int {
 	for _, e := range execs {
 		e.mu.Lock()
 		e.stopTimers()
-		if e.status == statusRunning {
+		if e.status == interp.StatusRunning {
 			running++
 		}
 		e.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -25,9 +26,9 @@ func TestCallbackDuringASlowState(t *testing.T) {
 		name       string
 		then       func(t *testing.T, svc *Service, g *gate, arn string)
 		wantErr    error
-		wantStatus string
+		wantStatus interp.Status
 	}{
-		{"the state ends", func(_ *testing.T, _ *Service, g *gate, _ string) { g.open() }, nil, statusSucceeded},
+		{"the state ends", func(_ *testing.T, _ *Service, g *gate, _ string) { g.open() }, nil, interp.StatusSucceeded},
 		{"the execution is stopped", func(t *testing.T, svc *Service, _ *gate, arn string) {
 			_, err := svc.StopExecution(context.Background(), StopExecutionInput{ExecutionArn: arn})
 			require.NoError(t, err)
@@ -58,7 +59,7 @@ func TestCallbackDuringASlowState(t *testing.T) {
 			}()
 			d, err := svc.DescribeExecution(context.Background(), arn)
 			require.NoError(t, err)
-			require.Equal(t, statusRunning, d.Status)
+			require.Equal(t, interp.StatusRunning, d.Status)
 
 			tc.then(t, svc, g, arn)
 			select {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -107,13 +108,13 @@ func TestSlowStateBlocksNoOne(t *testing.T) {
 	g.waitEntered(t)
 	d, err := svc.DescribeExecution(ctx, slowArn)
 	require.NoError(t, err)
-	require.Equal(t, statusRunning, d.Status)
+	require.Equal(t, interp.StatusRunning, d.Status)
 	require.Equal(t, []string{"ExecutionStarted"}, historyTypes(t, svc, slowArn))
 
 	fastArn := startExec(t, svc, fast)
 	status, err := svc.WaitExecution(ctx, fastArn)
 	require.NoError(t, err)
-	require.Equal(t, statusSucceeded, status)
+	require.Equal(t, interp.StatusSucceeded, status)
 	for _, sm := range []string{slow, fast} {
 		list, err := svc.ListExecutions(ctx, ListExecutionsInput{StateMachineArn: sm})
 		require.NoError(t, err)
@@ -126,7 +127,7 @@ func TestSlowStateBlocksNoOne(t *testing.T) {
 	for _, arn := range []string{slowArn, second} {
 		status, err = svc.WaitExecution(ctx, arn)
 		require.NoError(t, err)
-		require.Equal(t, statusSucceeded, status)
+		require.Equal(t, interp.StatusSucceeded, status)
 	}
 	require.Equal(t, []string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"},
 		historyTypes(t, svc, slowArn))
@@ -171,7 +172,7 @@ func requireEndedDuringSlowState(t *testing.T, svc *Service, g *gate, arn, statu
 	want := []string{"ExecutionStarted", terminal}
 	d, err := svc.DescribeExecution(context.Background(), arn)
 	require.NoError(t, err)
-	require.Equal(t, status, d.Status)
+	require.Equal(t, status, string(d.Status))
 	h, err := svc.GetExecutionHistory(context.Background(), GetExecutionHistoryInput{ExecutionArn: arn})
 	require.NoError(t, err)
 	require.Equal(t, want, historyTypes(t, svc, arn))
@@ -183,7 +184,7 @@ func requireEndedDuringSlowState(t *testing.T, svc *Service, g *gate, arn, statu
 	require.Equal(t, want, historyTypes(t, svc, arn))
 	d, err = svc.DescribeExecution(context.Background(), arn)
 	require.NoError(t, err)
-	require.Equal(t, status, d.Status)
+	require.Equal(t, status, string(d.Status))
 }
 
 // docs/step-functions.md §6.1: an Express execution lasts at most five
@@ -214,6 +215,6 @@ func TestStartSyncExecutionIsBoundedByFiveMinutes(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("StartSyncExecution did not answer at five minutes")
 	}
-	require.Equal(t, "TIMED_OUT", out.Status)
+	require.Equal(t, interp.StatusTimedOut, out.Status)
 	require.Equal(t, int64(300000), out.Billing.DurationMillis)
 }

@@ -9,8 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 )
 
 // draws is a deterministic random source for alias routing: each read

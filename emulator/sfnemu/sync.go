@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/interp"
 )
 
 // StartSyncExecution runs an Express execution to completion and answers
@@ -48,16 +50,11 @@ func syncResult(info execInfo, metadataOnly bool) SyncExecution {
 	out := SyncExecution{ExecutionArn: info.arn, StateMachineArn: info.smArn, Name: info.name,
 		StartDate: info.start, StopDate: info.stop, Status: info.status,
 		Input: info.input, DataIncluded: true, Billing: billing(info.stop.Sub(info.start))}
-	if info.status == statusSucceeded {
+	if info.status == interp.StatusSucceeded {
 		o := string(info.output)
 		out.Output = &o
 	}
-	if info.hasError {
-		out.Error = &info.errStr
-	}
-	if info.hasCause {
-		out.Cause = &info.cause
-	}
+	out.Error, out.Cause = info.failure.ErrorPtr(), info.failure.CausePtr()
 	if metadataOnly {
 		out.Input, out.Output, out.DataIncluded = "", nil, false
 	}

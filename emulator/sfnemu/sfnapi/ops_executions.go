@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 )
 
@@ -56,7 +57,7 @@ func startSyncExecution(s *sfnemu.Service, ctx context.Context, r *startSyncExec
 	}
 	details := dataDetails{Included: x.DataIncluded}
 	return startSyncExecutionOutput{ExecutionArn: x.ExecutionArn, StateMachineArn: x.StateMachineArn, Name: x.Name,
-		StartDate: epoch(x.StartDate), StopDate: epoch(x.StopDate), Status: x.Status, Error: x.Error, Cause: x.Cause,
+		StartDate: epoch(x.StartDate), StopDate: epoch(x.StopDate), Status: string(x.Status), Error: x.Error, Cause: x.Cause,
 		Input: x.Input, InputDetails: details, Output: x.Output, OutputDetails: details,
 		BillingDetails: billingDetails{BilledMemoryUsedInMB: x.Billing.MemoryMB,
 			BilledDurationInMilliseconds: x.Billing.DurationMillis}}, nil
@@ -72,7 +73,7 @@ func describeExecution(s *sfnemu.Service, ctx context.Context, r *executionArnIn
 	}
 	out := describeExecutionOutput{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn, Name: d.Name,
 		StateMachineVersionArn: d.StateMachineVersionArn, StateMachineAliasArn: d.StateMachineAliasArn,
-		Status: d.Status, StartDate: epoch(d.StartDate), StopDate: epochPtr(d.StopDate),
+		Status: string(d.Status), StartDate: epoch(d.StartDate), StopDate: epochPtr(d.StopDate),
 		Input: d.Input, InputDetails: dataDetails{Included: true}, Output: d.Output,
 		Error: d.Error, Cause: d.Cause, RedriveStatus: d.RedriveStatus, RedriveStatusReason: d.RedriveStatusReason}
 	if d.Output != nil {
@@ -119,7 +120,7 @@ func listExecutions(s *sfnemu.Service, ctx context.Context, r *listExecutionsInp
 		return nil, awsapi.Validation("Must provide a StateMachine ARN or MapRun ARN")
 	}
 	list, err := s.ListExecutions(ctx, sfnemu.ListExecutionsInput{StateMachineArn: *r.StateMachineArn,
-		StatusFilter: derefOr(r.StatusFilter), Page: page("ex", r.MaxResults, r.NextToken)})
+		StatusFilter: interp.Status(derefOr(r.StatusFilter)), Page: page("ex", r.MaxResults, r.NextToken)})
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func listExecutions(s *sfnemu.Service, ctx context.Context, r *listExecutionsInp
 	for i, e := range list.Executions {
 		out.Executions[i] = executionListItem{ExecutionArn: e.ExecutionArn, StateMachineArn: e.StateMachineArn,
 			Name: e.Name, StateMachineVersionArn: e.StateMachineVersionArn, StateMachineAliasArn: e.StateMachineAliasArn,
-			Status: e.Status, StartDate: epoch(e.StartDate), StopDate: epochPtr(e.StopDate)}
+			Status: string(e.Status), StartDate: epoch(e.StartDate), StopDate: epochPtr(e.StopDate)}
 	}
 	return out, nil
 }
