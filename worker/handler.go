@@ -80,9 +80,11 @@ func (r *Registry) Handle(ctx context.Context, job jobwire.Job) (json.RawMessage
 }
 
 // DefaultHandler returns the registry of stepwire's built-in jobs: "add",
-// which is also the default, as in the sample worker.
+// which is also the default, as in the sample worker, and "sleep", a
+// cancellable wait for demos and tests.
 func DefaultHandler() *Registry {
 	r := NewRegistry(HandlerFunc(Add))
 	r.Register("add", HandlerFunc(Add))
+	r.Register("sleep", HandlerFunc(Sleep))
 	return r
 }
