@@ -16,6 +16,21 @@ import (
 // subscribeTimeout bounds one SUBSCRIBE round trip.
 const subscribeTimeout = 10 * time.Second
 
+// ackInterval is how often paho sends the acknowledgements the worker has
+// released (manual acknowledgement sends them in order, in batches).
+const ackInterval = 5 * time.Millisecond
+
+// The session and its pitfall. The worker connects with Clean Start false
+// and a Session Expiry Interval (Config.SessionExpiry), so the broker keeps
+// its subscriptions and queues the QoS 1 jobs published while it is away.
+// On reconnect the broker sends them right after CONNACK, before the worker
+// has subscribed again. A client that installs its message handler only
+// after connecting (or after subscribing) receives those messages with no
+// handler, and many MQTT clients (paho included) then acknowledge them
+// anyway: the job is acknowledged and lost, and its task times out. The
+// worker's handler is part of the client configuration (OnPublishReceived),
+// in place before the first CONNECT, and it acknowledges a job only once
+// it has taken it on (admission.go).
 func (w *Worker) clientConfig() autopaho.ClientConfig {
 	return autopaho.ClientConfig{
 		ServerUrls:                    []*url.URL{w.url},
@@ -25,10 +40,19 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 		SessionExpiryInterval:         w.cfg.SessionExpiry,
 		ReconnectBackoff:              w.backoffOnClock(reconnectBackoff),
 		ConnectTimeout:                10 * time.Second,
+		ConnectPacketBuilder: func(cp *paho.Connect, _ *url.URL) (*paho.Connect, error) {
+			if cp.Properties == nil {
+				cp.Properties = &paho.ConnectProperties{}
+			}
+			rm := receiveMaximum(w.cfg.MaxConcurrent)
+			cp.Properties.ReceiveMaximum = &rm
+			return cp, nil
+		},
 		OnConnectionUp: func(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 			go w.subscribe(cm, ack)
 		},
 		OnConnectionDown: func() bool {
+			w.forgetLine()
 			w.logger.Warn("mqtt connection lost; reconnecting")
 			return true
 		},
@@ -36,8 +60,10 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 			w.logger.Warn("mqtt connect failed", "err", err)
 		},
 		ClientConfig: paho.ClientConfig{
-			ClientID:          w.cfg.ClientID,
-			OnPublishReceived: []func(paho.PublishReceived) (bool, error){w.onPublish},
+			ClientID:                   w.cfg.ClientID,
+			OnPublishReceived:          []func(paho.PublishReceived) (bool, error){w.onPublish},
+			EnableManualAcknowledgment: true,
+			SendAcksInterval:           ackInterval,
 			OnClientError: func(err error) {
 				w.logger.Warn("mqtt client error", "err", err)
 			},
@@ -52,16 +78,22 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 // the control topic, on every connection: a resumed session keeps them, but a
 // new one does not. A refused subscription is logged; the worker keeps
 // running.
+//
+// Jobs come at QoS 1. Cancel messages come at QoS 0: the Receive Maximum
+// counts only QoS 1 messages, so a cancel still arrives when the window is
+// full of jobs waiting for a slot, which is when a long job most needs
+// cancelling. The price: a cancel published while the worker is offline is
+// not queued for it.
 func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 	defer w.rescue("subscribing", jobwire.Job{}, nil, false)
 	ctx, cancel := context.WithTimeout(w.jobsCtx, subscribeTimeout)
 	defer cancel()
 	w.logger.Info("mqtt connected", "sessionPresent", ack.SessionPresent)
-	if err := subscribeOne(ctx, cm, w.cfg.SubscribeTopic); err != nil {
+	if err := subscribeOne(ctx, cm, w.cfg.SubscribeTopic, 1); err != nil {
 		w.logger.Error("subscribe to job topic failed; no jobs will arrive", "topic", w.cfg.SubscribeTopic, "err", err)
 		return
 	}
-	if err := subscribeOne(ctx, cm, w.cfg.ControlTopic()); err != nil {
+	if err := subscribeOne(ctx, cm, w.cfg.ControlTopic(), 0); err != nil {
 		w.logger.Warn("subscribe to control topic failed; jobs cannot be cancelled", "topic", w.cfg.ControlTopic(), "err", err)
 	}
 	w.logger.Info("worker ready", "topic", w.cfg.SubscribeTopic)
@@ -71,9 +103,9 @@ func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 	w.readyOnce.Do(func() { close(w.ready) })
 }
 
-func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic string) error {
+func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic string, qos byte) error {
 	ack, err := cm.Subscribe(ctx, &paho.Subscribe{
-		Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}},
+		Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: qos}},
 	})
 	if err != nil && ack != nil && len(ack.Reasons) == 1 {
 		return fmt.Errorf("subscribe %q: SUBACK reason code 0x%02X: %w", topic, ack.Reasons[0], err)
@@ -85,15 +117,32 @@ func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic str
 }
 
 // onPublish receives every message. It runs on paho's receive goroutine, so
-// it only decodes and hands work to other goroutines.
+// it only decodes and hands work to other goroutines. A cancel message is
+// acknowledged at once (it is QoS 0 unless an old subscription survives); a
+// job is acknowledged when it is taken on (admission.go).
 func (w *Worker) onPublish(pr paho.PublishReceived) (bool, error) {
-	defer w.rescue("receiving a message", jobwire.Job{}, nil, true)
-	if pr.Packet.Topic == w.cfg.ControlTopic() {
-		w.onCancel(pr.Packet.Payload)
-	} else {
-		w.onJob(pr.Packet.Payload)
-	}
+	in := w.inboundOf(pr)
+	w.route(pr.Packet.Topic, in)
 	return true, nil
+}
+
+// route hands a message to onCancel or onJob. After a panic it acknowledges
+// the message, which would otherwise hold back every later acknowledgement.
+func (w *Worker) route(topic string, in inbound) {
+	done := false
+	defer func() {
+		if !done {
+			in.ack()
+		}
+	}()
+	defer w.rescue("receiving a message", jobwire.Job{}, nil, true)
+	if topic == w.cfg.ControlTopic() {
+		in.ack()
+		w.onCancel(in.payload)
+	} else {
+		w.onJob(in)
+	}
+	done = true
 }
 
 // publish sends payload to the submit topic at QoS 1, waiting for the
