@@ -18,10 +18,15 @@ import (
 // starts, or when it is dropped for good (malformed, a duplicate, rejected
 // with a failure). At most Config.MaxConcurrent jobs run; a job that
 // arrives past that waits in a FIFO line, unacknowledged, until a running
-// job ends. Because the worker tells the broker a Receive Maximum (see
-// receiveMaximum), the broker stops sending once that many messages are
-// unacknowledged, and the rest wait in the broker's session. No job is
-// dropped for want of a slot.
+// job ends. The broker stops sending once its in-flight window of
+// unacknowledged messages is full (IoT Core: 100 per client; the emulator
+// likewise), and the rest wait in the broker's session. No job is dropped
+// for want of a slot.
+//
+// The worker does not announce a smaller Receive Maximum of its own: the
+// mochi broker (v2.7.9, under the emulator) loses a message it holds back
+// when a client's receive quota is exhausted (it is never sent and not
+// reported dropped), which TestConcurrencyLimitIsRespected caught.
 //
 // Acknowledging at start rather than at the end matters because MQTT
 // acknowledges in order: one long job would hold back the PUBACKs of every
@@ -45,25 +50,32 @@ import (
 type inbound struct {
 	payload []byte
 	// ack acknowledges the message on the connection it arrived on; calls
-	// after the first do nothing.
-	ack func()
+	// after the first do nothing. take does the same for a job taken on,
+	// whose PUBACK Run waits for before it disconnects.
+	ack, take func()
 	// gone is closed when that connection has ended (nil: never).
 	gone <-chan struct{}
 }
 
 func (w *Worker) inboundOf(pr paho.PublishReceived) inbound {
-	in := inbound{payload: pr.Packet.Payload, ack: func() {}}
-	if pr.Client != nil {
-		in.gone = pr.Client.Done()
-		var once sync.Once
-		in.ack = func() {
-			once.Do(func() {
-				if err := pr.Client.Ack(pr.Packet); err != nil {
-					w.logger.Warn("acknowledging a message failed", "err", err)
-				}
-			})
-		}
+	in := inbound{payload: pr.Packet.Payload, ack: func() {}, take: func() {}}
+	if pr.Client == nil {
+		return in
 	}
+	in.gone = pr.Client.Done()
+	var once sync.Once
+	ack := func(owe bool) {
+		once.Do(func() {
+			if owe && pr.Packet.QoS > 0 {
+				w.acks.owe(pr.Packet.PacketID)
+			}
+			if err := pr.Client.Ack(pr.Packet); err != nil {
+				w.logger.Warn("acknowledging a message failed", "err", err)
+			}
+		})
+	}
+	in.ack = func() { ack(false) }
+	in.take = func() { ack(true) }
 	return in
 }
 
@@ -130,12 +142,13 @@ func (w *Worker) admitLocked(wt waiting) admitted {
 
 // launch acknowledges an admitted job and runs it, or drops a duplicate.
 func (w *Worker) launch(a admitted) {
-	a.in.ack()
 	if a.r == nil {
+		a.in.ack()
 		w.logger.Info("dropping a job that already ran or runs", hop.TokenRefKey, hop.TokenRef(a.job.TaskToken), "jobId", a.job.JobID)
 		w.busy.Add(-1)
 		return
 	}
+	a.in.take()
 	go w.runJob(a.ctx, a.job, a.r)
 }
 
@@ -190,11 +203,4 @@ func (w *Worker) withhold(n int) {
 		w.busy.Add(int64(-n))
 		w.logger.Debug("job messages left to the broker", "count", n)
 	}
-}
-
-// receiveMaximum is the Receive Maximum the worker announces: how many
-// unacknowledged QoS 1 messages the broker may send it. Twice the running
-// limit keeps a full line ready behind the running jobs.
-func receiveMaximum(maxConcurrent int) uint16 {
-	return uint16(min(2*maxConcurrent, 65535))
 }

@@ -40,19 +40,12 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 		SessionExpiryInterval:         w.cfg.SessionExpiry,
 		ReconnectBackoff:              w.backoffOnClock(reconnectBackoff),
 		ConnectTimeout:                10 * time.Second,
-		ConnectPacketBuilder: func(cp *paho.Connect, _ *url.URL) (*paho.Connect, error) {
-			if cp.Properties == nil {
-				cp.Properties = &paho.ConnectProperties{}
-			}
-			rm := receiveMaximum(w.cfg.MaxConcurrent)
-			cp.Properties.ReceiveMaximum = &rm
-			return cp, nil
-		},
 		OnConnectionUp: func(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 			go w.subscribe(cm, ack)
 		},
 		OnConnectionDown: func() bool {
 			w.forgetLine()
+			w.acks.forget()
 			w.logger.Warn("mqtt connection lost; reconnecting")
 			return true
 		},
@@ -62,6 +55,7 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 		ClientConfig: paho.ClientConfig{
 			ClientID:                   w.cfg.ClientID,
 			OnPublishReceived:          []func(paho.PublishReceived) (bool, error){w.onPublish},
+			Session:                    w.acks,
 			EnableManualAcknowledgment: true,
 			SendAcksInterval:           ackInterval,
 			OnClientError: func(err error) {
@@ -103,18 +97,39 @@ func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 	w.readyOnce.Do(func() { close(w.ready) })
 }
 
+// subscribeOne subscribes to topic. It retries a SUBACK 0x91 (Packet
+// Identifier in use) a few times: the mochi broker (under the emulator)
+// counts the packet IDs of its own messages and the client's in one space,
+// so a resumed session whose redelivered job holds ID 1 refuses a SUBSCRIBE
+// with ID 1 until that job is acknowledged, a few milliseconds later.
 func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic string, qos byte) error {
-	ack, err := cm.Subscribe(ctx, &paho.Subscribe{
-		Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: qos}},
-	})
-	if err != nil && ack != nil && len(ack.Reasons) == 1 {
-		return fmt.Errorf("subscribe %q: SUBACK reason code 0x%02X: %w", topic, ack.Reasons[0], err)
+	for attempt := 1; ; attempt++ {
+		ack, err := cm.Subscribe(ctx, &paho.Subscribe{
+			Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: qos}},
+		})
+		if err != nil && ack != nil && len(ack.Reasons) == 1 {
+			if ack.Reasons[0] == packetIDInUse && attempt < subscribeAttempts {
+				select {
+				case <-time.After(time.Duration(attempt) * 4 * ackInterval): // the pace of the broker, on the wall clock
+					continue
+				case <-ctx.Done():
+				}
+			}
+			return fmt.Errorf("subscribe %q: SUBACK reason code 0x%02X: %w", topic, ack.Reasons[0], err)
+		}
+		if err != nil {
+			return fmt.Errorf("subscribe %q: %w", topic, err)
+		}
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("subscribe %q: %w", topic, err)
-	}
-	return nil
 }
+
+// packetIDInUse is the SUBACK reason code 0x91; subscribeAttempts bounds
+// how often subscribeOne tries when it gets it.
+const (
+	packetIDInUse     = 0x91
+	subscribeAttempts = 8
+)
 
 // onPublish receives every message. It runs on paho's receive goroutine, so
 // it only decodes and hands work to other goroutines. A cancel message is

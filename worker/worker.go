@@ -77,6 +77,8 @@ type Worker struct {
 	line    []waiting
 	// recent remembers the jobs taken on, to run a redelivered job once.
 	recent *recentJobs
+	// acks is the MQTT session; it tracks PUBACKs not yet sent (acks.go).
+	acks *ackSession
 
 	// drainReq is closed by Drain.
 	drainReq  chan struct{}
@@ -116,6 +118,7 @@ func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
 		cmSet:  make(chan struct{}),
 		jobs:   newJobTable(),
 		recent: newRecentJobs(cfg.DedupCapacity),
+		acks:   newAckSession(),
 
 		drainReq: make(chan struct{}),
 	}, nil
@@ -163,6 +166,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.stop()
 	dctx, cancel := context.WithTimeout(base, disconnectTimeout)
 	defer cancel()
+	w.acks.settle(dctx)
 	if err := w.disconnect(dctx, cm); err != nil {
 		return fmt.Errorf("worker: disconnect: %w", err)
 	}
