@@ -73,9 +73,9 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 // new one does not. A refused subscription is logged; the worker keeps
 // running.
 //
-// Jobs come at QoS 1. Cancel messages come at QoS 0: the Receive Maximum
-// counts only QoS 1 messages, so a cancel still arrives when the window is
-// full of jobs waiting for a slot, which is when a long job most needs
+// Jobs come at QoS 1. Cancel messages come at QoS 0: the broker's in-flight
+// window counts only QoS 1 messages, so a cancel still arrives when the
+// window is full of jobs waiting for a slot, which is when a long job most needs
 // cancelling. The price: a cancel published while the worker is offline is
 // not queued for it.
 func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
