@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -23,6 +24,9 @@ const (
 	DefaultSessionExpiry   = 3600 // seconds; IoT Core's default account maximum
 	DefaultShutdownTimeout = 10 * time.Second
 	DefaultPublishTimeout  = 30 * time.Second
+	DefaultDrainTimeout    = 30 * time.Second
+	DefaultMaxConcurrent   = 16
+	DefaultDedupCapacity   = 10_000
 )
 
 // Config configures a worker. The fields mirror the sample worker's
@@ -51,14 +55,23 @@ type Config struct {
 	// SessionExpiry is the MQTT session expiry in seconds, so jobs queued
 	// while the worker is offline survive (0: DefaultSessionExpiry).
 	SessionExpiry uint32
-	// ShutdownTimeout bounds how long Run waits, once its context is
-	// cancelled, for running jobs to stop and report (0: default).
+	// ShutdownTimeout bounds how long Run waits, once it has cancelled the
+	// running jobs, for them to stop and report (0: default).
 	ShutdownTimeout time.Duration
+	// DrainTimeout bounds how long a drain (see Worker.Drain) lets running
+	// jobs finish before it cancels them (0: DefaultDrainTimeout).
+	DrainTimeout time.Duration
+	// MaxConcurrent is how many jobs run at once (0: DefaultMaxConcurrent).
+	// Jobs past it wait, unacknowledged, for a slot; see admission.go.
+	MaxConcurrent int
+	// DedupCapacity is how many recent jobs the worker remembers to run a
+	// redelivered job once (0: DefaultDedupCapacity).
+	DedupCapacity int
 	// PublishTimeout bounds how long one result waits for the connection and
 	// its PUBACK (0: default).
 	PublishTimeout time.Duration
-	// Clock arms the worker's waits on time: heartbeats, ShutdownTimeout
-	// and the pauses between reconnect attempts (nil: clock.Real). A
+	// Clock arms the worker's waits on time: heartbeats, ShutdownTimeout,
+	// DrainTimeout, the sleep job and the pauses between reconnect attempts (nil: clock.Real). A
 	// clock.Fake runs the worker on virtual time; the timeouts that bound
 	// network I/O (connect, subscribe, PublishTimeout, disconnect) stay on
 	// the wall clock.
@@ -99,6 +112,33 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ClientID, "client-id", c.ClientID, "MQTT client ID, usually the thing name (env CLIENT_ID)")
 	fs.StringVar(&c.SubscribeTopic, "subscribe-topic", c.SubscribeTopic, "topic the jobs arrive on (env SUBSCRIBE_TOPIC)")
 	fs.StringVar(&c.SubmitTopic, "submit-topic", c.SubmitTopic, "topic results are published to (env SUBMIT_TOPIC)")
+	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout,
+		"on the first SIGTERM, how long running jobs may finish before they fail with Worker.ShuttingDown (0: 30s)")
+	fs.IntVar(&c.MaxConcurrent, "max-concurrent", c.MaxConcurrent, "jobs that run at once; later ones wait unacknowledged (0: 16)")
+	fs.Var(secondsFlag{&c.SessionExpiry}, "session-expiry",
+		"how long the broker keeps the session, and the jobs queued for it, while the worker is offline (0: 1h)")
+}
+
+// secondsFlag reads a duration into a count of whole seconds.
+type secondsFlag struct{ p *uint32 }
+
+func (f secondsFlag) String() string {
+	if f.p == nil {
+		return "0s"
+	}
+	return (time.Duration(*f.p) * time.Second).String()
+}
+
+func (f secondsFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	if d < 0 || d > math.MaxUint32*time.Second {
+		return fmt.Errorf("%v is out of range", d)
+	}
+	*f.p = uint32(d / time.Second)
+	return nil
 }
 
 // Validate reports every missing or malformed setting in one error.
@@ -118,6 +158,9 @@ func (c Config) Validate() error {
 	need(c.ClientID, "client ID", "CLIENT_ID", "client-id")
 	need(c.SubscribeTopic, "subscribe topic", "SUBSCRIBE_TOPIC", "subscribe-topic")
 	need(c.SubmitTopic, "submit topic", "SUBMIT_TOPIC", "submit-topic")
+	if c.MaxConcurrent < 0 || c.DedupCapacity < 0 || c.DrainTimeout < 0 {
+		errs = append(errs, errors.New("max concurrent jobs, dedup capacity and drain timeout must not be negative"))
+	}
 	if c.Endpoint != "" {
 		if _, err := ParseEndpoint(c.Endpoint); err != nil {
 			errs = append(errs, err)
@@ -205,6 +248,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.DrainTimeout == 0 {
+		c.DrainTimeout = DefaultDrainTimeout
+	}
+	if c.MaxConcurrent == 0 {
+		c.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if c.DedupCapacity == 0 {
+		c.DedupCapacity = DefaultDedupCapacity
 	}
 	if c.PublishTimeout == 0 {
 		c.PublishTimeout = DefaultPublishTimeout

@@ -27,17 +27,19 @@ func (f HandlerFunc) Handle(ctx context.Context, job jobwire.Job) (json.RawMessa
 
 // The failure names the worker reports itself, as the Name of a JobError:
 // strings that become the Task's error, which Retry and Catch match, not Go
-// error values.
+// error values. FailureWorkerShutdown is namespaced ("Worker.") so that a
+// state machine can retry it alone, on another worker, with
+// "ErrorEquals": ["Worker.ShuttingDown"].
 const (
-	FailureJobFailed      = "JobFailed"      // a handler returned a plain error
-	FailureInvalidInput   = "InvalidInput"   // the job's input is unusable
-	FailureHandlerPanic   = "HandlerPanic"   // a handler panicked
-	FailureJobCancelled   = "JobCancelled"   // a cancel message stopped the job
-	FailureWorkerShutdown = "WorkerShutdown" // the worker stopped during the job
-	FailureUnknownJobType = "UnknownJobType" // no handler for the job type
-	FailureInvalidResult  = "InvalidResult"  // the result is not valid JSON
-	FailureInvalidJob     = "InvalidJob"     // the job message has an unusable field
-	FailureWorkerPanic    = "WorkerPanic"    // the worker itself panicked around the job
+	FailureJobFailed      = "JobFailed"           // a handler returned a plain error
+	FailureInvalidInput   = "InvalidInput"        // the job's input is unusable
+	FailureHandlerPanic   = "HandlerPanic"        // a handler panicked
+	FailureJobCancelled   = "JobCancelled"        // a cancel message stopped the job
+	FailureWorkerShutdown = "Worker.ShuttingDown" // the worker stopped, or its drain timed out, during the job
+	FailureUnknownJobType = "UnknownJobType"      // no handler for the job type
+	FailureInvalidResult  = "InvalidResult"       // the result is not valid JSON
+	FailureInvalidJob     = "InvalidJob"          // the job message has an unusable field
+	FailureWorkerPanic    = "WorkerPanic"         // the worker itself panicked around the job
 )
 
 // JobError is a named job failure: Name becomes the Task's error (what Retry
@@ -80,9 +82,11 @@ func (r *Registry) Handle(ctx context.Context, job jobwire.Job) (json.RawMessage
 }
 
 // DefaultHandler returns the registry of stepwire's built-in jobs: "add",
-// which is also the default, as in the sample worker.
+// which is also the default, as in the sample worker, and "sleep", a
+// cancellable wait for demos and tests.
 func DefaultHandler() *Registry {
 	r := NewRegistry(HandlerFunc(Add))
 	r.Register("add", HandlerFunc(Add))
+	r.Register("sleep", HandlerFunc(Sleep))
 	return r
 }

@@ -55,6 +55,11 @@ func TestHandlerOutcome(t *testing.T) {
 		{name: "named error", jobType: "named", errName: "RowNotFound", causeHint: "no row 7"},
 		{name: "result not JSON", jobType: "badjson", errName: FailureInvalidResult, causeHint: "not JSON"},
 		{name: "nil result is null", jobType: "nil", result: `null`},
+		{name: "sleep zero", jobType: "sleep", input: `{"seconds":0}`, result: `{"slept":0}`},
+		{name: "sleep negative", jobType: "sleep", input: `{"seconds":-1}`, errName: FailureInvalidInput, causeHint: "between 0 and"},
+		{name: "sleep too long", jobType: "sleep", input: `{"seconds":1e9}`, errName: FailureInvalidInput, causeHint: "got 1e9"},
+		{name: "sleep not a number", jobType: "sleep", input: `{"seconds":"5"}`, errName: FailureInvalidInput, causeHint: "must be a number"},
+		{name: "sleep no input", jobType: "sleep", input: `{}`, errName: FailureInvalidInput, causeHint: `"seconds" is missing`},
 	}
 	w := &Worker{h: reg, logger: discardLogger()}
 	for _, tt := range tests {

@@ -27,73 +27,87 @@ func (e *cancelledError) Error() string {
 // the ASL maximum of a Task's HeartbeatSeconds.
 const MaxHeartbeatSeconds = 99_999_999
 
-// onJob decodes a job and starts it in its own goroutine. It runs on paho's
-// receive goroutine, so it never waits for a publish.
-func (w *Worker) onJob(payload []byte) {
+// onJob decodes a job and offers it to run (see admission.go). It runs on
+// paho's receive goroutine, so it never waits for a publish.
+func (w *Worker) onJob(in inbound) {
 	// Busy before Received, so an observer that sees the message received
-	// also sees the job busy. Whoever takes the job on (runJob, goReport)
+	// also sees the job busy. Whoever takes the job on (offer, goReport)
 	// takes over this unit of Busy.
 	w.busy.Add(1)
 	w.received.Add(1)
-	handedOff := false
-	defer func() {
-		if !handedOff {
-			w.busy.Add(-1)
-		}
-	}()
-	var job jobwire.Job
+	if w.isStopping() {
+		w.withhold(1) // before decoding: a job left to the broker is not looked at
+		return
+	}
+	job, rejection, ok := w.decode(in.payload)
+	switch {
+	case !ok:
+		in.ack()
+		w.busy.Add(-1)
+	case rejection != nil:
+		in.ack()
+		w.reject(job, rejection)
+	case !w.logReceived(job):
+		in.ack()
+		w.busy.Add(-1)
+	default:
+		w.offer(in, job)
+	}
+}
+
+// decode reads a job message. ok is false for a message to drop; a
+// rejection is the failure to report for a job with a token that cannot run.
+func (w *Worker) decode(payload []byte) (job jobwire.Job, rejection *JobError, ok bool) {
 	if err := json.Unmarshal(payload, &job); err != nil {
 		var te *json.UnmarshalTypeError
 		if !errors.As(err, &te) || job.TaskToken == "" {
 			w.logger.Warn("dropping job message that is not a JSON object", "err", err, "size", len(payload))
-			return
+			return job, nil, false
 		}
 		// A field of the wrong type, such as a heartbeatSeconds beyond int:
 		// the job has a token, so fail it rather than let it time out.
 		w.logger.Warn("rejecting job with a field of the wrong type", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "err", err)
-		handedOff = true
-		w.goReport(job, &running{token: job.TaskToken, id: job.JobID, cancel: func(error) {}}, nil,
-			&JobError{Name: FailureInvalidJob, Cause: fmt.Sprintf("field %q has the wrong type: %v", te.Field, err)})
-		return
+		return job, &JobError{Name: FailureInvalidJob, Cause: fmt.Sprintf("field %q has the wrong type: %v", te.Field, err)}, true
 	}
 	if job.TaskToken == "" {
 		w.logger.Warn("dropping job message without TaskToken", "jobId", job.JobID)
+		return job, nil, false
+	}
+	if job.HeartbeatSeconds > MaxHeartbeatSeconds {
+		w.logger.Warn("rejecting job: heartbeatSeconds above the maximum", hop.TokenRefKey, hop.TokenRef(job.TaskToken),
+			"heartbeatSeconds", job.HeartbeatSeconds)
+		return job, &JobError{Name: FailureInvalidJob,
+			Cause: fmt.Sprintf("heartbeatSeconds %d is above the maximum %d", job.HeartbeatSeconds, MaxHeartbeatSeconds)}, true
+	}
+	return job, nil, true
+}
+
+// reject reports a job that cannot run, once. It takes over the caller's
+// unit of Busy.
+func (w *Worker) reject(job jobwire.Job, rejection *JobError) {
+	w.mu.Lock()
+	first := w.recent.add(keyOf(job))
+	w.mu.Unlock()
+	if !first {
+		w.busy.Add(-1)
 		return
 	}
-	ctx, cancel := context.WithCancelCause(w.jobsCtx)
-	r := &running{token: job.TaskToken, id: job.JobID, cancel: cancel}
-	defer w.rescue("receiving the job", job, r, true)
+	w.goReport(job, &running{token: job.TaskToken, id: job.JobID, cancel: func(error) {}}, nil, rejection)
+}
 
+// logReceived logs the job's worker-received hop. A panic there (in the
+// logger) becomes a WorkerPanic failure for the job, and false.
+func (w *Worker) logReceived(job jobwire.Job) (ok bool) {
+	defer w.rescue("receiving the job", job, &running{token: job.TaskToken, id: job.JobID, cancel: func(error) {}}, true)
 	log := w.logger.With(hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID, "jobType", job.JobType)
 	hop.Log(context.Background(), log, "worker-received")
-	if job.HeartbeatSeconds > MaxHeartbeatSeconds {
-		cancel(nil)
-		log.Warn("rejecting job: heartbeatSeconds above the maximum", "heartbeatSeconds", job.HeartbeatSeconds)
-		handedOff = true
-		w.goReport(job, r, nil, &JobError{Name: FailureInvalidJob,
-			Cause: fmt.Sprintf("heartbeatSeconds %d is above the maximum %d", job.HeartbeatSeconds, MaxHeartbeatSeconds)})
-		return
-	}
-	if !w.jobs.add(r) {
-		cancel(nil)
-		log.Warn("job with this task token is already running; ignoring the redelivery")
-		return
-	}
+	return true
+}
+
+func (w *Worker) isStopping() bool {
 	w.mu.Lock()
-	stopping := w.stopping
-	if !stopping {
-		w.wg.Add(1)
-	}
-	w.mu.Unlock()
-	if stopping {
-		w.jobs.remove(r)
-		cancel(nil)
-		handedOff = true
-		w.goReport(job, r, nil, &JobError{Name: FailureWorkerShutdown, Cause: errShutdown.Error()})
-		return
-	}
-	handedOff = true
-	go w.runJob(ctx, job, r)
+	defer w.mu.Unlock()
+	return w.stopping
 }
 
 // goReport publishes a job's outcome from a goroutine of its own: paho's
@@ -132,6 +146,7 @@ func (w *Worker) onCancel(payload []byte) {
 func (w *Worker) runJob(ctx context.Context, job jobwire.Job, r *running) {
 	defer w.busy.Add(-1)
 	defer w.wg.Done()
+	defer w.release()
 	defer w.jobs.remove(r)
 	defer r.cancel(nil)
 	defer w.rescue("running the job", job, r, false)

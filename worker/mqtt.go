@@ -16,6 +16,21 @@ import (
 // subscribeTimeout bounds one SUBSCRIBE round trip.
 const subscribeTimeout = 10 * time.Second
 
+// ackInterval is how often paho sends the acknowledgements the worker has
+// released (manual acknowledgement sends them in order, in batches).
+const ackInterval = 5 * time.Millisecond
+
+// The session and its pitfall. The worker connects with Clean Start false
+// and a Session Expiry Interval (Config.SessionExpiry), so the broker keeps
+// its subscriptions and queues the QoS 1 jobs published while it is away.
+// On reconnect the broker sends them right after CONNACK, before the worker
+// has subscribed again. A client that installs its message handler only
+// after connecting (or after subscribing) receives those messages with no
+// handler, and many MQTT clients (paho included) then acknowledge them
+// anyway: the job is acknowledged and lost, and its task times out. The
+// worker's handler is part of the client configuration (OnPublishReceived),
+// in place before the first CONNECT, and it acknowledges a job only once
+// it has taken it on (admission.go).
 func (w *Worker) clientConfig() autopaho.ClientConfig {
 	return autopaho.ClientConfig{
 		ServerUrls:                    []*url.URL{w.url},
@@ -29,6 +44,8 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 			go w.subscribe(cm, ack)
 		},
 		OnConnectionDown: func() bool {
+			w.forgetLine()
+			w.acks.forget()
 			w.logger.Warn("mqtt connection lost; reconnecting")
 			return true
 		},
@@ -36,8 +53,11 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 			w.logger.Warn("mqtt connect failed", "err", err)
 		},
 		ClientConfig: paho.ClientConfig{
-			ClientID:          w.cfg.ClientID,
-			OnPublishReceived: []func(paho.PublishReceived) (bool, error){w.onPublish},
+			ClientID:                   w.cfg.ClientID,
+			OnPublishReceived:          []func(paho.PublishReceived) (bool, error){w.onPublish},
+			Session:                    w.acks,
+			EnableManualAcknowledgment: true,
+			SendAcksInterval:           ackInterval,
 			OnClientError: func(err error) {
 				w.logger.Warn("mqtt client error", "err", err)
 			},
@@ -52,16 +72,22 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 // the control topic, on every connection: a resumed session keeps them, but a
 // new one does not. A refused subscription is logged; the worker keeps
 // running.
+//
+// Jobs come at QoS 1. Cancel messages come at QoS 0: the broker's in-flight
+// window counts only QoS 1 messages, so a cancel still arrives when the
+// window is full of jobs waiting for a slot, which is when a long job most needs
+// cancelling. The price: a cancel published while the worker is offline is
+// not queued for it.
 func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 	defer w.rescue("subscribing", jobwire.Job{}, nil, false)
 	ctx, cancel := context.WithTimeout(w.jobsCtx, subscribeTimeout)
 	defer cancel()
 	w.logger.Info("mqtt connected", "sessionPresent", ack.SessionPresent)
-	if err := subscribeOne(ctx, cm, w.cfg.SubscribeTopic); err != nil {
+	if err := subscribeOne(ctx, cm, w.cfg.SubscribeTopic, 1); err != nil {
 		w.logger.Error("subscribe to job topic failed; no jobs will arrive", "topic", w.cfg.SubscribeTopic, "err", err)
 		return
 	}
-	if err := subscribeOne(ctx, cm, w.cfg.ControlTopic()); err != nil {
+	if err := subscribeOne(ctx, cm, w.cfg.ControlTopic(), 0); err != nil {
 		w.logger.Warn("subscribe to control topic failed; jobs cannot be cancelled", "topic", w.cfg.ControlTopic(), "err", err)
 	}
 	w.logger.Info("worker ready", "topic", w.cfg.SubscribeTopic)
@@ -71,29 +97,67 @@ func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 	w.readyOnce.Do(func() { close(w.ready) })
 }
 
-func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic string) error {
-	ack, err := cm.Subscribe(ctx, &paho.Subscribe{
-		Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}},
-	})
-	if err != nil && ack != nil && len(ack.Reasons) == 1 {
-		return fmt.Errorf("subscribe %q: SUBACK reason code 0x%02X: %w", topic, ack.Reasons[0], err)
+// subscribeOne subscribes to topic. It retries a SUBACK 0x91 (Packet
+// Identifier in use) a few times: the mochi broker (under the emulator)
+// counts the packet IDs of its own messages and the client's in one space,
+// so a resumed session whose redelivered job holds ID 1 refuses a SUBSCRIBE
+// with ID 1 until that job is acknowledged, a few milliseconds later.
+func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic string, qos byte) error {
+	for attempt := 1; ; attempt++ {
+		ack, err := cm.Subscribe(ctx, &paho.Subscribe{
+			Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: qos}},
+		})
+		if err != nil && ack != nil && len(ack.Reasons) == 1 {
+			if ack.Reasons[0] == packetIDInUse && attempt < subscribeAttempts {
+				select {
+				case <-time.After(time.Duration(attempt) * 4 * ackInterval): // the pace of the broker, on the wall clock
+					continue
+				case <-ctx.Done():
+				}
+			}
+			return fmt.Errorf("subscribe %q: SUBACK reason code 0x%02X: %w", topic, ack.Reasons[0], err)
+		}
+		if err != nil {
+			return fmt.Errorf("subscribe %q: %w", topic, err)
+		}
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("subscribe %q: %w", topic, err)
-	}
-	return nil
 }
 
+// packetIDInUse is the SUBACK reason code 0x91; subscribeAttempts bounds
+// how often subscribeOne tries when it gets it.
+const (
+	packetIDInUse     = 0x91
+	subscribeAttempts = 8
+)
+
 // onPublish receives every message. It runs on paho's receive goroutine, so
-// it only decodes and hands work to other goroutines.
+// it only decodes and hands work to other goroutines. A cancel message is
+// acknowledged at once (it is QoS 0 unless an old subscription survives); a
+// job is acknowledged when it is taken on (admission.go).
 func (w *Worker) onPublish(pr paho.PublishReceived) (bool, error) {
-	defer w.rescue("receiving a message", jobwire.Job{}, nil, true)
-	if pr.Packet.Topic == w.cfg.ControlTopic() {
-		w.onCancel(pr.Packet.Payload)
-	} else {
-		w.onJob(pr.Packet.Payload)
-	}
+	in := w.inboundOf(pr)
+	w.route(pr.Packet.Topic, in)
 	return true, nil
+}
+
+// route hands a message to onCancel or onJob. After a panic it acknowledges
+// the message, which would otherwise hold back every later acknowledgement.
+func (w *Worker) route(topic string, in inbound) {
+	done := false
+	defer func() {
+		if !done {
+			in.ack()
+		}
+	}()
+	defer w.rescue("receiving a message", jobwire.Job{}, nil, true)
+	if topic == w.cfg.ControlTopic() {
+		in.ack()
+		w.onCancel(in.payload)
+	} else {
+		w.onJob(in)
+	}
+	done = true
 }
 
 // publish sends payload to the submit topic at QoS 1, waiting for the

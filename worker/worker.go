@@ -5,11 +5,16 @@
 // the result, a named failure, or heartbeats to its submit topic, following
 // the contract in internal/jobwire.
 //
-// The session is persistent (Clean Start false, session expiry one hour), so
-// jobs published while the worker is offline are delivered when it returns.
-// Cancel messages on <job topic>/control stop a running job by task token or
-// job id. The same worker runs against the emulator and against AWS; only the
-// endpoint and certificates differ.
+// The session is persistent (Clean Start false, Config.SessionExpiry, one
+// hour by default), so jobs published while the worker is offline are
+// delivered when it returns; the message handler is in place before the
+// first CONNECT, so such a job is never acknowledged unseen (mqtt.go).
+// At most Config.MaxConcurrent jobs run at once; later ones wait,
+// unacknowledged, never dropped (admission.go). A job delivered twice runs
+// once (dedup.go). Cancel messages on <job topic>/control stop a running job
+// by task token or job id. Drain stops taking jobs and lets running ones
+// finish before Run returns (drain.go). The same worker runs against the
+// emulator and against AWS; only the endpoint and certificates differ.
 package worker
 
 import (
@@ -60,9 +65,24 @@ type Worker struct {
 	jobsCtx  context.Context
 	stopJobs context.CancelCauseFunc
 
-	mu       sync.Mutex // guards stopping and wg.Add
+	// mu guards stopping, wg.Add, running, line and recent.
+	mu sync.Mutex
+	// stopping is set once the worker takes no more jobs (drain or stop).
 	stopping bool
-	wg       sync.WaitGroup
+	// wg counts running jobs and tracked reports.
+	wg sync.WaitGroup
+	// running counts the jobs holding a slot; line holds, in arrival order,
+	// the jobs waiting for one (see admission.go).
+	running int
+	line    []waiting
+	// recent remembers the jobs taken on, to run a redelivered job once.
+	recent *recentJobs
+	// acks is the MQTT session; it tracks PUBACKs not yet sent (acks.go).
+	acks *ackSession
+
+	// drainReq is closed by Drain.
+	drainReq  chan struct{}
+	drainOnce sync.Once
 
 	// Activity counters; see Busy, Received and Published.
 	busy      atomic.Int64
@@ -87,8 +107,9 @@ func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
 	logger = hop.OrDefault(logger)
+	cfg = cfg.withDefaults()
 	return &Worker{
-		cfg:    cfg.withDefaults(),
+		cfg:    cfg,
 		url:    u,
 		tls:    tlsCfg,
 		h:      h,
@@ -96,12 +117,18 @@ func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
 		ready:  make(chan struct{}),
 		cmSet:  make(chan struct{}),
 		jobs:   newJobTable(),
+		recent: newRecentJobs(cfg.DedupCapacity),
+		acks:   newAckSession(),
+
+		drainReq: make(chan struct{}),
 	}, nil
 }
 
-// Run connects, runs jobs until ctx is cancelled, then cancels running jobs,
-// waits up to Config.ShutdownTimeout (on Config.Clock) for them to report,
-// and disconnects cleanly. It returns nil after a clean shutdown.
+// Run connects and runs jobs until ctx is cancelled or a drain ends, then
+// cancels the jobs still running (they fail with Worker.ShuttingDown), waits
+// up to Config.ShutdownTimeout (on Config.Clock) for them to report, and
+// disconnects cleanly. It returns nil after a clean shutdown. To stop
+// gracefully, call Worker.Drain before cancelling ctx; see drain.go.
 func Run(ctx context.Context, cfg Config, h Handler, logger *slog.Logger) error {
 	w, err := New(cfg, h, logger)
 	if err != nil {
@@ -131,10 +158,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.logger.InfoContext(ctx, "worker started", "endpoint", w.url.String(),
 		"subscribeTopic", w.cfg.SubscribeTopic, "submitTopic", w.cfg.SubmitTopic)
 
-	<-ctx.Done()
-	w.drain()
+	select {
+	case <-ctx.Done():
+	case <-w.drainReq:
+		w.drain(ctx)
+	}
+	w.stop()
 	dctx, cancel := context.WithTimeout(base, disconnectTimeout)
 	defer cancel()
+	w.acks.settle(dctx)
 	if err := w.disconnect(dctx, cm); err != nil {
 		return fmt.Errorf("worker: disconnect: %w", err)
 	}
@@ -150,23 +182,12 @@ func (w *Worker) disconnect(ctx context.Context, cm *autopaho.ConnectionManager)
 	return cm.Disconnect(ctx)
 }
 
-// drain cancels running jobs and waits for them to publish their outcome.
-func (w *Worker) drain() {
-	w.mu.Lock()
-	w.stopping = true
-	w.mu.Unlock()
+// stop takes no more jobs, cancels the running ones and waits up to
+// Config.ShutdownTimeout for them to publish their outcome.
+func (w *Worker) stop() {
+	w.stopTaking()
 	w.stopJobs(errShutdown)
-
-	done := make(chan struct{})
-	go func() {
-		w.wg.Wait()
-		close(done)
-	}()
-	timeout, t := w.after(w.cfg.ShutdownTimeout)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-timeout:
+	if !w.waitJobs(nil, w.cfg.ShutdownTimeout) {
 		w.logger.Warn("jobs still running at shutdown", "running", w.jobs.len())
 	}
 }

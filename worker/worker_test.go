@@ -28,9 +28,21 @@ func startWorker(t testing.TB, h Handler, opts ...func(*Config, *testBroker)) (*
 // startWorkerLogged is startWorker with the worker's logger and the Worker.
 func startWorkerLogged(t testing.TB, h Handler, logger *slog.Logger, opts ...func(*Config, *testBroker)) (*testBroker, *Worker, func() error) {
 	t.Helper()
+	cfg, b := testConfig(t)
+	for _, o := range opts {
+		o(&cfg, b)
+	}
+	w, stop, _ := runWorker(t, cfg, h, logger)
+	return b, w, stop
+}
+
+// testConfig starts a fresh mTLS broker and returns the configuration of a
+// worker for it.
+func testConfig(t testing.TB) (Config, *testBroker) {
+	t.Helper()
 	pki := newTestPKI(t, "worker-1")
 	b := newTestBroker(t, pki)
-	cfg := Config{
+	return Config{
 		Endpoint:       "mqtts://" + b.addr,
 		CAFile:         pki.caFile,
 		CertFile:       pki.certFile,
@@ -38,27 +50,31 @@ func startWorkerLogged(t testing.TB, h Handler, logger *slog.Logger, opts ...fun
 		ClientID:       "worker-1",
 		SubscribeTopic: jobTopic,
 		SubmitTopic:    resultTopic,
-	}
-	for _, o := range opts {
-		o(&cfg, b)
-	}
+	}, b
+}
+
+// runWorker runs a worker with cfg, waits until it is subscribed, and stops
+// it at the end of the test. It returns the Worker, a function that stops it
+// (cancels Run's context) and returns Run's error, and a channel closed
+// when Run has returned, on its own or stopped.
+func runWorker(t testing.TB, cfg Config, h Handler, logger *slog.Logger) (*Worker, func() error, <-chan struct{}) {
+	t.Helper()
 	w, err := New(cfg, h, logger)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- w.Run(ctx) }()
-	stopped := false
+	exited := make(chan struct{})
+	var runErr error // set before exited is closed
+	go func() {
+		defer close(exited)
+		runErr = w.Run(ctx)
+	}()
 	stop := func() error {
-		if stopped {
-			return nil
-		}
-		stopped = true
 		cancel()
 		select {
-		case err := <-errc:
-			return err
+		case <-exited:
+			return runErr
 		case <-time.After(20 * time.Second):
 			t.Fatal("Run did not return after cancel")
 			return nil
@@ -71,12 +87,12 @@ func startWorkerLogged(t testing.TB, h Handler, logger *slog.Logger, opts ...fun
 	})
 	select {
 	case <-w.Ready():
-	case err := <-errc:
-		t.Fatalf("Run returned before ready: %v", err)
+	case <-exited:
+		t.Fatalf("Run returned before ready: %v", runErr)
 	case <-time.After(10 * time.Second):
 		t.Fatal("worker not ready within 10s")
 	}
-	return b, w, stop
+	return w, stop, exited
 }
 
 func parse(t testing.TB, msg string) jobwire.Result {

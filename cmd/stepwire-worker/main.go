@@ -1,11 +1,15 @@
 // Command stepwire-worker is the on-premises worker: it connects to AWS IoT
 // Core or the stepwire emulator over MQTT 5 with its client certificate,
-// runs the built-in jobs (the sample's "add") and reports results.
+// runs the built-in jobs (the sample's "add", and "sleep") and reports
+// results.
 //
 // Configuration comes from the sample worker's environment variables
 // (ENDPOINT, CA_FILE, DEVICE_CERT, PRIVATE_KEY, CLIENT_ID, SUBSCRIBE_TOPIC,
 // SUBMIT_TOPIC); flags of the same meaning override them, see -help.
-// SIGINT or SIGTERM stops it cleanly.
+// The first SIGINT or SIGTERM drains it: it takes no more jobs, lets the
+// running ones finish for up to --drain-timeout, fails the rest with
+// Worker.ShuttingDown and disconnects. A second signal cancels the running
+// jobs at once.
 package main
 
 import (
@@ -43,7 +47,26 @@ func run() error {
 		}
 		h = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return worker.Run(ctx, cfg, worker.DefaultHandler(), slog.New(h))
+	logger := slog.New(h)
+	w, err := worker.New(cfg, worker.DefaultHandler(), logger)
+	if err != nil {
+		return err
+	}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go onSignals(sigs, w, cancel, logger)
+	return w.Run(ctx)
+}
+
+// onSignals drains w on the first signal and stops it on the second.
+func onSignals(sigs <-chan os.Signal, w *worker.Worker, stop context.CancelFunc, logger *slog.Logger) {
+	sig := <-sigs
+	logger.Info("draining; send the signal again to stop at once", "signal", sig.String())
+	w.Drain()
+	sig = <-sigs
+	logger.Warn("stopping at once", "signal", sig.String())
+	stop()
 }
