@@ -2,7 +2,9 @@ package template
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/stepwire/stepwire/internal/arn"
@@ -37,8 +39,8 @@ func newResolver(doc map[string]any, opts Options) (*resolver, error) {
 		return nil, fmt.Errorf("template has no Resources")
 	}
 	globals := globalFunctionProps(doc)
-	for id, v := range res {
-		m, ok := v.(map[string]any)
+	for _, id := range slices.Sorted(maps.Keys(res)) {
+		m, ok := res[id].(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("resource %s is not a mapping", id)
 		}

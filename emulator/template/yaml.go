@@ -16,10 +16,30 @@ type Intrinsic struct {
 	Arg  any
 }
 
+// maxNodes bounds the nodes one template decodes to, aliases expanded: a
+// template of a few hundred bytes can otherwise name a billion nodes
+// through nested aliases ("billion laughs").
+const maxNodes = 1_000_000
+
+// decoder turns YAML nodes into plain values under the node budget, and
+// refuses an alias that refers to a node it is inside of.
+type decoder struct {
+	nodes   int
+	aliases map[*yaml.Node]bool // anchors being expanded
+}
+
 // decode turns a YAML node into plain Go values (map[string]any, []any,
 // string, float64, bool, nil), with intrinsic tags as Intrinsic values.
 func decode(n *yaml.Node) (any, error) {
-	v, err := decodePlain(n)
+	d := decoder{aliases: map[*yaml.Node]bool{}}
+	return d.decode(n)
+}
+
+func (d *decoder) decode(n *yaml.Node) (any, error) {
+	if d.nodes++; d.nodes > maxNodes {
+		return nil, fmt.Errorf("line %d: the template expands to more than %d yaml nodes", n.Line, maxNodes)
+	}
+	v, err := d.decodePlain(n)
 	if err != nil {
 		return nil, err
 	}
@@ -46,14 +66,14 @@ func shortForm(tag string, n *yaml.Node, v any) (any, error) {
 	return Intrinsic{Name: name, Arg: v}, nil
 }
 
-func decodePlain(n *yaml.Node) (any, error) {
+func (d *decoder) decodePlain(n *yaml.Node) (any, error) {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return decodeMap(n)
+		return d.decodeMap(n)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := decode(c)
+			v, err := d.decode(c)
 			if err != nil {
 				return nil, err
 			}
@@ -63,15 +83,25 @@ func decodePlain(n *yaml.Node) (any, error) {
 	case yaml.ScalarNode:
 		return scalar(n), nil
 	case yaml.AliasNode:
-		return decode(n.Alias)
+		return d.alias(n)
 	}
 	return nil, fmt.Errorf("line %d: unsupported yaml node", n.Line)
 }
 
-func decodeMap(n *yaml.Node) (any, error) {
+// alias decodes the node an alias refers to, refusing a cycle.
+func (d *decoder) alias(n *yaml.Node) (any, error) {
+	if d.aliases[n.Alias] {
+		return nil, fmt.Errorf("line %d: alias *%s refers to a node that contains it", n.Line, n.Value)
+	}
+	d.aliases[n.Alias] = true
+	defer delete(d.aliases, n.Alias)
+	return d.decode(n.Alias)
+}
+
+func (d *decoder) decodeMap(n *yaml.Node) (any, error) {
 	m := make(map[string]any, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		v, err := decode(n.Content[i+1])
+		v, err := d.decode(n.Content[i+1])
 		if err != nil {
 			return nil, err
 		}
