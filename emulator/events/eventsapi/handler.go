@@ -8,7 +8,6 @@ package eventsapi
 
 import (
 	"context"
-	"errors"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/events"
@@ -18,7 +17,7 @@ import (
 const TargetPrefix = "AWSEvents"
 
 // opFunc serves one operation from its raw request body.
-type opFunc func(s *events.Service, ctx context.Context, body []byte) (any, error)
+type opFunc = awsapi.Operation[*events.Service]
 
 // operations are the served operations; any other is
 // UnknownOperationException.
@@ -38,21 +37,7 @@ var operations = map[string]opFunc{
 // Handler serves svc's API; route it with
 // Router.HandleTarget(eventsapi.TargetPrefix, eventsapi.Handler(svc)).
 func Handler(svc *events.Service) awsapi.JSONHandler {
-	return func(ctx context.Context, name string, body []byte) (any, *awsapi.Error) {
-		f := operations[name]
-		if f == nil {
-			return nil, &awsapi.Error{Code: "UnknownOperationException", Message: "Unknown operation " + TargetPrefix + "." + name}
-		}
-		out, err := f(svc, ctx, body)
-		if err != nil {
-			var ae *awsapi.Error
-			if errors.As(err, &ae) {
-				return nil, ae
-			}
-			return nil, toAWS(err)
-		}
-		return out, nil
-	}
+	return awsapi.Operations(svc, TargetPrefix, operations, toAWS)
 }
 
 // op decodes the request into Req, checks its constraints and calls f.
@@ -72,13 +57,5 @@ func op[Req any, PReq interface {
 	}
 }
 
-// empty is the answer of operations that return nothing.
-type empty struct{}
-
 // none answers an operation with no output.
-func none(err error) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	return empty{}, nil
-}
+var none = awsapi.None

@@ -8,7 +8,6 @@ package sfnapi
 
 import (
 	"context"
-	"errors"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
@@ -16,7 +15,7 @@ import (
 
 // opFunc serves one operation from its raw request body. ctx ends with the
 // HTTP request.
-type opFunc func(s *sfnemu.Service, ctx context.Context, body []byte) (any, error)
+type opFunc = awsapi.Operation[*sfnemu.Service]
 
 // operations are the served X-Amz-Target operations; any other is
 // UnknownOperationException.
@@ -58,21 +57,7 @@ var operations = map[string]opFunc{
 // Handler serves svc's API; route it with
 // Router.HandleTarget("AWSStepFunctions", sfnapi.Handler(svc)).
 func Handler(svc *sfnemu.Service) awsapi.JSONHandler {
-	return func(ctx context.Context, name string, body []byte) (any, *awsapi.Error) {
-		f := operations[name]
-		if f == nil {
-			return nil, &awsapi.Error{Code: "UnknownOperationException", Message: "Unknown operation AWSStepFunctions." + name}
-		}
-		out, err := f(svc, ctx, body)
-		if err != nil {
-			var ae *awsapi.Error
-			if errors.As(err, &ae) {
-				return nil, ae
-			}
-			return nil, toAWS(err)
-		}
-		return out, nil
-	}
+	return awsapi.Operations(svc, "AWSStepFunctions", operations, toAWS)
 }
 
 // op decodes the request into Req and calls f.
@@ -86,13 +71,5 @@ func op[Req any](f func(s *sfnemu.Service, ctx context.Context, r *Req) (any, er
 	}
 }
 
-// empty is the answer of operations that return nothing.
-type empty struct{}
-
 // none answers an operation with no output.
-func none(err error) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	return empty{}, nil
-}
+var none = awsapi.None
