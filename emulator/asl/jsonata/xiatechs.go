@@ -3,9 +3,12 @@ package jsonata
 import (
 	"fmt"
 	"regexp"
+	"slices"
 
 	xia "github.com/xiatechs/jsonata-go"
 	"github.com/xiatechs/jsonata-go/jparse"
+
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 )
 
 // xiaEngine runs expressions on github.com/xiatechs/jsonata-go (see
@@ -26,6 +29,8 @@ type xiaExpr struct {
 	// guarded is set when the expression defines functions, whose calls
 	// each evaluation counts (depth.go).
 	guarded bool
+	// hooked is set when the tree calls the budget's hooks (instrument.go).
+	hooked bool
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -35,12 +40,15 @@ func (xiaEngine) Compile(text string) (Expr, error) {
 	if err != nil {
 		return nil, syntaxError(err)
 	}
-	guarded, ok := guardLambdas(e)
-	if !ok {
-		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the call depth of this JSONata engine"}
+	root, ok := engineTree(e)
+	if !ok || !setEngineTree(e, root) {
+		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the evaluation of this JSONata engine"}
 	}
+	root, hooked := instrument(root)
+	setEngineTree(e, root)
+	guarded, _ := guardLambdas(e)
 	seen := map[string]bool{}
-	x := &xiaExpr{expr: e, guarded: guarded}
+	x := &xiaExpr{expr: e, guarded: guarded, hooked: hooked}
 	if root, err := jparse.Parse(text); err == nil {
 		x.refs = refsOf(root)
 		x.ctors = constructorKeys(root)
@@ -63,22 +71,19 @@ func (x *xiaExpr) Refs() Refs { return x.refs }
 var jsNull *any
 
 func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
+	r := &run{meter: budget.New(env.Limits)}
 	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, &Error{Code: "D1001", Message: fmt.Sprint(r)}
+		if p := recover(); p != nil {
+			out, err = nil, &Error{Code: "D1001", Message: fmt.Sprint(p)}
+			if r.err != nil {
+				out, err = nil, r.err
+			}
 		}
 	}()
 	e := *x.expr
 	ko := &keyOrder{ctors: x.ctors}
-	exts := functionsFor(x.names, env)
-	var guard depthGuard
-	if x.guarded {
-		exts = guard.extensions(exts)
-	}
-	if len(exts) > 0 {
-		if err := e.RegisterExts(exts); err != nil {
-			return nil, err
-		}
+	if err := e.RegisterExts(x.extensions(env, r)); err != nil {
+		return nil, err
 	}
 	if vars := x.bindings(env, ko); len(vars) > 0 {
 		if err := e.RegisterVars(vars); err != nil {
@@ -86,9 +91,10 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 		}
 	}
 	res, err := e.Eval(ko.native(input))
-	if guard.tripped {
-		// The engine wraps the failure once per call level; report it once.
-		return nil, errDepth
+	if r.err != nil {
+		// The engine rewraps a hook's failure once per call level;
+		// report it as raised.
+		return nil, r.err
 	}
 	if err == xia.ErrUndefined {
 		return nil, ErrUndefined
@@ -96,11 +102,44 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	if err != nil {
 		return nil, evalError(err)
 	}
+	// The result is written out as a tree; one that repeats shared parts
+	// must fit as such.
+	if err := r.fits(res); err != nil {
+		return nil, err
+	}
 	v, ok := ko.fromNative(res)
 	if !ok {
 		return nil, ErrUnsupported
 	}
 	return v, nil
+}
+
+// extensions are the functions one evaluation binds: the Step Functions
+// additions, metered copies of the builtins the expression names, and the
+// hooks of the depth guard and of the budget.
+func (x *xiaExpr) extensions(env *Env, r *run) map[string]xia.Extension {
+	exts := functionsFor(x.names, env)
+	if exts == nil {
+		exts = map[string]xia.Extension{}
+	}
+	for _, n := range x.names {
+		b, ok := builtins[n]
+		if _, own := exts[n]; !ok || own {
+			continue
+		}
+		if n == "replace" {
+			exts[n] = r.replaceFunc(b)
+			continue
+		}
+		exts[n] = r.metered(n, b)
+	}
+	if x.guarded {
+		exts = r.extensions(exts)
+	}
+	if x.hooked {
+		exts = r.hooks(exts)
+	}
+	return exts
 }
 
 // bindings converts the variables the expression mentions. $eval, which
@@ -110,7 +149,7 @@ func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
 	var vars map[string]any
 	for _, n := range x.names {
 		v, ok := env.Vars[n]
-		if reserved(n) || !ok && n != "eval" {
+		if reserved(n) || !ok && !unbound(n) {
 			continue
 		}
 		if vars == nil {
@@ -125,10 +164,20 @@ func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
 	return vars
 }
 
-// reserved reports the names of the call-depth counter, which no
-// variable may replace.
+// reserved reports the names of the call-depth counter and of the
+// budget's hooks, which no variable may replace.
 func reserved(name string) bool {
-	return name == enterFunc || name == leaveFunc || name == resultName
+	switch name {
+	case enterFunc, leaveFunc, resultName, rangeFunc, concatFunc, eachFunc, valueName:
+		return true
+	}
+	return false
+}
+
+// unbound reports the engine's functions that Step Functions' JSONata does
+// not have: $eval and the engine's extras (builtins.go).
+func unbound(name string) bool {
+	return name == "eval" || slices.Contains(engineExtras, name)
 }
 
 // native is toNative with null kept distinct from undefined.
