@@ -137,7 +137,7 @@ func (n *jnode) eval(env *JSONataEnv, loc string) (any, error) {
 	case jExpr:
 		return n.evalExpr(env, loc)
 	case jObject:
-		o := jsonv.NewObject(len(n.keys))
+		o := jsonv.NewBuilder(len(n.keys))
 		for i, k := range n.keys {
 			v, err := n.items[i].eval(env, loc+"/"+k)
 			if err != nil {
@@ -145,7 +145,7 @@ func (n *jnode) eval(env *JSONataEnv, loc string) (any, error) {
 			}
 			o.Set(k, v)
 		}
-		return o, nil
+		return o.Object(), nil
 	case jArray:
 		a := make([]any, len(n.items))
 		for i := range n.items {

@@ -41,7 +41,7 @@ func (t *Template) Eval(env *Env) (any, error) { return t.root.eval(env) }
 func (n *tnode) eval(env *Env) (any, error) {
 	switch n.kind {
 	case tObject:
-		o := jsonv.NewObject(len(n.fields))
+		o := jsonv.NewBuilder(len(n.fields))
 		for i := range n.fields {
 			f := &n.fields[i]
 			var v any
@@ -56,7 +56,7 @@ func (n *tnode) eval(env *Env) (any, error) {
 			}
 			o.Set(f.key, v)
 		}
-		return o, nil
+		return o.Object(), nil
 	case tArray:
 		a := make([]any, len(n.items))
 		for i := range n.items {

@@ -69,3 +69,17 @@ func TestAppendCanonical(t *testing.T) {
 		}
 	}
 }
+
+// A Builder keeps Object.Set's rule past its index threshold: a repeated
+// key keeps its first place and takes the last value.
+func TestBuilderKeepsSetRule(t *testing.T) {
+	b, o := NewBuilder(0), NewObject(0)
+	for i := range 40 {
+		k := string(rune('a' + i%13))
+		b.Set(k, IntNumber(int64(i)))
+		o.Set(k, IntNumber(int64(i)))
+	}
+	if got, want := EncodeString(b.Object()), EncodeString(o); got != want {
+		t.Errorf("builder %s, Set %s", got, want)
+	}
+}
