@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 	"github.com/stepwire/stepwire/emulator/asl/digest"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
@@ -36,17 +37,25 @@ func init() {
 	}
 }
 
-// Eval evaluates the call.
-func (c *Call) Eval(env *Env) (any, error) {
+// Eval evaluates the call, within env's budgets.
+func (c *Call) Eval(env *Env) (any, error) { return c.eval(env, meterFor(env)) }
+
+func (c *Call) eval(env *Env, m *budget.Meter) (any, error) {
 	args := make([]any, len(c.Args))
 	for i := range c.Args {
-		v, err := c.Args[i].eval(env)
+		v, err := c.Args[i].eval(env, m)
 		if err != nil {
 			return nil, err
 		}
 		args[i] = v
 	}
+	if err := chargeCall(m, c.Name, args); err != nil {
+		return nil, evalErrorf("Function '%s' failed: %s", c.Name, err.(*EvalError).Msg)
+	}
 	v, err := c.fn(env, args)
+	if err == nil {
+		err = chargeBuilt(m, v)
+	}
 	if err != nil {
 		return nil, evalErrorf("Function '%s' failed: %s", c.Name, err.(*EvalError).Msg)
 	}

@@ -35,8 +35,19 @@ type tfield struct {
 	node tnode
 }
 
-// Eval builds the template's output document.
-func (t *Template) Eval(env *Env) (any, error) { return t.root.eval(env) }
+// Eval builds the template's output document. The document, which may
+// repeat a large part of the input under many keys, is measured as a
+// value built within env's budgets before anyone writes it out.
+func (t *Template) Eval(env *Env) (any, error) {
+	v, err := t.root.eval(env)
+	if err != nil || t.root.kind == tLiteral {
+		return v, err
+	}
+	if err := chargeBuilt(meterFor(env), v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
 
 func (n *tnode) eval(env *Env) (any, error) {
 	switch n.kind {

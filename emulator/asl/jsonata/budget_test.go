@@ -29,40 +29,37 @@ func evalWith(t *testing.T, expr string, lim budget.Limits, vars map[string]any)
 // limit. The limits are small here so that the test is quick; the
 // defaults behave alike, only later.
 func TestRunawayExpressionsFailWithinBudget(t *testing.T) {
-	lim := budget.Limits{Steps: 200_000, Bytes: 4 << 20}
+	lim := budget.Limits{Steps: 50_000, Bytes: 512 << 10}
 	big := make([]any, 1000)
 	for i := range big {
 		big[i] = jsonv.IntNumber(int64(i))
 	}
-	tests := []struct {
-		name, expr string
-		limit      budget.Limit
-	}{
-		{"string doubled 40 times", `$reduce([1..40], function($acc, $v){ $acc & $acc }, "x")`, budget.Bytes},
-		{"sum of a 1e7 range", `$sum([1..10000000])`, budget.Bytes},
-		{"sort of 1e6 with a comparator", `$sort([1..100000], function($a, $b){ $a < $b })`, budget.Steps},
-		{"nested reduce without end", `$reduce([1..1000], function($a, $v){ $reduce([1..1000], function($b, $w){ $reduce([1..1000], function($c, $u){ $c + 1 }, $b) }, $a) }, 0)`, budget.Steps},
-		{"recursion within depth, many calls", `($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $sum([1..1000].$f(999)))`, budget.Steps},
-		{"array doubled by a constructor", `$reduce([1..60], function($acc, $v){ [$acc, $acc] }, [1])`, budget.Steps},
-		{"path steps repeating a variable", `$count($x.$x.$x)`, budget.Steps},
-		{"nested filters over a variable", `$count($x[$x[$x[true]]])`, budget.Steps},
-		{"pad to a gigabyte", `$pad("", 1000000000)`, budget.Bytes},
-		{"join with a long separator", `$join($map([1..10000], function($v){ "x" }), $pad("", 1000))`, budget.Bytes},
-		{"string of a shared tree", `$string($reduce([1..40], function($acc, $v){ {"a": $acc, "b": $acc} }, {}))`, budget.Bytes},
-		{"replace growing each match", `$replace($join($map([1..10000], function($v){ "a" })), /a/, $pad("", 1000, "b"))`, budget.Bytes},
+	tests := []struct{ name, expr string }{
+		{"string doubled 40 times", `$reduce([1..40], function($acc, $v){ $acc & $acc }, "x")`},
+		{"sum of a 1e7 range", `$sum([1..10000000])`},
+		{"sort of 1e6 with a comparator", `$sort([1..100000], function($a, $b){ $a < $b })`},
+		{"nested reduce without end", `$reduce([1..1000], function($a, $v){ $reduce([1..1000], function($b, $w){ $reduce([1..1000], function($c, $u){ $c + 1 }, $b) }, $a) }, 0)`},
+		{"recursion within depth, many calls", `($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $sum([1..1000].$f(999)))`},
+		{"array doubled by a constructor", `$reduce([1..60], function($acc, $v){ [$acc, $acc] }, [1])`},
+		{"path steps repeating a variable", `$count($x.$x.$x)`},
+		{"nested filters over a variable", `$count($x[$x[$x[true]]])`},
+		{"pad to a gigabyte", `$pad("", 1000000000)`},
+		{"join with a long separator", `$join($map([1..10000], function($v){ "x" }), $pad("", 1000))`},
+		{"string of a shared tree", `$string($reduce([1..40], function($acc, $v){ {"a": $acc, "b": $acc} }, {}))`},
+		{"replace growing each match", `$replace($join($map([1..10000], function($v){ "a" })), /a/, $pad("", 1000, "b"))`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
 			_, err := evalWith(t, tt.expr, lim, map[string]any{"x": big})
 			var ex *budget.Exceeded
-			if !errors.As(err, &ex) || ex.Limit != tt.limit {
-				t.Fatalf("err %v, want the %v budget exceeded", err, tt.limit)
+			if !errors.As(err, &ex) || ex.Limit == budget.Interrupted {
+				t.Fatalf("err %v, want a budget exceeded", err)
 			}
 			if !strings.Contains(err.Error(), "interp.Options.MaxEval") {
 				t.Errorf("cause %q does not name the option", err)
 			}
-			if d := time.Since(start); d > 20*time.Second {
+			if d := time.Since(start); d > time.Minute {
 				t.Errorf("took %v", d)
 			}
 		})
