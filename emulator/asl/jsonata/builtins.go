@@ -99,9 +99,8 @@ func (r *run) metered(name string, b builtin) xia.Extension {
 	t := b.fn.Type()
 	hasErr := t.NumOut() == 2
 	f := reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-		if err := r.before(name, args); err != nil {
-			return r.abort(t, hasErr, err)
-		}
+		// A spent budget unwinds the evaluation from the hooks (spent).
+		_ = r.before(name, args)
 		var out []reflect.Value
 		if t.IsVariadic() {
 			out = b.fn.CallSlice(args)
@@ -112,24 +111,11 @@ func (r *run) metered(name string, b builtin) xia.Extension {
 			return out
 		}
 		if out[0].IsValid() && out[0].CanInterface() {
-			if err := r.built(out[0].Interface()); err != nil {
-				return r.abort(t, hasErr, err)
-			}
+			_ = r.built(out[0].Interface())
 		}
 		return out
 	})
 	return xia.Extension{Func: f.Interface(), UndefinedHandler: b.undefined, EvalContextHandler: b.context}
-}
-
-// abort ends a metered call with err: as its error result, or by a panic
-// that Eval recovers for functions without one.
-func (r *run) abort(t reflect.Type, hasErr bool, err error) []reflect.Value {
-	if !hasErr {
-		panic(err)
-	}
-	e := reflect.New(t.Out(1)).Elem()
-	e.Set(reflect.ValueOf(err))
-	return []reflect.Value{reflect.Zero(t.Out(0)), e}
 }
 
 // constantCost are the functions whose work does not grow with their
@@ -148,10 +134,6 @@ func (r *run) before(name string, args []reflect.Value) error {
 		for _, a := range args {
 			cost += shallowLen(a)
 		}
-	}
-	if name == "sort" && len(args) > 0 {
-		n := float64(shallowLen(args[0]))
-		cost += int64(n * math.Log2(n+1))
 	}
 	if err := r.step(cost); err != nil {
 		return err

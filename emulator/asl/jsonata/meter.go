@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"errors"
 	"math"
 	"reflect"
 
@@ -43,10 +44,22 @@ func (r *run) fail(err error) error {
 	return r.err
 }
 
+// errSpent is the panic that unwinds an evaluation past its budget: the
+// engine would otherwise format every argument of every call in progress
+// into the error's text, and those are the largest values the evaluation
+// holds. Eval recovers it and reports the recorded failure.
+var errSpent = errors.New("jsonata: budget spent")
+
+// spent records a budget failure and unwinds the evaluation.
+func (r *run) spent(err error) error {
+	r.fail(err)
+	panic(errSpent)
+}
+
 // step spends n steps of the budget.
 func (r *run) step(n int64) error {
 	if err := r.meter.Step(n); err != nil {
-		return r.fail(err)
+		return r.spent(err)
 	}
 	return nil
 }
@@ -59,7 +72,7 @@ func (r *run) built(v any) error {
 		return err
 	}
 	if err := r.meter.Alloc(size); err != nil {
-		return r.fail(err)
+		return r.spent(err)
 	}
 	return nil
 }
@@ -67,7 +80,7 @@ func (r *run) built(v any) error {
 // reserve fails when n more bytes cannot be built.
 func (r *run) reserve(n int64) error {
 	if err := r.meter.Reserve(n); err != nil {
-		return r.fail(err)
+		return r.spent(err)
 	}
 	return nil
 }
@@ -108,7 +121,7 @@ func (r *run) rangeOf(lo, hi reflect.Value) ([]any, error) {
 		return nil, err
 	}
 	if err := r.meter.Alloc(budget.ArrayBytes + n*budget.ScalarBytes); err != nil {
-		return nil, r.fail(err)
+		return nil, r.spent(err)
 	}
 	out := make([]any, n)
 	for i := range out {
@@ -144,7 +157,7 @@ func (r *run) concat(a, b reflect.Value) (string, error) {
 		return "", err
 	}
 	if err := r.meter.Alloc(budget.StringBytes + n); err != nil {
-		return "", r.fail(err)
+		return "", r.spent(err)
 	}
 	return sa + sb, nil
 }
