@@ -106,11 +106,20 @@ func treeField(e *xia.Expr) (reflect.Value, bool) {
 }
 
 // extensions are the counter's enter and leave functions for one
+// evaluation (depthFuncs), as extensions.
+func (r *run) extensions(exts map[string]xia.Extension) map[string]xia.Extension {
+	enter, leave := r.depthFuncs()
+	exts[enterFunc] = xia.Extension{Func: enter}
+	exts[leaveFunc] = xia.Extension{Func: leave}
+	return exts
+}
+
+// depthFuncs are the counter's enter and leave functions for one
 // evaluation; each call also spends a step of the budget. A call that
 // fails leaves the counter raised, which only matters to an evaluation
 // that is failing anyway.
-func (r *run) extensions(exts map[string]xia.Extension) map[string]xia.Extension {
-	exts[enterFunc] = xia.Extension{Func: func() (bool, error) {
+func (r *run) depthFuncs() (enter func() (bool, error), leave func() bool) {
+	enter = func() (bool, error) {
 		r.depth++
 		if r.depth > MaxCallDepth {
 			return false, r.fail(errDepth)
@@ -119,10 +128,10 @@ func (r *run) extensions(exts map[string]xia.Extension) map[string]xia.Extension
 			return false, err
 		}
 		return true, nil
-	}}
-	exts[leaveFunc] = xia.Extension{Func: func() bool {
+	}
+	leave = func() bool {
 		r.depth--
 		return true
-	}}
-	return exts
+	}
+	return enter, leave
 }

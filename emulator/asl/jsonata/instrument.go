@@ -1,6 +1,8 @@
 package jsonata
 
 import (
+	"slices"
+
 	"github.com/xiatechs/jsonata-go/jparse"
 )
 
@@ -26,16 +28,18 @@ import (
 //
 // Function calls, including those of the functions the expression
 // defines, are counted where they are bound (builtins.go, depth.go). It
-// reports whether the tree uses a hook.
-func instrument(n jparse.Node) (jparse.Node, bool) {
+// returns the names of the hooks the tree calls.
+func instrument(n jparse.Node) (jparse.Node, []string) {
 	in := &instrumenter{}
-	return in.node(n), in.hooked
+	return in.node(n), in.hooks
 }
 
-type instrumenter struct{ hooked bool }
+type instrumenter struct{ hooks []string }
 
 func (in *instrumenter) call(name string, args ...jparse.Node) jparse.Node {
-	in.hooked = true
+	if !slices.Contains(in.hooks, name) {
+		in.hooks = append(in.hooks, name)
+	}
 	return &jparse.FunctionCallNode{Func: &jparse.VariableNode{Name: name}, Args: args}
 }
 

@@ -85,14 +85,25 @@ func (r *run) reserve(n int64) error {
 	return nil
 }
 
-// hooks are the budget's functions for one evaluation: ranges, string
-// concatenation and the path steps and filters that can repeat outer
-// values (instrument.go).
+// hooks are the budget's functions for one evaluation, by name: ranges,
+// string concatenation and the values that can repeat outer values
+// (instrument.go).
 func (r *run) hooks(exts map[string]xia.Extension) map[string]xia.Extension {
-	exts[rangeFunc] = xia.Extension{Func: r.rangeOf}
-	exts[concatFunc] = xia.Extension{Func: r.concat}
-	exts[eachFunc] = xia.Extension{Func: r.each}
+	for _, h := range []string{rangeFunc, concatFunc, eachFunc} {
+		exts[h] = xia.Extension{Func: r.hook(h).Interface()}
+	}
 	return exts
+}
+
+// hook is the function of one of the budget's hooks.
+func (r *run) hook(name string) reflect.Value {
+	switch name {
+	case rangeFunc:
+		return reflect.ValueOf(r.rangeOf)
+	case concatFunc:
+		return reflect.ValueOf(r.concat)
+	}
+	return reflect.ValueOf(r.each)
 }
 
 // rangeOf is the range operator lo..hi, checked against the budget before

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 
@@ -29,8 +30,8 @@ type xiaExpr struct {
 	// guarded is set when the expression defines functions, whose calls
 	// each evaluation counts (depth.go).
 	guarded bool
-	// hooked is set when the tree calls the budget's hooks (instrument.go).
-	hooked bool
+	// hooks are the budget's hooks the tree calls (instrument.go).
+	hooks []string
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -41,14 +42,14 @@ func (xiaEngine) Compile(text string) (Expr, error) {
 		return nil, syntaxError(err)
 	}
 	root, ok := engineTree(e)
-	if !ok || !setEngineTree(e, root) {
+	if !ok || !prototypesOK || !setEngineTree(e, root) {
 		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the evaluation of this JSONata engine"}
 	}
-	root, hooked := instrument(root)
+	root, hooks := instrument(root)
 	setEngineTree(e, root)
 	guarded, _ := guardLambdas(e)
 	seen := map[string]bool{}
-	x := &xiaExpr{expr: e, guarded: guarded, hooked: hooked}
+	x := &xiaExpr{expr: e, guarded: guarded, hooks: hooks}
 	if root, err := jparse.Parse(text); err == nil {
 		x.refs = refsOf(root)
 		x.ctors = constructorKeys(root)
@@ -82,11 +83,17 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	}()
 	e := *x.expr
 	ko := &keyOrder{ctors: x.ctors}
-	if err := e.RegisterExts(x.extensions(env, r)); err != nil {
-		return nil, err
+	exts, bound := x.functions(env, r)
+	if len(exts) > 0 {
+		if err := e.RegisterExts(exts); err != nil {
+			return nil, err
+		}
 	}
-	if vars := x.bindings(env, ko); len(vars) > 0 {
-		if err := e.RegisterVars(vars); err != nil {
+	// Workflow variables are bound after the functions, and win over a
+	// builtin of the same name.
+	x.bind(bound, env, ko)
+	if len(bound) > 0 {
+		if err := e.RegisterVars(bound); err != nil {
 			return nil, err
 		}
 	}
@@ -114,46 +121,45 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	return v, nil
 }
 
-// extensions are the functions one evaluation binds: the Step Functions
-// additions, metered copies of the builtins the expression names, and the
-// hooks of the depth guard and of the budget.
-func (x *xiaExpr) extensions(env *Env, r *run) map[string]xia.Extension {
-	exts := functionsFor(x.names, env)
-	if exts == nil {
-		exts = map[string]xia.Extension{}
-	}
+// functions are what one evaluation binds besides its variables: the
+// Step Functions additions, registered as extensions, and, bound as
+// copies of their prototypes (callables.go), metered copies of the
+// builtins the expression names and the hooks of the depth guard and of
+// the budget.
+func (x *xiaExpr) functions(env *Env, r *run) (exts map[string]xia.Extension, bound map[string]any) {
+	exts = functionsFor(x.names, env)
+	bound = make(map[string]any, len(x.names)+len(x.hooks)+2)
 	for _, n := range x.names {
 		b, ok := builtins[n]
 		if _, own := exts[n]; !ok || own {
 			continue
 		}
 		if n == "replace" {
-			exts[n] = r.replaceFunc(b)
+			bound[n] = prototypes[n].with(reflect.ValueOf(r.replaceFunc(b).Func))
 			continue
 		}
-		exts[n] = r.metered(n, b)
+		bound[n] = prototypes[n].with(reflect.ValueOf(r.metered(n, b).Func))
 	}
 	if x.guarded {
-		exts = r.extensions(exts)
+		enter, leave := r.depthFuncs()
+		bound[enterFunc] = prototypes[enterFunc].with(reflect.ValueOf(enter))
+		bound[leaveFunc] = prototypes[leaveFunc].with(reflect.ValueOf(leave))
 	}
-	if x.hooked {
-		exts = r.hooks(exts)
+	for _, h := range x.hooks {
+		bound[h] = prototypes[h].with(r.hook(h))
 	}
-	return exts
+	return exts, bound
 }
 
-// bindings converts the variables the expression mentions. $eval, which
-// Step Functions does not provide (docs/step-functions.md §1.7; use $parse), is
-// bound to nothing, so calling it fails like any non-function (T1006).
-func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
-	var vars map[string]any
+// bind converts into vars the variables the expression mentions. $eval,
+// which Step Functions does not provide (docs/step-functions.md §1.7; use
+// $parse), and the engine's extras are bound to nothing, so calling them
+// fails like any non-function (T1006).
+func (x *xiaExpr) bind(vars map[string]any, env *Env, ko *keyOrder) {
 	for _, n := range x.names {
 		v, ok := env.Vars[n]
 		if reserved(n) || !ok && !unbound(n) {
 			continue
-		}
-		if vars == nil {
-			vars = map[string]any{}
 		}
 		if ok {
 			vars[n] = ko.native(v)
@@ -161,7 +167,6 @@ func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
 			vars[n] = nil
 		}
 	}
-	return vars
 }
 
 // reserved reports the names of the call-depth counter and of the
