@@ -33,7 +33,7 @@ func chargeCall(m *budget.Meter, name string, args []any) error {
 	case "States.Format", "States.JsonToString", "States.ArrayUnique", "States.ArrayContains", "States.Hash":
 		for _, a := range args {
 			size, cells := budget.Size(a, m.Room()+1)
-			if err := m.Step(cells); err != nil {
+			if err := m.Step(1 + cells/16); err != nil {
 				return budgetError(err)
 			}
 			if err := m.Reserve(size); err != nil {
@@ -47,7 +47,7 @@ func chargeCall(m *budget.Meter, name string, args []any) error {
 // chargeBuilt measures a value the evaluation built.
 func chargeBuilt(m *budget.Meter, v any) error {
 	size, cells := budget.Size(v, m.Room()+1)
-	if err := m.Step(cells); err != nil {
+	if err := m.Step(1 + cells/16); err != nil {
 		return budgetError(err)
 	}
 	if err := m.Alloc(size); err != nil {

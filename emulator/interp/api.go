@@ -43,7 +43,7 @@ type Options struct {
 	// MaxEvalSteps bounds the work of each JSONata, JSONPath and intrinsic
 	// evaluation, in steps the evaluation counts itself (a function call,
 	// an item walked over, a value measured), so the bound is the same on
-	// every run; 0 is budget.DefaultSteps (2,000,000, a few seconds).
+	// every run; 0 is budget.DefaultSteps (5,000,000, a few seconds).
 	// Past it the state fails: States.QueryEvaluationError for JSONata,
 	// States.Runtime for paths and intrinsics, with a cause naming the
 	// limit (docs/step-functions.md §1.8).

@@ -5,9 +5,9 @@
 // Two budgets apply, both counted by the evaluation itself and therefore
 // deterministic (pure cores read no clock):
 //
-//   - steps stand for time: each evaluation step (a function call, an item
-//     of a range, an element a function walks over, a value measured)
-//     costs one or more steps;
+//   - steps stand for time, about a microsecond each: a call of a function
+//     the expression defines costs CallSteps, a builtin a step per item
+//     it walks over, a measurement a step per 16 values visited;
 //   - bytes stand for memory: every value the evaluation builds is
 //     measured as it is built, with an estimate of the Go memory it holds
 //     (Size), and the sizes add up over the evaluation.
@@ -27,8 +27,12 @@ import (
 // them.
 const (
 	// DefaultSteps is the step budget of one evaluation when Limits.Steps
-	// is zero: about a few seconds of evaluation.
-	DefaultSteps int64 = 2_000_000
+	// is zero: a few seconds of the slowest evaluation (1.25 million
+	// calls of a function the expression defines).
+	DefaultSteps int64 = 5_000_000
+	// CallSteps is the cost of one call of a function the expression
+	// defines: the engine takes a few microseconds for one.
+	CallSteps int64 = 4
 	// DefaultBytes is the memory budget of one evaluation when
 	// Limits.Bytes is zero: 64 MiB of values built, 256 times the
 	// largest payload.

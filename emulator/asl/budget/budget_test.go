@@ -25,7 +25,7 @@ func TestMeter(t *testing.T) {
 	if m.Alloc(0) != err || m.Err() != err {
 		t.Error("a spent meter must keep failing with its first error")
 	}
-	want := "The evaluation exceeded stepwire's budget of 2000000 steps (interp.Options.MaxEvalSteps)."
+	want := "The evaluation exceeded stepwire's budget of 5000000 steps (interp.Options.MaxEvalSteps)."
 	if err.Error() != want {
 		t.Errorf("cause %q", err)
 	}

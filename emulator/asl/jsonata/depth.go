@@ -7,6 +7,8 @@ import (
 
 	xia "github.com/xiatechs/jsonata-go"
 	"github.com/xiatechs/jsonata-go/jparse"
+
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 )
 
 // MaxCallDepth bounds how deeply the functions an expression defines
@@ -124,7 +126,7 @@ func (r *run) depthFuncs() (enter func() (bool, error), leave func() bool) {
 		if r.depth > MaxCallDepth {
 			return false, r.fail(errDepth)
 		}
-		if err := r.step(1); err != nil {
+		if err := r.step(budget.CallSteps); err != nil {
 			return false, err
 		}
 		return true, nil
