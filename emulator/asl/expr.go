@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 	"github.com/stepwire/stepwire/emulator/asl/jsonpath"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
@@ -21,6 +22,9 @@ type Env struct {
 	Random func(lo, hi int64) int64
 	// Var reads a workflow variable ($name paths); nil means none is set.
 	Var func(name string) (any, bool)
+	// Limits bounds each path and intrinsic evaluation (package budget);
+	// the zero value is the defaults.
+	Limits budget.Limits
 }
 
 // Root returns the document a path reads: the input, the context object
@@ -76,7 +80,17 @@ func (e *Expr) Eval(env *Env, field string) (any, error) {
 		return nil, evalErrorf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
 			e.Text, field, jsonv.Encode(env.Input))
 	}
-	return v, nil
+	return v, pathBuilt(meterFor(env), e.Path, v)
+}
+
+// pathBuilt charges the array of matches a path that is not a reference
+// path builds; a reference path returns part of its document, built
+// before.
+func pathBuilt(m *budget.Meter, p *jsonpath.Path, v any) error {
+	if p.IsReference() {
+		return nil
+	}
+	return chargeBuilt(m, v)
 }
 
 func compileExpr(text string) (*Expr, error) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 	"github.com/stepwire/stepwire/emulator/asl/digest"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
@@ -36,17 +37,25 @@ func init() {
 	}
 }
 
-// Eval evaluates the call.
-func (c *Call) Eval(env *Env) (any, error) {
+// Eval evaluates the call, within env's budgets.
+func (c *Call) Eval(env *Env) (any, error) { return c.eval(env, meterFor(env)) }
+
+func (c *Call) eval(env *Env, m *budget.Meter) (any, error) {
 	args := make([]any, len(c.Args))
 	for i := range c.Args {
-		v, err := c.Args[i].eval(env)
+		v, err := c.Args[i].eval(env, m)
 		if err != nil {
 			return nil, err
 		}
 		args[i] = v
 	}
+	if err := chargeCall(m, c.Name, args); err != nil {
+		return nil, evalErrorf("Function '%s' failed: %s", c.Name, err.(*EvalError).Msg)
+	}
 	v, err := c.fn(env, args)
+	if err == nil {
+		err = chargeBuilt(m, v)
+	}
 	if err != nil {
 		return nil, evalErrorf("Function '%s' failed: %s", c.Name, err.(*EvalError).Msg)
 	}
@@ -258,6 +267,9 @@ func fnArrayLength(_ *Env, args []any) (any, error) {
 	return jsonv.IntNumber(int64(len(a))), nil
 }
 
+// fnArrayUnique keeps the first of each group of equal items, in order.
+// Equal items have the same canonical text, so one map lookup per item
+// finds the repeats (linear, where comparing every pair was quadratic).
 func fnArrayUnique(_ *Env, args []any) (any, error) {
 	if err := want(args, 1); err != nil {
 		return nil, err
@@ -267,13 +279,14 @@ func fnArrayUnique(_ *Env, args []any) (any, error) {
 		return nil, err
 	}
 	out := []any{}
-outer:
+	seen := make(map[string]struct{}, len(a))
+	var key []byte
 	for _, e := range a {
-		for _, s := range out {
-			if jsonv.Equal(e, s) {
-				continue outer
-			}
+		key = jsonv.AppendCanonical(key[:0], e)
+		if _, dup := seen[string(key)]; dup {
+			continue
 		}
+		seen[string(key)] = struct{}{}
 		out = append(out, e)
 	}
 	return out, nil
@@ -336,11 +349,30 @@ func fnJSONMerge(_ *Env, args []any) (any, error) {
 	if deep, _ := args[2].(bool); deep {
 		return nil, evalErrorf("deep merge is not supported")
 	}
-	out := a.Copy()
-	for _, m := range b.Members {
-		out.Set(m.Key, m.Value)
+	return mergeShallow(a, b), nil
+}
+
+// mergeShallow is a's members, those b also has taking b's value, then b's
+// other members: jsonv.Object.Set per member, with an index of the keys so
+// that merging large objects stays linear.
+func mergeShallow(a, b *jsonv.Object) *jsonv.Object {
+	out := &jsonv.Object{Members: make([]jsonv.Member, len(a.Members), len(a.Members)+len(b.Members))}
+	copy(out.Members, a.Members)
+	at := make(map[string]int, len(a.Members)+len(b.Members))
+	for i, m := range out.Members {
+		if _, ok := at[m.Key]; !ok {
+			at[m.Key] = i
+		}
 	}
-	return out, nil
+	for _, m := range b.Members {
+		if i, ok := at[m.Key]; ok {
+			out.Members[i].Value = m.Value
+			continue
+		}
+		at[m.Key] = len(out.Members)
+		out.Members = append(out.Members, m)
+	}
+	return out
 }
 
 func fnMathRandom(env *Env, args []any) (any, error) {

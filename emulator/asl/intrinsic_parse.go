@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 	"github.com/stepwire/stepwire/emulator/asl/jsonpath"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
@@ -23,16 +24,16 @@ type Arg struct {
 	Call    *Call
 }
 
-func (a *Arg) eval(env *Env) (any, error) {
+func (a *Arg) eval(env *Env, m *budget.Meter) (any, error) {
 	switch {
 	case a.Call != nil:
-		return a.Call.Eval(env)
+		return a.Call.eval(env, m)
 	case a.Path != nil:
 		v, ok := env.Lookup(a.Path)
 		if !ok {
 			return nil, evalErrorf("The JSONPath '%s' could not be found in the input '%s'", a.Path.Text, jsonv.Encode(env.Input))
 		}
-		return v, nil
+		return v, pathBuilt(m, a.Path, v)
 	}
 	return a.Literal, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 	"github.com/stepwire/stepwire/emulator/asl/jsonata"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
@@ -43,6 +44,9 @@ type JSONataEnv struct {
 	// UUID and Random are the injected sources of $uuid() and $random().
 	UUID   func() string
 	Random func(lo, hi int64) int64
+	// Limits bounds each expression's evaluation (package budget); the
+	// zero value is the defaults.
+	Limits budget.Limits
 }
 
 // QueryError is a JSONata evaluation failure: Step Functions reports it as
@@ -130,14 +134,26 @@ func (v *JValue) Text() string { return v.root.text }
 
 // Eval evaluates the value; field names it for error texts and locations
 // (e.g. "Output" or "Assign").
-func (v *JValue) Eval(env *JSONataEnv, field string) (any, error) { return v.root.eval(env, field) }
+//
+// A value assembling several expressions' results is measured as a value
+// built, within env's budgets, before anyone writes it out.
+func (v *JValue) Eval(env *JSONataEnv, field string) (any, error) {
+	out, err := v.root.eval(env, field)
+	if err != nil || (v.root.kind != jObject && v.root.kind != jArray) {
+		return out, err
+	}
+	if err := chargeBuilt(budget.New(env.Limits), out); err != nil {
+		return nil, &QueryError{Location: field, Msg: fmt.Sprintf("The value specified for the field '%s' threw an error during evaluation. %s", field, err)}
+	}
+	return out, nil
+}
 
 func (n *jnode) eval(env *JSONataEnv, loc string) (any, error) {
 	switch n.kind {
 	case jExpr:
 		return n.evalExpr(env, loc)
 	case jObject:
-		o := jsonv.NewObject(len(n.keys))
+		o := jsonv.NewBuilder(len(n.keys))
 		for i, k := range n.keys {
 			v, err := n.items[i].eval(env, loc+"/"+k)
 			if err != nil {
@@ -145,7 +161,7 @@ func (n *jnode) eval(env *JSONataEnv, loc string) (any, error) {
 			}
 			o.Set(k, v)
 		}
-		return o, nil
+		return o.Object(), nil
 	case jArray:
 		a := make([]any, len(n.items))
 		for i := range n.items {
@@ -161,7 +177,7 @@ func (n *jnode) eval(env *JSONataEnv, loc string) (any, error) {
 }
 
 func (n *jnode) evalExpr(env *JSONataEnv, loc string) (any, error) {
-	jenv := &jsonata.Env{Now: env.Now, UUID: env.UUID, Random: env.Random, Vars: map[string]any{}}
+	jenv := &jsonata.Env{Now: env.Now, UUID: env.UUID, Random: env.Random, Vars: map[string]any{}, Limits: env.Limits}
 	for _, name := range n.expr.Vars() {
 		if name == "states" {
 			jenv.Vars[name] = env.States

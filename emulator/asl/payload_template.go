@@ -35,13 +35,24 @@ type tfield struct {
 	node tnode
 }
 
-// Eval builds the template's output document.
-func (t *Template) Eval(env *Env) (any, error) { return t.root.eval(env) }
+// Eval builds the template's output document. The document, which may
+// repeat a large part of the input under many keys, is measured as a
+// value built within env's budgets before anyone writes it out.
+func (t *Template) Eval(env *Env) (any, error) {
+	v, err := t.root.eval(env)
+	if err != nil || t.root.kind == tLiteral {
+		return v, err
+	}
+	if err := chargeBuilt(meterFor(env), v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
 
 func (n *tnode) eval(env *Env) (any, error) {
 	switch n.kind {
 	case tObject:
-		o := jsonv.NewObject(len(n.fields))
+		o := jsonv.NewBuilder(len(n.fields))
 		for i := range n.fields {
 			f := &n.fields[i]
 			var v any
@@ -56,7 +67,7 @@ func (n *tnode) eval(env *Env) (any, error) {
 			}
 			o.Set(f.key, v)
 		}
-		return o, nil
+		return o.Object(), nil
 	case tArray:
 		a := make([]any, len(n.items))
 		for i := range n.items {

@@ -40,6 +40,23 @@ type Options struct {
 	// Activity* event (docs/step-functions.md §3.3 L). nil assumes every activity
 	// exists.
 	ActivityExists func(arn string) bool
+	// MaxEvalSteps bounds the work of each JSONata, JSONPath and intrinsic
+	// evaluation, in steps the evaluation counts itself (a function call,
+	// an item walked over, a value measured), so the bound is the same on
+	// every run; 0 is budget.DefaultSteps (5,000,000, a few seconds).
+	// Past it the state fails: States.QueryEvaluationError for JSONata,
+	// States.Runtime for paths and intrinsics, with a cause naming the
+	// limit (docs/step-functions.md §1.8).
+	MaxEvalSteps int64
+	// MaxEvalBytes bounds the memory each evaluation builds, as the
+	// estimated size of the values it makes, added up as they are made;
+	// 0 is budget.DefaultBytes (64 MiB). Past it the state fails as for
+	// MaxEvalSteps.
+	MaxEvalBytes int64
+	// Interrupt, when set, is polled every few thousand steps of an
+	// evaluation; true fails it as a spent budget does. The driver may
+	// pass a deadline on its clock, or its execution being stopped.
+	Interrupt func() bool
 }
 
 // Step is what one call into the Machine produced.

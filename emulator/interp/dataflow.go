@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 	"github.com/stepwire/stepwire/emulator/asl/jsonpath"
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
@@ -66,7 +67,12 @@ func (m *Machine) applyResult(p asl.IOPath, raw, result any) (any, error) {
 
 // env returns the evaluation environment for templates over input.
 func (m *Machine) env(input any) *asl.Env {
-	return &asl.Env{Input: input, Context: m.context(), UUID: m.opts.NewUUID, Random: m.opts.Random, Var: m.getVar}
+	return &asl.Env{Input: input, Context: m.context(), UUID: m.opts.NewUUID, Random: m.opts.Random, Var: m.getVar, Limits: m.limits()}
+}
+
+// limits are the evaluation budgets of Options.
+func (m *Machine) limits() budget.Limits {
+	return budget.Limits{Steps: m.opts.MaxEvalSteps, Bytes: m.opts.MaxEvalBytes, Interrupt: m.opts.Interrupt}
 }
 
 // context builds the context object ($$) for the current state.

@@ -22,7 +22,7 @@ func (m *Machine) statesVar() *jsonv.Object {
 }
 
 func (m *Machine) jsonataEnv(states any) *asl.JSONataEnv {
-	return &asl.JSONataEnv{States: states, Var: m.getVar, Now: m.now, UUID: m.opts.NewUUID, Random: m.opts.Random}
+	return &asl.JSONataEnv{States: states, Var: m.getVar, Now: m.now, UUID: m.opts.NewUUID, Random: m.opts.Random, Limits: m.limits()}
 }
 
 // evalJ evaluates a JSONata field; on failure the state has failed.

@@ -7,6 +7,8 @@ import (
 
 	xia "github.com/xiatechs/jsonata-go"
 	"github.com/xiatechs/jsonata-go/jparse"
+
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 )
 
 // MaxCallDepth bounds how deeply the functions an expression defines
@@ -79,38 +81,59 @@ func guardLambdas(e *xia.Expr) (guarded, ok bool) {
 // unexported field and offers no other way to evaluate a tree of our own;
 // it is read once, at compile time, before the expression is shared.
 func engineTree(e *xia.Expr) (jparse.Node, bool) {
-	f := reflect.ValueOf(e).Elem().FieldByName("node")
-	if !f.IsValid() || f.Type() != reflect.TypeFor[jparse.Node]() {
+	f, ok := treeField(e)
+	if !ok {
 		return nil, false
 	}
-	n, _ := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface().(jparse.Node)
+	n, _ := f.Interface().(jparse.Node)
 	return n, n != nil
 }
 
-// depthGuard counts the calls in progress during one evaluation.
-type depthGuard struct {
-	depth   int
-	tripped bool
+// setEngineTree replaces the tree e evaluates (instrument.go), before e is
+// shared.
+func setEngineTree(e *xia.Expr, n jparse.Node) bool {
+	f, ok := treeField(e)
+	if ok {
+		f.Set(reflect.ValueOf(&n).Elem())
+	}
+	return ok
+}
+
+func treeField(e *xia.Expr) (reflect.Value, bool) {
+	f := reflect.ValueOf(e).Elem().FieldByName("node")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[jparse.Node]() {
+		return reflect.Value{}, false
+	}
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem(), true
 }
 
 // extensions are the counter's enter and leave functions for one
-// evaluation. A call that fails leaves the counter raised, which only
-// matters to an evaluation that is failing anyway.
-func (g *depthGuard) extensions(exts map[string]xia.Extension) map[string]xia.Extension {
-	if exts == nil {
-		exts = map[string]xia.Extension{}
-	}
-	exts[enterFunc] = xia.Extension{Func: func() (bool, error) {
-		g.depth++
-		if g.depth > MaxCallDepth {
-			g.tripped = true
-			return false, errDepth
+// evaluation (depthFuncs), as extensions.
+func (r *run) extensions(exts map[string]xia.Extension) map[string]xia.Extension {
+	enter, leave := r.depthFuncs()
+	exts[enterFunc] = xia.Extension{Func: enter}
+	exts[leaveFunc] = xia.Extension{Func: leave}
+	return exts
+}
+
+// depthFuncs are the counter's enter and leave functions for one
+// evaluation; each call also spends a step of the budget. A call that
+// fails leaves the counter raised, which only matters to an evaluation
+// that is failing anyway.
+func (r *run) depthFuncs() (enter func() (bool, error), leave func() bool) {
+	enter = func() (bool, error) {
+		r.depth++
+		if r.depth > MaxCallDepth {
+			return false, r.fail(errDepth)
+		}
+		if err := r.step(budget.CallSteps); err != nil {
+			return false, err
 		}
 		return true, nil
-	}}
-	exts[leaveFunc] = xia.Extension{Func: func() bool {
-		g.depth--
+	}
+	leave = func() bool {
+		r.depth--
 		return true
-	}}
-	return exts
+	}
+	return enter, leave
 }

@@ -16,6 +16,8 @@ package jsonata
 import (
 	"errors"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 )
 
 // ErrUndefined is returned when an expression evaluates to nothing
@@ -59,6 +61,9 @@ type Env struct {
 	// Random returns an integer in [lo, hi] for $random() and $shuffle();
 	// nil makes $random() return 0.
 	Random func(lo, hi int64) int64
+	// Limits bounds the evaluation's steps and memory (package budget);
+	// the zero value is the defaults.
+	Limits budget.Limits
 }
 
 // Error is a JSONata error with its reference code, e.g. T1006.

@@ -2,10 +2,14 @@ package jsonata
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
+	"slices"
 
 	xia "github.com/xiatechs/jsonata-go"
 	"github.com/xiatechs/jsonata-go/jparse"
+
+	"github.com/stepwire/stepwire/emulator/asl/budget"
 )
 
 // xiaEngine runs expressions on github.com/xiatechs/jsonata-go (see
@@ -26,6 +30,8 @@ type xiaExpr struct {
 	// guarded is set when the expression defines functions, whose calls
 	// each evaluation counts (depth.go).
 	guarded bool
+	// hooks are the budget's hooks the tree calls (instrument.go).
+	hooks []string
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -35,12 +41,15 @@ func (xiaEngine) Compile(text string) (Expr, error) {
 	if err != nil {
 		return nil, syntaxError(err)
 	}
-	guarded, ok := guardLambdas(e)
-	if !ok {
-		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the call depth of this JSONata engine"}
+	root, ok := engineTree(e)
+	if !ok || !prototypesOK || !setEngineTree(e, root) {
+		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the evaluation of this JSONata engine"}
 	}
+	root, hooks := instrument(root)
+	setEngineTree(e, root)
+	guarded, _ := guardLambdas(e)
 	seen := map[string]bool{}
-	x := &xiaExpr{expr: e, guarded: guarded}
+	x := &xiaExpr{expr: e, guarded: guarded, hooks: hooks}
 	if root, err := jparse.Parse(text); err == nil {
 		x.refs = refsOf(root)
 		x.ctors = constructorKeys(root)
@@ -63,38 +72,47 @@ func (x *xiaExpr) Refs() Refs { return x.refs }
 var jsNull *any
 
 func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
+	r := &run{meter: budget.New(env.Limits)}
 	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, &Error{Code: "D1001", Message: fmt.Sprint(r)}
+		if p := recover(); p != nil {
+			out, err = nil, &Error{Code: "D1001", Message: fmt.Sprint(p)}
+			if r.err != nil {
+				out, err = nil, r.err
+			}
 		}
 	}()
 	e := *x.expr
 	ko := &keyOrder{ctors: x.ctors}
-	exts := functionsFor(x.names, env)
-	var guard depthGuard
-	if x.guarded {
-		exts = guard.extensions(exts)
-	}
+	exts, bound := x.functions(env, r)
 	if len(exts) > 0 {
 		if err := e.RegisterExts(exts); err != nil {
 			return nil, err
 		}
 	}
-	if vars := x.bindings(env, ko); len(vars) > 0 {
-		if err := e.RegisterVars(vars); err != nil {
+	// Workflow variables are bound after the functions, and win over a
+	// builtin of the same name.
+	x.bind(bound, env, ko)
+	if len(bound) > 0 {
+		if err := e.RegisterVars(bound); err != nil {
 			return nil, err
 		}
 	}
 	res, err := e.Eval(ko.native(input))
-	if guard.tripped {
-		// The engine wraps the failure once per call level; report it once.
-		return nil, errDepth
+	if r.err != nil {
+		// The engine rewraps a hook's failure once per call level;
+		// report it as raised.
+		return nil, r.err
 	}
 	if err == xia.ErrUndefined {
 		return nil, ErrUndefined
 	}
 	if err != nil {
 		return nil, evalError(err)
+	}
+	// The result is written out as a tree; one that repeats shared parts
+	// must fit as such.
+	if err := r.fits(res); err != nil {
+		return nil, err
 	}
 	v, ok := ko.fromNative(res)
 	if !ok {
@@ -103,18 +121,45 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	return v, nil
 }
 
-// bindings converts the variables the expression mentions. $eval, which
-// Step Functions does not provide (docs/step-functions.md §1.7; use $parse), is
-// bound to nothing, so calling it fails like any non-function (T1006).
-func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
-	var vars map[string]any
+// functions are what one evaluation binds besides its variables: the
+// Step Functions additions, registered as extensions, and, bound as
+// copies of their prototypes (callables.go), metered copies of the
+// builtins the expression names and the hooks of the depth guard and of
+// the budget.
+func (x *xiaExpr) functions(env *Env, r *run) (exts map[string]xia.Extension, bound map[string]any) {
+	exts = functionsFor(x.names, env)
+	bound = make(map[string]any, len(x.names)+len(x.hooks)+2)
 	for _, n := range x.names {
-		v, ok := env.Vars[n]
-		if reserved(n) || !ok && n != "eval" {
+		b, ok := builtins[n]
+		if _, own := exts[n]; !ok || own {
 			continue
 		}
-		if vars == nil {
-			vars = map[string]any{}
+		if n == "replace" {
+			bound[n] = prototypes[n].with(reflect.ValueOf(r.replaceFunc(b).Func))
+			continue
+		}
+		bound[n] = prototypes[n].with(reflect.ValueOf(r.metered(n, b).Func))
+	}
+	if x.guarded {
+		enter, leave := r.depthFuncs()
+		bound[enterFunc] = prototypes[enterFunc].with(reflect.ValueOf(enter))
+		bound[leaveFunc] = prototypes[leaveFunc].with(reflect.ValueOf(leave))
+	}
+	for _, h := range x.hooks {
+		bound[h] = prototypes[h].with(r.hook(h))
+	}
+	return exts, bound
+}
+
+// bind converts into vars the variables the expression mentions. $eval,
+// which Step Functions does not provide (docs/step-functions.md §1.7; use
+// $parse), and the engine's extras are bound to nothing, so calling them
+// fails like any non-function (T1006).
+func (x *xiaExpr) bind(vars map[string]any, env *Env, ko *keyOrder) {
+	for _, n := range x.names {
+		v, ok := env.Vars[n]
+		if reserved(n) || !ok && !unbound(n) {
+			continue
 		}
 		if ok {
 			vars[n] = ko.native(v)
@@ -122,13 +167,22 @@ func (x *xiaExpr) bindings(env *Env, ko *keyOrder) map[string]any {
 			vars[n] = nil
 		}
 	}
-	return vars
 }
 
-// reserved reports the names of the call-depth counter, which no
-// variable may replace.
+// reserved reports the names of the call-depth counter and of the
+// budget's hooks, which no variable may replace.
 func reserved(name string) bool {
-	return name == enterFunc || name == leaveFunc || name == resultName
+	switch name {
+	case enterFunc, leaveFunc, resultName, rangeFunc, concatFunc, eachFunc, valueName:
+		return true
+	}
+	return false
+}
+
+// unbound reports the engine's functions that Step Functions' JSONata does
+// not have: $eval and the engine's extras (builtins.go).
+func unbound(name string) bool {
+	return name == "eval" || slices.Contains(engineExtras, name)
 }
 
 // native is toNative with null kept distinct from undefined.

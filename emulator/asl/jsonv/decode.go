@@ -105,11 +105,11 @@ func (d *decoder) word() (any, error) {
 
 func (d *decoder) object(depth int) (any, error) {
 	d.pos++
-	o := NewObject(4)
+	o := NewBuilder(4)
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
-		return o, nil
+		return o.Object(), nil
 	}
 	for {
 		d.skipSpace()
@@ -140,7 +140,7 @@ func (d *decoder) object(depth int) (any, error) {
 			d.pos++
 		case '}':
 			d.pos++
-			return o, nil
+			return o.Object(), nil
 		default:
 			return nil, d.errorf("expected ',' or '}' in object")
 		}

@@ -1,0 +1,79 @@
+package jsonata
+
+import (
+	"reflect"
+	"unsafe"
+
+	xia "github.com/xiatechs/jsonata-go"
+)
+
+// The functions each evaluation binds (the budget's hooks, the metered
+// builtins) differ between evaluations only in the Go function they call.
+// Binding them through RegisterExts made the engine inspect each
+// function's parameter types again on every evaluation, which cost a
+// third of a small expression's evaluation; instead the engine's callable
+// is built once per name (a prototype) and each evaluation binds a copy
+// with its own function.
+
+// prototype is the engine's callable for an extension, built once.
+type prototype struct {
+	c reflect.Value // *goCallable
+}
+
+// newPrototype builds the engine's callable for ext by evaluating its
+// name with ext registered; ok is false if the engine's callable does not
+// have the expected shape (a changed engine), and callers then register
+// ext per evaluation.
+func newPrototype(name string, ext xia.Extension) (prototype, bool) {
+	e, err := xia.Compile("$" + name)
+	if err != nil || e.RegisterExts(map[string]xia.Extension{name: ext}) != nil {
+		return prototype{}, false
+	}
+	v, err := e.Eval(nil)
+	if err != nil {
+		return prototype{}, false
+	}
+	c := reflect.ValueOf(v)
+	if c.Kind() != reflect.Pointer || c.Elem().Kind() != reflect.Struct {
+		return prototype{}, false
+	}
+	if f := c.Elem().FieldByName("fn"); !f.IsValid() || f.Type() != reflect.TypeFor[reflect.Value]() {
+		return prototype{}, false
+	}
+	return prototype{c: c}, true
+}
+
+// with is a copy of the callable that calls fn, whose type must be that
+// of the prototype's function.
+func (p prototype) with(fn reflect.Value) any {
+	c := reflect.New(p.c.Elem().Type())
+	c.Elem().Set(p.c.Elem())
+	f := c.Elem().FieldByName("fn")
+	*(*reflect.Value)(unsafe.Pointer(f.UnsafeAddr())) = fn
+	return c.Interface()
+}
+
+// prototypes are the callables of every name an evaluation may bind
+// through a prototype: the hooks and the metered builtins.
+var prototypes, prototypesOK = buildPrototypes()
+
+func buildPrototypes() (map[string]prototype, bool) {
+	r := &run{}
+	exts := r.hooks(r.extensions(map[string]xia.Extension{}))
+	for name, b := range builtins {
+		if name == "replace" {
+			exts[name] = r.replaceFunc(b)
+			continue
+		}
+		exts[name] = r.metered(name, b)
+	}
+	out := make(map[string]prototype, len(exts))
+	for name, ext := range exts {
+		p, ok := newPrototype(name, ext)
+		if !ok {
+			return nil, false
+		}
+		out[name] = p
+	}
+	return out, true
+}
