@@ -18,6 +18,7 @@ func (s *Service) abandon(e *execution, stop *interp.Stop) {
 	if e.status != interp.StatusRunning {
 		return
 	}
+	e.abandoned.Store(true)
 	s.refuseQueued(e)
 	if stop == nil {
 		s.terminate(e, timedOutStep())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl"
@@ -25,6 +26,9 @@ type execution struct {
 	// versionArn and aliasArn name the version and alias it was started
 	// through; empty when started with the machine's own ARN.
 	versionArn, aliasArn string
+	// abandoned is set when the execution ends while a step evaluates
+	// (abandon.go); the step's evaluation polls it and gives up.
+	abandoned atomic.Bool
 
 	mu       sync.Mutex
 	machine  *interp.Machine
@@ -247,6 +251,8 @@ func (s *Service) machineOptions(e *execution) interp.Options {
 		NewUUID:        s.newUUID,
 		Random:         s.randomInt,
 		ActivityExists: func(arn string) bool { _, err := s.activity(arn); return err == nil },
+		MaxEvalSteps:   s.cfg.MaxEvalSteps, MaxEvalBytes: s.cfg.MaxEvalBytes,
+		Interrupt: func() bool { return e.abandoned.Load() || s.closed() },
 	}
 }
 

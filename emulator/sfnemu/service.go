@@ -26,6 +26,11 @@ import (
 type Config struct {
 	// Clock arms every timer; clock.Real{} when nil.
 	Clock clock.Clock
+	// MaxEvalSteps and MaxEvalBytes bound each JSONata, JSONPath and
+	// intrinsic evaluation (interp.Options; zero: the interpreter's
+	// defaults). An evaluation also gives up once its execution has ended
+	// (StopExecution, the execution timeout) or the service closes.
+	MaxEvalSteps, MaxEvalBytes int64
 	// Region and Account build ARNs; arn.DefaultRegion and arn.DefaultAccount by default.
 	Region, Account string
 	// Invoke calls a Lambda function synchronously (RequestResponse). The
