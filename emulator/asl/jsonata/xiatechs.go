@@ -36,7 +36,14 @@ type xiaExpr struct {
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
 
-func (xiaEngine) Compile(text string) (Expr, error) {
+func (xiaEngine) Compile(text string) (out Expr, err error) {
+	defer func() {
+		// The engine's lexer can panic on some multi-byte input (e.g.
+		// "!é"); a definition that makes it panic is a syntax error.
+		if r := recover(); r != nil {
+			out, err = nil, &Error{Code: "S0201", Message: fmt.Sprintf("syntax error in expression: %v", r)}
+		}
+	}()
 	e, err := xia.Compile(text)
 	if err != nil {
 		return nil, syntaxError(err)

@@ -85,6 +85,9 @@ func appendMatches(out []any, cur any, s step) []any {
 		lo, hi := bounds(s, len(a))
 		for i := lo; i < hi; i += s.stride {
 			out = append(out, a[i])
+			if i > hi-s.stride { // the next step would overflow, or end anyway
+				break
+			}
 		}
 	}
 	return out

@@ -212,8 +212,9 @@ func (d *decoder) number() (any, error) {
 	if d.data[d.pos] == '-' {
 		d.pos++
 	}
+	first := d.pos
 	digits := d.digits()
-	if digits == 0 {
+	if digits == 0 || digits > 1 && d.data[first] == '0' { // RFC 8259: no leading zeros
 		return nil, d.errorf("invalid number")
 	}
 	if d.pos < len(d.data) && d.data[d.pos] == '.' {
