@@ -21,6 +21,7 @@ build:
 lambdas:
 	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/dispatch/bootstrap ./cmd/dispatch-lambda
 	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/complete/bootstrap ./cmd/complete-lambda
+	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/cancel/bootstrap ./cmd/cancel-lambda
 
 # Real clients the tests use: Debian's awscli and mosquitto-clients.
 tools:

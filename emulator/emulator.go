@@ -127,7 +127,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.Lambda = lambdaemu.New(cfg.Region, cfg.Account, cfg.Logger.With("service", "lambda"))
 	e.SFN = sfnemu.New(sfnemu.Config{
 		Clock: cfg.Clock, Region: cfg.Region, Account: cfg.Account,
-		Invoke: e.invoke, Logger: cfg.Logger.With("service", "states"),
+		Invoke: e.invoke, StatusChange: e.statusChange, Logger: cfg.Logger.With("service", "states"),
 		RetainPerMachine: cfg.RetainExecutions, RetainFor: cfg.RetainExecutionsFor,
 	})
 	if cfg.MockConfig != nil {
@@ -182,6 +182,16 @@ func (e *Emulator) invoke(ctx context.Context, fn string, payload []byte) (sfnem
 		err = fmt.Errorf("invoke %s: %w", fn, sfnemu.ErrFunctionNotFound)
 	}
 	return sfnemu.InvokeResult{Payload: r.Payload, FunctionError: r.FunctionError, ExecutedVersion: r.ExecutedVersion}, err
+}
+
+// statusChange sends a Standard execution's status change to the default
+// event bus, as Step Functions does (docs/eventbridge.md §1).
+func (e *Emulator) statusChange(ctx context.Context, ev sfnemu.StatusChangeEvent) {
+	_, err := e.Events.Publish(ctx, events.Event{Source: "aws.states", DetailType: "Step Functions Execution Status Change",
+		Resources: []string{ev.ExecutionArn}, Detail: ev.Detail()})
+	if err != nil {
+		e.cfg.Logger.Error("status change not sent", "executionArn", ev.ExecutionArn, "status", ev.Status, "error", err)
+	}
 }
 
 // startExecution serves the IoT rules' stepFunctions action with the Step

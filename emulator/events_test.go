@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/stepwire/stepwire/emulator/emulatortest"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
@@ -47,5 +48,51 @@ func TestEventBridgeRuleInvokesLambda(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the target was not invoked")
+	}
+}
+
+// A Standard execution's status changes reach the default bus as Step
+// Functions sends them (docs/eventbridge.md §1): a rule on ABORTED gets
+// the stopped execution's event, with the execution ARN as its resource.
+func TestExecutionStatusChangeReachesRule(t *testing.T) {
+	srv := emulatortest.New(t)
+	got := make(chan map[string]any, 4)
+	srv.Lambda.Register(lambdaemu.Function{Name: "onabort", Handler: lambda.NewHandler(func(_ context.Context, ev map[string]any) error {
+		got <- ev
+		return nil
+	})})
+	ctx := context.Background()
+	c := eventbridge.NewFromConfig(srv.AWSConfig())
+	if _, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("aborted"),
+		EventPattern: aws.String(`{"source":["aws.states"],"detail-type":["Step Functions Execution Status Change"],"detail":{"status":["ABORTED"]}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("aborted"),
+		Targets: []types.Target{{Id: aws.String("t"), Arn: aws.String(srv.Lambda.ARN("onabort"))}}}); err != nil {
+		t.Fatal(err)
+	}
+	s := sfn.NewFromConfig(srv.AWSConfig())
+	sm, err := s.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("waits"),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/r"),
+		Definition: aws.String(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := start(t, s, aws.ToString(sm.StateMachineArn), `{"k":1}`)
+	if _, err := s.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(exec)}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-got:
+		detail, _ := ev["detail"].(map[string]any)
+		if ev["detail-type"] != "Step Functions Execution Status Change" || detail["executionArn"] != exec ||
+			detail["status"] != "ABORTED" || detail["input"] != `{"k":1}` {
+			t.Errorf("event = %v", ev)
+		}
+		if res, _ := ev["resources"].([]any); len(res) != 1 || res[0] != exec {
+			t.Errorf("resources = %v", ev["resources"])
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the ABORTED event did not reach the rule's target")
 	}
 }

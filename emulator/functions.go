@@ -17,6 +17,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
 	"github.com/stepwire/stepwire/emulator/template"
+	"github.com/stepwire/stepwire/lambdas/cancel"
 	"github.com/stepwire/stepwire/lambdas/complete"
 	"github.com/stepwire/stepwire/lambdas/dispatch"
 )
@@ -38,6 +39,14 @@ var builtins = map[string]builtin{
 	},
 	"complete": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
 		h := complete.New(sfn.NewFromConfig(cfg), logger)
+		return lambda.NewHandler(h.Handle), nil
+	},
+	"cancel": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
+		topic := env["CONTROL_TOPIC"]
+		if topic == "" {
+			return nil, fmt.Errorf("environment variable CONTROL_TOPIC is required")
+		}
+		h := cancel.New(iotdataplane.NewFromConfig(cfg), topic, logger)
 		return lambda.NewHandler(h.Handle), nil
 	},
 }
@@ -65,7 +74,7 @@ func (e *Emulator) registerFunction(f template.Function) error {
 	name := codeName(f.CodeURI)
 	build, ok := builtins[name]
 	if !ok {
-		return fmt.Errorf("function %s: CodeUri %s names no in-process handler (known: dispatch, complete)", f.LogicalID, f.CodeURI)
+		return fmt.Errorf("function %s: CodeUri %s names no in-process handler (known: dispatch, complete, cancel)", f.LogicalID, f.CodeURI)
 	}
 	logger := e.cfg.Logger.With("function", f.Name)
 	h, err := build(f.Environment, e.sdkConfig(), logger)

@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stepwire/stepwire/emulator/events"
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/template"
 )
 
 // LoadTemplate creates the resources of a SAM template: functions bound to
-// their in-process handlers, IoT policies and things, state machines and
-// topic rules. Resource types stepwire does not know are listed in one log
-// line; anything it cannot honour is an error.
+// their in-process handlers, IoT policies and things, state machines,
+// topic rules and the EventBridge rules of functions' Events. Resource
+// types stepwire does not know are listed in one log line; anything it
+// cannot honour is an error.
 func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[string]string) error {
 	t, err := template.Load(path, template.Options{Region: e.cfg.Region, Account: e.cfg.Account, Parameters: params})
 	if err != nil {
@@ -53,8 +55,35 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 			return fmt.Errorf("load template: topic rule %s: %w", r.LogicalID, err)
 		}
 	}
+	for _, r := range t.EventRules {
+		if err := e.putEventRule(ctx, r); err != nil {
+			return fmt.Errorf("load template: event rule %s: %w", r.LogicalID, err)
+		}
+	}
 	e.cfg.Logger.Info("template loaded", "path", path, "stateMachines", len(t.StateMachines),
-		"functions", len(t.Functions), "activities", len(t.Activities), "rules", len(t.Rules), "policies", len(t.Policies), "things", len(t.Things))
+		"functions", len(t.Functions), "activities", len(t.Activities), "rules", len(t.Rules),
+		"eventRules", len(t.EventRules), "policies", len(t.Policies), "things", len(t.Things))
+	return nil
+}
+
+// putEventRule creates a function's EventBridge rule and its target, as
+// the AWS::Events::Rule SAM generates would (docs/eventbridge.md §5).
+func (e *Emulator) putEventRule(ctx context.Context, r template.EventRule) error {
+	in := events.PutRuleInput{Name: r.Name, EventPattern: &r.EventPattern, EventBusName: &r.EventBusName}
+	if r.State != "" {
+		in.State = &r.State
+	}
+	if _, err := e.Events.PutRule(ctx, in); err != nil {
+		return err
+	}
+	failed, err := e.Events.PutTargets(ctx, r.Name, r.EventBusName, []events.Target{{ID: r.Target.ID, Arn: r.Target.Arn,
+		Input: r.Target.Input, InputPath: r.Target.InputPath}})
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("target %s: %s", failed[0].TargetID, failed[0].ErrorMessage)
+	}
 	return nil
 }
 

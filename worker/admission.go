@@ -129,7 +129,7 @@ func (w *Worker) admitLocked(wt waiting) admitted {
 		return a
 	}
 	ctx, cancel := context.WithCancelCause(w.jobsCtx)
-	r := &running{token: wt.job.TaskToken, id: wt.job.JobID, cancel: cancel}
+	r := &running{token: wt.job.TaskToken, id: wt.job.JobID, execution: wt.job.ExecutionArn, cancel: cancel}
 	if !w.jobs.add(r) {
 		cancel(nil)
 		return a

@@ -139,7 +139,8 @@ func (w *Worker) onCancel(payload []byte) {
 		return
 	}
 	n := w.jobs.cancel(c, &cancelledError{reason: c.Reason})
-	w.logger.Info("cancel received", hop.TokenRefKey, hop.TokenRef(c.TaskToken), "jobId", c.JobID, "cancelled", n)
+	w.logger.Info("cancel received", hop.TokenRefKey, hop.TokenRef(c.TaskToken), "jobId", c.JobID,
+		"executionArn", c.ExecutionArn, "cancelled", n)
 }
 
 // runJob runs one job with heartbeats and publishes its outcome.

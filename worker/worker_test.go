@@ -129,6 +129,7 @@ func TestWorkerCancelMessage(t *testing.T) {
 	tests := []struct{ name, cancel string }{
 		{"by job id", `{"kind":"cancel","jobId":"job-7","reason":"execution stopped"}`},
 		{"by task token", `{"kind":"cancel","TaskToken":"tok-c","reason":"execution stopped"}`},
+		{"by execution ARN", `{"kind":"cancel","executionArn":"arn:aws:states:us-east-1:123456789012:execution:sm:e1","reason":"execution stopped"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +144,7 @@ func TestWorkerCancelMessage(t *testing.T) {
 			b, _ := startWorker(t, h)
 			results := b.subscribe(t, resultTopic)
 
-			b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-c","jobId":"job-7"}`)
+			b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-c","jobId":"job-7","executionArn":"arn:aws:states:us-east-1:123456789012:execution:sm:e1"}`)
 			waitClosed(t, started)
 			b.publish(t, jobTopic+"/control", tt.cancel)
 

@@ -112,6 +112,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	e.stopTimers()
 	e.machine = nil // closed executions keep only their record
 	s.mocks.drop(e.arn)
+	s.notifyStatus(e, e.infoLocked())
 	close(e.done)
 	s.release(e)
 	hop.Log(context.Background(), s.log, "done", "status", step.Status, "executionArn", e.arn)

@@ -174,6 +174,7 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (*execut
 		return old, info, err
 	}
 	hop.Log(context.Background(), s.log, "start", "execution", in.name, "executionArn", e.arn)
+	s.notifyStatus(e, e.infoLocked())
 	def := e.rev.def
 	if sm.typ == typeExpress && (def.TimeoutSeconds == 0 || def.TimeoutSeconds > expressLimit) {
 		limited := *def

@@ -57,6 +57,12 @@ type Config struct {
 	// RetainFor is how long a closed execution stays readable after it
 	// stopped, on Clock. DefaultRetainFor when 0, no limit when negative.
 	RetainFor time.Duration
+	// StatusChange receives every status change of a Standard execution,
+	// as Step Functions sends them to EventBridge: RUNNING when it starts,
+	// then SUCCEEDED, FAILED, TIMED_OUT or ABORTED (docs/eventbridge.md
+	// §1). Calls come in order, one at a time, on a service goroutine with
+	// no lock held; nil sends nothing.
+	StatusChange func(ctx context.Context, ev StatusChangeEvent)
 }
 
 // InvokeResult is a Lambda Invoke response.
@@ -99,6 +105,7 @@ type Service struct {
 	drivers   atomic.Int64 // executions whose Machine a goroutine drives
 
 	retention retention
+	statusQ   statusQueue  // status changes for cfg.StatusChange
 	nextSweep atomic.Int64 // unix nanoseconds of the next sweep (retention.go)
 }
 

@@ -27,7 +27,7 @@ var (
 
 var rules = map[string]propertyRules{
 	"AWS::Serverless::Function": {
-		honoured: []string{"CodeUri", "Environment", "FunctionName", "Handler", "Runtime", "Timeout"},
+		honoured: []string{"CodeUri", "Environment", "Events", "FunctionName", "Handler", "Runtime", "Timeout"},
 		noEffect: map[string]string{
 			"Policies": iamNotModelled, "Role": iamNotModelled,
 			"MemorySize": capacityOnly, "Architectures": capacityOnly, "ReservedConcurrentExecutions": capacityOnly,
@@ -124,7 +124,14 @@ func (r *resolver) add(t *Template, id string, res resource, p map[string]any, d
 	case "AWS::Serverless::Function":
 		f, err := buildFunction(id, res.name, p)
 		t.Functions = append(t.Functions, f)
-		return err
+		if err != nil {
+			return err
+		}
+		if ev, ok := p["Events"]; ok {
+			rules, err := r.eventRules(id, res.name, ev)
+			t.EventRules = append(t.EventRules, rules...)
+			return err
+		}
 	case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine":
 		sm, err := buildStateMachine(id, res.name, p, dir, r.defaultRole())
 		t.StateMachines = append(t.StateMachines, sm)

@@ -1,6 +1,7 @@
 // Package template reads the SAM/CloudFormation template that deploys the
 // pattern to AWS and turns it into the resources stepwire creates locally:
-// functions, state machines, IoT policies, things and topic rules.
+// functions, state machines, IoT policies, things, topic rules and the
+// EventBridge rules of functions' Events.
 //
 // It resolves the intrinsic functions such templates use (Ref, Fn::Sub,
 // Fn::GetAtt, Fn::Join in short and long form), reads DefinitionUri files and
@@ -36,6 +37,8 @@ type Template struct {
 	Things        []Thing
 	Rules         []Rule
 	Activities    []Activity
+	// EventRules are the EventBridge rules of functions' Events.
+	EventRules []EventRule
 	// Unknown lists "LogicalId (Type)" of resources stepwire does not create.
 	Unknown []string
 }

@@ -16,8 +16,16 @@ func TestLoadRepositoryTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tpl.Functions) != 2 || len(tpl.StateMachines) != 1 || len(tpl.Rules) != 1 || len(tpl.Policies) != 1 || len(tpl.Things) != 1 {
+	if len(tpl.Functions) != 3 || len(tpl.StateMachines) != 1 || len(tpl.Rules) != 1 || len(tpl.Policies) != 1 ||
+		len(tpl.Things) != 1 || len(tpl.EventRules) != 1 {
 		t.Fatalf("resources: %+v", tpl)
+	}
+	wantEvents := EventRule{LogicalID: "CancelJobFunctionExecutionEnded", Name: "CancelJobFunctionExecutionEnded",
+		EventPattern: `{"detail":{"stateMachineArn":["arn:aws:states:us-east-1:123456789012:stateMachine:MqttBasedStateMachine"],` +
+			`"status":["ABORTED","TIMED_OUT","FAILED"]},"detail-type":["Step Functions Execution Status Change"],"source":["aws.states"]}`,
+		Target: EventTarget{ID: "CancelJobFunctionExecutionEndedLambdaTarget", Arn: "arn:aws:lambda:us-east-1:123456789012:function:CancelJobFunction"}}
+	if d := cmp.Diff(wantEvents, tpl.EventRules[0]); d != "" {
+		t.Errorf("event rule (-want +got):\n%s", d)
 	}
 	sm := tpl.StateMachines[0]
 	if !strings.Contains(string(sm.Definition), `"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:SendToWorkerFunction"`) {
@@ -39,6 +47,9 @@ func TestLoadRepositoryTemplate(t *testing.T) {
 	for _, f := range tpl.Functions {
 		if f.Name == "SendToWorkerFunction" && f.Environment["WORKER_TOPIC"] != "tenant1/to/worker" {
 			t.Errorf("WORKER_TOPIC = %q", f.Environment["WORKER_TOPIC"])
+		}
+		if f.Name == "CancelJobFunction" && f.Environment["CONTROL_TOPIC"] != "tenant1/to/worker/control" {
+			t.Errorf("CONTROL_TOPIC = %q", f.Environment["CONTROL_TOPIC"])
 		}
 		if f.Timeout != 15 {
 			t.Errorf("%s: Globals Timeout not applied: %v", f.Name, f.Timeout)

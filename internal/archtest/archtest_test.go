@@ -47,7 +47,7 @@ var wireLayers = []struct{ domain, wire []string }{
 }
 
 // targetNeutral code runs unchanged on AWS and never imports the emulator.
-var targetNeutral = []string{"worker", "lambdas", "cmd/stepwire-worker", "cmd/dispatch-lambda", "cmd/complete-lambda"}
+var targetNeutral = []string{"worker", "lambdas", "cmd/stepwire-worker", "cmd/dispatch-lambda", "cmd/complete-lambda", "cmd/cancel-lambda"}
 
 func TestDependencyDirection(t *testing.T) {
 	root := repoRoot(t)

@@ -14,8 +14,11 @@
 //	heartbeat  {"TaskToken": "...", "kind": "heartbeat"}
 //	progress   {"TaskToken": "...", "kind": "progress", "progress": <any JSON>}
 //
-// A cancel message {"kind": "cancel", "TaskToken": "...", "jobId": "..."} goes
-// to the worker on its control topic, ControlTopic(<worker topic>).
+// A cancel message {"kind": "cancel", "TaskToken": "...", "jobId": "...",
+// "executionArn": "..."} goes to the worker on its control topic,
+// ControlTopic(<worker topic>); any of the three names the jobs to stop. The
+// cancel Lambda (lambdas/cancel) sends one with the executionArn of an
+// execution that was stopped, timed out or failed.
 package jobwire
 
 import (
@@ -37,6 +40,9 @@ type Job struct {
 	// HeartbeatSeconds, when set, asks the worker to send heartbeats at
 	// least this often.
 	HeartbeatSeconds int `json:"heartbeatSeconds,omitempty"`
+	// ExecutionArn is the Step Functions execution the job belongs to
+	// ($$.Execution.Id), so that a cancel can name the execution.
+	ExecutionArn string `json:"executionArn,omitempty"`
 }
 
 // Kind is the kind of a message on the results topic.
@@ -72,7 +78,9 @@ type Cancel struct {
 	Kind      Kind   `json:"kind"`
 	TaskToken string `json:"TaskToken,omitempty"`
 	JobID     string `json:"jobId,omitempty"`
-	Reason    string `json:"reason,omitempty"`
+	// ExecutionArn stops every job of that execution.
+	ExecutionArn string `json:"executionArn,omitempty"`
+	Reason       string `json:"reason,omitempty"`
 }
 
 // Errors returned by ParseResult.

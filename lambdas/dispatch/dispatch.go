@@ -1,8 +1,11 @@
 // Package dispatch is the Lambda that hands a Step Functions task to an
 // on-premises worker: the state machine invokes it from a
 // lambda:invoke.waitForTaskToken Task with the payload
-// {"Input": <state input>, "TaskToken": "..."}, and it publishes that payload,
-// unchanged, to the worker's MQTT topic through the IoT data plane at QoS 1.
+// {"Input": <state input>, "TaskToken": "...", "executionArn": "..."}, and it
+// publishes that payload, unchanged, to the worker's MQTT topic through the
+// IoT data plane at QoS 1. The executionArn ($$.Execution.Id in the state
+// machine's Payload) travels with the job so that the cancel Lambda can name
+// the execution, and no table is needed to find its jobs.
 //
 // A publish failure is returned as an error, so the Task fails and its Retry
 // rules apply instead of the execution waiting for a job that was never sent.

@@ -48,7 +48,7 @@ func TestHandle(t *testing.T) {
 		},
 		{
 			name:      "extra fields pass through",
-			event:     `{"Input":{"a":1},"TaskToken":"tok","jobType":"add","jobId":"j1","heartbeatSeconds":30}`,
+			event:     `{"Input":{"a":1},"TaskToken":"tok","jobType":"add","jobId":"j1","heartbeatSeconds":30,"executionArn":"arn:aws:states:us-east-1:123456789012:execution:sm:e"}`,
 			published: true,
 		},
 		{
