@@ -41,15 +41,13 @@ func TestConcurrencyLimitIsRespected(t *testing.T) {
 	}
 	waitFor(t, "two jobs running and three in line", func() bool {
 		mu.Lock()
-		defer mu.Unlock()
-		return runningNow == 2 && w.Received() == 5 && w.Busy() == 5
+		running := runningNow
+		mu.Unlock()
+		w.mu.Lock()
+		inLine := len(w.line)
+		w.mu.Unlock()
+		return running == 2 && inLine == 3 && w.Received() == 5 && w.Busy() == 5
 	})
-	w.mu.Lock()
-	inLine := len(w.line)
-	w.mu.Unlock()
-	if inLine != 3 {
-		t.Fatalf("%d jobs in line, want 3", inLine)
-	}
 
 	seen := map[string]bool{}
 	for range 5 {
