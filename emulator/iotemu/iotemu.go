@@ -236,7 +236,14 @@ func (s *Service) closeListener() {
 			}
 		}
 	})
+	if !l.drain(listenerDrain) {
+		s.log.Warn("mqtt connections still open at shutdown", "waited", listenerDrain)
+	}
 }
+
+// listenerDrain bounds how long Close waits for the listener's
+// connections to end before it closes the broker.
+const listenerDrain = 2 * time.Second
 
 // MQTTAddr returns the listener's actual host:port ("" before Start).
 func (s *Service) MQTTAddr() string {

@@ -50,12 +50,17 @@ type mqttListener struct {
 	failing  atomic.Bool // Accept is failing
 	done     chan struct{}
 	once     sync.Once
+	// served is closed when Serve returns; establishing counts the
+	// goroutines handing connections to the broker (drain waits for both).
+	served       chan struct{}
+	establishing sync.WaitGroup
 }
 
 func newMQTTListener(id, addr string, tlsCfg *tls.Config, connectTimeout time.Duration, maxConns int) *mqttListener {
 	return &mqttListener{
 		id: id, addr: addr, tls: tlsCfg, connectTimeout: connectTimeout,
 		log: slog.New(slog.DiscardHandler), conns: newConnSet(maxConns), done: make(chan struct{}),
+		served: make(chan struct{}),
 	}
 }
 
@@ -94,12 +99,37 @@ func (l *mqttListener) Init(log *slog.Logger) error {
 // Serve implements listeners.Listener: it hands each accepted connection
 // to establish until the listener is closed.
 func (l *mqttListener) Serve(establish listeners.EstablishFn) {
+	defer close(l.served)
 	for {
 		c, err := l.accept()
 		if err != nil {
 			return
 		}
-		go func() { l.logEnd(c, establish(l.id, c)) }()
+		l.establishing.Add(1)
+		go func() {
+			defer l.establishing.Done()
+			l.logEnd(c, establish(l.id, c))
+		}()
+	}
+}
+
+// drain waits, at most timeout, until Serve has returned and every
+// connection it handed to the broker has ended, so that the broker's
+// Close does not run while a connection is still being established (mochi
+// reads state in EstablishConnection that Close writes). Call it after
+// Close.
+func (l *mqttListener) drain(timeout time.Duration) bool {
+	ended := make(chan struct{})
+	go func() {
+		<-l.served
+		l.establishing.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+		return true
+	case <-time.After(timeout):
+		return false
 	}
 }
 
