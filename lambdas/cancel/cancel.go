@@ -12,26 +12,18 @@ package cancel
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 
 	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
+	"github.com/stepwire/stepwire/lambdas/internal/iotpub"
 )
 
 // Publisher is the part of the IoT data plane client the handler uses.
-type Publisher interface {
-	Publish(ctx context.Context, in *iotdataplane.PublishInput, optFns ...func(*iotdataplane.Options)) (*iotdataplane.PublishOutput, error)
-}
-
-var _ Publisher = (*iotdataplane.Client)(nil)
+type Publisher = iotpub.Publisher
 
 // The event this Lambda reads (docs/eventbridge.md §1).
 const (
@@ -45,29 +37,24 @@ var cancelled = map[string]bool{"ABORTED": true, "TIMED_OUT": true, "FAILED": tr
 
 // Handler publishes cancel messages to one control topic.
 type Handler struct {
-	pub    Publisher
-	topic  string
+	topic  iotpub.Topic
 	logger *slog.Logger
 }
 
 // New returns a handler that publishes to topic (the worker topic's
 // jobwire.ControlTopic) with pub. A nil logger means slog.Default.
 func New(pub Publisher, topic string, logger *slog.Logger) *Handler {
-	return &Handler{pub: pub, topic: topic, logger: hop.OrDefault(logger)}
+	return &Handler{topic: iotpub.Topic{Pub: pub, Name: topic}, logger: hop.OrDefault(logger)}
 }
 
 // NewFromEnv builds a handler from the Lambda environment: the AWS SDK's
 // default configuration and CONTROL_TOPIC.
 func NewFromEnv(ctx context.Context) (*Handler, error) {
-	topic := os.Getenv("CONTROL_TOPIC")
-	if topic == "" {
-		return nil, errors.New("cancel: CONTROL_TOPIC is not set")
-	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	topic, err := iotpub.FromEnv(ctx, "CONTROL_TOPIC")
 	if err != nil {
-		return nil, fmt.Errorf("cancel: load aws config: %w", err)
+		return nil, fmt.Errorf("cancel: %w", err)
 	}
-	return New(iotdataplane.NewFromConfig(cfg), topic, nil), nil
+	return New(topic.Pub, topic.Name, nil), nil
 }
 
 // detail is the part of a status change's detail the handler reads.
@@ -101,9 +88,9 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) error {
 	if err != nil {
 		return fmt.Errorf("cancel: encode: %w", err)
 	}
-	hop.Log(ctx, h.logger, "cancel-publish", "topic", h.topic, "executionArn", d.ExecutionArn, "status", d.Status)
-	if _, err := h.pub.Publish(ctx, &iotdataplane.PublishInput{Topic: aws.String(h.topic), Qos: 1, Payload: msg}); err != nil {
-		return fmt.Errorf("cancel: publish to %q: %w", h.topic, err)
+	hop.Log(ctx, h.logger, "cancel-publish", "topic", h.topic.Name, "executionArn", d.ExecutionArn, "status", d.Status)
+	if err := h.topic.Publish(ctx, msg); err != nil {
+		return fmt.Errorf("cancel: %w", err)
 	}
 	return nil
 }

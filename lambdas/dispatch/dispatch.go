@@ -17,21 +17,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 
 	"github.com/stepwire/stepwire/internal/hop"
+	"github.com/stepwire/stepwire/lambdas/internal/iotpub"
 )
 
 // Publisher is the part of the IoT data plane client the handler uses.
-type Publisher interface {
-	Publish(ctx context.Context, in *iotdataplane.PublishInput, optFns ...func(*iotdataplane.Options)) (*iotdataplane.PublishOutput, error)
-}
-
-var _ Publisher = (*iotdataplane.Client)(nil)
+type Publisher = iotpub.Publisher
 
 // Response is what the Lambda returns after publishing the job.
 type Response struct {
@@ -41,30 +33,25 @@ type Response struct {
 
 // Handler publishes jobs to one worker topic.
 type Handler struct {
-	pub    Publisher
-	topic  string
+	topic  iotpub.Topic
 	logger *slog.Logger
 }
 
 // New returns a handler that publishes to topic with pub. A nil logger means
 // slog.Default.
 func New(pub Publisher, topic string, logger *slog.Logger) *Handler {
-	return &Handler{pub: pub, topic: topic, logger: hop.OrDefault(logger)}
+	return &Handler{topic: iotpub.Topic{Pub: pub, Name: topic}, logger: hop.OrDefault(logger)}
 }
 
 // NewFromEnv builds a handler from the Lambda environment: the AWS SDK's
 // default configuration (which honours AWS_ENDPOINT_URL and
 // AWS_ENDPOINT_URL_IOT_DATA_PLANE) and WORKER_TOPIC.
 func NewFromEnv(ctx context.Context) (*Handler, error) {
-	topic := os.Getenv("WORKER_TOPIC")
-	if topic == "" {
-		return nil, errors.New("dispatch: WORKER_TOPIC is not set")
-	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	topic, err := iotpub.FromEnv(ctx, "WORKER_TOPIC")
 	if err != nil {
-		return nil, fmt.Errorf("dispatch: load aws config: %w", err)
+		return nil, fmt.Errorf("dispatch: %w", err)
 	}
-	return New(iotdataplane.NewFromConfig(cfg), topic, nil), nil
+	return New(topic.Pub, topic.Name, nil), nil
 }
 
 // job is the part of the event the handler checks; the rest passes through.
@@ -82,14 +69,9 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) (Response, 
 	if j.TaskToken == "" {
 		return Response{}, errors.New("dispatch: event has no TaskToken")
 	}
-	hop.Log(ctx, h.logger, "dispatch-publish", "topic", h.topic, hop.TokenRefKey, hop.TokenRef(j.TaskToken))
-	_, err := h.pub.Publish(ctx, &iotdataplane.PublishInput{
-		Topic:   aws.String(h.topic),
-		Qos:     1,
-		Payload: event,
-	})
-	if err != nil {
-		return Response{}, fmt.Errorf("dispatch: publish to %q: %w", h.topic, err)
+	hop.Log(ctx, h.logger, "dispatch-publish", "topic", h.topic.Name, hop.TokenRefKey, hop.TokenRef(j.TaskToken))
+	if err := h.topic.Publish(ctx, event); err != nil {
+		return Response{}, fmt.Errorf("dispatch: %w", err)
 	}
-	return Response{StatusCode: 200, Body: "job published to " + h.topic}, nil
+	return Response{StatusCode: 200, Body: "job published to " + h.topic.Name}, nil
 }
