@@ -2,7 +2,8 @@ package events
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/stepwire/stepwire/internal/svcerr"
 )
 
 // Sentinel errors returned by the Service, each inside an *Error whose
@@ -18,19 +19,12 @@ var (
 // Error is a service error: one of the sentinels above and AWS's message
 // (for ErrInvalidEventPattern, the reason alone). errors.Is matches it
 // against its sentinel.
-type Error struct {
-	Kind   error
-	Detail string
-}
+type Error = svcerr.Error
 
-func (e *Error) Error() string { return e.Kind.Error() + ": " + e.Detail }
-func (e *Error) Unwrap() error { return e.Kind }
-
-func fail(kind error, detail string) error { return &Error{Kind: kind, Detail: detail} }
-
-func failf(kind error, format string, args ...any) error {
-	return fail(kind, fmt.Sprintf(format, args...))
-}
+var (
+	fail  = svcerr.New
+	failf = svcerr.Newf
+)
 
 // ruleNotFound is AWS's message for an unknown rule (docs/eventbridge.md §3.2).
 func ruleNotFound(name string) error {

@@ -2,7 +2,8 @@ package sfnemu
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/stepwire/stepwire/internal/svcerr"
 )
 
 // Sentinel errors returned by the Service, each inside an *Error with its
@@ -39,16 +40,9 @@ var (
 // AWS quotes in its message (an ARN, a name, a parser message; for
 // ErrValidation, ErrNoSuchResource and a few others the whole message).
 // errors.Is matches it against its sentinel.
-type Error struct {
-	Kind   error
-	Detail string
-}
+type Error = svcerr.Error
 
-func (e *Error) Error() string { return e.Kind.Error() + ": " + e.Detail }
-func (e *Error) Unwrap() error { return e.Kind }
-
-func fail(kind error, detail string) error { return &Error{Kind: kind, Detail: detail} }
-
-func failf(kind error, format string, args ...any) error {
-	return fail(kind, fmt.Sprintf(format, args...))
-}
+var (
+	fail  = svcerr.New
+	failf = svcerr.Newf
+)
