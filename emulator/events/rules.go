@@ -146,6 +146,16 @@ func (s *Service) setState(name, bus, state string) error {
 	if err := s.checkBus(bus); err != nil {
 		return err
 	}
+	return s.updateRule(name, func(r *rule) error {
+		r.State = state
+		return nil
+	})
+}
+
+// updateRule applies change to a copy of the rule named name and stores
+// the copy unless change fails: a delivery that already holds the old rule
+// keeps it whole.
+func (s *Service) updateRule(name string, change func(*rule) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.rules[name]
@@ -153,7 +163,9 @@ func (s *Service) setState(name, bus, state string) error {
 		return ruleNotFound(name)
 	}
 	c := *r
-	c.State = state
+	if err := change(&c); err != nil {
+		return err
+	}
 	s.rules[name] = &c
 	return nil
 }

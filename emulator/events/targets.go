@@ -56,23 +56,17 @@ func (s *Service) PutTargets(_ context.Context, ruleName, bus string, targets []
 			return nil, err
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.rules[ruleName]
-	if r == nil {
-		return nil, ruleNotFound(ruleName)
-	}
-	merged := slices.Clone(r.targets)
-	for _, t := range targets {
-		merged = putTarget(merged, t)
-	}
-	if len(merged) > maxTargets {
-		return nil, fail(ErrLimitExceeded, "The requested resource exceeds the maximum number allowed.")
-	}
-	c := *r
-	c.targets = merged
-	s.rules[ruleName] = &c
-	return nil, nil
+	return nil, s.updateRule(ruleName, func(r *rule) error {
+		merged := slices.Clone(r.targets)
+		for _, t := range targets {
+			merged = putTarget(merged, t)
+		}
+		if len(merged) > maxTargets {
+			return fail(ErrLimitExceeded, "The requested resource exceeds the maximum number allowed.")
+		}
+		r.targets = merged
+		return nil
+	})
 }
 
 // putTarget adds or replaces t, keeping the list sorted by Id.
@@ -112,16 +106,10 @@ func (s *Service) RemoveTargets(_ context.Context, ruleName, bus string, ids []s
 	if err := s.checkBus(bus); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.rules[ruleName]
-	if r == nil {
-		return nil, ruleNotFound(ruleName)
-	}
-	c := *r
-	c.targets = slices.DeleteFunc(slices.Clone(r.targets), func(t Target) bool { return slices.Contains(ids, t.ID) })
-	s.rules[ruleName] = &c
-	return nil, nil
+	return nil, s.updateRule(ruleName, func(r *rule) error {
+		r.targets = slices.DeleteFunc(slices.Clone(r.targets), func(t Target) bool { return slices.Contains(ids, t.ID) })
+		return nil
+	})
 }
 
 // ListTargetsByRule returns a rule's targets in Id order.
