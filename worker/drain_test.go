@@ -74,7 +74,7 @@ func TestDrainLetsRunningJobFinishAndLeavesNewJobsToTheBroker(t *testing.T) {
 	notExited(t, exited, "while a job ran")
 
 	close(release)
-	if got, want := receive(t, results), `{"TaskToken":"tok-run","result":"done"}`; got != want {
+	if got, want := receive(t, results), `{"version":1,"TaskToken":"tok-run","result":"done"}`; got != want {
 		t.Fatalf("result:\n got %s\nwant %s", got, want)
 	}
 	waitExit(t, exited, "the drained job finished")
@@ -91,7 +91,7 @@ func TestDrainLetsRunningJobFinishAndLeavesNewJobsToTheBroker(t *testing.T) {
 	}
 
 	runWorker(t, cfg, DefaultHandler(), discardLogger())
-	if got, want := receive(t, results), `{"TaskToken":"tok-late","result":3}`; got != want {
+	if got, want := receive(t, results), `{"version":1,"TaskToken":"tok-late","result":3}`; got != want {
 		t.Fatalf("the job left to the broker, on the next worker:\n got %s\nwant %s", got, want)
 	}
 }

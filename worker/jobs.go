@@ -25,7 +25,7 @@ func (e *cancelledError) Error() string {
 
 // MaxHeartbeatSeconds is the largest heartbeat interval a job may ask for,
 // the ASL maximum of a Task's HeartbeatSeconds.
-const MaxHeartbeatSeconds = 99_999_999
+const MaxHeartbeatSeconds = jobwire.MaxHeartbeatSeconds
 
 // onJob decodes a job and offers it to run (see admission.go). It runs on
 // paho's receive goroutine, so it never waits for a publish.
@@ -55,31 +55,22 @@ func (w *Worker) onJob(in inbound) {
 	}
 }
 
-// decode reads a job message. ok is false for a message to drop; a
-// rejection is the failure to report for a job with a token that cannot run.
+// decode reads a job message with jobwire.ParseJob. ok is false for a
+// message to drop; a rejection is the failure to report for a job that
+// names its task but cannot run (a bad field, a later contract version),
+// so that its task fails now rather than time out.
 func (w *Worker) decode(payload []byte) (job jobwire.Job, rejection *JobError, ok bool) {
-	if err := json.Unmarshal(payload, &job); err != nil {
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || job.TaskToken == "" {
-			w.logger.Warn("dropping job message that is not a JSON object", "err", err, "size", len(payload))
-			return job, nil, false
-		}
-		// A field of the wrong type, such as a heartbeatSeconds beyond int:
-		// the job has a token, so fail it rather than let it time out.
-		w.logger.Warn("rejecting job with a field of the wrong type", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "err", err)
-		return job, &JobError{Name: FailureInvalidJob, Cause: fmt.Sprintf("field %q has the wrong type: %v", te.Field, err)}, true
-	}
-	if job.TaskToken == "" {
-		w.logger.Warn("dropping job message without TaskToken", "jobId", job.JobID)
+	job, err := jobwire.ParseJob(payload)
+	switch {
+	case err == nil:
+		return job, nil, true
+	case job.TaskToken == "":
+		w.logger.Warn("dropping job message", "err", err, "size", len(payload))
 		return job, nil, false
+	default:
+		w.logger.Warn("rejecting job", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "err", err)
+		return job, &JobError{Name: FailureInvalidJob, Cause: jobwire.Reason(err)}, true
 	}
-	if job.HeartbeatSeconds > MaxHeartbeatSeconds {
-		w.logger.Warn("rejecting job: heartbeatSeconds above the maximum", hop.TokenRefKey, hop.TokenRef(job.TaskToken),
-			"heartbeatSeconds", job.HeartbeatSeconds)
-		return job, &JobError{Name: FailureInvalidJob,
-			Cause: fmt.Sprintf("heartbeatSeconds %d is above the maximum %d", job.HeartbeatSeconds, MaxHeartbeatSeconds)}, true
-	}
-	return job, nil, true
 }
 
 // reject reports a job that cannot run, once. It takes over the caller's
@@ -133,9 +124,9 @@ func (w *Worker) goReport(job jobwire.Job, r *running, result json.RawMessage, e
 
 // onCancel cancels the running job a cancel message names.
 func (w *Worker) onCancel(payload []byte) {
-	var c jobwire.Cancel
-	if err := json.Unmarshal(payload, &c); err != nil || c.Kind != jobwire.KindCancel {
-		w.logger.Warn("dropping control message that is not a cancel", "err", err, "size", len(payload))
+	c, err := jobwire.ParseCancel(payload)
+	if err != nil {
+		w.logger.Warn("dropping control message", "err", err, "size", len(payload))
 		return
 	}
 	n := w.jobs.cancel(c, &cancelledError{reason: c.Reason})

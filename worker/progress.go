@@ -32,7 +32,7 @@ func ReportProgress(ctx context.Context, progress any) error {
 	if !ok {
 		return ErrNoJob
 	}
-	msg, err := jobwire.Progress(r.job.TaskToken, progress)
+	msg, err := jobwire.Progress(r.job, progress)
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

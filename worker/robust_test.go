@@ -52,7 +52,7 @@ func TestWorkerRejectsBadHeartbeatSeconds(t *testing.T) {
 		t.Fatalf("result = %+v, want InvalidJob for tok-huge", r)
 	}
 	b.publish(t, jobTopic, `{"Input":{"a":1,"b":2},"TaskToken":"tok-neg","heartbeatSeconds":-5}`)
-	if got, want := receive(t, results), `{"TaskToken":"tok-neg","result":3}`; got != want {
+	if got, want := receive(t, results), `{"version":1,"TaskToken":"tok-neg","result":3}`; got != want {
 		t.Fatalf("result:\n got %s\nwant %s", got, want)
 	}
 }

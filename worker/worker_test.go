@@ -111,9 +111,9 @@ func TestWorkerOverMTLS(t *testing.T) {
 	tests := []struct {
 		name, job, want string
 	}{
-		{"sample add", `{"Input":{"a":15,"b":42},"TaskToken":"tok-1"}`, `{"TaskToken":"tok-1","result":57}`},
+		{"sample add", `{"Input":{"a":15,"b":42},"TaskToken":"tok-1"}`, `{"version":1,"TaskToken":"tok-1","result":57}`},
 		{"bad input", `{"Input":{"a":"x","b":42},"TaskToken":"tok-2"}`,
-			`{"TaskToken":"tok-2","kind":"failure","error":"InvalidInput","cause":"field \"a\" must be a number, got \"x\""}`},
+			`{"version":1,"TaskToken":"tok-2","kind":"failure","error":"InvalidInput","cause":"field \"a\" must be a number, got \"x\""}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,7 +248,7 @@ func TestWorkerReportsProgress(t *testing.T) {
 	b, _ := startWorker(t, h)
 	results := b.subscribe(t, resultTopic)
 	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-p"}`)
-	if got, want := receive(t, results), `{"TaskToken":"tok-p","kind":"progress","progress":{"done":1,"of":2}}`; got != want {
+	if got, want := receive(t, results), `{"version":1,"TaskToken":"tok-p","kind":"progress","progress":{"done":1,"of":2}}`; got != want {
 		t.Fatalf("progress:\n got %s\nwant %s", got, want)
 	}
 	if r := parse(t, receive(t, results)); r.Kind != jobwire.KindSuccess || string(r.Result) != "2" {
@@ -279,11 +279,11 @@ func TestWorkerSessionSurvivesDisconnect(t *testing.T) {
 	b.allow.refuse.Store(false)
 
 	waitClosed(t, readies) // reconnected and subscribed again
-	if got, want := receive(t, results), `{"TaskToken":"tok-offline","result":57}`; got != want {
+	if got, want := receive(t, results), `{"version":1,"TaskToken":"tok-offline","result":57}`; got != want {
 		t.Fatalf("result:\n got %s\nwant %s", got, want)
 	}
 	b.publish(t, jobTopic, `{"Input":{"a":1,"b":1},"TaskToken":"tok-online"}`)
-	if got, want := receive(t, results), `{"TaskToken":"tok-online","result":2}`; got != want {
+	if got, want := receive(t, results), `{"version":1,"TaskToken":"tok-online","result":2}`; got != want {
 		t.Fatalf("result after reconnect:\n got %s\nwant %s", got, want)
 	}
 }
@@ -296,7 +296,7 @@ func TestWorkerSurvivesDeniedControlSubscription(t *testing.T) {
 	})
 	results := b.subscribe(t, resultTopic)
 	b.publish(t, jobTopic, `{"Input":{"a":2,"b":3},"TaskToken":"tok-d"}`)
-	if got, want := receive(t, results), `{"TaskToken":"tok-d","result":5}`; got != want {
+	if got, want := receive(t, results), `{"version":1,"TaskToken":"tok-d","result":5}`; got != want {
 		t.Fatalf("result:\n got %s\nwant %s", got, want)
 	}
 }

@@ -9,9 +9,9 @@ package hop
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
+
+	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
 const (
@@ -25,10 +25,7 @@ const (
 
 // TokenRef returns a short, stable fingerprint of a task token, so log lines
 // of one job can be correlated across hops without writing the token itself.
-func TokenRef(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:6])
-}
+func TokenRef(token string) string { return jobwire.TaskRef(token) }
 
 // Log logs the hop record for hop name on logger, with args as further
 // attributes (key-value pairs, as slog.Logger.Info takes them).

@@ -1,149 +1,103 @@
 // Package jobwire is the MQTT contract between Step Functions (through the
-// dispatch and completion Lambdas) and on-premises workers.
+// dispatch and completion Lambdas) and on-premises workers: every message
+// kind, its builder and its validating parser.
 //
 // It is backward compatible with the aws-samples on-prem-jobs-with-step-functions
 // pattern: a job is {"Input": <state input>, "TaskToken": "..."} and a result is
 // {"TaskToken": "...", "result": <value>}. Additions are optional fields, so a
-// worker written for the sample keeps working.
+// worker written for the sample keeps working, and a message without a
+// version is read as version 1.
 //
-// Message kinds on the results topic:
+// The messages, by topic (README.md, "The MQTT job contract", shows one full
+// exchange):
 //
-//	success    {"TaskToken": "...", "result": <any JSON>}
-//	failure    {"TaskToken": "...", "error": "Name", "cause": "text"}
-//	           (the sample's {"exception": "Name"} is read as a failure too)
-//	heartbeat  {"TaskToken": "...", "kind": "heartbeat"}
-//	progress   {"TaskToken": "...", "kind": "progress", "progress": <any JSON>}
+//	worker topic     job        {"version": 1, "Input": <any JSON>, "TaskToken": "...",
+//	                             "jobType": "add", "jobId": "...", "heartbeatSeconds": 60,
+//	                             "executionArn": "..."}
+//	<worker>/control cancel     {"version": 1, "kind": "cancel", "executionArn": "...",
+//	                             "TaskToken": "...", "jobId": "...", "reason": "..."}
+//	results topic    success    {"version": 1, "TaskToken": "...", "result": <any JSON>}
+//	                 failure    {"version": 1, "TaskToken": "...", "kind": "failure",
+//	                             "error": "Name", "cause": "text"}
+//	                            (the sample's {"exception": "Name"} is read as a failure too)
+//	                 heartbeat  {"version": 1, "TaskToken": "...", "kind": "heartbeat"}
+//	                 progress   {"version": 1, "TaskToken": "...", "kind": "progress",
+//	                             "progress": <any JSON>}
 //
-// A cancel message {"kind": "cancel", "TaskToken": "...", "jobId": "...",
-// "executionArn": "..."} goes to the worker on its control topic,
-// ControlTopic(<worker topic>); any of the three names the jobs to stop. The
-// cancel Lambda (lambdas/cancel) sends one with the executionArn of an
-// execution that was stopped, timed out or failed.
+// A cancel names the jobs to stop by any of its three keys. The cancel
+// Lambda (lambdas/cancel) sends one with the executionArn of an execution
+// that was stopped, timed out or failed.
 package jobwire
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
-// Job is what the dispatch Lambda publishes to the worker topic.
-type Job struct {
-	// Input is the state input the job works on.
-	Input json.RawMessage `json:"Input"`
-	// TaskToken identifies the waiting task; the worker echoes it back.
-	TaskToken string `json:"TaskToken"`
-	// JobType selects a handler in the worker; empty means the default.
-	JobType string `json:"jobType,omitempty"`
-	// JobID is an optional identifier for logs and cancellation.
-	JobID string `json:"jobId,omitempty"`
-	// HeartbeatSeconds, when set, asks the worker to send heartbeats at
-	// least this often.
-	HeartbeatSeconds int `json:"heartbeatSeconds,omitempty"`
-	// ExecutionArn is the Step Functions execution the job belongs to
-	// ($$.Execution.Id), so that a cancel can name the execution.
-	ExecutionArn string `json:"executionArn,omitempty"`
-}
+// Version is the contract version this package writes. Readers accept
+// messages without a version (the sample's, read as version 1) and up to
+// Version; a later version is refused with ErrVersion, so a message whose
+// meaning may have changed is never half understood.
+const Version = 1
 
-// Kind is the kind of a message on the results topic.
-type Kind string
-
-// Result message kinds.
+// Limits of the contract's fields.
 const (
-	KindSuccess   Kind = "success"
-	KindFailure   Kind = "failure"
-	KindHeartbeat Kind = "heartbeat"
-	KindProgress  Kind = "progress"
-	KindCancel    Kind = "cancel"
+	// MaxTokenLen is the longest task token Step Functions accepts
+	// (SendTaskSuccess's taskToken, 1 to 2048 characters).
+	MaxTokenLen = 2048
+	// MaxHeartbeatSeconds is the largest heartbeat interval a job may ask
+	// for, the ASL maximum of a Task's HeartbeatSeconds.
+	MaxHeartbeatSeconds = 99_999_999
+	// MaxNameLen bounds jobType and jobId.
+	MaxNameLen = 256
+	// MaxErrorLen and MaxCauseLen are Step Functions' limits on
+	// SendTaskFailure's error and cause; longer ones are cut to fit by
+	// whoever calls Step Functions.
+	MaxErrorLen = 256
+	MaxCauseLen = 32768
 )
 
-// Result is what a worker publishes to its results topic.
-type Result struct {
-	TaskToken string `json:"TaskToken"`
-	// Kind is empty for the sample's messages; Classify derives it.
-	Kind Kind `json:"kind,omitempty"`
-	// Result is the job's output on success.
-	Result json.RawMessage `json:"result,omitempty"`
-	// Error and Cause describe a failure.
-	Error string `json:"error,omitempty"`
-	Cause string `json:"cause,omitempty"`
-	// Exception is the sample worker's failure field (an exception name).
-	Exception string `json:"exception,omitempty"`
-	// Progress carries a progress report.
-	Progress json.RawMessage `json:"progress,omitempty"`
-}
-
-// Cancel tells a worker to stop a job.
-type Cancel struct {
-	Kind      Kind   `json:"kind"`
-	TaskToken string `json:"TaskToken,omitempty"`
-	JobID     string `json:"jobId,omitempty"`
-	// ExecutionArn stops every job of that execution.
-	ExecutionArn string `json:"executionArn,omitempty"`
-	Reason       string `json:"reason,omitempty"`
-}
-
-// Errors returned by ParseResult.
+// Errors returned by the parsers. Each wraps ErrInvalid, so a caller can
+// tell a bad message from a failure of its own with errors.Is.
 var (
-	ErrNotJSON     = errors.New("jobwire: message is not a JSON object")
-	ErrNoToken     = errors.New("jobwire: message has no TaskToken")
-	ErrUnknownKind = errors.New("jobwire: unknown message kind")
+	ErrInvalid     = errors.New("jobwire: invalid message")
+	ErrNotJSON     = fmt.Errorf("%w: not a JSON object", ErrInvalid)
+	ErrNoToken     = fmt.Errorf("%w: no TaskToken", ErrInvalid)
+	ErrUnknownKind = fmt.Errorf("%w: unknown message kind", ErrInvalid)
+	ErrVersion     = fmt.Errorf("%w: unsupported version", ErrInvalid)
+	ErrField       = fmt.Errorf("%w: bad field", ErrInvalid)
 )
 
-// ParseResult decodes a results-topic message and sets its Kind. A message
-// with an error or exception field is a failure even when it also carries a
-// result, so a worker failure never turns into a success.
-func ParseResult(data []byte) (Result, error) {
-	var r Result
-	if err := json.Unmarshal(data, &r); err != nil {
-		return Result{}, fmt.Errorf("%w: %v", ErrNotJSON, err)
+// Reason is err's text without the "jobwire: invalid message: " that every
+// parser error starts with: the cause to give a task that fails on it.
+func Reason(err error) string {
+	return strings.TrimPrefix(strings.TrimPrefix(err.Error(), "jobwire: invalid message: "), "bad field: ")
+}
+
+// checkVersion accepts 0 (absent) through Version.
+func checkVersion(v int) error {
+	if v < 0 || v > Version {
+		return fmt.Errorf("%w %d (this reader knows 1 to %d)", ErrVersion, v, Version)
 	}
-	if r.TaskToken == "" {
-		return Result{}, ErrNoToken
-	}
+	return nil
+}
+
+// checkToken checks a task token's length.
+func checkToken(token string) error {
 	switch {
-	case r.Kind == KindHeartbeat || r.Kind == KindProgress:
-	case r.Kind != "" && r.Kind != KindSuccess && r.Kind != KindFailure:
-		return Result{}, fmt.Errorf("%w: %q", ErrUnknownKind, r.Kind)
-	case r.Error != "" || r.Exception != "" || r.Kind == KindFailure:
-		r.Kind = KindFailure
-		if r.Error == "" {
-			r.Error = r.Exception
-		}
-	default:
-		r.Kind = KindSuccess
+	case token == "":
+		return ErrNoToken
+	case len(token) > MaxTokenLen:
+		return fmt.Errorf("%w: TaskToken is %d bytes, above the maximum %d", ErrField, len(token), MaxTokenLen)
 	}
-	return r, nil
+	return nil
 }
 
-// Success builds a success message.
-func Success(token string, result any) ([]byte, error) {
-	raw, err := json.Marshal(result)
-	if err != nil {
-		return nil, fmt.Errorf("encode result: %w", err)
+// checkName checks the length of an optional name field.
+func checkName(field, v string) error {
+	if len(v) > MaxNameLen {
+		return fmt.Errorf("%w: %s is %d bytes, above the maximum %d", ErrField, field, len(v), MaxNameLen)
 	}
-	return json.Marshal(Result{TaskToken: token, Result: raw})
+	return nil
 }
-
-// Failure builds a failure message.
-func Failure(token, name, cause string) ([]byte, error) {
-	return json.Marshal(Result{TaskToken: token, Kind: KindFailure, Error: name, Cause: cause})
-}
-
-// Heartbeat builds a heartbeat message.
-func Heartbeat(token string) ([]byte, error) {
-	return json.Marshal(Result{TaskToken: token, Kind: KindHeartbeat})
-}
-
-// Progress builds a progress message carrying progress as JSON.
-func Progress(token string, progress any) ([]byte, error) {
-	raw, err := json.Marshal(progress)
-	if err != nil {
-		return nil, fmt.Errorf("encode progress: %w", err)
-	}
-	return json.Marshal(Result{TaskToken: token, Kind: KindProgress, Progress: raw})
-}
-
-// ControlTopic is the topic a worker that takes jobs on worker receives its
-// cancel messages on: worker + "/control".
-func ControlTopic(worker string) string { return worker + "/control" }

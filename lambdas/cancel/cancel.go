@@ -84,7 +84,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.CloudWatchEvent) error {
 	if d.Error != nil && *d.Error != "" {
 		reason += ": " + *d.Error
 	}
-	msg, err := json.Marshal(jobwire.Cancel{Kind: jobwire.KindCancel, ExecutionArn: d.ExecutionArn, Reason: reason})
+	msg, err := jobwire.NewCancel(d.ExecutionArn, reason)
 	if err != nil {
 		return fmt.Errorf("cancel: encode: %w", err)
 	}

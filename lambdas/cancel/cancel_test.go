@@ -41,16 +41,16 @@ func TestHandle(t *testing.T) {
 		wantErr string
 	}{
 		{name: "aborted", ev: statusEvent("ABORTED", `,"error":null`),
-			want: &jobwire.Cancel{Kind: jobwire.KindCancel, ExecutionArn: execArn, Reason: "execution ABORTED"}},
+			want: &jobwire.Cancel{Version: jobwire.Version, Kind: jobwire.KindCancel, ExecutionArn: execArn, Reason: "execution ABORTED"}},
 		{name: "timed out", ev: statusEvent("TIMED_OUT", ""),
-			want: &jobwire.Cancel{Kind: jobwire.KindCancel, ExecutionArn: execArn, Reason: "execution TIMED_OUT"}},
+			want: &jobwire.Cancel{Version: jobwire.Version, Kind: jobwire.KindCancel, ExecutionArn: execArn, Reason: "execution TIMED_OUT"}},
 		{name: "failed names the error", ev: statusEvent("FAILED", `,"error":"States.TaskFailed"`),
-			want: &jobwire.Cancel{Kind: jobwire.KindCancel, ExecutionArn: execArn, Reason: "execution FAILED: States.TaskFailed"}},
+			want: &jobwire.Cancel{Version: jobwire.Version, Kind: jobwire.KindCancel, ExecutionArn: execArn, Reason: "execution FAILED: States.TaskFailed"}},
 		{name: "running is ignored", ev: statusEvent("RUNNING", "")},
 		{name: "succeeded is ignored", ev: statusEvent("SUCCEEDED", "")},
 		{name: "other sources are ignored", ev: events.CloudWatchEvent{Source: "my.app", DetailType: DetailType, Detail: json.RawMessage(`{}`)}},
 		{name: "publish failure is an error", ev: statusEvent("ABORTED", ""), pubErr: errors.New("throttled"),
-			want: &jobwire.Cancel{Kind: jobwire.KindCancel, ExecutionArn: execArn, Reason: "execution ABORTED"}, wantErr: "throttled"},
+			want: &jobwire.Cancel{Version: jobwire.Version, Kind: jobwire.KindCancel, ExecutionArn: execArn, Reason: "execution ABORTED"}, wantErr: "throttled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

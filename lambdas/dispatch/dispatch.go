@@ -14,11 +14,11 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 
 	"github.com/stepwire/stepwire/internal/hop"
+	"github.com/stepwire/stepwire/internal/jobwire"
 	"github.com/stepwire/stepwire/lambdas/internal/iotpub"
 )
 
@@ -54,20 +54,14 @@ func NewFromEnv(ctx context.Context) (*Handler, error) {
 	return New(topic.Pub, topic.Name, nil), nil
 }
 
-// job is the part of the event the handler checks; the rest passes through.
-type job struct {
-	TaskToken string `json:"TaskToken"`
-}
-
-// Handle publishes event to the worker topic. The event must be a JSON object
-// with a TaskToken; without one no worker could ever complete the task.
+// Handle publishes event to the worker topic. The event must be a valid job
+// (jobwire.ParseJob): without a TaskToken no worker could ever complete the
+// task, and a job a worker would refuse is better refused here, where the
+// Task fails at once.
 func (h *Handler) Handle(ctx context.Context, event json.RawMessage) (Response, error) {
-	var j job
-	if err := json.Unmarshal(event, &j); err != nil {
-		return Response{}, fmt.Errorf("dispatch: event is not a JSON object: %w", err)
-	}
-	if j.TaskToken == "" {
-		return Response{}, errors.New("dispatch: event has no TaskToken")
+	j, err := jobwire.ParseJob(event)
+	if err != nil {
+		return Response{}, fmt.Errorf("dispatch: %w", err)
 	}
 	hop.Log(ctx, h.logger, "dispatch-publish", "topic", h.topic.Name, hop.TokenRefKey, hop.TokenRef(j.TaskToken))
 	if err := h.topic.Publish(ctx, event); err != nil {
