@@ -200,8 +200,8 @@ type hopWatch struct {
 }
 
 func (h *hopWatch) Enabled(context.Context, slog.Level) bool { return true }
-func (h *hopWatch) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h *hopWatch) WithGroup(string) slog.Handler           { return h }
+func (h *hopWatch) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *hopWatch) WithGroup(string) slog.Handler            { return h }
 
 func (h *hopWatch) Handle(_ context.Context, r slog.Record) error {
 	var name, op string
