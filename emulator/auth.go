@@ -35,7 +35,7 @@ func (e *Emulator) checkSignatures() {
 // control plane's "iot" (aws-sdk-go-v2) or "execute-api" (botocore's IoT
 // model, so the aws CLI; AWS IoT accepts both) and the data plane's
 // "iotdata". MQTT over WebSocket is presigned for "iotdevicegateway"
-// (AWS IoT's SDKs) or "iotdata" (docs/iot-core.md §9.2).
+// (AWS IoT's SDKs) or "iotdata" (docs/iot-core.md §7.2).
 func signingNames(req *http.Request) []string {
 	if strings.HasPrefix(req.Header.Get("X-Amz-Target"), "AWSStepFunctions.") {
 		return []string{"states"}

@@ -17,7 +17,7 @@ import (
 // The presigned (query-string) form of SigV4 ("Authenticating requests:
 // using query parameters", Amazon S3 API reference; the same algorithm
 // for every service). stepwire's IoT Core serves MQTT over WebSocket with
-// it (docs/iot-core.md §9.2).
+// it (docs/iot-core.md §7.2).
 const (
 	qAlgorithm     = "X-Amz-Algorithm"
 	qCredential    = "X-Amz-Credential"
@@ -115,7 +115,7 @@ func (p presignedQuery) checkTime(req *http.Request, now time.Time) *Error {
 // verifyPresigned checks a presigned request. The session token may be
 // signed (in the canonical query, as aws-sdk-go-v2's PresignHTTP does) or
 // appended after signing, as AWS IoT's MQTT over WebSocket expects and
-// its SDKs do (docs/iot-core.md §9.2): both are accepted.
+// its SDKs do (docs/iot-core.md §7.2): both are accepted.
 func (v *SigV4Verifier) verifyPresigned(req *http.Request) *Error {
 	p, aerr := parsePresigned(req)
 	if aerr != nil {

@@ -63,7 +63,7 @@ func (p presigned) url(t *testing.T, base string) string {
 	return parsed.String()
 }
 
-// The presigned form (docs/iot-core.md §9.2): good from X-Amz-Date until
+// The presigned form (docs/iot-core.md §7.2): good from X-Amz-Date until
 // X-Amz-Expires later, or within the five-minute window without it; the
 // session token signed or appended after signing.
 func TestSigV4Presigned(t *testing.T) {

@@ -27,7 +27,7 @@ const maxCachedDecisions = 4096
 type principal struct {
 	certID string
 	// iam, when set, is the access key id of a SigV4-signed WebSocket
-	// connection: an IAM principal, allowed every IoT action (§9.3).
+	// connection: an IAM principal, allowed every IoT action (§7.3).
 	iam      string
 	clientID string
 	// conn holds the connection's own context keys: aws:SourceIp and

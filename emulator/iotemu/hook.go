@@ -86,7 +86,7 @@ func (h *policyHook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 }
 
 // identify builds a connection's principal: the IAM identity of a signed
-// WebSocket (docs/iot-core.md §9.3), or the registered, active certificate
+// WebSocket (docs/iot-core.md §7.3), or the registered, active certificate
 // of a TLS connection.
 func (h *policyHook) identify(cl *mqtt.Client, pk packets.Packet) (*principal, error) {
 	if ic, ok := cl.Net.Conn.(*iamConn); ok {

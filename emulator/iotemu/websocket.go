@@ -20,7 +20,7 @@ import (
 	"github.com/stepwire/stepwire/internal/wsconn"
 )
 
-// MQTT over WebSocket (docs/iot-core.md §9).
+// MQTT over WebSocket (docs/iot-core.md §7).
 const (
 	// WebSocketPath is where the AWS API endpoint serves MQTT over
 	// WebSocket, as IoT Core serves it at wss://<ats-endpoint>/mqtt.
@@ -187,7 +187,7 @@ func logEnd(log *slog.Logger, c net.Conn, err error) {
 }
 
 // iamConn is an MQTT over WebSocket connection and the IAM identity that
-// signed its upgrade request. The policy hook admits it as IAM (§9.3);
+// signed its upgrade request. The policy hook admits it as IAM (§7.3);
 // ttl closes it after WebSocketMaxDuration.
 type iamConn struct {
 	net.Conn

@@ -50,7 +50,7 @@ func mustDialWS(t *testing.T, url, clientID string) *mqttClient {
 	return mc
 }
 
-// docs/iot-core.md §9: a WebSocket client and an mTLS client share one
+// docs/iot-core.md §7: a WebSocket client and an mTLS client share one
 // broker; messages flow both ways and from the data-plane Publish.
 func TestWebSocketRoundTrip(t *testing.T) {
 	s, _ := startService(t)
@@ -79,7 +79,7 @@ func TestWebSocketRoundTrip(t *testing.T) {
 	require.Equal(t, big, string(receive(t, ws).Payload))
 }
 
-// docs/iot-core.md §3.3, §9.3: retained messages behave on WebSocket as on
+// docs/iot-core.md §3.3, §7.3: retained messages behave on WebSocket as on
 // TLS: delivered to a new subscription whose filter is the topic itself,
 // not to wildcard or shared ones.
 func TestWebSocketRetainedLikeTLS(t *testing.T) {
@@ -111,7 +111,7 @@ func TestWebSocketRetainedLikeTLS(t *testing.T) {
 	}
 }
 
-// docs/iot-core.md §9.3: IAM may do anything an IoT policy could allow,
+// docs/iot-core.md §7.3: IAM may do anything an IoT policy could allow,
 // but the rules for every client still hold: reserved topics, client ids.
 func TestWebSocketRulesForEveryone(t *testing.T) {
 	s, _ := startService(t)
@@ -127,7 +127,7 @@ func TestWebSocketRulesForEveryone(t *testing.T) {
 	}
 }
 
-// docs/iot-core.md §3.8, §9.3: lifecycle events name the signer's access
+// docs/iot-core.md §3.8, §7.3: lifecycle events name the signer's access
 // key id as principalIdentifier.
 func TestWebSocketLifecyclePrincipal(t *testing.T) {
 	s, _ := startService(t)
@@ -141,7 +141,7 @@ func TestWebSocketLifecyclePrincipal(t *testing.T) {
 	require.Equal(t, "AKIDWATCHED", ev["principalIdentifier"])
 }
 
-// docs/iot-core.md §3.9, §9.3: WebSocket connections count in the
+// docs/iot-core.md §3.9, §7.3: WebSocket connections count in the
 // broker's one connection cap, with the TLS listener's.
 func TestWebSocketConnectionCap(t *testing.T) {
 	const max = 3
@@ -156,7 +156,7 @@ func TestWebSocketConnectionCap(t *testing.T) {
 	require.Equal(t, max, s.listener.conns.len())
 }
 
-// docs/iot-core.md §9.3: an upgraded connection that sends no CONNECT is
+// docs/iot-core.md §7.3: an upgraded connection that sends no CONNECT is
 // closed after ConnectTimeout, as on TLS.
 func TestWebSocketConnectDeadline(t *testing.T) {
 	s := startServiceWith(t, func(c *Config) { c.ConnectTimeout = 200 * time.Millisecond })

@@ -3,7 +3,7 @@
 // credentials: every connection attempt dials wss://<endpoint>/mqtt (ws://
 // for a plain-HTTP emulator) with a freshly SigV4-presigned URL, so
 // credentials that refresh keep working across reconnects
-// (docs/iot-core.md §9).
+// (docs/iot-core.md §7).
 //
 // The same code runs against both: pass the emulator's AWS endpoint
 // (http://127.0.0.1:4566) or the account's IoT data endpoint
@@ -183,7 +183,7 @@ func WebSocketURL(endpoint string) (*url.URL, error) {
 // SigningName, the way AWS IoT expects it: X-Amz-Algorithm,
 // X-Amz-Credential, X-Amz-Date and X-Amz-SignedHeaders=host in the signed
 // query, no X-Amz-Expires, and a session token appended after signing
-// as X-Amz-Security-Token, outside the signature (docs/iot-core.md §9.2).
+// as X-Amz-Security-Token, outside the signature (docs/iot-core.md §7.2).
 func Presign(ctx context.Context, u *url.URL, region string, creds aws.CredentialsProvider, now time.Time) (string, error) {
 	c, err := creds.Retrieve(ctx)
 	if err != nil {
