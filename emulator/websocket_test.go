@@ -264,3 +264,32 @@ func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
 }
+
+// The emulator's Close ends MQTT over WebSocket connections, which the
+// HTTP server's Shutdown leaves alone once upgraded, within its bounds.
+func TestCloseEndsWebSocketConnections(t *testing.T) {
+	srv := wsEmulator(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, _, err := (&websocket.Dialer{Subprotocols: []string{"mqtt"}}).DialContext(ctx, wsPresign{}.url(t, srv.Endpoints().HTTP), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := make(chan struct{})
+	cli := paho.NewClient(paho.ClientConfig{Conn: wsconn.New(ws), OnServerDisconnect: func(*paho.Disconnect) { close(down) }})
+	if _, err := cli.Connect(ctx, &paho.Connect{ClientID: "closing", KeepAlive: 30, CleanStart: true}); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	if err := srv.Emulator.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(began); d > 3*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	select {
+	case <-down:
+	case <-ctx.Done():
+		t.Fatal("the WebSocket client was not disconnected")
+	}
+}
