@@ -46,9 +46,8 @@ type SigV4Config struct {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
 // It recomputes the signature with aws-sdk-go-v2's own signer from a copy
 // of the request that holds only the headers the client signed, at the
-// client's X-Amz-Date, and compares the two in constant time. Only the
-// Authorization header form is accepted; presigned (query-string) requests
-// are refused.
+// client's X-Amz-Date, and compares the two in constant time. Presigned
+// (query-string) requests are checked the same way (sigv4_query.go).
 type SigV4Verifier struct {
 	cfg    SigV4Config
 	keys   map[string]Credential
@@ -79,10 +78,8 @@ func (v *SigV4Verifier) Authenticate(w http.ResponseWriter, req *http.Request) *
 // Verify checks req's signature. It reads the body and puts it back for
 // the handler.
 func (v *SigV4Verifier) Verify(req *http.Request) *Error {
-	q := req.URL.Query()
-	if q.Has("X-Amz-Signature") || q.Has("X-Amz-Credential") {
-		return authError(req, codeIncomplete, "stepwire does not accept presigned (query-string) requests: "+
-			"sign with the Authorization header.")
+	if isPresigned(req) {
+		return v.verifyPresigned(req) // sigv4_query.go
 	}
 	if req.Header.Get("Authorization") == "" {
 		return missingToken(req)
@@ -129,7 +126,7 @@ func (v *SigV4Verifier) services(req *http.Request) []string {
 // token with a key that has none is as invalid as an unknown key).
 func (v *SigV4Verifier) credential(req *http.Request, akid string) (Credential, *Error) {
 	c, ok := v.keys[akid]
-	if !ok || req.Header.Get("X-Amz-Security-Token") != c.SessionToken {
+	if !ok || requestToken(req) != c.SessionToken {
 		return Credential{}, authError(req, codeUnrecognizedClient, msgUnrecognizedClient)
 	}
 	return c, nil

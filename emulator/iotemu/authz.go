@@ -25,7 +25,10 @@ const maxCachedDecisions = 4096
 // client id, with the policies and variables resolved for them. Decisions
 // are cached until the registry changes.
 type principal struct {
-	certID   string
+	certID string
+	// iam, when set, is the access key id of a SigV4-signed WebSocket
+	// connection: an IAM principal, allowed every IoT action (§7.3).
+	iam      string
 	clientID string
 	// conn holds the connection's own context keys: aws:SourceIp and
 	// iot:ConnectAttributes.
@@ -84,6 +87,9 @@ func (p *principal) refreshLocked(r *registry) {
 // authorize answers one action on one resource name (the part after
 // "<type>/" in the ARN).
 func (s *Service) authorize(p *principal, action, resourceType, name string) policy.Decision {
+	if p.iam != "" {
+		return iamDecision
+	}
 	key := action + "\x00" + name
 	p.mu.Lock()
 	p.refreshLocked(s.reg)
@@ -114,6 +120,20 @@ func (s *Service) logDecision(p *principal, action, resource string, d policy.De
 	}
 	s.log.Info("policy denied", "client", p.clientID, "action", action, "resource", resource,
 		"decision", d.String(), "cert", p.certID)
+}
+
+// iamDecision answers every action of an IAM principal. stepwire models
+// no IAM policies, so it gives IAM callers an administrator's rights, as
+// it does on the AWS API endpoint.
+var iamDecision = policy.Decision{Allowed: true, Statement: "iam/administrator"}
+
+// id is the principal's identifier in lifecycle events and in the rules'
+// principal(): the certificate id, or the IAM access key id.
+func (p *principal) id() string {
+	if p.iam != "" {
+		return p.iam
+	}
+	return p.certID
 }
 
 func boolString(b bool) string {

@@ -166,6 +166,13 @@ func dialWith(t *testing.T, s *Service, cfg *tls.Config, connect *paho.Connect) 
 	if err != nil {
 		return nil, nil, err
 	}
+	return connectOn(ctx, t, packets.NewThreadSafeConn(conn), connect)
+}
+
+// connectOn runs an MQTT 5 client on conn, which must be safe for
+// concurrent writes.
+func connectOn(ctx context.Context, t *testing.T, conn net.Conn, connect *paho.Connect) (*mqttClient, *paho.Connack, error) {
+	t.Helper()
 	mc := &mqttClient{received: make(chan *paho.Publish, 64), down: make(chan struct{}, 1)}
 	notify := func() {
 		select {
@@ -176,7 +183,7 @@ func dialWith(t *testing.T, s *Service, cfg *tls.Config, connect *paho.Connect) 
 	mc.Client = paho.NewClient(paho.ClientConfig{
 		// paho writes a packet in several Writes and its pinger sends
 		// PINGREQ at once: a bare tls.Conn would interleave the two.
-		Conn: packets.NewThreadSafeConn(conn),
+		Conn: conn,
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
 			mc.received <- pr.Packet
 			return true, nil

@@ -81,15 +81,20 @@ func (h *policyHook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 		return err
 	}
 	h.conns.Store(cl, p)
+	h.s.expireWebSocket(cl)
 	return nil
 }
 
-// identify finds the registered, active certificate of a connection and
-// builds its principal.
+// identify builds a connection's principal: the IAM identity of a signed
+// WebSocket (docs/iot-core.md §7.3), or the registered, active certificate
+// of a TLS connection.
 func (h *policyHook) identify(cl *mqtt.Client, pk packets.Packet) (*principal, error) {
+	if ic, ok := cl.Net.Conn.(*iamConn); ok {
+		return &principal{iam: ic.identity, clientID: cl.ID, conn: connectContext(cl, pk)}, nil
+	}
 	tc, ok := cl.Net.Conn.(*tls.Conn)
 	if !ok {
-		return nil, errors.New("iotemu: connection is not TLS")
+		return nil, errors.New("iotemu: connection is neither TLS nor a signed WebSocket")
 	}
 	certs := tc.ConnectionState().PeerCertificates
 	if len(certs) == 0 {
@@ -99,6 +104,12 @@ func (h *policyHook) identify(cl *mqtt.Client, pk packets.Packet) (*principal, e
 	if err := h.s.reg.certificateUsable(id, h.s.cfg.Clock.Now()); err != nil {
 		return nil, err
 	}
+	return &principal{certID: id, clientID: cl.ID, conn: connectContext(cl, pk)}, nil
+}
+
+// connectContext is a connection's own policy context keys: aws:SourceIp
+// and iot:ConnectAttributes.
+func connectContext(cl *mqtt.Client, pk packets.Packet) map[string]string {
 	conn := map[string]string{}
 	if host, _, err := net.SplitHostPort(cl.Net.Remote); err == nil {
 		conn["aws:SourceIp"] = host
@@ -117,7 +128,7 @@ func (h *policyHook) identify(cl *mqtt.Client, pk packets.Packet) (*principal, e
 	if len(attrs) > 0 {
 		conn["iot:ConnectAttributes"] = strings.Join(attrs, policy.ListSeparator)
 	}
-	return &principal{certID: id, clientID: cl.ID, conn: conn}, nil
+	return conn
 }
 
 func (h *policyHook) OnConnectAuthenticate(cl *mqtt.Client, _ packets.Packet) bool {

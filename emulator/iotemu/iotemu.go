@@ -93,9 +93,10 @@ type Service struct {
 	mux       *http.ServeMux
 	actions   gogroup.Group // rule actions in flight
 
-	mu       sync.Mutex
-	listener *mqttListener
-	started  bool
+	mu         sync.Mutex
+	listener   *mqttListener
+	wsListener *wsListener
+	started    bool
 }
 
 // New creates the service and loads or creates its CA. It does not listen.
@@ -193,10 +194,14 @@ func (s *Service) Start() error {
 	if err := s.broker.AddListener(l); err != nil {
 		return fmt.Errorf("iot service: listen on %s: %w", s.cfg.MQTTAddr, err)
 	}
+	ws := newWSListener(l.conns, s.cfg.ConnectTimeout) // one cap for both
+	if err := s.broker.AddListener(ws); err != nil {
+		return fmt.Errorf("iot service: websocket listener: %w", err)
+	}
 	if err := s.broker.Serve(); err != nil {
 		return fmt.Errorf("iot service: serve mqtt: %w", err)
 	}
-	s.listener, s.started = l, true
+	s.listener, s.wsListener, s.started = l, ws, true
 	s.log.Info("mqtt broker listening", "addr", l.Address())
 	return nil
 }
@@ -222,21 +227,28 @@ func (s *Service) Close() error {
 // clients' read lock twice, which deadlocks when a connection is being
 // torn down at the same moment; once the listener is closed here, the
 // broker's Close no longer takes that path.
+//
+// The WebSocket listener is closed the same way: its connections came
+// through the AWS API endpoint, whose Shutdown leaves upgraded
+// connections alone.
 func (s *Service) closeListener() {
 	s.mu.Lock()
-	l := s.listener
+	l, ws := s.listener, s.wsListener
 	s.mu.Unlock()
 	if l == nil {
 		return
 	}
-	s.broker.Listeners.Close(l.ID(), func(id string) {
+	disconnect := func(id string) {
 		for _, cl := range s.broker.Clients.GetAll() {
 			if cl.Net.Listener == id && !cl.Closed() {
 				_ = s.broker.DisconnectClient(cl, packets.ErrServerShuttingDown)
 			}
 		}
-	})
-	if !l.drain(listenerDrain) {
+	}
+	s.broker.Listeners.Close(ws.ID(), disconnect)
+	s.broker.Listeners.Close(l.ID(), disconnect)
+	deadline := time.Now().Add(listenerDrain)
+	if !ws.drain(listenerDrain) || !l.drain(time.Until(deadline)) {
 		s.log.Warn("mqtt connections still open at shutdown", "waited", listenerDrain)
 	}
 }
@@ -273,6 +285,9 @@ func (s *Service) Handler() http.Handler {
 			return
 		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/connections/"):
 			s.handleDeleteConnection(w, r)
+			return
+		case r.URL.Path == WebSocketPath:
+			s.serveWebSocket(w, r)
 			return
 		}
 		s.mux.ServeHTTP(w, r)

@@ -34,6 +34,7 @@ const (
 	reasonKeepAliveTimeout  = "MQTT_KEEP_ALIVE_TIMEOUT"
 	reasonServerInitiated   = "SERVER_INITIATED_DISCONNECT"
 	reasonAPIInitiated      = "API_INITIATED_DISCONNECT"
+	reasonWebSocketTTL      = "WEBSOCKET_TTL_EXPIRATION"
 )
 
 // session is one connection as lifecycle events describe it.
@@ -88,7 +89,7 @@ func (h *lifecycleHook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) 
 	}
 	sess := &session{id: newID()}
 	if p := h.s.hook.principalOf(cl); p != nil {
-		sess.principal = p.certID
+		sess.principal = p.id()
 	}
 	sess.ip, _, _ = net.SplitHostPort(cl.Net.Remote)
 	h.mu.Lock()
@@ -209,7 +210,7 @@ func (h *lifecycleHook) connectFailed(cl *mqtt.Client, p *principal) {
 		"connectFailureReason": "AUTHORIZATION_FAILED", "sessionIdentifier": newID(),
 	}
 	if p != nil {
-		ev["principalIdentifier"] = p.certID
+		ev["principalIdentifier"] = p.id()
 	}
 	if ip, _, err := net.SplitHostPort(cl.Net.Remote); err == nil {
 		ev["ipAddress"] = ip

@@ -77,7 +77,7 @@ func (s *Service) ruleMessage(cl *mqtt.Client, pk packets.Packet) *rules.Message
 	if !cl.Net.Inline {
 		m.ClientID = cl.ID
 		if p := s.hook.principalOf(cl); p != nil {
-			m.Principal = p.certID
+			m.Principal = p.id()
 		}
 	}
 	return m
