@@ -16,7 +16,7 @@ import (
 const SigningName = "rolesanywhere"
 
 // Canonical is what SigV4's canonicalisation yields for one request
-// (docs/roles-anywhere.md §2): the parts of the string to sign that do not
+// (docs/roles-anywhere.md §1): the parts of the string to sign that do not
 // depend on the key.
 type Canonical struct {
 	// AmzDate is the X-Amz-Date value, e.g. 20260101T000000Z.

@@ -70,7 +70,9 @@ func (e *APIError) Error() string {
 }
 
 // DefaultEndpoint is Roles Anywhere's endpoint in region.
-func DefaultEndpoint(region string) string { return "https://rolesanywhere." + region + ".amazonaws.com" }
+func DefaultEndpoint(region string) string {
+	return "https://rolesanywhere." + region + ".amazonaws.com"
+}
 
 // maxResponse bounds the response body read.
 const maxResponse = 1 << 20
