@@ -13,16 +13,19 @@ import (
 
 // checkSignatures turns on SigV4 checking when Config.Credentials holds
 // keys: every AWS API request must then be signed with one of them, as on
-// AWS. stepwire's own read-only endpoints stay open (isOpenLocalRead).
+// AWS. stepwire's own read-only endpoints stay open (isOpenLocalRead), a
+// Roles Anywhere CreateSession is checked by its own X.509 verifier, and
+// the temporary credentials it issues are accepted until they expire.
 func (e *Emulator) checkSignatures() {
 	if len(e.cfg.Credentials) == 0 {
 		return
 	}
 	v := awsapi.NewSigV4Verifier(awsapi.SigV4Config{
 		Credentials: e.cfg.Credentials, Region: e.cfg.Region, Clock: e.cfg.Clock, Services: signingNames,
+		Lookup: e.sessionCredential,
 	})
 	e.router.Authenticate = func(w http.ResponseWriter, req *http.Request) *awsapi.Error {
-		if isOpenLocalRead(req) {
+		if isOpenLocalRead(req) || isCreateSession(req) {
 			return nil
 		}
 		return v.Authenticate(w, req)

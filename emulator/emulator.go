@@ -21,6 +21,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/events/eventsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
+	"github.com/stepwire/stepwire/emulator/rolesanywhere"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/emulator/sfnemu/sfnapi"
@@ -114,6 +115,9 @@ type Emulator struct {
 	httpSrv *http.Server
 	httpLn  net.Listener
 	ends    Endpoints
+
+	// RolesAnywhere issues temporary credentials for X.509 certificates.
+	RolesAnywhere *rolesanywhere.Service
 }
 
 // New builds an emulator; Start makes it listen.
@@ -152,6 +156,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.router.HandleTarget("AWSStepFunctions", sfnapi.Handler(e.SFN))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
+	e.newRolesAnywhere()
 	e.checkSignatures()
 	return e, nil
 }

@@ -55,6 +55,9 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 			return fmt.Errorf("load template: topic rule %s: %w", r.LogicalID, err)
 		}
 	}
+	if err := e.loadRolesAnywhere(t); err != nil {
+		return fmt.Errorf("load template: %w", err)
+	}
 	for _, r := range t.EventRules {
 		if err := e.putEventRule(ctx, r); err != nil {
 			return fmt.Errorf("load template: event rule %s: %w", r.LogicalID, err)

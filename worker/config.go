@@ -79,6 +79,11 @@ type Config struct {
 	// OnReady, if set, is called each time the worker is connected and
 	// subscribed to its job topic.
 	OnReady func()
+
+	// Report is how outcomes go back: ReportMQTT ("" too) or ReportDirect,
+	// configured by Direct (report.go, direct.go).
+	Report string
+	Direct DirectConfig
 }
 
 // EnvConfig reads the sample worker's environment variables: ENDPOINT,
@@ -93,6 +98,8 @@ func EnvConfig(getenv func(string) string) Config {
 		ClientID:       getenv("CLIENT_ID"),
 		SubscribeTopic: getenv("SUBSCRIBE_TOPIC"),
 		SubmitTopic:    getenv("SUBMIT_TOPIC"),
+		Report:         getenv("REPORT"),
+		Direct:         directFromEnv(getenv),
 	}
 }
 
@@ -117,6 +124,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxConcurrent, "max-concurrent", c.MaxConcurrent, "jobs that run at once; later ones wait unacknowledged (0: 16)")
 	fs.Var(secondsFlag{&c.SessionExpiry}, "session-expiry",
 		"how long the broker keeps the session, and the jobs queued for it, while the worker is offline (0: 1h)")
+	registerReportFlags(fs, c)
 }
 
 // secondsFlag reads a duration into a count of whole seconds.
@@ -157,7 +165,10 @@ func (c Config) Validate() error {
 	}
 	need(c.ClientID, "client ID", "CLIENT_ID", "client-id")
 	need(c.SubscribeTopic, "subscribe topic", "SUBSCRIBE_TOPIC", "subscribe-topic")
-	need(c.SubmitTopic, "submit topic", "SUBMIT_TOPIC", "submit-topic")
+	if c.Report != ReportDirect {
+		need(c.SubmitTopic, "submit topic", "SUBMIT_TOPIC", "submit-topic")
+	}
+	errs = append(errs, c.validateReport()...)
 	if c.MaxConcurrent < 0 || c.DedupCapacity < 0 || c.DrainTimeout < 0 {
 		errs = append(errs, errors.New("max concurrent jobs, dedup capacity and drain timeout must not be negative"))
 	}

@@ -174,12 +174,13 @@ func (w *Worker) report(ctx context.Context, job jobwire.Job, r *running, result
 	w.send(ctx, job, payload, kind)
 }
 
-// send logs the hop and publishes one message about job.
+// send logs the hop and reports one message about job through the
+// worker's sink (report.go).
 func (w *Worker) send(ctx context.Context, job jobwire.Job, payload []byte, kind jobwire.Kind) {
 	log := w.logger.With(hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID, "kind", string(kind))
 	hop.Log(ctx, log, "worker-publish")
-	if err := w.publish(ctx, payload); err != nil {
-		log.Error("publishing job message failed", "err", err)
+	if err := w.out.send(ctx, payload); err != nil {
+		log.Error("reporting job message failed", "err", err)
 	}
 }
 

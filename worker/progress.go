@@ -36,7 +36,7 @@ func ReportProgress(ctx context.Context, progress any) error {
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
-	if err := r.w.publish(ctx, msg); err != nil {
+	if err := r.w.out.send(ctx, msg); err != nil {
 		return fmt.Errorf("worker: report progress: %w", err)
 	}
 	hop.Log(ctx, r.w.logger, "worker-publish", hop.TokenRefKey, hop.TokenRef(r.job.TaskToken),

@@ -79,6 +79,8 @@ type Worker struct {
 	recent *recentJobs
 	// acks is the MQTT session; it tracks PUBACKs not yet sent (acks.go).
 	acks *ackSession
+	// out reports job messages: over MQTT, or directly (report.go).
+	out sink
 
 	// drainReq is closed by Drain.
 	drainReq  chan struct{}
@@ -108,7 +110,7 @@ func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
 	}
 	logger = hop.OrDefault(logger)
 	cfg = cfg.withDefaults()
-	return &Worker{
+	w := &Worker{
 		cfg:    cfg,
 		url:    u,
 		tls:    tlsCfg,
@@ -121,7 +123,11 @@ func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
 		acks:   newAckSession(),
 
 		drainReq: make(chan struct{}),
-	}, nil
+	}
+	if w.out, err = w.newSink(); err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	return w, nil
 }
 
 // Run connects and runs jobs until ctx is cancelled or a drain ends, then

@@ -39,6 +39,10 @@ type SigV4Config struct {
 	// Services returns the signing names a request may be scoped to, e.g.
 	// "states" for Step Functions.
 	Services func(*http.Request) []string
+	// Lookup, when set, finds keys issued while the emulator runs, such as
+	// Roles Anywhere's temporary credentials, that are not in Credentials.
+	// It reports false for an unknown or expired key.
+	Lookup func(accessKeyID string) (Credential, bool)
 }
 
 // SigV4Verifier checks AWS Signature Version 4 on requests as AWS does
@@ -126,6 +130,9 @@ func (v *SigV4Verifier) services(req *http.Request) []string {
 // token with a key that has none is as invalid as an unknown key).
 func (v *SigV4Verifier) credential(req *http.Request, akid string) (Credential, *Error) {
 	c, ok := v.keys[akid]
+	if !ok && v.cfg.Lookup != nil {
+		c, ok = v.cfg.Lookup(akid)
+	}
 	if !ok || requestToken(req) != c.SessionToken {
 		return Credential{}, authError(req, codeUnrecognizedClient, msgUnrecognizedClient)
 	}
@@ -161,7 +168,7 @@ func payloadHash(req *http.Request) (string, *Error) {
 // signed (aws-sdk-go-v2's signer signs every header it is given) and
 // returns the signature.
 func (v *SigV4Verifier) expected(req *http.Request, h authHeader, cred Credential, payloadHash string) (string, error) {
-	c, err := signedCopy(req, h.signedHeaders)
+	c, err := SignedCopy(req, h.signedHeaders)
 	if err != nil {
 		return "", err
 	}
@@ -176,10 +183,11 @@ func (v *SigV4Verifier) expected(req *http.Request, h authHeader, cred Credentia
 	return sig, nil
 }
 
-// signedCopy builds the request the signer recomputes: method, path as
-// sent (the signer URI-encodes it once more, as SigV4 does for every
-// service but S3), query, host and the signed headers.
-func signedCopy(req *http.Request, signed []string) (*http.Request, error) {
+// SignedCopy builds the request a signer recomputes a signature over:
+// method, path as sent (the signer URI-encodes it once more, as SigV4 does
+// for every service but S3), query, host and the signed headers. The
+// Roles Anywhere verifier canonicalises the same copy.
+func SignedCopy(req *http.Request, signed []string) (*http.Request, error) {
 	host := req.Host
 	if host == "" {
 		host = req.URL.Host

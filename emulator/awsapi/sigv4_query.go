@@ -157,7 +157,7 @@ func (v *SigV4Verifier) verifyPresigned(req *http.Request) *Error {
 // expectedPresigned recomputes the signature of a presigned request with
 // the session token in the canonical query (signToken) or out of it.
 func (v *SigV4Verifier) expectedPresigned(req *http.Request, p presignedQuery, cred Credential, payloadHash string, signToken bool) (string, error) {
-	c, err := signedCopy(req, p.signedHeaders)
+	c, err := SignedCopy(req, p.signedHeaders)
 	if err != nil {
 		return "", err
 	}

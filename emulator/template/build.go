@@ -62,6 +62,9 @@ var rules = map[string]propertyRules{
 		honoured: []string{"Name"},
 		noEffect: map[string]string{"Tags": tagsOnly, "EncryptionConfiguration": "activities are kept in memory, unencrypted"},
 	},
+	"AWS::RolesAnywhere::TrustAnchor": trustAnchorRules,
+	"AWS::RolesAnywhere::Profile":     profileRules,
+	"AWS::IAM::Role":                  iamRoleRules,
 	"AWS::Lambda::Permission": {
 		noEffect: map[string]string{
 			"Action": iamNotModelled, "FunctionName": iamNotModelled, "Principal": iamNotModelled,
@@ -148,6 +151,16 @@ func (r *resolver) add(t *Template, id string, res resource, p map[string]any, d
 		rule, err := buildRule(id, res.name, p)
 		t.Rules = append(t.Rules, rule)
 		return err
+	case "AWS::RolesAnywhere::TrustAnchor":
+		ta, err := buildTrustAnchor(id, res.name, r.arn(res.Type, res.name), p)
+		t.TrustAnchors = append(t.TrustAnchors, ta)
+		return err
+	case "AWS::RolesAnywhere::Profile":
+		pr, err := buildProfile(id, res.name, r.arn(res.Type, res.name), p)
+		t.Profiles = append(t.Profiles, pr)
+		return err
+	case "AWS::IAM::Role":
+		t.Roles = append(t.Roles, buildRole(id, res.name, r.arn(res.Type, res.name), p))
 	}
 	return nil
 }

@@ -106,6 +106,9 @@ var nameProps = map[string]string{
 	"AWS::IoT::Thing":                  "ThingName",
 	"AWS::IoT::TopicRule":              "RuleName",
 	"AWS::StepFunctions::Activity":     "Name",
+	"AWS::RolesAnywhere::TrustAnchor":  "Name",
+	"AWS::RolesAnywhere::Profile":      "Name",
+	"AWS::IAM::Role":                   "RoleName",
 }
 
 func (r *resolver) nameResources() error {
@@ -232,6 +235,10 @@ func (r *resolver) ref(name string) (string, error) {
 	if strings.HasSuffix(res.Type, "StateMachine") || res.Type == "AWS::StepFunctions::Activity" {
 		return r.arn(res.Type, n), nil
 	}
+	if strings.HasPrefix(res.Type, "AWS::RolesAnywhere::") { // Ref is the id
+		a := r.arn(res.Type, n)
+		return a[strings.LastIndex(a, "/")+1:], nil
+	}
 	return n, nil
 }
 
@@ -257,6 +264,14 @@ func (r *resolver) getAtt(arg any) (string, error) {
 		}
 	case "Name":
 		return n, nil
+	case "TrustAnchorArn", "ProfileArn":
+		if a := r.arn(res.Type, n); a != "" && attr == strings.TrimPrefix(res.Type, "AWS::RolesAnywhere::")+"Arn" {
+			return a, nil
+		}
+	case "TrustAnchorId", "ProfileId":
+		if a := r.arn(res.Type, n); a != "" && attr == strings.TrimPrefix(res.Type, "AWS::RolesAnywhere::")+"Id" {
+			return a[strings.LastIndex(a, "/")+1:], nil
+		}
 	}
 	return "", fmt.Errorf("Fn::GetAtt %s.%s: attribute not supported for %s", id, attr, res.Type)
 }
@@ -276,6 +291,12 @@ func (r *resolver) arn(typ, name string) string {
 		return arn.IoT(region, acct, "thing/"+name)
 	case "AWS::StepFunctions::Activity":
 		return arn.Activity(region, acct, name)
+	case "AWS::IAM::Role":
+		return arn.IAMRole(acct, name)
+	case "AWS::RolesAnywhere::TrustAnchor":
+		return r.rolesAnywhereArn("trust-anchor", name)
+	case "AWS::RolesAnywhere::Profile":
+		return r.rolesAnywhereArn("profile", name)
 	}
 	return ""
 }

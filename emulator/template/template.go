@@ -39,6 +39,11 @@ type Template struct {
 	Activities    []Activity
 	// EventRules are the EventBridge rules of functions' Events.
 	EventRules []EventRule
+	// TrustAnchors, Profiles and Roles are Roles Anywhere's resources and
+	// the IAM roles (docs/roles-anywhere.md §3.1).
+	TrustAnchors []TrustAnchor
+	Profiles     []Profile
+	Roles        []Role
 	// Unknown lists "LogicalId (Type)" of resources stepwire does not create.
 	Unknown []string
 }

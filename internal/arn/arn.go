@@ -64,3 +64,10 @@ func IoT(region, account, resource string) string {
 func IAMRole(account, name string) string {
 	return build("iam", "", account, "role/"+name)
 }
+
+// RolesAnywhere is arn:aws:rolesanywhere:<region>:<account>:<resource>,
+// where resource is "trust-anchor/<id>", "profile/<id>" or
+// "subject/<id>".
+func RolesAnywhere(region, account, resource string) string {
+	return build("rolesanywhere", region, account, resource)
+}

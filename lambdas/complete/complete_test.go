@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/stepwire/stepwire/internal/sfncallback"
 )
 
 // call is one recorded Step Functions call.
@@ -138,8 +140,8 @@ func TestHandleTruncatesFailureFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := f.calls[0]
-	if len(got.Error) != maxErrorLen || len(got.Cause) != maxCauseLen {
-		t.Fatalf("error len %d, cause len %d; want %d, %d", len(got.Error), len(got.Cause), maxErrorLen, maxCauseLen)
+	if len(got.Error) != sfncallback.MaxErrorLen || len(got.Cause) != sfncallback.MaxCauseLen {
+		t.Fatalf("error len %d, cause len %d; want %d, %d", len(got.Error), len(got.Cause), sfncallback.MaxErrorLen, sfncallback.MaxCauseLen)
 	}
 	if !strings.HasSuffix(got.Error, "é") {
 		t.Fatalf("error was cut inside a character: %q", got.Error[len(got.Error)-4:])
