@@ -65,19 +65,24 @@ func (j *Job) Handle(ctx context.Context, job jobwire.Job) (json.RawMessage, err
 
 // run runs q, read-only, and encodes its rows. It trusts q to be a read
 // only as far as the database enforces it: Handle checks q first.
+// A query whose rows are left unread (the result is too large) is
+// cancelled, so that the database stops producing them.
 func (j *Job) run(ctx context.Context, q string, args []any) (json.RawMessage, error) {
-	tx, err := j.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	qctx, stop := context.WithCancel(ctx)
+	defer stop()
+	tx, err := j.db.BeginTx(qctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, j.failure(ctx, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	rows, err := tx.QueryContext(ctx, q, args...)
+	rows, err := tx.QueryContext(qctx, q, args...)
 	if err != nil {
 		return nil, j.failure(ctx, err)
 	}
 	defer func() { _ = rows.Close() }()
 	out, err := encodeRows(rows, j.limit)
 	if err != nil {
+		stop()
 		return nil, j.failure(ctx, err)
 	}
 	return out, nil
