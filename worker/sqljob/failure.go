@@ -51,12 +51,14 @@ func refusedWrite(err error) bool {
 }
 
 // unavailable reports whether err is about reaching the database rather
-// than about the query: SQLITE_CANTOPEN, or a failed PostgreSQL connect.
+// than about the query: SQLITE_CANTOPEN, a failed PostgreSQL connect, or a
+// connection as a privileged role.
 func unavailable(err error) bool {
 	var se *sqlitedrv.Error
 	if errors.As(err, &se) {
 		return se.Code()&0xff == sqlite3.SQLITE_CANTOPEN
 	}
 	var ce *pgconn.ConnectError
-	return errors.As(err, &ce)
+	var pe *privilegedRoleError
+	return errors.As(err, &ce) || errors.As(err, &pe)
 }

@@ -11,8 +11,10 @@
 // Only reads run, checked twice: the statement must lexically be one
 // SELECT, WITH ... SELECT or VALUES (readonly.go), and the database refuses
 // writes itself: SQLite is opened read-only with query_only set, and
-// PostgreSQL queries run in a READ ONLY transaction (open.go). Either
-// refusal fails the job with InvalidJob. The result is capped at
+// PostgreSQL queries run in a READ ONLY transaction (open.go) as a role
+// that is not a superuser (whom such a transaction does not stop from
+// writing server files). Either refusal fails the job with InvalidJob.
+// Every job's transaction is rolled back, never committed. The result is capped at
 // MaxResultBytes (ResultTooLarge), and the job's context cancels the query.
 package sqljob
 
@@ -31,7 +33,7 @@ import (
 // worker.FailureInvalidJob (the query is not a read).
 const (
 	FailureNotConfigured  = "DatabaseNotConfigured" // the worker has no database (--database, DATABASE_URL)
-	FailureUnavailable    = "DatabaseUnavailable"   // the database cannot be reached or opened
+	FailureUnavailable    = "DatabaseUnavailable"   // the database cannot be reached, opened or used safely (a privileged role)
 	FailureQueryFailed    = "QueryFailed"           // the database refused the query, e.g. a syntax error
 	FailureResultTooLarge = "ResultTooLarge"        // the result passed MaxResultBytes
 )

@@ -69,7 +69,8 @@ func isPostgres(dsn string) bool {
 }
 
 // openPostgres opens a pgx pool whose cancelled queries are cancelled on
-// the server (a cancel request), not only abandoned by the client.
+// the server (a cancel request), not only abandoned by the client, and
+// whose connections refuse a privileged role (checkRole).
 func openPostgres(dsn string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
@@ -78,7 +79,36 @@ func openPostgres(dsn string) (*sql.DB, error) {
 	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: cancelDeadline}
 	}
-	return stdlib.OpenDB(*cfg), nil
+	return stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(checkRole)), nil
+}
+
+// privilegedRoleError is a connection as a role that a READ ONLY
+// transaction does not confine: a superuser, or a member of
+// pg_write_server_files or pg_execute_server_program, may write files on
+// the server from a read-only query (SELECT lo_export(...)).
+type privilegedRoleError struct{ role string }
+
+func (e *privilegedRoleError) Error() string {
+	return fmt.Sprintf("PostgreSQL role %q is a superuser or may write server files or run server programs, "+
+		"which a READ ONLY transaction does not prevent; connect as a role with only the privileges sql jobs need "+
+		"(e.g. CREATE ROLE reader LOGIN; GRANT SELECT ON ... TO reader)", e.role)
+}
+
+// checkRole refuses a connection as a privileged role.
+func checkRole(ctx context.Context, c *pgx.Conn) error {
+	var role string
+	var privileged bool
+	err := c.QueryRow(ctx, `SELECT current_user, rolsuper
+		OR pg_has_role(current_user, 'pg_write_server_files', 'MEMBER')
+		OR pg_has_role(current_user, 'pg_execute_server_program', 'MEMBER')
+		FROM pg_roles WHERE rolname = current_user`).Scan(&role, &privileged)
+	if err != nil {
+		return fmt.Errorf("sql job: check the PostgreSQL role: %w", err)
+	}
+	if privileged {
+		return &privilegedRoleError{role: role}
+	}
+	return nil
 }
 
 // openSQLite opens path, or a file: URI, read-only (mode=ro: every write

@@ -3,6 +3,9 @@ package sqljob
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +23,13 @@ INSERT INTO t VALUES
 	 9223372036854775807, 0.5, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),
 	(2, 'b', 'NaN', '', false, '2024-05-06 07:08:09+02', '2024-05-07', 'NaN', 'null', 'two', -1, '-Infinity', NULL);
 CREATE SEQUENCE s;
+SELECT lo_from_bytea(4242, 'large');
+CREATE ROLE reader LOGIN;
+-- Every privilege on the data, so that only the READ ONLY transaction
+-- stands between the job and a write.
+GRANT ALL ON t, s TO reader;
+GRANT CREATE ON SCHEMA public TO reader;
+ALTER LARGE OBJECT 4242 OWNER TO reader;
 `
 
 // pgSnapshot is everything a write could change: the rows, the tables and
@@ -29,7 +39,8 @@ func pgSnapshot(t *testing.T, c *pgx.Conn) string {
 	var s string
 	err := c.QueryRow(context.Background(), `SELECT (SELECT string_agg(t::text, ';' ORDER BY id) FROM t)
 		|| (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace)
-		|| (SELECT last_value || is_called::text FROM s)`).Scan(&s)
+		|| (SELECT last_value || is_called::text FROM s)
+		|| (SELECT count(*) FROM pg_largeobject_metadata)`).Scan(&s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +59,7 @@ func TestPostgres(t *testing.T) {
 	if _, err := admin.Exec(ctx, pgSeed); err != nil {
 		t.Fatal(err)
 	}
-	j, err := Open(dsn, 4)
+	j, err := Open(strings.Replace(dsn, "//postgres@", "//reader@", 1), 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +72,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("result cap", func(t *testing.T) { testPostgresResultCap(t, j) })
 	t.Run("cancel", func(t *testing.T) { testPostgresCancel(t, j, admin) })
 	t.Run("unavailable", func(t *testing.T) { testPostgresUnavailable(t) })
+	t.Run("superuser refused", func(t *testing.T) { testPostgresSuperuserRefused(t, dsn) })
 }
 
 func testPostgresRows(t *testing.T, j *Job) {
@@ -134,6 +146,7 @@ func testPostgresRefusesWrites(t *testing.T, j *Job, admin *pgx.Conn) {
 // writes: InvalidJob. A statement the server refuses to run at all (two
 // commands in one prepared statement) is QueryFailed.
 func testPostgresDatabaseRefusesWrites(t *testing.T, j *Job, admin *pgx.Conn) {
+	exported := filepath.Join(os.TempDir(), fmt.Sprintf("sqljob-lo-export-%d", os.Getpid()))
 	before := pgSnapshot(t, admin)
 	for _, tc := range []struct{ q, name string }{
 		{"DELETE FROM t", "InvalidJob"},
@@ -149,6 +162,13 @@ func testPostgresDatabaseRefusesWrites(t *testing.T, j *Job, admin *pgx.Conn) {
 		{"SELECT nextval('s')", "InvalidJob"},
 		{"SELECT setval('s', 42)", "InvalidJob"},
 		{"DO $$ BEGIN DELETE FROM t; END $$", "InvalidJob"},
+		// Allowed in a READ ONLY transaction, but the job's transaction is
+		// always rolled back: the large object is gone afterwards.
+		{"SELECT lo_create(0)", ""},
+		// These read and write server files, read-only transaction or not;
+		// refused only because reader is not a superuser (checkRole).
+		{"SELECT lo_import('/etc/hostname')", "QueryFailed"},
+		{"SELECT lo_export(4242, '" + exported + "')", "QueryFailed"},
 		{"SELECT set_config('transaction_read_only', 'off', true)", "QueryFailed"},
 		{"SELECT 1; DELETE FROM t", "QueryFailed"},
 	} {
@@ -158,6 +178,10 @@ func testPostgresDatabaseRefusesWrites(t *testing.T, j *Job, admin *pgx.Conn) {
 	}
 	if after := pgSnapshot(t, admin); after != before {
 		t.Fatalf("the data changed:\n%s\n%s", before, after)
+	}
+	if _, err := os.Stat(exported); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("lo_export wrote %s (%v)", exported, err)
+		_ = os.Remove(exported)
 	}
 }
 
@@ -218,6 +242,20 @@ func testPostgresUnavailable(t *testing.T) {
 	defer func() { _ = k.Close() }()
 	if _, err := handle(context.Background(), k, `{"query": "SELECT 1"}`); failureName(err) != "DatabaseUnavailable" {
 		t.Fatalf("unreachable server: %v, want DatabaseUnavailable", err)
+	}
+}
+
+// A superuser could write server files from a read-only query, so the job
+// does not connect as one.
+func testPostgresSuperuserRefused(t *testing.T, dsn string) {
+	k, err := Open(dsn, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = k.Close() }()
+	_, err = handle(context.Background(), k, `{"query": "SELECT 1"}`)
+	if failureName(err) != "DatabaseUnavailable" || !strings.Contains(err.Error(), "superuser") {
+		t.Fatalf("as a superuser: %v, want DatabaseUnavailable naming the reason", err)
 	}
 }
 

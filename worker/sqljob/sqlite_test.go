@@ -137,6 +137,10 @@ func TestSQLiteDatabaseRefusesWrites(t *testing.T) {
 			t.Errorf("%q: %v, want InvalidJob", q, err)
 		}
 	}
+	if _, err := j.run(context.Background(), "SELECT load_extension('/nonexistent')", nil); failureName(err) != "QueryFailed" ||
+		!strings.Contains(err.Error(), "not authorized") {
+		t.Errorf("load_extension: %v, want QueryFailed: not authorized", err)
+	}
 	// Turning query_only off leaves the connection read-only.
 	if _, err := j.run(context.Background(), "PRAGMA query_only = 0", nil); err != nil {
 		t.Logf("PRAGMA query_only = 0: %v", err)
