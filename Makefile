@@ -23,12 +23,13 @@ lambdas:
 	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/complete/bootstrap ./cmd/complete-lambda
 	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/cancel/bootstrap ./cmd/cancel-lambda
 
-# Real clients the tests use: Debian's awscli and mosquitto-clients.
+# Real clients and servers the tests use: Debian's awscli and mosquitto-clients,
+# and postgresql, whose server internal/pgtest starts for the sql job's tests.
 tools:
-	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null; then \
-		echo "installing awscli and mosquitto-clients"; \
+	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing awscli, mosquitto-clients and postgresql"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients postgresql; \
 	fi
 
 vet:

@@ -84,11 +84,17 @@ type Config struct {
 	// configured by Direct (report.go, direct.go).
 	Report string
 	Direct DirectConfig
+	// Database is the DSN of the database of sql jobs (package
+	// worker/sqljob): postgres:// or postgresql:// for PostgreSQL, else a
+	// SQLite file path or file: URI. The worker does not open it; whoever
+	// builds the handler does (cmd/stepwire-worker).
+	Database string
 }
 
 // EnvConfig reads the sample worker's environment variables: ENDPOINT,
 // CA_FILE, DEVICE_CERT, PRIVATE_KEY, CLIENT_ID, SUBSCRIBE_TOPIC and
-// SUBMIT_TOPIC. It does not validate; see Validate.
+// SUBMIT_TOPIC, and DATABASE_URL for sql jobs. It does not validate; see
+// Validate.
 func EnvConfig(getenv func(string) string) Config {
 	return Config{
 		Endpoint:       getenv("ENDPOINT"),
@@ -100,6 +106,7 @@ func EnvConfig(getenv func(string) string) Config {
 		SubmitTopic:    getenv("SUBMIT_TOPIC"),
 		Report:         getenv("REPORT"),
 		Direct:         directFromEnv(getenv),
+		Database:       getenv("DATABASE_URL"),
 	}
 }
 
@@ -122,6 +129,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout,
 		"on the first SIGTERM, how long running jobs may finish before they fail with Worker.ShuttingDown (0: 30s)")
 	fs.IntVar(&c.MaxConcurrent, "max-concurrent", c.MaxConcurrent, "jobs that run at once; later ones wait unacknowledged (0: 16)")
+	fs.StringVar(&c.Database, "database", c.Database,
+		"database of sql jobs: postgres://... for PostgreSQL, else a SQLite file, opened read-only (env DATABASE_URL)")
 	fs.Var(secondsFlag{&c.SessionExpiry}, "session-expiry",
 		"how long the broker keeps the session, and the jobs queued for it, while the worker is offline (0: 1h)")
 	registerReportFlags(fs, c)

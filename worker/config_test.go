@@ -68,3 +68,19 @@ func TestValidateNamesEveryMissingSetting(t *testing.T) {
 		}
 	}
 }
+
+// The sql job's database comes from DATABASE_URL, and --database overrides it.
+func TestDatabaseFromEnvAndFlag(t *testing.T) {
+	cfg := EnvConfig(func(k string) string { return map[string]string{"DATABASE_URL": "/data/env.db"}[k] })
+	if cfg.Database != "/data/env.db" {
+		t.Fatalf("Database = %q, want DATABASE_URL's", cfg.Database)
+	}
+	fs := flag.NewFlagSet("w", flag.ContinueOnError)
+	cfg.RegisterFlags(fs)
+	if err := fs.Parse([]string{"--database", "postgres://db/plant"}); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Database != "postgres://db/plant" {
+		t.Fatalf("Database = %q, want the flag's", cfg.Database)
+	}
+}

@@ -1,7 +1,8 @@
 // Command stepwire-worker is the on-premises worker: it connects to AWS IoT
 // Core or the stepwire emulator over MQTT 5 with its client certificate,
-// runs the built-in jobs (the sample's "add", and "sleep") and reports
-// results.
+// runs the built-in jobs (the sample's "add", "sleep", and "sql", a
+// read-only query against the database named by --database or
+// DATABASE_URL) and reports results.
 //
 // Configuration comes from the sample worker's environment variables
 // (ENDPOINT, CA_FILE, DEVICE_CERT, PRIVATE_KEY, CLIENT_ID, SUBSCRIBE_TOPIC,
@@ -23,6 +24,7 @@ import (
 
 	"github.com/stepwire/stepwire/internal/hoplog"
 	"github.com/stepwire/stepwire/worker"
+	"github.com/stepwire/stepwire/worker/sqljob"
 )
 
 func main() {
@@ -48,7 +50,13 @@ func run() error {
 		h = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})
 	}
 	logger := slog.New(h)
-	w, err := worker.New(cfg, worker.DefaultHandler(), logger)
+	handler := worker.DefaultHandler()
+	db, err := sqljob.Register(handler, cfg.Database, cfg.MaxConcurrent)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = db.Close() }() // after Run: the worker has stopped
+	w, err := worker.New(cfg, handler, logger)
 	if err != nil {
 		return err
 	}
