@@ -122,16 +122,19 @@ func (w *Worker) goReport(job jobwire.Job, r *running, result json.RawMessage, e
 	}()
 }
 
-// onCancel cancels the running job a cancel message names.
+// onCancel cancels the jobs a cancel message names, running or waiting in
+// line.
 func (w *Worker) onCancel(payload []byte) {
 	c, err := jobwire.ParseCancel(payload)
 	if err != nil {
 		w.logger.Warn("dropping control message", "err", err, "size", len(payload))
 		return
 	}
-	n := w.jobs.cancel(c, &cancelledError{reason: c.Reason})
+	ce := &cancelledError{reason: c.Reason}
+	n := w.jobs.cancel(c, ce)
+	queued := w.cancelWaiting(c, ce)
 	w.logger.Info("cancel received", hop.TokenRefKey, hop.TokenRef(c.TaskToken), "jobId", c.JobID,
-		"executionArn", c.ExecutionArn, "cancelled", n)
+		"executionArn", c.ExecutionArn, "cancelled", n, "cancelledInLine", queued)
 }
 
 // runJob runs one job with heartbeats and publishes its outcome.
