@@ -87,7 +87,7 @@ func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 		w.logger.Error("subscribe to job topic failed; no jobs will arrive", "topic", w.cfg.SubscribeTopic, "err", err)
 		return
 	}
-	if err := subscribeOne(ctx, cm, w.cfg.ControlTopic(), 0); err != nil {
+	if err := subscribeOne(ctx, cm, w.cfg.ControlTopic(), 1); err != nil {
 		w.logger.Warn("subscribe to control topic failed; jobs cannot be cancelled", "topic", w.cfg.ControlTopic(), "err", err)
 	}
 	w.logger.Info("worker ready", "topic", w.cfg.SubscribeTopic)
@@ -133,8 +133,9 @@ const (
 
 // onPublish receives every message. It runs on paho's receive goroutine, so
 // it only decodes and hands work to other goroutines. A cancel message is
-// acknowledged at once (it is QoS 0 unless an old subscription survives); a
-// job is acknowledged when it is taken on (admission.go).
+// acknowledged at once (it is QoS 1, so a cancel sent while the worker is
+// offline waits in its session like a job); a job is acknowledged when it
+// is taken on (admission.go).
 func (w *Worker) onPublish(pr paho.PublishReceived) (bool, error) {
 	in := w.inboundOf(pr)
 	w.route(pr.Packet.Topic, in)
