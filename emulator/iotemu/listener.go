@@ -119,10 +119,18 @@ func (l *mqttListener) Serve(establish listeners.EstablishFn) {
 // reads state in EstablishConnection that Close writes). Call it after
 // Close.
 func (l *mqttListener) drain(timeout time.Duration) bool {
-	ended := make(chan struct{})
-	go func() {
+	return waitWithin(func() {
 		<-l.served
 		l.establishing.Wait()
+	}, timeout)
+}
+
+// waitWithin runs wait on a goroutine of its own and reports whether it
+// returned within timeout.
+func waitWithin(wait func(), timeout time.Duration) bool {
+	ended := make(chan struct{})
+	go func() {
+		wait()
 		close(ended)
 	}()
 	select {

@@ -107,17 +107,7 @@ func (l *wsListener) Close(closeClients listeners.CloseFn) {
 // drain waits, at most timeout, for the connections handed to the broker
 // to end (see mqttListener.drain).
 func (l *wsListener) drain(timeout time.Duration) bool {
-	ended := make(chan struct{})
-	go func() {
-		l.establishing.Wait()
-		close(ended)
-	}()
-	select {
-	case <-ended:
-		return true
-	case <-time.After(timeout):
-		return false
-	}
+	return waitWithin(l.establishing.Wait, timeout)
 }
 
 // begin returns the broker's establish function and counts the request
