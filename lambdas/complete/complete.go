@@ -2,7 +2,9 @@
 // worker's message. An IoT topic rule (SELECT * FROM '<results topic>')
 // invokes it with the message itself; it parses the message with
 // jobwire.ParseResult and calls SendTaskSuccess, SendTaskFailure or
-// SendTaskHeartbeat.
+// SendTaskHeartbeat. A second rule (SELECT * FROM '<results topic>/progress/#'
+// WHERE kind = 'progress') brings it the jobs' progress reports, and a
+// progress report counts as a heartbeat: SendTaskHeartbeat.
 //
 // A message that cannot be parsed, or whose task is already gone
 // (TaskTimedOut, InvalidToken, TaskDoesNotExist), is logged and dropped:
@@ -89,32 +91,27 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) error {
 	return nil
 }
 
-// opFor names the call a message of kind k makes ("" for progress, which
-// makes none).
+// opFor names the call a message of kind k makes.
 func opFor(k jobwire.Kind) string {
 	switch k {
 	case jobwire.KindFailure:
 		return OpFailure
-	case jobwire.KindHeartbeat:
+	case jobwire.KindHeartbeat, jobwire.KindProgress:
 		return OpHeartbeat
-	case jobwire.KindProgress:
-		return ""
 	}
 	return OpSuccess
 }
 
 // send makes the call that r asks for and returns its operation name; a
-// progress message makes no call.
+// progress message is a heartbeat.
 func (h *Handler) send(ctx context.Context, r jobwire.Result) (string, error) {
 	switch r.Kind {
 	case jobwire.KindFailure:
 		_, err := h.sfn.SendTaskFailure(ctx, failureInput(r))
 		return OpFailure, err
-	case jobwire.KindHeartbeat:
+	case jobwire.KindHeartbeat, jobwire.KindProgress:
 		_, err := h.sfn.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(r.TaskToken)})
 		return OpHeartbeat, err
-	case jobwire.KindProgress:
-		return "", nil
 	default:
 		out, err := successOutput(r.Result)
 		if err != nil {
