@@ -17,8 +17,9 @@ func (w *Worker) Busy() int { return int(w.busy.Load()) }
 // counts here.
 func (w *Worker) Received() uint64 { return w.received.Load() }
 
-// Published returns how many messages the worker has published to its
-// submit topic and the broker has acknowledged: outcomes, failures,
-// heartbeats and progress. A job's outcome counts here before the job
-// leaves Busy.
+// Published returns how many messages the worker has published and the
+// broker has acknowledged: outcomes, failures and heartbeats on its submit
+// topic, and progress reports on the jobs' progress topics (not the empty
+// publishes that clear a finished job's report, which no rule passes on).
+// A job's outcome counts here before the job leaves Busy.
 func (w *Worker) Published() uint64 { return w.published.Load() }

@@ -149,9 +149,6 @@ func (s directSink) send(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return fmt.Errorf("report direct: %w", err)
 	}
-	if r.Kind == jobwire.KindProgress {
-		r.Kind = jobwire.KindHeartbeat
-	}
 	op, err := sfncallback.Send(ctx, s.sfn, r)
 	if sfncallback.TaskGone(err) {
 		s.logger.WarnContext(ctx, "task is gone; dropping report", "op", op, hop.TokenRefKey, hop.TokenRef(r.TaskToken), "err", err)

@@ -145,9 +145,11 @@ func (w *Worker) runJob(ctx context.Context, job jobwire.Job, r *running) {
 	defer w.jobs.remove(r)
 	defer r.cancel(nil)
 	defer w.rescue("running the job", job, r, false)
+	rep := newReporter(w, job)
+	defer rep.progress.close(context.WithoutCancel(ctx)) // after the outcome: clears the job's progress
 
 	stop := w.startHeartbeats(ctx, job, r)
-	result, err := w.call(withReporter(ctx, w, job), job)
+	result, err := w.call(rep.attach(ctx), job)
 	stop()
 	if err != nil && ctx.Err() != nil && !isJobError(err) {
 		err = cancelFailure(context.Cause(ctx))
@@ -237,7 +239,9 @@ func heartbeatInterval(seconds int) (d time.Duration, ok bool) {
 }
 
 // startHeartbeats sends heartbeats at a third of the job's heartbeat interval
-// until the returned stop function is called.
+// until the returned stop function is called. It sends them even while the
+// job reports progress, which also counts as a heartbeat, so that a
+// deployment whose template lacks the progress rule still keeps its tasks.
 func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job, r *running) (stop func()) {
 	interval, ok := heartbeatInterval(job.HeartbeatSeconds)
 	if !ok {

@@ -164,6 +164,11 @@ func (w *Worker) route(topic string, in inbound) {
 // publish sends payload to the submit topic at QoS 1, waiting for the
 // connection if it is down, for at most Config.PublishTimeout.
 func (w *Worker) publish(ctx context.Context, payload []byte) error {
+	return w.publishTo(ctx, w.cfg.SubmitTopic, payload, false)
+}
+
+// publishTo is publish to any topic, retained if retain is set.
+func (w *Worker) publishTo(ctx context.Context, topic string, payload []byte, retain bool) error {
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.PublishTimeout)
 	defer cancel()
 	select {
@@ -172,16 +177,18 @@ func (w *Worker) publish(ctx context.Context, payload []byte) error {
 		return fmt.Errorf("publish: %w", ctx.Err())
 	}
 	for {
-		_, err := w.cm.Publish(ctx, &paho.Publish{Topic: w.cfg.SubmitTopic, QoS: 1, Payload: payload})
+		_, err := w.cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Retain: retain, Payload: payload})
 		if !errors.Is(err, autopaho.ConnectionDownError) {
 			if err != nil {
-				return fmt.Errorf("publish to %q: %w", w.cfg.SubmitTopic, err)
+				return fmt.Errorf("publish to %q: %w", topic, err)
 			}
-			w.published.Add(1)
+			if len(payload) > 0 { // an empty publish clears a retained report: no message for a consumer
+				w.published.Add(1)
+			}
 			return nil
 		}
 		if err := w.cm.AwaitConnection(ctx); err != nil {
-			return fmt.Errorf("publish to %q: waiting for connection: %w", w.cfg.SubmitTopic, err)
+			return fmt.Errorf("publish to %q: waiting for connection: %w", topic, err)
 		}
 	}
 }

@@ -9,26 +9,83 @@ import (
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
-// ErrNoJob is returned by ReportProgress when ctx is not a job's context.
-var ErrNoJob = errors.New("worker: context carries no job")
+// Progress. A handler reports how far its job is with ReportProgress (any
+// JSON) or ReportPercent (a jobwire.ProgressReport). The worker publishes
+// the latest report as a retained QoS 1 message on the job's progress
+// topic, jobwire.ProgressTopic(SubmitTopic, job), so that a reader that
+// arrives late (stepwire progress, stepwire run) still sees it, and clears
+// it with an empty retained publish once the job has ended. Through the
+// template's progress topic rule, a progress message also reaches the
+// complete Lambda as a heartbeat.
+//
+// Reports are coalesced (progresssender.go): at most one publish per job
+// is in flight, at most one every ProgressInterval, and the latest report
+// wins, so a handler may report from a hot loop.
+
+var (
+	// ErrNoJob is returned by ReportProgress when ctx is not a job's context.
+	ErrNoJob = errors.New("worker: context carries no job")
+	// ErrJobEnded is returned by ReportProgress once the job has ended.
+	ErrJobEnded = errors.New("worker: the job has ended")
+)
 
 type reporterKey struct{}
 
 // reporter publishes messages about one job.
 type reporter struct {
-	w   *Worker
-	job jobwire.Job
+	w        *Worker
+	job      jobwire.Job
+	progress *progressSender
 }
 
 func withReporter(ctx context.Context, w *Worker, job jobwire.Job) context.Context {
-	return context.WithValue(ctx, reporterKey{}, &reporter{w: w, job: job})
+	return newReporter(w, job).attach(ctx)
 }
 
-// ReportProgress publishes a progress message
-// {"TaskToken": ..., "kind": "progress", "progress": <progress>} for the job
-// whose context a Handler received. It waits for the PUBACK.
-func ReportProgress(ctx context.Context, progress any) error {
+// attach returns ctx carrying r, for the job's handler.
+func (r *reporter) attach(ctx context.Context) context.Context {
+	return context.WithValue(ctx, reporterKey{}, r)
+}
+
+func newReporter(w *Worker, job jobwire.Job) *reporter {
+	topic := jobwire.ProgressTopic(w.cfg.SubmitTopic, job)
+	send := func(ctx context.Context, payload []byte) (err error) {
+		err = errWorkerPanic // unless publishTo returns
+		defer w.rescue("publishing progress", job, nil, false)
+		err = w.publishTo(ctx, topic, payload, true)
+		if err != nil || len(payload) == 0 {
+			return err
+		}
+		hop.Log(ctx, w.logger, "worker-publish", hop.TokenRefKey, hop.TokenRef(job.TaskToken),
+			"jobId", job.JobID, "kind", string(jobwire.KindProgress))
+		if _, direct := w.out.(directSink); direct {
+			// Reporting direct, the worker is its own heartbeat path:
+			// the report is also a SendTaskHeartbeat.
+			return w.out.send(ctx, payload)
+		}
+		return nil
+	}
+	onErr := func(err error) {
+		w.logger.Warn("publishing job progress failed", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "err", err)
+	}
+	return &reporter{w: w, job: job, progress: newProgressSender(w.cfg.Clock, ProgressInterval, send, onErr)}
+}
+
+func reporterOf(ctx context.Context) (*reporter, bool) {
 	r, ok := ctx.Value(reporterKey{}).(*reporter)
+	return r, ok
+}
+
+// ReportProgress reports the progress of the job whose context a Handler
+// received: {"TaskToken": ..., "kind": "progress", "progress": <progress>,
+// "executionArn": ..., "jobId": ...}, retained on the job's progress topic.
+// By convention progress is a jobwire.ProgressReport, which is validated
+// first. ReportProgress does not wait for the broker: the report is
+// published in the background, coalesced with later ones (latest wins),
+// at most once every ProgressInterval. It returns ErrNoJob outside a job
+// and ErrJobEnded after the handler has returned.
+func ReportProgress(ctx context.Context, progress any) error {
+	r, ok := reporterOf(ctx)
 	if !ok {
 		return ErrNoJob
 	}
@@ -36,10 +93,11 @@ func ReportProgress(ctx context.Context, progress any) error {
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
-	if err := r.w.out.send(ctx, msg); err != nil {
-		return fmt.Errorf("worker: report progress: %w", err)
-	}
-	hop.Log(ctx, r.w.logger, "worker-publish", hop.TokenRefKey, hop.TokenRef(r.job.TaskToken),
-		"jobId", r.job.JobID, "kind", string(jobwire.KindProgress))
-	return nil
+	return r.progress.offer(msg)
+}
+
+// ReportPercent reports percent (0 to 100) done and a message, as a
+// jobwire.ProgressReport, with ReportProgress.
+func ReportPercent(ctx context.Context, percent float64, message string) error {
+	return ReportProgress(ctx, jobwire.ProgressReport{Percent: &percent, Message: message})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -77,5 +78,56 @@ func TestSleepIsCancellable(t *testing.T) {
 func TestJobClockOutsideAJobIsTheWallClock(t *testing.T) {
 	if _, ok := JobClock(context.Background()).(clock.Real); !ok {
 		t.Fatal("JobClock outside a job is not clock.Real")
+	}
+}
+
+// The sleep job reports its progress at the start and every second of
+// the worker's clock: a 4 s sleep reports 0, 25, 50 and 75 percent.
+func TestSleepReportsProgressEverySecond(t *testing.T) {
+	c := clock.NewFake(virtualStart)
+	w := &Worker{cfg: Config{Clock: c}, logger: discardLogger()}
+	job := jobwire.Job{TaskToken: "tok", JobType: "sleep", Input: json.RawMessage(`{"seconds":4}`)}
+	rec := newRecordingSend(false)
+	r := &reporter{w: w, job: job, progress: newProgressSender(c, ProgressInterval, rec.send, func(error) {})}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Sleep(r.attach(context.Background()), job)
+		done <- err
+	}()
+	var got []string
+	for i := 1; i <= 4; i++ {
+		sent := rec.waitSent(t, i)
+		p := parse(t, sent[i-1])
+		rep, ok := jobwire.ReadProgressReport(p.Progress)
+		if !ok || rep.Percent == nil {
+			t.Fatalf("report %d: %s is not a ProgressReport", i, sent[i-1])
+		}
+		got = append(got, fmt.Sprintf("%v%% %s", *rep.Percent, rep.Message))
+		c.Advance(time.Second)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"0% slept 0s of 4s", "25% slept 1s of 4s", "50% slept 2s of 4s", "75% slept 3s of 4s"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("reports %q, want %q", got, want)
+	}
+}
+
+// A long sleep reports at most sleepSteps times however long it is.
+func TestSleepProgressStepsAreBounded(t *testing.T) {
+	c := clock.NewFake(virtualStart)
+	w := &Worker{cfg: Config{Clock: c}, logger: discardLogger()}
+	job := jobwire.Job{TaskToken: "tok", JobType: "sleep", Input: json.RawMessage(`{"seconds":86400}`)}
+	reports := 0
+	r := &reporter{w: w, job: job, progress: newProgressSender(c, 0, func(context.Context, []byte) error { return nil }, func(error) {})}
+	ctx := r.attach(context.Background())
+	p := &sleepProgress{ctx: ctx, clk: c, start: c.Now(), d: 24 * time.Hour, step: max(time.Second, 24*time.Hour/sleepSteps)}
+	p.report(0)
+	for c.FireNext() {
+		reports++
+	}
+	if reports+1 != sleepSteps {
+		t.Fatalf("%d reports, want %d", reports+1, sleepSteps)
 	}
 }

@@ -2,8 +2,9 @@
 // certificate, keeps an MQTT 5 session with the broker (AWS IoT Core or the
 // stepwire emulator), receives jobs ({"Input": ..., "TaskToken": ...}) on its
 // job topic, runs each in its own goroutine through a Handler, and publishes
-// the result, a named failure, or heartbeats to its submit topic, following
-// the contract in internal/jobwire.
+// the result, a named failure, or heartbeats to its submit topic, and a
+// handler's progress, retained, to the job's progress topic (progress.go),
+// following the contract in internal/jobwire.
 //
 // The session is persistent (Clean Start false, Config.SessionExpiry, one
 // hour by default), so jobs published while the worker is offline are

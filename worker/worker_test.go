@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/packets"
+
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
 
@@ -238,6 +241,10 @@ func waitClosed(t testing.TB, ch <-chan struct{}) {
 	}
 }
 
+// A handler's progress is published retained, at QoS 1, on the job's
+// progress topic, and cleared with an empty retained publish once the
+// job's outcome is out (docs/iot-core.md §3.3: a 0-byte retained publish
+// deletes the retained message).
 func TestWorkerReportsProgress(t *testing.T) {
 	h := HandlerFunc(func(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
 		if err := ReportProgress(ctx, map[string]int{"done": 1, "of": 2}); err != nil {
@@ -247,15 +254,49 @@ func TestWorkerReportsProgress(t *testing.T) {
 	})
 	b, _ := startWorker(t, h)
 	results := b.subscribe(t, resultTopic)
-	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-p"}`)
-	if got, want := receive(t, results), `{"version":1,"TaskToken":"tok-p","kind":"progress","progress":{"done":1,"of":2}}`; got != want {
-		t.Fatalf("progress:\n got %s\nwant %s", got, want)
+	job := jobwire.Job{TaskToken: "tok-p", JobID: "j1", ExecutionArn: "arn:aws:states:us-east-1:123456789012:execution:sm:run-1"}
+	topic := jobwire.ProgressTopic(resultTopic, job)
+	type message struct {
+		payload string
+		retain  bool
+		qos     byte
+	}
+	progress := make(chan message, 4)
+	if err := b.srv.Subscribe(topic, 1, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
+		progress <- message{string(pk.Payload), pk.FixedHeader.Retain, pk.FixedHeader.Qos}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b.publish(t, jobTopic, `{"Input":{},"TaskToken":"tok-p","jobId":"j1","executionArn":"`+job.ExecutionArn+`"}`)
+
+	want := message{`{"version":1,"TaskToken":"tok-p","kind":"progress","progress":{"done":1,"of":2},` +
+		`"executionArn":"arn:aws:states:us-east-1:123456789012:execution:sm:run-1","jobId":"j1"}`, true, 1}
+	if got := receiveMessage(t, progress); got != want {
+		t.Fatalf("progress:\n got %+v\nwant %+v", got, want)
 	}
 	if r := parse(t, receive(t, results)); r.Kind != jobwire.KindSuccess || string(r.Result) != "2" {
 		t.Fatalf("result = %+v, want success 2", r)
 	}
+	if got := receiveMessage(t, progress); got.payload != "" || !got.retain {
+		t.Fatalf("after the result: %+v, want an empty retained publish", got)
+	}
+	if _, ok := b.srv.Topics.Retained.Get(topic); ok {
+		t.Fatalf("a retained message is left on %s", topic)
+	}
 	if err := ReportProgress(context.Background(), 1); !errors.Is(err, ErrNoJob) {
 		t.Fatalf("ReportProgress outside a job = %v, want ErrNoJob", err)
+	}
+}
+
+func receiveMessage[M any](t *testing.T, ch <-chan M) M {
+	t.Helper()
+	select {
+	case m := <-ch:
+		return m
+	case <-time.After(10 * time.Second):
+		t.Fatal("no message within 10s")
+		var zero M
+		return zero
 	}
 }
 

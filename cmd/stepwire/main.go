@@ -3,6 +3,7 @@
 //	stepwire up            start the emulator (Step Functions, IoT Core, Lambdas) from a SAM template
 //	stepwire certs issue   issue a worker certificate through the emulator's IoT API
 //	stepwire run           start an execution and wait for its result
+//	stepwire progress      show the progress of an execution's running tasks
 //	stepwire conformance   replay recorded Step Functions cases against fresh emulators
 package main
 
@@ -20,6 +21,7 @@ commands:
   up           start the emulator from a SAM template
   certs issue  issue a client certificate for a thing
   run          start an execution and wait for its result
+  progress     show the latest progress of an execution's running tasks
   conformance  replay recorded Step Functions cases and report the matches
 
 Run "stepwire <command> -h" for a command's flags.
@@ -49,6 +51,8 @@ func run(ctx context.Context, args []string) error {
 		return certsIssue(ctx, args[2:])
 	case "run":
 		return runExecution(ctx, args[1:])
+	case "progress":
+		return progressCmd(ctx, args[1:])
 	case "conformance":
 		return conformanceCmd(ctx, args[1:])
 	case "-h", "-help", "--help", "help":

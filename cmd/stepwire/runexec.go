@@ -20,9 +20,12 @@ func runExecution(ctx context.Context, args []string) error {
 	endpoint := fs.String("endpoint", "", "emulator API endpoint (default: AWS_ENDPOINT_URL, else <data-dir>/endpoints.json)")
 	dataDir := fs.String("data-dir", ".stepwire", "emulator data directory, for endpoints.json")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the execution to end")
+	var progress progressFlags // shown on stderr while waiting; see progresslive.go
+	progress.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	progress.endpoint, progress.dataDir = *endpoint, *dataDir
 	if !json.Valid([]byte(*input)) {
 		return fmt.Errorf("run: --input is not valid JSON")
 	}
@@ -43,7 +46,9 @@ func runExecution(ctx context.Context, args []string) error {
 		return fmt.Errorf("run: start execution: %w", err)
 	}
 	fmt.Printf("%s  started %s\n", start.Format("15:04:05.000"), aws.ToString(out.ExecutionArn))
+	stopProgress := startProgress(ctx, progress, aws.ToString(out.ExecutionArn))
 	desc, err := waitExecution(ctx, c, aws.ToString(out.ExecutionArn))
+	stopProgress()
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}

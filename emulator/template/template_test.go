@@ -16,7 +16,7 @@ func TestLoadRepositoryTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tpl.Functions) != 3 || len(tpl.StateMachines) != 1 || len(tpl.Rules) != 1 || len(tpl.Policies) != 1 ||
+	if len(tpl.Functions) != 3 || len(tpl.StateMachines) != 1 || len(tpl.Rules) != 2 || len(tpl.Policies) != 1 ||
 		len(tpl.Things) != 1 || len(tpl.EventRules) != 1 {
 		t.Fatalf("resources: %+v", tpl)
 	}
@@ -31,11 +31,15 @@ func TestLoadRepositoryTemplate(t *testing.T) {
 	if !strings.Contains(string(sm.Definition), `"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:SendToWorkerFunction"`) {
 		t.Errorf("DefinitionSubstitutions not applied:\n%s", sm.Definition)
 	}
-	rule := tpl.Rules[0]
-	want := Rule{LogicalID: "TaskTokenToLambdaTopicRule", Name: "TaskTokenToLambdaTopic",
-		SQL: "SELECT * FROM 'tenant1/to/lambda'", Actions: []RuleAction{{Lambda: "arn:aws:lambda:us-east-1:123456789012:function:SendToLambdaFunction"}}}
-	if d := cmp.Diff(want, rule); d != "" {
-		t.Errorf("rule (-want +got):\n%s", d)
+	complete := []RuleAction{{Lambda: "arn:aws:lambda:us-east-1:123456789012:function:SendToLambdaFunction"}}
+	wantRules := []Rule{
+		{LogicalID: "ProgressToLambdaTopicRule", Name: "ProgressToLambdaTopic",
+			SQL: "SELECT * FROM 'tenant1/to/lambda/progress/#' WHERE kind = 'progress'", Actions: complete},
+		{LogicalID: "TaskTokenToLambdaTopicRule", Name: "TaskTokenToLambdaTopic",
+			SQL: "SELECT * FROM 'tenant1/to/lambda'", Actions: complete},
+	}
+	if d := cmp.Diff(wantRules, tpl.Rules); d != "" {
+		t.Errorf("rules (-want +got):\n%s", d)
 	}
 	if got := tpl.Things[0].Name; got != "mqtt-container-client" {
 		t.Errorf("thing = %q", got)
@@ -64,13 +68,22 @@ func TestParameterOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tpl.Rules[0].SQL; got != "SELECT * FROM 'tenant9/results'" {
+	if got := ruleSQL(tpl, "TaskTokenToLambdaTopic"); got != "SELECT * FROM 'tenant9/results'" {
 		t.Fatalf("SQL = %q", got)
 	}
 	o.Parameters = map[string]string{"Nope": "x"}
 	if _, err := Load("../../template.yaml", o); err == nil || !strings.Contains(err.Error(), "Nope") {
 		t.Fatalf("undeclared parameter: err = %v", err)
 	}
+}
+
+func ruleSQL(tpl *Template, name string) string {
+	for _, r := range tpl.Rules {
+		if r.Name == name {
+			return r.SQL
+		}
+	}
+	return ""
 }
 
 func TestRefusals(t *testing.T) {

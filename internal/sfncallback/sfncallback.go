@@ -41,32 +41,28 @@ const (
 	OpHeartbeat = "SendTaskHeartbeat"
 )
 
-// Op names the call a message of kind k makes ("" for progress, which
-// makes none).
+// Op names the call a message of kind k makes: a progress report counts
+// as a heartbeat.
 func Op(k jobwire.Kind) string {
 	switch k {
 	case jobwire.KindFailure:
 		return OpFailure
-	case jobwire.KindHeartbeat:
+	case jobwire.KindHeartbeat, jobwire.KindProgress:
 		return OpHeartbeat
-	case jobwire.KindProgress:
-		return ""
 	}
 	return OpSuccess
 }
 
 // Send makes the call that r asks for and returns its operation name; a
-// progress message makes no call.
+// progress report is a heartbeat.
 func Send(ctx context.Context, c SFN, r jobwire.Result) (string, error) {
 	switch r.Kind {
 	case jobwire.KindFailure:
 		_, err := c.SendTaskFailure(ctx, FailureInput(r))
 		return OpFailure, err
-	case jobwire.KindHeartbeat:
+	case jobwire.KindHeartbeat, jobwire.KindProgress:
 		_, err := c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(r.TaskToken)})
 		return OpHeartbeat, err
-	case jobwire.KindProgress:
-		return "", nil
 	default:
 		out, err := SuccessOutput(r.Result)
 		if err != nil {

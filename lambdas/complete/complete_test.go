@@ -88,8 +88,21 @@ func TestHandle(t *testing.T) {
 			want:  []call{{Op: OpHeartbeat, Token: "t4"}},
 		},
 		{
-			name:  "progress is only logged",
+			name:  "progress is a heartbeat",
 			event: `{"TaskToken":"t5","kind":"progress","progress":{"pct":50}}`,
+			want:  []call{{Op: OpHeartbeat, Token: "t5"}},
+		},
+		{
+			name:  "progress report with execution and job is a heartbeat",
+			event: `{"version":1,"TaskToken":"t5","kind":"progress","progress":{"percent":40,"message":"m"},"executionArn":"arn:aws:states:us-east-1:123456789012:execution:sm:e","jobId":"j"}`,
+			want:  []call{{Op: OpHeartbeat, Token: "t5"}},
+		},
+		{name: "progress without a report is dropped", event: `{"TaskToken":"t5","kind":"progress"}`},
+		{
+			name:   "progress for a finished task is swallowed",
+			event:  `{"TaskToken":"t5","kind":"progress","progress":1}`,
+			sfnErr: &types.TaskTimedOut{Message: aws.String("gone")},
+			want:   []call{{Op: OpHeartbeat, Token: "t5"}},
 		},
 		{name: "no token is dropped", event: `{"result":57}`},
 		{name: "not json is dropped", event: `hello`},
