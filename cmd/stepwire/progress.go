@@ -28,13 +28,17 @@ const progressUsage = `usage: stepwire progress [flags] EXECUTION_ARN
 Shows the latest progress report of each running task of an execution: the
 retained messages under <results topic>/progress/<execution name>/, read
 with the IoT data plane API (ListRetainedMessages, GetRetainedMessage).
+With --follow it then subscribes to those topics, over MQTT over WebSocket
+signed with the same credentials, and prints each change until
+interrupted.
 
 Against the emulator it uses --endpoint (else AWS_ENDPOINT_URL, else
 <data-dir>/endpoints.json). Against AWS, give the account's IoT data
 endpoint with --iot-endpoint or STEPWIRE_IOT_ENDPOINT (find it with
 "aws iot describe-endpoint --endpoint-type iot:Data-ATS"); the AWS SDK's
 default configuration supplies the region and credentials, which need
-iot:ListRetainedMessages and iot:GetRetainedMessage.
+iot:ListRetainedMessages and iot:GetRetainedMessage (and, to follow,
+iot:Connect, iot:Subscribe and iot:Receive).
 
 flags:
 `
@@ -61,6 +65,7 @@ func progressTo(ctx context.Context, w io.Writer, args []string) error {
 		fs.PrintDefaults()
 	}
 	var f progressFlags
+	follow := fs.Bool("follow", false, "keep watching: print a line each time a task's progress changes, until interrupted")
 	fs.StringVar(&f.endpoint, "endpoint", "", "emulator API endpoint (default: AWS_ENDPOINT_URL, else <data-dir>/endpoints.json)")
 	fs.StringVar(&f.dataDir, "data-dir", ".stepwire", "emulator data directory, for endpoints.json")
 	f.register(fs)
@@ -71,11 +76,15 @@ func progressTo(ctx context.Context, w io.Writer, args []string) error {
 		fs.Usage()
 		return errors.New("progress: give one execution ARN")
 	}
-	api, err := f.client(ctx)
+	api, sub, err := f.target(ctx)
 	if err != nil {
 		return fmt.Errorf("progress: %w", err)
 	}
-	ps, err := newPollSource(api, f.results, fs.Arg(0), 0).Snapshot(ctx)
+	retained := newRetainedSource(api, f.results, fs.Arg(0))
+	if *follow {
+		return followProgress(ctx, newSubscribeSource(retained, sub), w)
+	}
+	ps, err := retained.Snapshot(ctx)
 	if err != nil {
 		return fmt.Errorf("progress: %w", err)
 	}
@@ -94,25 +103,36 @@ func progressTo(ctx context.Context, w io.Writer, args []string) error {
 // SDK's default configuration when an IoT endpoint is given, otherwise on
 // the emulator.
 func (f progressFlags) client(ctx context.Context) (*iotdataplane.Client, error) {
+	api, _, err := f.target(ctx)
+	return api, err
+}
+
+// target is the IoT data plane client (see client) and where the same
+// account's MQTT over WebSocket endpoint is, with the credentials that
+// sign the connection: the emulator's AWS endpoint, or AWS's IoT data
+// endpoint.
+func (f progressFlags) target(ctx context.Context) (*iotdataplane.Client, subscribeTarget, error) {
 	iotEndpoint := f.iotEndpoint
 	if iotEndpoint == "" {
 		iotEndpoint = os.Getenv(iotEndpointEnv)
 	}
 	if iotEndpoint == "" {
-		cfg, err := sdkConfig(ctx, endpointURL(f.endpoint, f.dataDir))
+		endpoint := endpointURL(f.endpoint, f.dataDir)
+		cfg, err := sdkConfig(ctx, endpoint)
 		if err != nil {
-			return nil, err
+			return nil, subscribeTarget{}, err
 		}
-		return iotdataplane.NewFromConfig(cfg), nil
+		return iotdataplane.NewFromConfig(cfg), subscribeTarget{endpoint: endpoint, region: cfg.Region, creds: cfg.Credentials}, nil
 	}
 	if !strings.Contains(iotEndpoint, "://") {
 		iotEndpoint = "https://" + iotEndpoint
 	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load aws config: %w", err)
+		return nil, subscribeTarget{}, fmt.Errorf("load aws config: %w", err)
 	}
-	return iotdataplane.NewFromConfig(cfg, func(o *iotdataplane.Options) { o.BaseEndpoint = aws.String(iotEndpoint) }), nil
+	api := iotdataplane.NewFromConfig(cfg, func(o *iotdataplane.Options) { o.BaseEndpoint = aws.String(iotEndpoint) })
+	return api, subscribeTarget{endpoint: iotEndpoint, region: cfg.Region, creds: cfg.Credentials}, nil
 }
 
 // progressLine is one task's line: its reference and job id, a bar, the

@@ -50,7 +50,7 @@ func startSleep(t *testing.T, input string, opts ...emulatortest.Option) (*emula
 // contains want.
 func waitProgress(t *testing.T, srv *emulatortest.Server, arn, want string) {
 	t.Helper()
-	src := newPollSource(iotdataplane.NewFromConfig(srv.AWSConfig()), defaultResultsTopic, arn, 0)
+	src := newRetainedSource(iotdataplane.NewFromConfig(srv.AWSConfig()), defaultResultsTopic, arn)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		ps, err := src.Snapshot(context.Background())
@@ -127,7 +127,7 @@ func TestRunPrintsProgressLinesWhenNotATerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")
-	line := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3}  progress [0-9a-f]{12}  \[#*\s*\] +\d+\.\d% slept [0-9.]+s of 3s$`)
+	line := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3}  progress [0-9a-f]{12}  (\[#*\s*\] +\d+\.\d% slept [0-9.]+s of 3s|ended)$`)
 	seen := map[string]bool{}
 	for _, l := range lines {
 		if !line.MatchString(l) {

@@ -5,24 +5,22 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 )
 
-// progressPollInterval is how often `stepwire run` polls for progress
-// while it waits: each poll is one ListRetainedMessages page, plus one
-// GetRetainedMessage per report that changed.
-const progressPollInterval = 200 * time.Millisecond
-
 // startProgress shows the progress of executionArn's tasks on stderr until
-// the returned function is called; it never fails the run.
+// the returned function is called: the retained reports, then each change
+// as it is published (subscribeSource). It never fails the run.
 func startProgress(ctx context.Context, f progressFlags, executionArn string) (stop func()) {
-	api, err := f.client(ctx)
+	api, sub, err := f.target(ctx)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "progress unavailable: %v\n", err)
 		return func() {}
 	}
-	src := newPollSource(api, f.results, executionArn, progressPollInterval)
+	src := newSubscribeSource(newRetainedSource(api, f.results, executionArn), sub)
 	return showProgress(ctx, src, os.Stderr, isTerminal(os.Stderr))
 }
 
@@ -64,12 +62,30 @@ func (r *progressRenderer) update(ps []taskProgress) {
 		r.redraw(ps)
 		return
 	}
+	now := time.Now().Format("15:04:05.000")
+	present := map[string]bool{}
 	for _, p := range ps {
+		present[p.Topic] = true
 		if text := progressText(p); r.printed[p.Topic] != text {
 			r.printed[p.Topic] = text
-			fmt.Fprintf(r.w, "%s  progress %s  %s\n", time.Now().Format("15:04:05.000"), p.TaskRef, text)
+			fmt.Fprintf(r.w, "%s  progress %s  %s\n", now, p.TaskRef, text)
 		}
 	}
+	for _, topic := range sortedTopics(r.printed) {
+		if !present[topic] { // the worker cleared the report: the job ended
+			delete(r.printed, topic)
+			fmt.Fprintf(r.w, "%s  progress %s  ended\n", now, topic[strings.LastIndexByte(topic, '/')+1:])
+		}
+	}
+}
+
+func sortedTopics(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // redraw draws the most recently updated report on the terminal line.

@@ -70,6 +70,8 @@ func TestShowProgress(t *testing.T) {
 			"progress aaa  [##                  ]  10.0% ten",
 			"progress aaa  [####                ]  20.0% twenty",
 			"progress bbb  [##########          ]  50.0% half",
+			"progress aaa  ended",
+			"progress bbb  ended",
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -124,7 +126,7 @@ func (f *fakeRetained) GetRetainedMessage(_ context.Context, in *iotdataplane.Ge
 	return &iotdataplane.GetRetainedMessageOutput{Topic: in.Topic, Payload: []byte(f.payloads[t]), LastModifiedTime: f.modified[t]}, nil
 }
 
-// The poller keeps the execution's progress reports (by executionArn, not
+// The retained source keeps the execution's progress reports (by executionArn, not
 // only by topic), follows pages, and reads a report again only when its
 // lastModifiedTime changes.
 func TestPollSourceSnapshot(t *testing.T) {
@@ -141,7 +143,7 @@ func TestPollSourceSnapshot(t *testing.T) {
 		modified: map[string]int64{prefix + "aaa": 1, prefix + "bbb": 1, prefix + "ccc": 1},
 		payloads: map[string]string{prefix + "aaa": msg(arn, 10), prefix + "bbb": msg(clash, 99), prefix + "ccc": `not json`},
 	}
-	src := newPollSource(f, "r", arn, 0)
+	src := newRetainedSource(f, "r", arn)
 	ps, err := src.Snapshot(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +169,7 @@ func TestPollSourceIsBounded(t *testing.T) {
 	for i := range 1000 {
 		f.topics = append(f.topics, fmt.Sprintf("%s%04d", jobwire.ProgressPrefix("r", arn), i))
 	}
-	if _, err := newPollSource(f, "r", arn, 0).Snapshot(context.Background()); err != nil {
+	if _, err := newRetainedSource(f, "r", arn).Snapshot(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if f.lists != maxRetainedPages || f.gets != maxProgressTasks {

@@ -28,9 +28,9 @@ type taskProgress struct {
 	Updated time.Time
 }
 
-// progressSource yields the progress of one execution's running tasks.
-// pollSource reads the broker's retained messages over the IoT data plane
-// API; a source that subscribes to the progress topics can take its place.
+// progressSource yields the progress of one execution's running tasks:
+// subscribeSource (progresssub.go), which reads the retained reports with
+// retainedSource and then follows the progress topics.
 type progressSource interface {
 	// Snapshot returns the latest report of each task that has one, by
 	// topic.
@@ -47,20 +47,19 @@ const (
 	maxProgressTasks = 100
 )
 
-// retainedAPI is the part of the IoT data plane client the poller uses.
+// retainedAPI is the part of the IoT data plane client retainedSource uses.
 type retainedAPI interface {
 	ListRetainedMessages(ctx context.Context, in *iotdataplane.ListRetainedMessagesInput, optFns ...func(*iotdataplane.Options)) (*iotdataplane.ListRetainedMessagesOutput, error)
 	GetRetainedMessage(ctx context.Context, in *iotdataplane.GetRetainedMessageInput, optFns ...func(*iotdataplane.Options)) (*iotdataplane.GetRetainedMessageOutput, error)
 }
 
-// pollSource reads an execution's progress from the retained messages
+// retainedSource reads an execution's progress from the retained messages
 // under jobwire.ProgressPrefix(results, executionArn). It fetches a
 // message again only when its lastModifiedTime changes.
-type pollSource struct {
+type retainedSource struct {
 	api          retainedAPI
 	prefix       string
 	executionArn string
-	interval     time.Duration
 	cache        map[string]cachedProgress // by topic
 }
 
@@ -69,14 +68,14 @@ type cachedProgress struct {
 	p        *taskProgress // nil: not a progress report of the execution
 }
 
-func newPollSource(api retainedAPI, results, executionArn string, interval time.Duration) *pollSource {
-	return &pollSource{api: api, prefix: jobwire.ProgressPrefix(results, executionArn), executionArn: executionArn,
-		interval: interval, cache: map[string]cachedProgress{}}
+func newRetainedSource(api retainedAPI, results, executionArn string) *retainedSource {
+	return &retainedSource{api: api, prefix: jobwire.ProgressPrefix(results, executionArn), executionArn: executionArn,
+		cache: map[string]cachedProgress{}}
 }
 
 // Snapshot lists the retained topics under the execution's prefix and
 // reads the reports that changed since the last call.
-func (s *pollSource) Snapshot(ctx context.Context) ([]taskProgress, error) {
+func (s *retainedSource) Snapshot(ctx context.Context) ([]taskProgress, error) {
 	modified, err := s.list(ctx)
 	if err != nil {
 		return nil, err
@@ -106,7 +105,7 @@ func (s *pollSource) Snapshot(ctx context.Context) ([]taskProgress, error) {
 
 // list returns the lastModifiedTime of each retained topic under the
 // prefix, at most maxProgressTasks of them.
-func (s *pollSource) list(ctx context.Context) (map[string]int64, error) {
+func (s *retainedSource) list(ctx context.Context) (map[string]int64, error) {
 	found := map[string]int64{}
 	var next *string
 	for page := 0; page < maxRetainedPages; page++ {
@@ -128,7 +127,7 @@ func (s *pollSource) list(ctx context.Context) (map[string]int64, error) {
 
 // get reads one retained report; nil when it is not a progress message of
 // the execution (or was cleared meanwhile).
-func (s *pollSource) get(ctx context.Context, topic string) (*taskProgress, error) {
+func (s *retainedSource) get(ctx context.Context, topic string) (*taskProgress, error) {
 	m, err := s.api.GetRetainedMessage(ctx, &iotdataplane.GetRetainedMessageInput{Topic: aws.String(topic)})
 	if isNotFound(err) {
 		return nil, nil
@@ -144,31 +143,6 @@ func (s *pollSource) get(ctx context.Context, topic string) (*taskProgress, erro
 		Raw: r.Progress, Updated: time.UnixMilli(m.LastModifiedTime)}
 	p.Report, p.OK = jobwire.ReadProgressReport(r.Progress)
 	return p, nil
-}
-
-// Watch polls Snapshot every interval and calls update when it changes.
-func (s *pollSource) Watch(ctx context.Context, update func([]taskProgress)) error {
-	var last string
-	t := time.NewTicker(s.interval)
-	defer t.Stop()
-	for {
-		ps, err := s.Snapshot(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if key := fmt.Sprint(ps); key != last {
-			last = key
-			update(ps)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
 }
 
 func sortedKeys(m map[string]int64) []string {
