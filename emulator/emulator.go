@@ -88,6 +88,15 @@ type Config struct {
 	// the defaults when zero, no limit when negative).
 	RetainExecutions    int
 	RetainExecutionsFor time.Duration
+	// LambdaMode is how the template's functions run: LambdaInProcess
+	// (the default) binds Go functions whose CodeUri names one of
+	// stepwire's own Lambdas to their in-process handlers and runs every
+	// other function as processes; LambdaProcess runs them all as
+	// processes speaking the Runtime API (docs/lambda.md §3.4).
+	LambdaMode string
+	// LambdaIdleTimeout is how long an idle function process is kept
+	// warm (procenv.DefaultIdleTimeout when zero).
+	LambdaIdleTimeout time.Duration
 }
 
 // Endpoints are where a started emulator listens.
