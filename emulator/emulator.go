@@ -21,6 +21,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/events/eventsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
+	"github.com/stepwire/stepwire/emulator/lambdaemu/lambdaapi"
 	"github.com/stepwire/stepwire/emulator/rolesanywhere"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
@@ -165,6 +166,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.router.HandleTarget("AWSStepFunctions", sfnapi.Handler(e.SFN))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
+	e.router.HandlePrefix(lambdaapi.Prefix, lambdaapi.Handler(e.Lambda))
 	e.newRolesAnywhere()
 	e.checkSignatures()
 	return e, nil

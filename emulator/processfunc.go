@@ -29,8 +29,16 @@ func (e *Emulator) registerProcessFunction(f template.Function, templateDir stri
 	if !filepath.IsAbs(codeDir) {
 		codeDir = filepath.Join(templateDir, codeDir)
 	}
+	codeDir, err := filepath.Abs(codeDir)
+	if err != nil {
+		return fmt.Errorf("function %s: CodeUri %s: %w", f.LogicalID, f.CodeURI, err)
+	}
+	workDir, err := filepath.Abs(filepath.Join(e.cfg.DataDir, "lambda", f.Name))
+	if err != nil {
+		return fmt.Errorf("function %s: %w", f.LogicalID, err)
+	}
 	launch, err := runtimes.Prepare(runtimes.Options{Runtime: f.Runtime, Handler: f.Handler, CodeDir: codeDir,
-		WorkDir: filepath.Join(e.cfg.DataDir, "lambda", f.Name), Logger: e.cfg.Logger.With("function", f.Name)})
+		WorkDir: workDir, Logger: e.cfg.Logger.With("function", f.Name)})
 	if err != nil {
 		return fmt.Errorf("function %s: %w", f.LogicalID, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -46,6 +47,9 @@ type Function struct {
 	Pool *procenv.Pool
 	// Config is what GetFunction and ListFunctions report.
 	Config Configuration
+	// Registered and RevisionID are set by Register.
+	Registered time.Time
+	RevisionID string
 }
 
 // Configuration is a function's settings as the template gives them.
@@ -133,8 +137,12 @@ func (s *Service) ARN(name string) string {
 	return arn.LambdaFunction(s.region, s.account, name)
 }
 
+// Account is the emulated account.
+func (s *Service) Account() string { return s.account }
+
 // Register adds or replaces a function.
 func (s *Service) Register(f Function) {
+	f.Registered, f.RevisionID = time.Now(), uuid.New()
 	s.mu.Lock()
 	old := s.funcs[f.Name]
 	s.funcs[f.Name] = &f
@@ -147,17 +155,17 @@ func (s *Service) Register(f Function) {
 // Lookup finds a function by name, partial ARN (account:function:name) or
 // full ARN, with or without a version qualifier, as Lambda accepts them.
 func (s *Service) Lookup(ref string) (*Function, bool) {
-	name := functionName(ref)
+	name := FunctionName(ref)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	f, ok := s.funcs[name]
 	return f, ok
 }
 
-// functionName extracts the function name from any of Lambda's
+// FunctionName extracts the function name from any of Lambda's
 // FunctionName forms: a full ARN, a partial ARN (account:function:name)
 // and a name, each with an optional qualifier.
-func functionName(ref string) string {
+func FunctionName(ref string) string {
 	if a, ok := arn.ParseResource(ref, "lambda", "function"); ok {
 		return a.Fields[0]
 	}

@@ -61,7 +61,7 @@ func startEnv(spec *Spec) (*env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime api listener: %w", err)
 	}
-	e := &env{spec: spec, ln: ln, work: make(chan *invocation), exited: make(chan struct{})}
+	e := &env{spec: spec, ln: ln, work: make(chan *invocation), exited: make(chan struct{}), started: time.Now()}
 	e.srv = &http.Server{Handler: e.runtimeAPI(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = e.srv.Serve(ln) }()
 	if err := e.startProcess(); err != nil {
@@ -83,7 +83,6 @@ func (e *env) startProcess() error {
 	// Its own process group, so that Close kills what the runtime starts
 	// too; and killed with the emulator should the emulator die first.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	e.started = time.Now()
 	if err := cmd.Start(); err != nil {
 		_ = r.Close()
 		_ = w.Close()
