@@ -3,6 +3,7 @@
 //	stepwire up            start the emulator (Step Functions, IoT Core, Lambdas) from a SAM template
 //	stepwire certs issue   issue a worker certificate through the emulator's IoT API
 //	stepwire run           start an execution and wait for its result
+//	stepwire logs          print a function's recent log lines
 //	stepwire conformance   replay recorded Step Functions cases against fresh emulators
 package main
 
@@ -20,6 +21,7 @@ commands:
   up           start the emulator from a SAM template
   certs issue  issue a client certificate for a thing
   run          start an execution and wait for its result
+  logs         print a function's recent log lines (START, its output, END, REPORT)
   conformance  replay recorded Step Functions cases and report the matches
 
 Run "stepwire <command> -h" for a command's flags.
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string) error {
 		return runExecution(ctx, args[1:])
 	case "conformance":
 		return conformanceCmd(ctx, args[1:])
+	case "logs":
+		return logsCmd(ctx, args[1:], os.Stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil
