@@ -26,10 +26,10 @@ lambdas:
 # Real clients and servers the tests use: Debian's awscli and mosquitto-clients,
 # and postgresql, whose server internal/pgtest starts for the sql job's tests.
 tools:
-	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-		echo "installing awscli, mosquitto-clients and postgresql"; \
+	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! /usr/bin/python3 -c "import boto3" 2>/dev/null; then \
+		echo "installing awscli, mosquitto-clients, postgresql and python3-boto3"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients postgresql; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients postgresql python3-boto3; \
 	fi
 
 vet:
@@ -77,7 +77,7 @@ bench:
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./bench/ | tee bin/bench.out
 	set -o pipefail; $(GO) test -run '^$$' -bench WorkerRoundTrip -benchtime 3000x ./worker/ | tee -a bin/bench.out
 	@echo "== summary"
-	@grep -E '^(broker_|interp_|jsonata_|soak_|cancel_|worker_concurrency=)' bin/bench.out || true
+	@grep -E '^(broker_|interp_|jsonata_|soak_|cancel_|lambda_|worker_concurrency=)' bin/bench.out || true
 	@grep '^roundtrip_p50_ms=' bin/bench.out | tail -1
 
 # Memory under load: 16 clients start Standard (and describe them), then

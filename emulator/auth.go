@@ -9,6 +9,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
+	"github.com/stepwire/stepwire/emulator/lambdaemu/lambdaapi"
 )
 
 // checkSignatures turns on SigV4 checking when Config.Credentials holds
@@ -37,11 +38,14 @@ func (e *Emulator) checkSignatures() {
 // which the IoT control plane and data plane share on this endpoint, the
 // control plane's "iot" (aws-sdk-go-v2) or "execute-api" (botocore's IoT
 // model, so the aws CLI; AWS IoT accepts both) and the data plane's
-// "iotdata". MQTT over WebSocket is presigned for "iotdevicegateway"
+// "iotdata"; Lambda's API signs as "lambda". MQTT over WebSocket is presigned for "iotdevicegateway"
 // (AWS IoT's SDKs) or "iotdata" (docs/iot-core.md §7.2).
 func signingNames(req *http.Request) []string {
 	if strings.HasPrefix(req.Header.Get("X-Amz-Target"), "AWSStepFunctions.") {
 		return []string{"states"}
+	}
+	if strings.HasPrefix(req.URL.Path, lambdaapi.Prefix) {
+		return []string{"lambda"}
 	}
 	if req.URL.Path == iotemu.WebSocketPath {
 		return []string{"iotdevicegateway", "iotdata"}

@@ -21,6 +21,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/events/eventsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
+	"github.com/stepwire/stepwire/emulator/lambdaemu/lambdaapi"
 	"github.com/stepwire/stepwire/emulator/rolesanywhere"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
@@ -88,6 +89,15 @@ type Config struct {
 	// the defaults when zero, no limit when negative).
 	RetainExecutions    int
 	RetainExecutionsFor time.Duration
+	// LambdaMode is how the template's functions run: LambdaInProcess
+	// (the default) binds Go functions whose CodeUri names one of
+	// stepwire's own Lambdas to their in-process handlers and runs every
+	// other function as processes; LambdaProcess runs them all as
+	// processes speaking the Runtime API (docs/lambda.md §3.4).
+	LambdaMode string
+	// LambdaIdleTimeout is how long an idle function process is kept
+	// warm (procenv.DefaultIdleTimeout when zero).
+	LambdaIdleTimeout time.Duration
 }
 
 // Endpoints are where a started emulator listens.
@@ -156,6 +166,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.router.HandleTarget("AWSStepFunctions", sfnapi.Handler(e.SFN))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
+	e.router.HandlePrefix(lambdaapi.Prefix, lambdaapi.Handler(e.Lambda))
 	e.newRolesAnywhere()
 	e.checkSignatures()
 	return e, nil

@@ -70,11 +70,15 @@ func (e *Emulator) sdkConfig() aws.Config {
 	}
 }
 
-func (e *Emulator) registerFunction(f template.Function) error {
+// registerFunction binds f: to stepwire's in-process handler when the
+// Lambda mode is in-process, f is a Go function and its CodeUri names a
+// builtin; else to process environments running f's own code
+// (processfunc.go).
+func (e *Emulator) registerFunction(f template.Function, templateDir string) error {
 	name := codeName(f.CodeURI)
 	build, ok := builtins[name]
-	if !ok {
-		return fmt.Errorf("function %s: CodeUri %s names no in-process handler (known: dispatch, complete, cancel)", f.LogicalID, f.CodeURI)
+	if !ok || e.cfg.LambdaMode == LambdaProcess || !goRuntime(f.Runtime) {
+		return e.registerProcessFunction(f, templateDir)
 	}
 	logger := e.cfg.Logger.With("function", f.Name)
 	h, err := build(f.Environment, e.sdkConfig(), logger)
@@ -82,8 +86,20 @@ func (e *Emulator) registerFunction(f template.Function) error {
 		return fmt.Errorf("function %s: %w", f.LogicalID, err)
 	}
 	timeout := time.Duration(f.Timeout * float64(time.Second))
-	e.Lambda.Register(lambdaemu.Function{Name: f.Name, Handler: withTimeout(h, timeout)})
+	e.Lambda.Register(lambdaemu.Function{Name: f.Name, Handler: withTimeout(h, timeout), Config: functionConfig(f)})
 	return nil
+}
+
+// goRuntime reports the runtimes of Go functions, which stepwire's own
+// in-process handlers stand in for.
+func goRuntime(rt string) bool {
+	return rt == "" || rt == "provided.al2023" || rt == "provided.al2" || rt == "provided" || rt == "go1.x"
+}
+
+func functionConfig(f template.Function) lambdaemu.Configuration {
+	return lambdaemu.Configuration{Runtime: f.Runtime, Handler: f.Handler, Description: f.Description,
+		CodeURI: f.CodeURI, Timeout: f.Timeout, MemorySize: f.MemorySize, ReservedConcurrency: f.ReservedConcurrency,
+		Environment: f.Environment}
 }
 
 // timeoutHandler gives each invocation the function's configured timeout.

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator/events"
@@ -25,7 +26,7 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		e.cfg.Logger.Info("template resources not created locally", "resources", strings.Join(t.Unknown, ", "))
 	}
 	for _, f := range t.Functions {
-		if err := e.registerFunction(f); err != nil {
+		if err := e.registerFunction(f, filepath.Dir(path)); err != nil {
 			return fmt.Errorf("load template: %w", err)
 		}
 	}

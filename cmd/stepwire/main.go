@@ -4,6 +4,7 @@
 //	stepwire certs issue   issue a worker certificate through the emulator's IoT API
 //	stepwire run           start an execution and wait for its result
 //	stepwire progress      show the progress of an execution's running tasks
+//	stepwire logs          print a function's recent log lines
 //	stepwire conformance   replay recorded Step Functions cases against fresh emulators
 package main
 
@@ -22,6 +23,7 @@ commands:
   certs issue  issue a client certificate for a thing
   run          start an execution and wait for its result
   progress     show the latest progress of an execution's running tasks
+  logs         print a function's recent log lines (START, its output, END, REPORT)
   conformance  replay recorded Step Functions cases and report the matches
 
 Run "stepwire <command> -h" for a command's flags.
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string) error {
 		return progressCmd(ctx, args[1:])
 	case "conformance":
 		return conformanceCmd(ctx, args[1:])
+	case "logs":
+		return logsCmd(ctx, args[1:], os.Stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

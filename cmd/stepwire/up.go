@@ -38,6 +38,8 @@ func up(ctx context.Context, args []string) error {
 		"closed executions kept readable per state machine; older ones are freed (0: no limit)")
 	retainFor := fs.Duration("retain-for", sfnemu.DefaultRetainFor,
 		"how long a closed execution stays readable after it stopped (0: no limit)")
+	lambdaMode := fs.String("lambda-mode", emulator.LambdaInProcess,
+		"inprocess: stepwire's own Go Lambdas run in-process, other functions as processes; process: every function runs as processes under the Lambda Runtime API")
 	var hosts listFlag
 	fs.Var(&hosts, "mqtt-host", "extra name the broker's TLS certificate covers and the AWS API answers to, e.g. a container's service name (repeatable)")
 	var httpHosts, origins listFlag
@@ -47,6 +49,9 @@ func up(ctx context.Context, args []string) error {
 	fs.Var(&params, "param", "template parameter override NAME=VALUE (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *lambdaMode != emulator.LambdaInProcess && *lambdaMode != emulator.LambdaProcess {
+		return fmt.Errorf("up: --lambda-mode %q: want inprocess or process", *lambdaMode)
 	}
 	logger := slog.New(hoplog.New(os.Stderr, *verbose))
 	var mocks *mockconfig.Config
@@ -69,6 +74,7 @@ func up(ctx context.Context, args []string) error {
 		MockConfig: mocks, Credentials: creds,
 		MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns,
 		RetainExecutions: noLimitIfZero(*retain), RetainExecutionsFor: noLimitIfZero(*retainFor),
+		LambdaMode: *lambdaMode,
 	})
 	if err != nil {
 		return err

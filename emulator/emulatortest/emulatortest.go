@@ -47,6 +47,10 @@ func WithTemplate(path string) Option { return func(o *options) { o.cfg.Template
 // WithParameters overrides template parameters.
 func WithParameters(p map[string]string) Option { return func(o *options) { o.cfg.Parameters = p } }
 
+// WithLambdaMode sets emulator.Config.LambdaMode (LambdaInProcess or
+// LambdaProcess).
+func WithLambdaMode(mode string) Option { return func(o *options) { o.cfg.LambdaMode = mode } }
+
 // WithFakeClock drives every timer from a fake clock (Server.Clock),
 // starting at a fixed instant, so tests skip waits without sleeping.
 func WithFakeClock() Option { return func(o *options) { o.fake = true } }

@@ -14,8 +14,8 @@ func TestFunctionName(t *testing.T) {
 		{"arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST", "f"},
 	}
 	for _, tt := range tests {
-		if got := functionName(tt.ref); got != tt.want {
-			t.Errorf("functionName(%q) = %q, want %q", tt.ref, got, tt.want)
+		if got := FunctionName(tt.ref); got != tt.want {
+			t.Errorf("FunctionName(%q) = %q, want %q", tt.ref, got, tt.want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
-// Package lambdaemu is stepwire's Lambda service: a registry of functions
-// backed by in-process Go handlers (aws-lambda-go's lambda.Handler) and the
-// Invoke operation with Lambda's result shape, function errors included.
+// Package lambdaemu is stepwire's Lambda service: a registry of functions,
+// each backed by an in-process Go handler (aws-lambda-go's lambda.Handler)
+// or by execution environments that run the function's own code as
+// processes (procenv), and the Invoke operation with Lambda's result shape,
+// function errors and log lines included (docs/lambda.md).
 package lambdaemu
 
 import (
@@ -11,15 +13,20 @@ import (
 	"log/slog"
 	"reflect"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
+	"github.com/stepwire/stepwire/emulator/lambdaemu/fnlog"
+	"github.com/stepwire/stepwire/emulator/lambdaemu/procenv"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/gogroup"
 	"github.com/stepwire/stepwire/internal/hop"
+	"github.com/stepwire/stepwire/internal/uuid"
 )
 
 // ErrFunctionNotFound is returned by Invoke for an unknown function.
@@ -33,8 +40,29 @@ type Function struct {
 	// Name is the function name; its ARN is derived from the service's
 	// region and account.
 	Name string
-	// Handler runs the function in-process.
+	// Handler runs the function in-process; nil when Pool is set.
 	Handler lambda.Handler
+	// Pool runs the function's code in processes that speak the Runtime
+	// API; the Service closes it.
+	Pool *procenv.Pool
+	// Config is what GetFunction and ListFunctions report.
+	Config Configuration
+	// Registered and RevisionID are set by Register.
+	Registered time.Time
+	RevisionID string
+}
+
+// Configuration is a function's settings as the template gives them.
+type Configuration struct {
+	Runtime, Handler, Description, Role string
+	// CodeURI is where the code was read from.
+	CodeURI string
+	// Timeout is in seconds; MemorySize in MB.
+	Timeout    float64
+	MemorySize int
+	// ReservedConcurrency is ReservedConcurrentExecutions; nil when unset.
+	ReservedConcurrency *int
+	Environment         map[string]string
 }
 
 // Result is what Invoke returns, shaped like Lambda's Invoke response.
@@ -47,12 +75,16 @@ type Result struct {
 	FunctionError string
 	// ExecutedVersion is always "$LATEST".
 	ExecutedVersion string
+	// LogTail is the end of the invocation's log, START to REPORT (at
+	// most fnlog.MaxTailSize bytes), for LogType Tail.
+	LogTail []byte
 }
 
 // Service holds the functions.
 type Service struct {
 	region, account string
 	logger          *slog.Logger
+	logs            *fnlog.Book
 
 	ctx    context.Context // cancelled by Close; bounds async invocations
 	cancel context.CancelFunc
@@ -67,7 +99,22 @@ func New(region, account string, logger *slog.Logger) *Service {
 	logger = hop.OrDefault(logger)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{region: region, account: account, logger: logger, ctx: ctx, cancel: cancel,
-		funcs: map[string]*Function{}}
+		funcs: map[string]*Function{}, logs: fnlog.NewBook(logger)}
+}
+
+// Logs is every function's log, which process environments write to too.
+func (s *Service) Logs() *fnlog.Book { return s.logs }
+
+// Functions returns the registered functions, sorted by name.
+func (s *Service) Functions() []*Function {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*Function, 0, len(s.funcs))
+	for _, f := range s.funcs {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 // Close refuses further invocations, cancels the context of the Event
@@ -78,6 +125,11 @@ func (s *Service) Close() {
 	}
 	s.cancel()
 	s.async.Wait()
+	for _, f := range s.Functions() {
+		if f.Pool != nil {
+			f.Pool.Close()
+		}
+	}
 }
 
 // ARN returns the ARN of the function named name.
@@ -85,27 +137,35 @@ func (s *Service) ARN(name string) string {
 	return arn.LambdaFunction(s.region, s.account, name)
 }
 
+// Account is the emulated account.
+func (s *Service) Account() string { return s.account }
+
 // Register adds or replaces a function.
 func (s *Service) Register(f Function) {
+	f.Registered, f.RevisionID = time.Now(), uuid.New()
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	old := s.funcs[f.Name]
 	s.funcs[f.Name] = &f
+	s.mu.Unlock()
+	if old != nil && old.Pool != nil {
+		old.Pool.Close()
+	}
 }
 
 // Lookup finds a function by name, partial ARN (account:function:name) or
 // full ARN, with or without a version qualifier, as Lambda accepts them.
 func (s *Service) Lookup(ref string) (*Function, bool) {
-	name := functionName(ref)
+	name := FunctionName(ref)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	f, ok := s.funcs[name]
 	return f, ok
 }
 
-// functionName extracts the function name from any of Lambda's
+// FunctionName extracts the function name from any of Lambda's
 // FunctionName forms: a full ARN, a partial ARN (account:function:name)
 // and a name, each with an optional qualifier.
-func functionName(ref string) string {
+func FunctionName(ref string) string {
 	if a, ok := arn.ParseResource(ref, "lambda", "function"); ok {
 		return a.Fields[0]
 	}
@@ -131,11 +191,30 @@ func (s *Service) Invoke(ctx context.Context, ref string, payload []byte) (Resul
 	if !ok {
 		return Result{}, fmt.Errorf("invoke %s: %w", ref, ErrFunctionNotFound)
 	}
-	out, fnErr := s.call(ctx, f, payload)
-	if fnErr != nil {
-		return Result{Payload: fnErr, FunctionError: "Unhandled", ExecutedVersion: "$LATEST"}, nil
+	return s.run(ctx, f, payload)
+}
+
+// run invokes f in its environments, or in-process framed by the same
+// START, END and REPORT lines.
+func (s *Service) run(ctx context.Context, f *Function, payload []byte) (Result, error) {
+	if f.Pool != nil {
+		r, err := f.Pool.Invoke(ctx, payload)
+		if err != nil {
+			return Result{}, err
+		}
+		res := Result{Payload: r.Payload, ExecutedVersion: "$LATEST", LogTail: r.LogTail}
+		if r.FunctionError {
+			res.FunctionError = "Unhandled"
+		}
+		return res, nil
 	}
-	return Result{Payload: out, ExecutedVersion: "$LATEST"}, nil
+	log := s.logs.Start(f.Name, uuid.New(), "$LATEST", true)
+	out, fnErr := s.call(ctx, f, payload)
+	tail := log.Finish(fnlog.Report{MemoryMB: f.Config.MemorySize})
+	if fnErr != nil {
+		return Result{Payload: fnErr, FunctionError: "Unhandled", ExecutedVersion: "$LATEST", LogTail: tail}, nil
+	}
+	return Result{Payload: out, ExecutedVersion: "$LATEST", LogTail: tail}, nil
 }
 
 // InvokeAsync runs a function as an Event invocation: it returns once the
@@ -151,8 +230,12 @@ func (s *Service) InvokeAsync(ctx context.Context, ref string, payload []byte) e
 		defer cancel()
 		stop := context.AfterFunc(s.ctx, cancel)
 		defer stop()
-		if _, fnErr := s.call(bg, f, payload); fnErr != nil {
-			s.logger.Warn("async invocation failed", "function", f.Name, "error", string(fnErr))
+		r, err := s.run(bg, f, payload)
+		switch {
+		case err != nil:
+			s.logger.Warn("async invocation failed", "function", f.Name, "error", err)
+		case r.FunctionError != "":
+			s.logger.Warn("async invocation failed", "function", f.Name, "error", string(r.Payload))
 		}
 	})
 	if !started {

@@ -20,18 +20,18 @@ type propertyRules struct {
 
 var (
 	iamNotModelled = "IAM permissions are not enforced locally; the emulator grants every call"
-	capacityOnly   = "capacity and placement settings do not change local behaviour"
 	observability  = "logging and tracing destinations do not exist locally"
 	tagsOnly       = "tags are metadata only"
 )
 
 var rules = map[string]propertyRules{
 	"AWS::Serverless::Function": {
-		honoured: []string{"CodeUri", "Environment", "Events", "FunctionName", "Handler", "Runtime", "Timeout"},
+		honoured: []string{"CodeUri", "Environment", "Events", "FunctionName", "Handler", "Runtime", "Timeout",
+			"MemorySize", "ReservedConcurrentExecutions", "Description"},
 		noEffect: map[string]string{
 			"Policies": iamNotModelled, "Role": iamNotModelled,
-			"MemorySize": capacityOnly, "Architectures": capacityOnly, "ReservedConcurrentExecutions": capacityOnly,
-			"Description": tagsOnly, "Tags": tagsOnly, "Tracing": observability, "LoggingConfig": observability,
+			"Architectures": "functions run on the local machine's architecture",
+			"Tags":          tagsOnly, "Tracing": observability, "LoggingConfig": observability,
 		},
 	},
 	"AWS::Serverless::StateMachine": {
@@ -165,14 +165,32 @@ func (r *resolver) add(t *Template, id string, res resource, p map[string]any, d
 	return nil
 }
 
-// inProcessRuntimes are the runtimes whose code stepwire runs in-process:
-// Go binaries.
-var inProcessRuntimes = []string{"provided.al2023", "provided.al2", "go1.x"}
+// SupportedRuntimes says which Runtime values stepwire runs
+// (docs/lambda.md §3): provided and Go binaries, Python 3 and Node.js.
+func SupportedRuntimes(rt string) bool {
+	switch {
+	case rt == "provided.al2023", rt == "provided.al2", rt == "provided", rt == "go1.x":
+		return true
+	case strings.HasPrefix(rt, "python3."), strings.HasPrefix(rt, "nodejs"):
+		return true
+	}
+	return false
+}
 
 func buildFunction(id, name string, p map[string]any) (Function, error) {
-	f := Function{LogicalID: id, Name: name, Environment: map[string]string{}}
-	if rt, _ := p["Runtime"].(string); rt != "" && !contains(inProcessRuntimes, rt) {
-		return f, fmt.Errorf("runtime %s: stepwire runs Go functions (%s) in-process", rt, strings.Join(inProcessRuntimes, ", "))
+	f := Function{LogicalID: id, Name: name, Environment: map[string]string{}, MemorySize: 128}
+	f.Runtime, _ = p["Runtime"].(string)
+	if f.Runtime != "" && !SupportedRuntimes(f.Runtime) {
+		return f, fmt.Errorf("runtime %s: stepwire runs provided.al2023, provided.al2 and go1.x (a bootstrap or Go package), python3.x and nodejs functions", f.Runtime)
+	}
+	f.Handler, _ = p["Handler"].(string)
+	f.Description, _ = p["Description"].(string)
+	if m, ok := p["MemorySize"].(float64); ok {
+		f.MemorySize = int(m)
+	}
+	if rc, ok := p["ReservedConcurrentExecutions"].(float64); ok {
+		n := int(rc)
+		f.ReservedConcurrency = &n
 	}
 	code, ok := p["CodeUri"].(string)
 	if !ok || code == "" {

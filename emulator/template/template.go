@@ -57,6 +57,12 @@ type Function struct {
 	Environment map[string]string
 	// Timeout is the function timeout in seconds (Lambda's default 3).
 	Timeout float64
+	// Runtime and Handler as given ("" when absent); MemorySize in MB
+	// (Lambda's default 128).
+	Runtime, Handler, Description string
+	MemorySize                    int
+	// ReservedConcurrency is ReservedConcurrentExecutions; nil when unset.
+	ReservedConcurrency *int
 }
 
 // StateMachine is an AWS::Serverless::StateMachine or

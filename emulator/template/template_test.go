@@ -93,11 +93,11 @@ Resources:
   F:
     Type: AWS::Serverless::Function
     Properties: {CodeUri: x/, Runtime: provided.al2023, Layers: [a]}`, "cannot honour properties Layers"},
-		{"python runtime", `
+		{"java runtime", `
 Resources:
   F:
     Type: AWS::Serverless::Function
-    Properties: {CodeUri: x/, Runtime: python3.12}`, "runtime python3.12"},
+    Properties: {CodeUri: x/, Runtime: java21}`, "runtime java21"},
 		{"non-lambda rule action", `
 Resources:
   R:
