@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/stepwire/stepwire/emulator"
 	"github.com/stepwire/stepwire/emulator/emulatortest"
 	"github.com/stepwire/stepwire/worker"
 )
@@ -31,7 +32,22 @@ const (
 // and p99 latency and the throughput with 64 executions in flight, and
 // prints them as its last line.
 func BenchmarkRoundTrip(b *testing.B) {
-	srv := emulatortest.New(b, emulatortest.WithTemplate("../template.yaml"))
+	roundTripBench(b, "roundtrip", emulatortest.WithTemplate("../template.yaml"))
+}
+
+// BenchmarkRoundTripProcessLambdas is BenchmarkRoundTrip with the
+// template's Lambdas run as the bootstrap executables deployed to AWS,
+// under the Lambda Runtime API (--lambda-mode process), beside the
+// in-process figure.
+func BenchmarkRoundTripProcessLambdas(b *testing.B) {
+	roundTripBench(b, "roundtrip_process", emulatortest.WithTemplate(emulatortest.BootstrapTemplate(b, "..")),
+		emulatortest.WithLambdaMode(emulator.LambdaProcess))
+}
+
+// roundTripBench measures the sample's round trip on an emulator made
+// with opts, and prints its figures prefixed with name.
+func roundTripBench(b *testing.B, name string, opts ...emulatortest.Option) {
+	srv := emulatortest.New(b, opts...)
 	srv.StartWorker(worker.Config{ClientID: "mqtt-container-client", SubscribeTopic: "tenant1/to/worker",
 		SubmitTopic: "tenant1/to/lambda"}, "OnPremContainer", worker.DefaultHandler())
 	c := sfn.NewFromConfig(srv.AWSConfig())
@@ -54,7 +70,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 		b.ReportMetric(p50, "p50_ms")
 		b.ReportMetric(p99, "p99_ms")
 		b.ReportMetric(eps, "executions/s")
-		fmt.Printf("roundtrip_p50_ms=%.3f roundtrip_p99_ms=%.3f throughput_eps=%.0f\n", p50, p99, eps)
+		fmt.Printf("%s_p50_ms=%.3f %s_p99_ms=%.3f %s_throughput_eps=%.0f\n", name, p50, name, p99, name, eps)
 	}
 }
 

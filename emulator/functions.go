@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -35,11 +36,11 @@ var builtins = map[string]builtin{
 			return nil, fmt.Errorf("environment variable WORKER_TOPIC is required")
 		}
 		h := dispatch.New(iotdataplane.NewFromConfig(cfg), topic, logger)
-		return lambda.NewHandler(h.Handle), nil
+		return jsonHandler[json.RawMessage, dispatch.Response](h.Handle), nil
 	},
 	"complete": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
 		h := complete.New(sfn.NewFromConfig(cfg), logger)
-		return lambda.NewHandler(h.Handle), nil
+		return noResult(h.Handle), nil
 	},
 	"cancel": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
 		topic := env["CONTROL_TOPIC"]
@@ -47,7 +48,7 @@ var builtins = map[string]builtin{
 			return nil, fmt.Errorf("environment variable CONTROL_TOPIC is required")
 		}
 		h := cancel.New(iotdataplane.NewFromConfig(cfg), topic, logger)
-		return lambda.NewHandler(h.Handle), nil
+		return noResult(h.Handle), nil
 	},
 }
 

@@ -50,12 +50,7 @@ func (e *Emulator) registerProcessFunction(f template.Function, templateDir stri
 		Env: append(env, launch.Env...), Timeout: time.Duration(f.Timeout * float64(time.Second)),
 		MemoryMB: f.MemorySize, IdleTimeout: e.cfg.LambdaIdleTimeout, Log: e.Lambda.Logs(),
 		Logger: e.cfg.Logger.With("function", f.Name)}
-	if rc := f.ReservedConcurrency; rc != nil {
-		spec.MaxEnvironments = min(*rc, procenv.DefaultMaxEnvironments)
-		if *rc == 0 {
-			spec.MaxEnvironments = -1 // every invocation is throttled, as on AWS
-		}
-	}
+	spec.Reserved = f.ReservedConcurrency // past it, throttled as on AWS; 0 throttles all
 	e.Lambda.Register(lambdaemu.Function{Name: f.Name, Pool: procenv.New(spec), Config: functionConfig(f)})
 	e.cfg.Logger.Info("function runs as processes", "function", f.Name, "runtime", f.Runtime, "command", launch.Command[0])
 	return nil

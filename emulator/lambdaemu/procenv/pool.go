@@ -19,6 +19,9 @@ type Pool struct {
 	live   map[*env]struct{}
 	count  int // environments live or starting
 	closed bool
+	// freed is closed, and replaced, each time an environment comes back
+	// idle or goes away: invocations waiting for one try again.
+	freed chan struct{}
 
 	stop chan struct{}
 	bg   sync.WaitGroup
@@ -26,7 +29,7 @@ type Pool struct {
 
 // New returns a Pool with no environment; the first Invoke starts one.
 func New(spec Spec) *Pool {
-	p := &Pool{spec: spec.withDefaults(), live: map[*env]struct{}{}, stop: make(chan struct{})}
+	p := &Pool{spec: spec.withDefaults(), live: map[*env]struct{}{}, stop: make(chan struct{}), freed: make(chan struct{})}
 	p.bg.Add(1)
 	go p.reap()
 	return p
@@ -40,12 +43,14 @@ func (p *Pool) Environments() int {
 }
 
 // Invoke runs one invocation: on a warm environment when one is idle,
-// else on a new one, unless MaxEnvironments are busy (ErrTooManyRequests).
+// else on a new one. Past the reserved concurrency it is throttled
+// (ErrTooManyRequests); past MaxEnvironments it waits for an environment,
+// until ctx ends.
 // A function or runtime failure is a Result with FunctionError, not a Go
 // error. If ctx ends first Invoke returns its error, and the invocation
 // runs on to its end or its timeout, as on Lambda.
 func (p *Pool) Invoke(ctx context.Context, payload []byte) (Result, error) {
-	e, cold, err := p.acquire()
+	e, cold, err := p.acquire(ctx)
 	if err != nil {
 		return Result{}, fmt.Errorf("invoke %s: %w", p.spec.Name, err)
 	}
@@ -82,34 +87,61 @@ func (p *Pool) track(f func()) bool {
 	return true
 }
 
-// acquire takes an idle environment or starts one. A process that fails
-// to start comes back as (nil, startErr, nil).
-func (p *Pool) acquire() (e *env, startErr error, err error) {
+// acquire takes an idle environment or starts one, waiting while
+// MaxEnvironments are busy. A process that fails to start comes back as
+// (nil, startErr, nil).
+func (p *Pool) acquire(ctx context.Context) (e *env, startErr error, err error) {
+	for {
+		e, wait, err := p.take()
+		if e != nil || err != nil {
+			return e, nil, err
+		}
+		if wait == nil {
+			break // a slot for a new environment is counted
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+	return p.start()
+}
+
+// take returns an idle environment; or counts a new one (all nil); or the
+// channel to wait on while the pool is full; or why the invocation cannot
+// run.
+func (p *Pool) take() (e *env, wait <-chan struct{}, err error) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	for len(p.idle) > 0 {
 		e = p.idle[len(p.idle)-1]
 		p.idle = p.idle[:len(p.idle)-1]
 		if !e.dead() {
-			p.mu.Unlock()
 			return e, nil, nil
 		}
 		p.dropLocked(e)
 	}
 	switch {
 	case p.closed:
-		p.mu.Unlock()
 		return nil, nil, ErrClosed
-	case p.count >= p.spec.MaxEnvironments:
-		p.mu.Unlock()
+	case p.spec.Reserved != nil && p.count >= *p.spec.Reserved:
 		return nil, nil, ErrTooManyRequests
+	case p.count >= p.spec.MaxEnvironments:
+		return nil, p.freed, nil
 	}
 	p.count++
-	p.mu.Unlock()
+	return nil, nil, nil
+}
+
+// start starts the environment take counted.
+func (p *Pool) start() (e *env, startErr error, err error) {
 	e, err = startEnv(&p.spec)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil {
 		p.count--
+		p.signalLocked()
 		return nil, err, nil
 	}
 	if p.closed {
@@ -201,6 +233,7 @@ func (p *Pool) release(e *env, failed bool) {
 		return
 	}
 	p.idle = append(p.idle, e)
+	p.signalLocked()
 }
 
 // dropLocked forgets e; p.mu is held.
@@ -208,7 +241,15 @@ func (p *Pool) dropLocked(e *env) {
 	if _, ok := p.live[e]; ok {
 		delete(p.live, e)
 		p.count--
+		p.signalLocked()
 	}
+}
+
+// signalLocked wakes the invocations waiting for an environment; p.mu is
+// held.
+func (p *Pool) signalLocked() {
+	close(p.freed)
+	p.freed = make(chan struct{})
 }
 
 // reap kills environments idle for longer than IdleTimeout.
@@ -258,6 +299,7 @@ func (p *Pool) Close() {
 		return
 	}
 	p.closed = true
+	p.signalLocked() // waiting invocations see the pool closed
 	all := make([]*env, 0, len(p.live))
 	for e := range p.live {
 		all = append(all, e)

@@ -26,8 +26,8 @@ const (
 	InitTimeout = 10 * time.Second
 )
 
-// ErrTooManyRequests is Invoke's answer when every environment is busy
-// and the cap is reached: Lambda's TooManyRequestsException (reason
+// ErrTooManyRequests is Invoke's answer when the function's reserved
+// concurrency is in use: Lambda's TooManyRequestsException (reason
 // ReservedFunctionConcurrentInvocationLimitExceeded).
 var ErrTooManyRequests = errors.New("rate exceeded: the function's concurrency limit is reached")
 
@@ -49,8 +49,14 @@ type Spec struct {
 	Timeout  time.Duration
 	MemoryMB int
 	// MaxEnvironments caps concurrent environments
-	// (DefaultMaxEnvironments when zero).
+	// (DefaultMaxEnvironments when zero): the emulator's bound on
+	// processes, not an AWS limit, so an invocation past it waits for an
+	// environment to come free.
 	MaxEnvironments int
+	// Reserved, when set, is the function's ReservedConcurrentExecutions:
+	// an invocation past it is throttled (ErrTooManyRequests), as on AWS;
+	// 0 throttles every invocation.
+	Reserved *int
 	// IdleTimeout is how long an idle environment is kept warm
 	// (DefaultIdleTimeout when zero).
 	IdleTimeout time.Duration

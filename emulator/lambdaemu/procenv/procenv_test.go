@@ -157,12 +157,12 @@ func TestEnvironment(t *testing.T) {
 	}
 }
 
-// docs/lambda.md §2.1: busy environments are not shared; past the cap the
-// invocation is throttled.
-func TestConcurrencyCap(t *testing.T) {
-	p, _ := newPool(t, func(s *Spec) { s.MaxEnvironments = 2 })
+// busyPool starts two invocations that hold the pool's two environments
+// for 1.5 s, and returns their pids once both run.
+func busyPool(t *testing.T, p *Pool) (pids func() []any) {
+	t.Helper()
 	var wg sync.WaitGroup
-	pids := make([]any, 2)
+	got := make([]any, 2)
 	for i := range 2 {
 		wg.Add(1)
 		go func() {
@@ -171,17 +171,60 @@ func TestConcurrencyCap(t *testing.T) {
 			if err == nil {
 				var m map[string]any
 				_ = json.Unmarshal(r.Payload, &m)
-				pids[i] = m["pid"]
+				got[i] = m["pid"]
 			}
 		}()
 	}
 	waitFor(t, func() bool { return p.Environments() == 2 })
+	return func() []any {
+		wg.Wait()
+		return got
+	}
+}
+
+// docs/lambda.md §2.1: busy environments are not shared; past the
+// function's reserved concurrency the invocation is throttled.
+func TestReservedConcurrencyThrottles(t *testing.T) {
+	two := 2
+	p, _ := newPool(t, func(s *Spec) { s.Reserved = &two })
+	pids := busyPool(t, p)
 	if _, err := p.Invoke(context.Background(), []byte(`{"op":"pid"}`)); !errors.Is(err, ErrTooManyRequests) {
 		t.Fatalf("third concurrent invoke: err %v, want ErrTooManyRequests", err)
 	}
-	wg.Wait()
-	if pids[0] == nil || pids[0] == pids[1] {
-		t.Fatalf("pids %v: want two environments", pids)
+	if got := pids(); got[0] == nil || got[0] == got[1] {
+		t.Fatalf("pids %v: want two environments", got)
+	}
+	zero := 0
+	p0, _ := newPool(t, func(s *Spec) { s.Reserved = &zero })
+	if _, err := p0.Invoke(context.Background(), []byte(`{"op":"pid"}`)); !errors.Is(err, ErrTooManyRequests) {
+		t.Fatalf("reserved 0: err %v, want ErrTooManyRequests", err)
+	}
+}
+
+// The emulator's own cap on processes (MaxEnvironments) is not an AWS
+// limit: an invocation past it waits for a busy environment to come free,
+// and runs there, rather than being throttled; one whose context ends
+// first returns its error.
+func TestProcessCapWaits(t *testing.T) {
+	p, _ := newPool(t, func(s *Spec) { s.MaxEnvironments = 2 })
+	pids := busyPool(t, p)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := p.Invoke(ctx, []byte(`{"op":"pid"}`)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("invoke with a short context past the cap: err %v, want its deadline", err)
+	}
+	r, err := p.Invoke(context.Background(), []byte(`{"op":"pid"}`))
+	if err != nil {
+		t.Fatalf("third concurrent invoke: %v, want it to wait and run", err)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(r.Payload, &m)
+	got := pids()
+	if m["pid"] != got[0] && m["pid"] != got[1] {
+		t.Fatalf("third invoke ran in pid %v, want one of the two environments %v", m["pid"], got)
+	}
+	if n := p.Environments(); n > 2 {
+		t.Fatalf("%d environments, want at most 2", n)
 	}
 }
 
