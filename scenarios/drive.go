@@ -27,7 +27,8 @@ var errLimit = fmt.Errorf("time limit reached")
 // fails the run with a dump of what is open.
 func (r *runner) drive(ctx context.Context, done func() (bool, error), limit time.Time) error {
 	lastChange, quiet := time.Now(), 0
-	var last string
+	var calm counters // the counters of the last full poll that found nothing in flight
+	var calmAt time.Time
 	for {
 		if ok, err := done(); err != nil || ok {
 			return err
@@ -35,57 +36,77 @@ func (r *runner) drive(ctx context.Context, done func() (bool, error), limit tim
 		if r.ip.onPoll != nil {
 			r.ip.onPoll(r.p)
 		}
-		before := r.p.read()
-		arns, err := r.running(ctx)
-		if err != nil {
-			return err
-		}
-		histories := make([][]types.HistoryEvent, 0, len(arns))
-		size := 0
-		for _, arn := range arns {
-			h, err := history(ctx, r.sfn, arn)
-			if err != nil {
+		var waiting string
+		var c counters
+		var histories [][]types.HistoryEvent
+		if quiet > 0 {
+			// A cheap poll: nothing moved since the full one if neither the
+			// counters nor the clock did.
+			if c = r.p.read(); c == calm && r.clk.Now().Equal(calmAt) {
+				quiet++
+			} else {
+				quiet, waiting, lastChange = 0, "work in flight", time.Now()
+			}
+		} else {
+			var err error
+			if c, histories, waiting, err = r.poll(ctx); err != nil {
 				return err
 			}
-			histories = append(histories, h)
-			size += len(h)
-		}
-		after := r.p.read()
-		sig := fmt.Sprintf("%+v %d %d %v", after, len(arns), size, r.clk.Now().UnixNano())
-		waiting := ""
-		switch {
-		case sig != last || before != after:
-			lastChange, quiet, last = time.Now(), 0, sig
-			waiting = "work in flight"
-		default:
-			waiting = r.p.pending(after, histories)
-		}
-		if waiting != "" {
-			quiet = 0
-		}
-		if waiting == "" && r.fake != nil {
-			if quiet++; quiet >= quietPolls {
-				next, ok := r.fake.Next()
-				switch {
-				case ok && (limit.IsZero() || !next.After(limit)):
-					r.fake.AdvanceToNext()
-					quiet, last = 0, ""
-					continue
-				case !limit.IsZero():
-					r.fake.Set(limit)
-					return errLimit
-				}
-				waiting = "a timer, and none is armed"
+			if waiting == "" {
+				quiet, calm, calmAt = 1, c, r.clk.Now()
+			} else if c != calm {
+				calm, lastChange = c, time.Now()
 			}
+		}
+		if quiet >= quietPolls && r.fake != nil {
+			next, ok := r.fake.Next()
+			switch {
+			case ok && (limit.IsZero() || !next.After(limit)):
+				r.fake.AdvanceToNext()
+				quiet, lastChange = 0, time.Now()
+				continue
+			case !limit.IsZero():
+				r.fake.Set(limit)
+				return errLimit
+			}
+			waiting = "a timer, and none is armed"
 		}
 		if r.fake == nil && !limit.IsZero() && time.Now().After(limit) {
 			return errLimit
 		}
 		if time.Since(lastChange) > r.idle {
-			return fmt.Errorf("stuck: nothing moved for %v of wall time, waiting for %s\n%s", r.idle, waiting, r.dump(ctx, after, histories))
+			if histories == nil {
+				_, histories, _, _ = r.poll(ctx)
+			}
+			return fmt.Errorf("stuck: nothing moved for %v of wall time, waiting for %s\n%s", r.idle, waiting, r.dump(ctx, c, histories))
 		}
 		time.Sleep(pollInterval)
 	}
+}
+
+// poll reads the counters, the running executions' histories, and the
+// counters again, and says what is in flight ("" for nothing). The
+// counters must not change while the histories are read, so that both
+// describe one moment.
+func (r *runner) poll(ctx context.Context) (counters, [][]types.HistoryEvent, string, error) {
+	before := r.p.read()
+	arns, err := r.running(ctx)
+	if err != nil {
+		return before, nil, "", err
+	}
+	histories := make([][]types.HistoryEvent, 0, len(arns))
+	for _, arn := range arns {
+		h, err := history(ctx, r.sfn, arn)
+		if err != nil {
+			return before, nil, "", err
+		}
+		histories = append(histories, h)
+	}
+	after := r.p.read()
+	if before != after {
+		return after, histories, "work in flight", nil
+	}
+	return after, histories, r.p.pending(after, histories), nil
 }
 
 // settle lets everything in flight and due now finish, without moving

@@ -16,7 +16,8 @@ type link struct {
 	mu     sync.Mutex
 	conns  []net.Conn
 	isCut  bool
-	closed bool
+	// forwarded counts the connections let through since the last cut.
+	forwarded int
 }
 
 func newLink(target string) (*link, error) {
@@ -54,6 +55,13 @@ func (l *link) serve() {
 	}
 }
 
+// connections reports how many connections went through since the last cut.
+func (l *link) connections() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.forwarded
+}
+
 func (l *link) cutNow() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -70,6 +78,7 @@ func (l *link) track(conns ...net.Conn) bool {
 		return false
 	}
 	l.conns = append(l.conns, conns...)
+	l.forwarded++
 	return true
 }
 
@@ -81,7 +90,7 @@ func (l *link) cut() {
 	for _, c := range l.conns {
 		c.Close()
 	}
-	l.conns = nil
+	l.conns, l.forwarded = nil, 0
 }
 
 // restore lets connections through again.

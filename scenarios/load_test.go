@@ -22,7 +22,7 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"unknown worker", head + "workers: [{name: w}]\nsteps:\n  - start: {}\n  - kill: v\nexpect: {status: SUCCEEDED}\n", "6: steps[1].kill: no worker \"v\""},
 		{"unknown execution", head + "steps:\n  - start: {}\n  - stop: {execution: other}\nexpect: {status: SUCCEEDED}\n", "5: steps[1].stop: no execution \"other\""},
 		{"no status", head + "expect: {}\n", "expect.status is required"},
-		{"both machine and definition", "name: x\nstateMachine: S\ndefinition: D\nexpect: {status: FAILED}\n", "exactly one of stateMachine and definition"},
+		{"no machine", "name: x\nexpect: {status: FAILED}\n", "stateMachine or definition is required"},
 		{"fail without error", head + "workers: [{name: w, default: {do: fail}}]\nexpect: {status: FAILED}\n", "3: workers[0]: a behaviour that fails needs an error"},
 		{"not yaml", "name: [\n", "1: did not find"},
 	}

@@ -116,6 +116,7 @@ type counters struct {
 	started, finished, completions uint64
 	busy, parked, steps            int64
 	received, published            uint64
+	connecting                     int64  // workers reconnecting
 	jobs, onTheWay                 uint64 // jobs published; of them, not yet at a connected worker
 }
 
@@ -164,6 +165,8 @@ func (p *probe) pending(c counters, histories [][]types.HistoryEvent) string {
 		return fmt.Sprintf("%d execution(s) evaluating steps", c.steps)
 	case c.started != c.finished:
 		return fmt.Sprintf("%d Lambda invocation(s) running", c.started-c.finished)
+	case c.connecting > 0:
+		return fmt.Sprintf("%d worker(s) reconnecting", c.connecting)
 	case c.busy > c.parked:
 		return fmt.Sprintf("workers busy with %d job(s)", c.busy-c.parked)
 	case c.onTheWay > 0:

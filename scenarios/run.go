@@ -184,6 +184,16 @@ func (r *runner) publishRaw(ctx context.Context, topic string, payload []byte, c
 }
 
 func stateMachineArn(ctx context.Context, c *sfn.Client, s *Scenario) (string, error) {
+	if s.Definition != "" && s.StateMachine != "" {
+		arn, err := machineByName(ctx, c, s.StateMachine)
+		if err != nil {
+			return "", err
+		}
+		if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(s.Definition)}); err != nil {
+			return "", fmt.Errorf("update state machine %s: %w", s.StateMachine, err)
+		}
+		return arn, nil
+	}
 	if s.Definition != "" {
 		out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("scenario"),
 			Definition: aws.String(s.Definition), RoleArn: aws.String("arn:aws:iam::123456789012:role/scenario")})

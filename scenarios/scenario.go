@@ -26,7 +26,9 @@ type Scenario struct {
 	// Template is the SAM template to load, relative to the file.
 	Template string `yaml:"template"`
 	// StateMachine names a state machine of the template; Definition
-	// instead creates one from ASL.
+	// creates one from ASL, or, with StateMachine, replaces that machine's
+	// definition (UpdateStateMachine), so the template's rules about the
+	// machine, such as the cancel Lambda's, still apply.
 	StateMachine string `yaml:"stateMachine"`
 	Definition   string `yaml:"definition"`
 	// Input is the input of the execution started when there are no steps.

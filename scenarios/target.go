@@ -69,6 +69,9 @@ func (ip InProcess) Run(tb testing.TB, s *Scenario) (Result, error) {
 	if err := r.drive(ctx, func() (bool, error) { return r.allEnded(ctx) }, time.Time{}); err != nil {
 		return Result{}, fmt.Errorf("waiting for the executions to end: %w", err)
 	}
+	if err := r.settle(ctx); err != nil { // what the ends set off: cancels, late reports
+		return Result{}, fmt.Errorf("after the executions ended: %w", err)
+	}
 	deadline := time.Now().Add(endOfRunGrace)
 	for {
 		res, err := r.snapshot(ctx)

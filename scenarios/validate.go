@@ -18,8 +18,8 @@ func (s *Scenario) validate() error {
 	if s.Pending != "" {
 		return nil
 	}
-	if (s.StateMachine == "") == (s.Definition == "") {
-		return s.fieldError("exactly one of stateMachine and definition is required", nil, "stateMachine")
+	if s.StateMachine == "" && s.Definition == "" {
+		return s.fieldError("stateMachine or definition is required", nil, "stateMachine")
 	}
 	if s.Expect.Status == "" {
 		return s.fieldError("expect.status is required", nil, "expect")

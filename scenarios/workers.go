@@ -105,6 +105,9 @@ func (lw *liveWorker) read(c *counters) {
 	defer lw.mu.Unlock()
 	c.received += lw.retired.received
 	c.published += lw.retired.published
+	if lw.w != nil && !lw.connected.Load() && lw.link.connections() > 0 {
+		c.connecting++ // a connection is through the link, not yet subscribed
+	}
 	if lw.w != nil {
 		c.busy += int64(lw.w.Busy())
 		c.received += lw.w.Received()
