@@ -4,6 +4,7 @@
 //	stepwire certs issue   issue a worker certificate through the emulator's IoT API
 //	stepwire run           start an execution and wait for its result
 //	stepwire conformance   replay recorded Step Functions cases against fresh emulators
+//	stepwire scenario run  run scenario files on virtual time
 package main
 
 import (
@@ -21,6 +22,7 @@ commands:
   certs issue  issue a client certificate for a thing
   run          start an execution and wait for its result
   conformance  replay recorded Step Functions cases and report the matches
+  scenario run run scenario files (scenarios/README.md) and report each
 
 Run "stepwire <command> -h" for a command's flags.
 `
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string) error {
 		return runExecution(ctx, args[1:])
 	case "conformance":
 		return conformanceCmd(ctx, args[1:])
+	case "scenario":
+		return scenarioCmd(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil
