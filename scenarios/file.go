@@ -133,8 +133,8 @@ type runTB struct {
 	cleanups []func()
 }
 
-func (t *runTB) Helper()      {}
-func (t *runTB) Name() string { return "scenario" }
+func (t *runTB) Helper()             {}
+func (t *runTB) Name() string        { return "scenario" }
 func (t *runTB) Logf(string, ...any) {}
 
 func (t *runTB) TempDir() string {
