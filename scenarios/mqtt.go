@@ -114,11 +114,11 @@ func dialClient(ctx context.Context, name, addr, clientID string, cfg *tls.Confi
 	}
 	for _, f := range filters {
 		sa, err := mc.c.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: f, QoS: 1}}})
-		if err != nil {
-			return nil, fmt.Errorf("client %s: subscribe %s: %w", name, f, err)
-		}
-		if len(sa.Reasons) == 1 && sa.Reasons[0] >= 0x80 {
+		switch {
+		case sa != nil && len(sa.Reasons) == 1 && sa.Reasons[0] >= 0x80:
 			mc.recordDenied(f)
+		case err != nil:
+			return nil, fmt.Errorf("client %s: subscribe %s: %w", name, f, err)
 		}
 	}
 	return mc, nil

@@ -38,6 +38,7 @@ type runner struct {
 	workers  []*liveWorker
 	byName   map[string]*liveWorker
 	execs    map[string]string // name → ARN
+	ended    map[string]bool   // executions seen ended
 	order    []string          // execution names in start order
 	machine  string            // the state machine's ARN
 	t0       time.Time
@@ -49,7 +50,7 @@ type runner struct {
 // setUp starts the emulator, the observer, the clients and the workers.
 func setUp(tb testing.TB, s *Scenario, ip InProcess) (*runner, error) {
 	r := &runner{s: s, ip: ip, book: &logBook{}, clients: map[string]*mqttClient{}, byName: map[string]*liveWorker{},
-		execs: map[string]string{}, closing: make(chan struct{}), idle: s.IdleLimit}
+		execs: map[string]string{}, ended: map[string]bool{}, closing: make(chan struct{}), idle: s.IdleLimit}
 	if r.idle == 0 {
 		r.idle = DefaultIdleLimit
 	}
@@ -222,12 +223,17 @@ func machineByName(ctx context.Context, c *sfn.Client, name string) (string, err
 func (r *runner) running(ctx context.Context) ([]string, error) {
 	var out []string
 	for _, name := range r.order {
+		if r.ended[name] {
+			continue
+		}
 		d, err := r.sfn.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(r.execs[name])})
 		if err != nil {
 			return nil, fmt.Errorf("describe execution %s: %w", name, err)
 		}
 		if d.Status == types.ExecutionStatusRunning {
 			out = append(out, r.execs[name])
+		} else {
+			r.ended[name] = true // a Standard execution that ended stays ended
 		}
 	}
 	return out, nil

@@ -11,6 +11,10 @@ import (
 	"github.com/stepwire/stepwire/worker"
 )
 
+// downWait bounds (wall clock) how long the end of a scenario waits for a
+// worker to stop.
+const downWait = 250 * time.Millisecond
+
 // readyTimeout bounds (wall clock) how long a worker may take to connect.
 const readyTimeout = 10 * time.Second
 
@@ -177,7 +181,7 @@ func (lw *liveWorker) down() {
 	stop()
 	select {
 	case <-done:
-	case <-time.After(3 * time.Second): // bounds a life stuck on a publish
+	case <-time.After(downWait): // a report to a task long gone, through a cut link
 	}
 	if l != nil {
 		l.close()
