@@ -68,6 +68,9 @@ func Play(tb testing.TB, path string, target Target, update bool) (name, pending
 	if err := s.Check(r); err != nil {
 		return s.Name, "", err
 	}
+	if s.Golden != nil && !*s.Golden {
+		return s.Name, "", nil
+	}
 	return s.Name, "", checkGolden(GoldenPath(path), r.Transcript, update)
 }
 

@@ -54,8 +54,11 @@ type Scenario struct {
 	// IdleLimit is how long (wall clock) the system may sit with nothing
 	// in flight and no timer to jump to before the scenario fails.
 	IdleLimit time.Duration `yaml:"idleLimit"`
-	Steps     []Step        `yaml:"steps"`
-	Expect    Expect        `yaml:"expect"`
+	// Golden, when false, keeps no golden transcript: for scenarios whose
+	// history order is not deterministic (a Map's iterations).
+	Golden *bool  `yaml:"golden"`
+	Steps  []Step `yaml:"steps"`
+	Expect Expect `yaml:"expect"`
 
 	path string
 	node *yaml.Node

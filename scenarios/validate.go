@@ -73,6 +73,9 @@ func (s *Scenario) workerNames() (map[string]bool, error) {
 			return nil, s.fieldError("worker %q is named twice", []any{w.Name}, "workers", i, "name")
 		}
 		names[w.Name] = true
+		if w.Activity != "" {
+			return nil, s.fieldError("activity workers are not supported yet", nil, "workers", i, "activity")
+		}
 		bs := append([]Behaviour(nil), w.Jobs...)
 		if w.Default != nil {
 			bs = append(bs, *w.Default)
