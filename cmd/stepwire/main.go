@@ -22,7 +22,7 @@ commands:
   certs issue  issue a client certificate for a thing
   run          start an execution and wait for its result
   conformance  replay recorded Step Functions cases and report the matches
-  scenario run run scenario files (scenarios/README.md) and report each
+  scenario run play scenario files (scenarios/README.md), a line each
 
 Run "stepwire <command> -h" for a command's flags.
 `
