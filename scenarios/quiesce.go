@@ -40,10 +40,13 @@ import (
 // What it cannot see, and what remains timing-dependent: goroutines inside
 // the Step Functions service (a timer already past due when armed fires on
 // a goroutine of its own), rule actions other than Lambda, MQTT clients
-// other than the scenario's workers, and a worker message that no rule sends
-// to a completion Lambda (then time never moves and the run reports what it
-// waits for). Requiring the history to be unchanged since the previous
-// poll narrows, but does not close, the first of these.
+// other than the scenario's workers, a message between the broker and a
+// worker (a cancel on its way), the moment between a worker timer firing
+// and its heartbeat being published, and a worker message that no rule
+// sends to a completion Lambda (then time never moves and the run fails
+// at its idle limit with what it waits for). Requiring three polls in a
+// row with nothing moving (drive.go) narrows these windows but does not
+// close them; scenarios keep two events due at one instant apart.
 type probe struct {
 	steps   func() int64         // executions whose steps evaluate (sfnemu.Service.Driving)
 	workers func() []*liveWorker // the scenario's workers
