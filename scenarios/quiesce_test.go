@@ -46,7 +46,7 @@ func TestVirtualTimeWaitsForABusyWorker(t *testing.T) {
 			"Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "HeartbeatSeconds": 30,
 			"Parameters": {"FunctionName": "SendToWorkerFunction", "Payload": {"Input.$": "$", "TaskToken.$": "$$.Task.Token"}},
 			"End": true}}}`,
-		Input: map[string]any{"a": 1, "b": 2}, Worker: "run", VirtualTime: true,
+		Input: map[string]any{"a": 1, "b": 2}, Worker: "run",
 		Expect: Expect{Status: "SUCCEEDED", Output: map[string]any{"result": 3.0},
 			History: []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted",
 				"TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"}},
@@ -64,7 +64,7 @@ func TestVirtualTimeWaitsForABusyWorker(t *testing.T) {
 	// The probe saw the job leave through the dispatch Lambda and the
 	// result arrive at the completion Lambda.
 	p := last.Load()
-	if p == nil || !p.hasCompletions || p.jobsPublished.Load() != 1 || p.completions.Load() != 1 {
+	if p == nil || !p.hasCompletions || p.jobsPublished["tenant1/to/worker"].Load() != 1 || p.completions.Load() != 1 {
 		t.Fatalf("probe: %+v, want one job published and one completion", p)
 	}
 }

@@ -2,16 +2,14 @@ package scenarios
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/")
 
 // TestScenarios runs every scenario file in this folder in-process, checks
-// its expectations and compares the execution's normalised history with
+// its expectations and compares its transcript with
 // testdata/<scenario>.golden (-update rewrites them).
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob("*.yaml")
@@ -20,39 +18,44 @@ func TestScenarios(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
-			s, err := Load(f)
+			_, pending, err := Play(t, f, InProcess{}, *update)
+			if pending != "" {
+				t.Skip("pending: " + pending)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := InProcess{}.Run(t, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := s.Check(r); err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, filepath.Join("testdata", strings.TrimSuffix(f, ".yaml")+".golden"), r.Transcript)
 		})
 	}
 }
 
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+// The library holds the users' questions: at least twenty files, each
+// saying which question it answers.
+func TestLibrary(t *testing.T) {
+	files, _ := filepath.Glob("*.yaml")
+	for _, f := range files {
+		s, err := Load(f)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
+		if s.Question == "" {
+			t.Errorf("%s: no question", f)
 		}
-		return
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./scenarios -update to write it)", err)
+}
+
+// RunFile runs a scenario outside go test: a passing file passes, and a
+// failing one reports what differs.
+func TestRunFile(t *testing.T) {
+	if r := RunFile("sample.yaml", InProcess{}, false); r.Err != nil || r.Name != "sample job succeeds" {
+		t.Fatalf("sample.yaml: %+v", r)
 	}
-	if string(want) != got {
-		t.Fatalf("transcript differs from %s (-update rewrites it after a deliberate change)\n--- want\n%s--- got\n%s", path, want, got)
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	writeFile(t, bad, "name: wrong sum\ntemplate: "+abs(t, "../template.yaml")+"\nstateMachine: MqttBasedStateMachine\n"+
+		"input: {a: 1, b: 2}\nworker: run\nexpect: {status: SUCCEEDED, output: {lambdaOutput: {result: 4}}}\n")
+	r := RunFile(bad, InProcess{}, false)
+	if r.Err == nil || !contains(r.Err.Error(), `output = {"a":1,"b":2,"lambdaOutput":{"result":3}}`) {
+		t.Fatalf("bad.yaml: %v", r.Err)
 	}
 }
 

@@ -1,40 +1,51 @@
 package scenarios
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
-
-	"github.com/stepwire/stepwire/emulator/emulatortest"
-	"github.com/stepwire/stepwire/emulator/sfnemu"
+	"time"
 )
 
-// transcript renders an execution's history, its events encoded as
-// GetExecutionHistory returns them, one event per line ("<id>
-// <previousEventId> <type> <details>"), with what changes from run to run
-// — timestamps, ARNs' and requests' UUIDs, task tokens, dates — replaced
-// by placeholders, so it can be compared with a golden file.
-func transcript(ctx context.Context, srv *emulatortest.Server, arn string) (string, error) {
-	h, err := srv.SFN.GetExecutionHistory(ctx, sfnemu.GetExecutionHistoryInput{ExecutionArn: arn, Page: sfnemu.Page{Size: 1000}})
-	if err != nil {
-		return "", fmt.Errorf("get execution history: %w", err)
-	}
-	raw, err := json.Marshal(h.Events)
-	if err != nil {
-		return "", err
-	}
-	var events []map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &events); err != nil {
-		return "", fmt.Errorf("decode history: %w", err)
-	}
+// transcript renders a result for a golden file: each execution's history,
+// its events encoded as GetExecutionHistory returns them, one event per
+// line ("<id> <previousEventId> <type> <details>"), then the MQTT messages
+// the observer saw ("<topic> <payload>", in virtual time order; not the
+// times themselves, which a worker's reconnect jitter moves),
+// with what changes from run to run — timestamps, ARNs' and requests'
+// UUIDs, task tokens, dates — replaced by placeholders.
+func transcript(r Result) string {
 	var b strings.Builder
-	for _, ev := range events {
-		b.WriteString(eventLine(ev))
-		b.WriteByte('\n')
+	for _, name := range r.order {
+		fmt.Fprintf(&b, "== execution %s\n", name)
+		for _, ev := range r.execs[name].Events {
+			b.WriteString(eventLine(ev))
+			b.WriteByte('\n')
+		}
 	}
-	return normalise(b.String()), nil
+	type line struct {
+		at   time.Duration
+		text string
+	}
+	var lines []line
+	for _, m := range r.mqtt {
+		if m.Client == observerName {
+			lines = append(lines, line{m.At, fmt.Sprintf("%s %s", m.Topic, normalise(string(m.Payload)))})
+		}
+	}
+	sort.SliceStable(lines, func(i, j int) bool {
+		if lines[i].at != lines[j].at {
+			return lines[i].at < lines[j].at
+		}
+		return lines[i].text < lines[j].text
+	})
+	b.WriteString("== mqtt\n")
+	for _, l := range lines {
+		b.WriteString(l.text + "\n")
+	}
+	return normalise(b.String())
 }
 
 func eventLine(ev map[string]json.RawMessage) string {

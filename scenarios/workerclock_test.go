@@ -17,7 +17,7 @@ func TestVirtualTimeRunsTheWorkersHeartbeats(t *testing.T) {
 			"Parameters": {"FunctionName": "SendToWorkerFunction",
 				"Payload": {"Input.$": "$", "TaskToken.$": "$$.Task.Token", "heartbeatSeconds": 30}},
 			"End": true}}}`,
-		Input: map[string]any{"a": 1, "b": 2}, Worker: "silent", VirtualTime: true,
+		Input: map[string]any{"a": 1, "b": 2}, Worker: "silent",
 		Expect: Expect{Status: "FAILED", Error: "States.Timeout", Elapsed: 60 * time.Second,
 			History: []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted",
 				"TaskTimedOut", "ExecutionFailed"}},

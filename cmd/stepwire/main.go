@@ -6,6 +6,7 @@
 //	stepwire progress      show the progress of an execution's running tasks
 //	stepwire logs          print a function's recent log lines
 //	stepwire conformance   replay recorded Step Functions cases against fresh emulators
+//	stepwire scenario run  run scenario files on virtual time
 package main
 
 import (
@@ -25,6 +26,7 @@ commands:
   progress     show the latest progress of an execution's running tasks
   logs         print a function's recent log lines (START, its output, END, REPORT)
   conformance  replay recorded Step Functions cases and report the matches
+  scenario run play scenario files (scenarios/README.md), a line each
 
 Run "stepwire <command> -h" for a command's flags.
 `
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string) error {
 		return conformanceCmd(ctx, args[1:])
 	case "logs":
 		return logsCmd(ctx, args[1:], os.Stdout)
+	case "scenario":
+		return scenarioCmd(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil
