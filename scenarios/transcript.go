@@ -66,6 +66,8 @@ var placeholders = []struct {
 }{
 	{regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`), "<uuid>"},
 	{regexp.MustCompile(`[A-Za-z0-9+/]{200,}={0,2}`), "<token>"},
+	// A progress topic's last level is jobwire.TaskRef of the token.
+	{regexp.MustCompile(`(/progress/[^/ ]+/)[0-9a-f]{12}\b`), "${1}<taskref>"},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`), "<time>"},
 	{regexp.MustCompile(`[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d (UTC|GMT)`), "<date>"},
 }
