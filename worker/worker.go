@@ -83,6 +83,9 @@ type Worker struct {
 	// out reports job messages: over MQTT, or directly (report.go).
 	out sink
 
+	// health writes Config.HealthFile (health.go).
+	health healthFile
+
 	// drainReq is closed by Drain.
 	drainReq  chan struct{}
 	drainOnce sync.Once
@@ -162,12 +165,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.cm = cm
 	close(w.cmSet)
+	w.writeHealth(HealthConnecting)
+	defer w.writeHealth(HealthStopped)
 	w.logger.InfoContext(ctx, "worker started", "endpoint", w.url.String(),
 		"subscribeTopic", w.cfg.SubscribeTopic, "submitTopic", w.cfg.SubmitTopic)
 
 	select {
 	case <-ctx.Done():
 	case <-w.drainReq:
+		w.writeHealth(HealthDraining)
 		w.drain(ctx)
 	}
 	w.stop()
