@@ -5,6 +5,7 @@
 //	stepwire run           start an execution and wait for its result
 //	stepwire progress      show the progress of an execution's running tasks
 //	stepwire conformance   replay recorded Step Functions cases against fresh emulators
+//	stepwire health        exit 0 if the emulator's API answers (a container's health check)
 package main
 
 import (
@@ -23,6 +24,7 @@ commands:
   run          start an execution and wait for its result
   progress     show the latest progress of an execution's running tasks
   conformance  replay recorded Step Functions cases and report the matches
+  health       exit 0 if the emulator's API answers (a container's health check)
 
 Run "stepwire <command> -h" for a command's flags.
 `
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string) error {
 		return progressCmd(ctx, args[1:])
 	case "conformance":
 		return conformanceCmd(ctx, args[1:])
+	case "health":
+		return health(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil
