@@ -14,8 +14,10 @@
 // unacknowledged, never dropped (admission.go). A job delivered twice runs
 // once (dedup.go). Cancel messages on <job topic>/control stop a running job
 // by task token or job id. Drain stops taking jobs and lets running ones
-// finish before Run returns (drain.go). The same worker runs against the
-// emulator and against AWS; only the endpoint and certificates differ.
+// finish before Run returns (drain.go). Workers of one Config.ShareGroup
+// split the jobs through an MQTT shared subscription. The same worker runs
+// against the emulator and against AWS; only the endpoint and certificates
+// differ.
 package worker
 
 import (
