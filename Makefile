@@ -71,8 +71,8 @@ images:
 
 image: images
 
-# The emulator and the worker as containers on a private network. e2e/ is
-# a module of its own, so that Docker's client stays out of the emulator's
+# The emulator and workers as containers on a private network, with real
+# faults: kill, pause, network disconnect, stop, restart. e2e/ is a module of its own, so that Docker's client stays out of the emulator's
 # dependency graph.
 e2e: images
 	cd e2e && $(GO) test -tags e2e -count=1 -timeout 10m ./...
