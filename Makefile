@@ -7,7 +7,7 @@ export TESTCONTAINERS_RYUK_DISABLED := true
 # Debian's AWS CLI v2 (the real client the tests drive).
 AWS_CLI ?= /usr/bin/aws
 
-.PHONY: all build lambdas tools test vet demo bench soak image e2e conformance fuzz clean
+.PHONY: all build lambdas tools test vet demo bench soak image images e2e conformance fuzz clean
 
 all: build
 
@@ -56,18 +56,25 @@ conformance: build
 demo: build
 	./scripts/demo.sh
 
-# The container image: static binaries on scratch (there is no registry to
-# pull a base image from), with the system's CA bundle copied in.
-image:
-	GOOS=linux GOARCH=amd64 $(GO) build -o bin/linux/stepwire ./cmd/stepwire
-	GOOS=linux GOARCH=amd64 $(GO) build -o bin/linux/stepwire-worker ./cmd/stepwire-worker
-	cp /etc/ssl/certs/ca-certificates.crt e2e/ca-certificates.crt
-	docker build -q -t stepwire:dev -f e2e/Dockerfile .
+# The container images, stepwire:dev (the emulator) and stepwire-worker:dev:
+# static binaries on scratch (there is no registry to pull a base image
+# from), with the system's CA bundle copied in (e2e/Dockerfile).
+LINUX_BUILD := GOOS=linux GOARCH=$(shell $(GO) env GOARCH) $(GO) build -trimpath -ldflags="-s -w"
 
-# The emulator and the worker as containers on a private network. e2e/ is
-# a module of its own, so that Docker's client stays out of the emulator's
+images:
+	$(LINUX_BUILD) -o bin/linux/stepwire ./cmd/stepwire
+	$(LINUX_BUILD) -o bin/linux/stepwire-worker ./cmd/stepwire-worker
+	cp /etc/ssl/certs/ca-certificates.crt e2e/ca-certificates.crt
+	docker build -q --target emulator -t stepwire:dev -f e2e/Dockerfile .
+	docker build -q --target worker -t stepwire-worker:dev -f e2e/Dockerfile .
+	@docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^stepwire(-worker)?:dev '
+
+image: images
+
+# The emulator and workers as containers on a private network, with real
+# faults: kill, pause, network disconnect, stop, restart. e2e/ is a module of its own, so that Docker's client stays out of the emulator's
 # dependency graph.
-e2e: image
+e2e: images
 	cd e2e && $(GO) test -tags e2e -count=1 -timeout 10m ./...
 
 # Speed figures (benchmarks, never timed tests). The summary lists each

@@ -46,6 +46,17 @@ type Config struct {
 	SubscribeTopic string
 	// SubmitTopic is where results, failures and heartbeats go.
 	SubmitTopic string
+	// ShareGroup, when set, subscribes to the job topic as the MQTT shared
+	// subscription $share/<ShareGroup>/<SubscribeTopic>: the workers of one
+	// group (each with its own client ID) split the jobs, each job going to
+	// one of them, as IoT Core and the emulator deliver shared
+	// subscriptions. Cancel messages stay unshared: every worker gets them.
+	// The policy must allow iot:Subscribe on
+	// topicfilter/$share/<ShareGroup>/<SubscribeTopic>.
+	ShareGroup string
+	// HealthFile, when set, is where the worker writes its state (see
+	// health.go) for `stepwire-worker health`, a container's health check.
+	HealthFile string
 
 	// TLSConfig, when set, replaces CAFile, CertFile and KeyFile; the worker
 	// fills in ServerName from Endpoint if it is empty.
@@ -104,6 +115,8 @@ func EnvConfig(getenv func(string) string) Config {
 		ClientID:       getenv("CLIENT_ID"),
 		SubscribeTopic: getenv("SUBSCRIBE_TOPIC"),
 		SubmitTopic:    getenv("SUBMIT_TOPIC"),
+		ShareGroup:     getenv("SHARE_GROUP"),
+		HealthFile:     getenv("HEALTH_FILE"),
 		Report:         getenv("REPORT"),
 		Direct:         directFromEnv(getenv),
 		Database:       getenv("DATABASE_URL"),
@@ -126,6 +139,9 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ClientID, "client-id", c.ClientID, "MQTT client ID, usually the thing name (env CLIENT_ID)")
 	fs.StringVar(&c.SubscribeTopic, "subscribe-topic", c.SubscribeTopic, "topic the jobs arrive on (env SUBSCRIBE_TOPIC)")
 	fs.StringVar(&c.SubmitTopic, "submit-topic", c.SubmitTopic, "topic results are published to (env SUBMIT_TOPIC)")
+	fs.StringVar(&c.ShareGroup, "share-group", c.ShareGroup,
+		"subscribe to jobs as $share/GROUP/<subscribe-topic>, so the workers of a group split them (env SHARE_GROUP)")
+	fs.StringVar(&c.HealthFile, "health-file", c.HealthFile, "file the worker keeps its state in, for `stepwire-worker health` (env HEALTH_FILE)")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout,
 		"on the first SIGTERM, how long running jobs may finish before they fail with Worker.ShuttingDown (0: 30s)")
 	fs.IntVar(&c.MaxConcurrent, "max-concurrent", c.MaxConcurrent, "jobs that run at once; later ones wait unacknowledged (0: 16)")
@@ -178,6 +194,9 @@ func (c Config) Validate() error {
 		need(c.SubmitTopic, "submit topic", "SUBMIT_TOPIC", "submit-topic")
 	}
 	errs = append(errs, c.validateReport()...)
+	if err := validateShareGroup(c.ShareGroup); err != nil {
+		errs = append(errs, err)
+	}
 	if c.MaxConcurrent < 0 || c.DedupCapacity < 0 || c.DrainTimeout < 0 {
 		errs = append(errs, errors.New("max concurrent jobs, dedup capacity and drain timeout must not be negative"))
 	}
@@ -194,6 +213,30 @@ func (c Config) Validate() error {
 
 // ControlTopic is the topic cancel messages arrive on.
 func (c Config) ControlTopic() string { return jobwire.ControlTopic(c.SubscribeTopic) }
+
+// JobFilter is the filter the worker subscribes to for jobs: SubscribeTopic,
+// or the shared subscription $share/<ShareGroup>/<SubscribeTopic>.
+func (c Config) JobFilter() string {
+	if c.ShareGroup == "" {
+		return c.SubscribeTopic
+	}
+	return "$share/" + c.ShareGroup + "/" + c.SubscribeTopic
+}
+
+// maxShareGroup is IoT Core's limit on a share name (docs/iot-core.md §3.5).
+const maxShareGroup = 128
+
+// validateShareGroup checks a share name as IoT Core does: at most 128
+// characters, none of them / + or #.
+func validateShareGroup(g string) error {
+	if len(g) > maxShareGroup {
+		return fmt.Errorf("share group has %d characters, more than %d", len(g), maxShareGroup)
+	}
+	if strings.ContainsAny(g, "/+#") {
+		return fmt.Errorf("share group %q must not contain /, + or #", g)
+	}
+	return nil
+}
 
 // ParseEndpoint turns "host", "host:port" or "mqtts://host:port" into an
 // mqtts URL with an explicit port.

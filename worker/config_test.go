@@ -84,3 +84,24 @@ func TestDatabaseFromEnvAndFlag(t *testing.T) {
 		t.Fatalf("Database = %q, want the flag's", cfg.Database)
 	}
 }
+
+// A share group turns the job subscription into $share/<group>/<topic>;
+// the control topic stays unshared; a group IoT Core would refuse is an error.
+func TestShareGroup(t *testing.T) {
+	cfg := Config{SubscribeTopic: "tenant1/to/worker"}
+	if got := cfg.JobFilter(); got != "tenant1/to/worker" {
+		t.Errorf("no group: %q", got)
+	}
+	cfg.ShareGroup = "tenant1-workers"
+	if got := cfg.JobFilter(); got != "$share/tenant1-workers/tenant1/to/worker" {
+		t.Errorf("group: %q", got)
+	}
+	if got := cfg.ControlTopic(); got != "tenant1/to/worker/control" {
+		t.Errorf("control topic: %q", got)
+	}
+	for _, bad := range []string{"a/b", "a+", "#", strings.Repeat("g", 129)} {
+		if err := validateShareGroup(bad); err == nil {
+			t.Errorf("share group %q accepted", bad)
+		}
+	}
+}

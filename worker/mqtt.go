@@ -46,6 +46,7 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 		OnConnectionDown: func() bool {
 			w.forgetLine()
 			w.acks.forget()
+			w.writeHealth(HealthConnecting)
 			w.logger.Warn("mqtt connection lost; reconnecting")
 			return true
 		},
@@ -83,14 +84,15 @@ func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 	ctx, cancel := context.WithTimeout(w.jobsCtx, subscribeTimeout)
 	defer cancel()
 	w.logger.Info("mqtt connected", "sessionPresent", ack.SessionPresent)
-	if err := subscribeOne(ctx, cm, w.cfg.SubscribeTopic, 1); err != nil {
-		w.logger.Error("subscribe to job topic failed; no jobs will arrive", "topic", w.cfg.SubscribeTopic, "err", err)
+	if err := subscribeOne(ctx, cm, w.cfg.JobFilter(), 1); err != nil {
+		w.logger.Error("subscribe to job topic failed; no jobs will arrive", "topic", w.cfg.JobFilter(), "err", err)
 		return
 	}
 	if err := subscribeOne(ctx, cm, w.cfg.ControlTopic(), 1); err != nil {
 		w.logger.Warn("subscribe to control topic failed; jobs cannot be cancelled", "topic", w.cfg.ControlTopic(), "err", err)
 	}
-	w.logger.Info("worker ready", "topic", w.cfg.SubscribeTopic)
+	w.logger.Info("worker ready", "topic", w.cfg.JobFilter())
+	w.writeHealth(HealthReady)
 	if w.cfg.OnReady != nil {
 		w.cfg.OnReady()
 	}

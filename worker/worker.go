@@ -14,8 +14,10 @@
 // unacknowledged, never dropped (admission.go). A job delivered twice runs
 // once (dedup.go). Cancel messages on <job topic>/control stop a running job
 // by task token or job id. Drain stops taking jobs and lets running ones
-// finish before Run returns (drain.go). The same worker runs against the
-// emulator and against AWS; only the endpoint and certificates differ.
+// finish before Run returns (drain.go). Workers of one Config.ShareGroup
+// split the jobs through an MQTT shared subscription. The same worker runs
+// against the emulator and against AWS; only the endpoint and certificates
+// differ.
 package worker
 
 import (
@@ -82,6 +84,9 @@ type Worker struct {
 	acks *ackSession
 	// out reports job messages: over MQTT, or directly (report.go).
 	out sink
+
+	// health writes Config.HealthFile (health.go).
+	health healthFile
 
 	// drainReq is closed by Drain.
 	drainReq  chan struct{}
@@ -162,12 +167,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.cm = cm
 	close(w.cmSet)
+	w.writeHealth(HealthConnecting)
+	defer w.writeHealth(HealthStopped)
 	w.logger.InfoContext(ctx, "worker started", "endpoint", w.url.String(),
 		"subscribeTopic", w.cfg.SubscribeTopic, "submitTopic", w.cfg.SubmitTopic)
 
 	select {
 	case <-ctx.Done():
 	case <-w.drainReq:
+		w.writeHealth(HealthDraining)
 		w.drain(ctx)
 	}
 	w.stop()

@@ -11,6 +11,9 @@
 // running ones finish for up to --drain-timeout, fails the rest with
 // Worker.ShuttingDown and disconnects. A second signal cancels the running
 // jobs at once.
+//
+// `stepwire-worker health` exits 0 when the worker that writes HEALTH_FILE
+// (--health-file) is connected and subscribed: a container's health check.
 package main
 
 import (
@@ -28,6 +31,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "health" {
+		if err := health(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "stepwire-worker health:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "stepwire-worker:", err)
 		os.Exit(1)
@@ -67,6 +77,16 @@ func run() error {
 	defer cancel()
 	go onSignals(sigs, w, cancel, logger)
 	return w.Run(ctx)
+}
+
+// health checks the state a running worker keeps in its health file.
+func health(args []string) error {
+	fs := flag.NewFlagSet("health", flag.ContinueOnError)
+	path := fs.String("health-file", os.Getenv("HEALTH_FILE"), "the worker's health file (env HEALTH_FILE)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return worker.CheckHealth(*path)
 }
 
 // onSignals drains w on the first signal and stops it on the second.

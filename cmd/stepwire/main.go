@@ -7,6 +7,7 @@
 //	stepwire logs          print a function's recent log lines
 //	stepwire conformance   replay recorded Step Functions cases against fresh emulators
 //	stepwire scenario run  run scenario files on virtual time
+//	stepwire health        exit 0 if the emulator's API answers (a container's health check)
 package main
 
 import (
@@ -27,6 +28,7 @@ commands:
   logs         print a function's recent log lines (START, its output, END, REPORT)
   conformance  replay recorded Step Functions cases and report the matches
   scenario run play scenario files (scenarios/README.md), a line each
+  health       exit 0 if the emulator's API answers (a container's health check)
 
 Run "stepwire <command> -h" for a command's flags.
 `
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string) error {
 		return logsCmd(ctx, args[1:], os.Stdout)
 	case "scenario":
 		return scenarioCmd(ctx, args[1:])
+	case "health":
+		return health(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

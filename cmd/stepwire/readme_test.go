@@ -25,7 +25,7 @@ const readmeEndpoint = "http://127.0.0.1:4566"
 // with Debian's CLI and with whatever other `aws` comes first on PATH (an
 // aws-cli v1, for one, reads AWS_DEFAULT_REGION but not AWS_REGION).
 func TestREADMECommands(t *testing.T) {
-	blocks := readmeAWSBlocks(t, "../../README.md")
+	blocks := readmeAWSBlocks(t, "../../README.md", "sh")
 	if len(blocks) < 2 {
 		t.Fatalf("README has %d aws blocks; the test reads the wrong file", len(blocks))
 	}
@@ -33,6 +33,17 @@ func TestREADMECommands(t *testing.T) {
 	for _, cli := range awsCLIs(t) {
 		t.Run(cli, func(t *testing.T) { runREADMEBlocks(t, cli, endpoint, blocks) })
 	}
+}
+
+// The README's compose commands (```sh compose blocks) work as printed
+// against the template docker-compose.yml runs.
+func TestREADMEComposeCommands(t *testing.T) {
+	blocks := readmeAWSBlocks(t, "../../README.md", "sh compose")
+	if len(blocks) == 0 {
+		t.Fatal("README has no sh compose block")
+	}
+	endpoint := startUp(t, "--template", "../../e2e/two-tenants.yaml")
+	runREADMEBlocks(t, awscli.Path(t), endpoint, blocks)
 }
 
 // awsCLIs lists the distinct aws CLIs of this machine: Debian's, and the
@@ -73,16 +84,16 @@ func runREADMEBlocks(t *testing.T, cli, endpoint string, blocks []string) {
 	}
 }
 
-// readmeAWSBlocks returns the ```sh blocks of the README that run the aws
-// CLI, with their export lines.
-func readmeAWSBlocks(t *testing.T, path string) []string {
+// readmeAWSBlocks returns the blocks of the README fenced ```<info> that
+// run the aws CLI, with their export lines.
+func readmeAWSBlocks(t *testing.T, path, info string) []string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var blocks []string
-	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(data), -1) {
+	for _, m := range regexp.MustCompile("(?s)```"+regexp.QuoteMeta(info)+"\n(.*?)```").FindAllStringSubmatch(string(data), -1) {
 		if regexp.MustCompile(`(?m)^aws `).MatchString(m[1]) {
 			blocks = append(blocks, m[1])
 		}

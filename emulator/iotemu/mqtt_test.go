@@ -305,3 +305,56 @@ func TestSpecLifecycleEvents(t *testing.T) {
 	require.NoError(t, s.AttachPolicy("NoEvents", certOfThing(t, s, "tenant2")))
 	require.Equal(t, byte(0x87), subscribe(t, tenant, "$aws/events/presence/connected/+"))
 }
+
+// Reference §3.5: a shared subscription's message goes to a connected
+// member, never into the session of a member that is offline while another
+// is online; with every member offline, it waits in a member's session.
+func TestSpecSharedSubscriptionPrefersConnectedMembers(t *testing.T) {
+	s, _ := startService(t)
+	expiry := uint32(3600)
+	connect := func(id string) *paho.Connect {
+		return &paho.Connect{ClientID: id, KeepAlive: 30, Properties: &paho.ConnectProperties{SessionExpiryInterval: &expiry}}
+	}
+	cfgGone, cfgUp := setupThing(t, s, "gone", ""), setupThing(t, s, "up", "")
+	gone, _, err := dialWith(t, s, cfgGone, connect("gone"))
+	require.NoError(t, err)
+	up, _, err := dialWith(t, s, cfgUp, connect("up"))
+	require.NoError(t, err)
+	require.Equal(t, byte(1), subscribe(t, gone, "$share/workers/jobs"))
+	require.Equal(t, byte(1), subscribe(t, up, "$share/workers/jobs"))
+	require.NoError(t, gone.Disconnect(&paho.Disconnect{}))
+	waitOffline(t, s, "gone")
+	const n = 20
+	for i := 0; i < n; i++ {
+		require.NoError(t, s.Publish(context.Background(), "jobs", []byte(`{}`), 1))
+	}
+	for i := 0; i < n; i++ {
+		receive(t, up)
+	}
+	require.NoError(t, up.Disconnect(&paho.Disconnect{}))
+	waitOffline(t, s, "up")
+	require.NoError(t, s.Publish(context.Background(), "jobs", []byte(`{"queued":true}`), 1))
+	back, ack, err := dialWith(t, s, cfgGone, connect("gone"))
+	require.NoError(t, err)
+	require.True(t, ack.SessionPresent)
+	back2, _, err := dialWith(t, s, cfgUp, connect("up"))
+	require.NoError(t, err)
+	select {
+	case m := <-back.received:
+		require.Equal(t, `{"queued":true}`, string(m.Payload))
+	case m := <-back2.received:
+		require.Equal(t, `{"queued":true}`, string(m.Payload))
+	case <-time.After(5 * time.Second):
+		t.Fatal("the message queued while every member was offline was not delivered")
+	}
+}
+
+// waitOffline waits until the broker has seen the client with id go,
+// keeping its session.
+func waitOffline(t *testing.T, s *Service, id string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		cl, ok := s.broker.Clients.Get(id)
+		return ok && cl.Closed()
+	}, 5*time.Second, time.Millisecond, "%s still connected", id)
+}

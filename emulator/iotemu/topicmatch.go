@@ -24,6 +24,7 @@ const (
 // matching (docs/iot-core.md §3.1): `a/#` matches `a/` and `a/b` but not `a`,
 // where mochi follows the MQTT specification and delivers `a` too; and
 // wildcards at the first level of a shared filter never match `$` topics.
+// It also picks each shared group's member (sharedselect.go).
 //
 // mochi reports one merged subscription per client, named after the first
 // filter it gathered (Subscription.Merge keeps the first Filter and the
@@ -68,6 +69,7 @@ func (h *topicHook) OnSelectSubscribers(subs *mqtt.Subscribers, pk packets.Packe
 			delete(subs.InlineSubscriptions, id)
 		}
 	}
+	h.selectShared(subs)
 	return subs
 }
 

@@ -1,0 +1,107 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+// A paused worker (docker pause: frozen, its connection open) misses its
+// heartbeats and the task times out. Unpaused after that, it finishes the
+// job and reports it; the late result gets TaskTimedOut (the complete
+// Lambda logs it and drops it), and the worker carries on with the next
+// job.
+func TestPausedWorkerReportsLateAndCarriesOn(t *testing.T) {
+	e := setUp(t)
+	sm := e.sleepMachine(t, "paused", 2, false)
+	w := e.startWorker(t, "w1", workerOpts{})
+	arn := e.start(t, sm, `{"seconds":4}`)
+	waitLog(t, w, 30*time.Second, 1, "worker-received")
+	docker(t, "pause", w.GetContainerID())
+	expectTimeout(t, e.wait(t, arn, 60*time.Second))
+	docker(t, "unpause", w.GetContainerID())
+	waitLog(t, e.emulator, 60*time.Second, 1, "task is gone", "SendTaskSuccess", "TaskTimedOut")
+	expectSample(t, e.run(t, sampleMachine, `{"a":15,"b":42}`))
+}
+
+// A worker cut off its network (docker network disconnect) misses the job
+// published meanwhile; the broker keeps it in the worker's persistent
+// session, and once the network is back (reconnect) the job is delivered
+// and the execution succeeds.
+func TestPartitionedWorkerGetsTheQueuedJob(t *testing.T) {
+	e := setUp(t)
+	w := e.startWorker(t, "w1", workerOpts{})
+	docker(t, "network", "disconnect", e.net.Name, w.GetContainerID())
+	arn := e.start(t, sampleMachine, `{"a":15,"b":42}`)
+	poll(t, 30*time.Second, "the job to be published", func() bool {
+		return hasEvent(e.history(t, arn), types.HistoryEventTypeTaskSubmitted)
+	})
+	if n := countLines(logs(t, w), "worker-received"); n != 0 {
+		t.Fatalf("the worker received %d jobs while cut off", n)
+	}
+	docker(t, "network", "connect", e.net.Name, w.GetContainerID())
+	expectSample(t, e.wait(t, arn, 120*time.Second))
+}
+
+// docker stop (SIGTERM) mid-job drains the worker: it takes no more jobs,
+// its running job outlives --drain-timeout and fails with
+// Worker.ShuttingDown, and the state machine's Retry runs the job on the
+// other worker of the tenant's share group.
+func TestStoppedWorkerDrainsAndTheOtherRetries(t *testing.T) {
+	e := setUp(t)
+	sm := e.sleepMachine(t, "drained", 10, true)
+	w1 := e.startWorker(t, "w1", workerOpts{shareGroup: "tenant1", drainTimeout: "1s"})
+	arn := e.start(t, sm, `{"seconds":3}`)
+	waitLog(t, w1, 30*time.Second, 1, "worker-received")
+	w2 := e.startWorker(t, "w2", workerOpts{shareGroup: "tenant1"})
+	docker(t, "stop", "--time", "30", w1.GetContainerID())
+	d := e.wait(t, arn, 60*time.Second)
+	if d.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("status %s error %q cause %q, want SUCCEEDED after the retry", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	var failed []string
+	for _, ev := range e.history(t, arn) {
+		if ev.TaskFailedEventDetails != nil {
+			failed = append(failed, aws.ToString(ev.TaskFailedEventDetails.Error))
+		}
+	}
+	if len(failed) != 1 || failed[0] != "Worker.ShuttingDown" {
+		t.Fatalf("failed attempts %q, want one Worker.ShuttingDown", failed)
+	}
+	if n := countLines(logs(t, w2), "worker-received"); n != 1 {
+		t.Fatalf("the other worker received %d jobs, want the retry", n)
+	}
+}
+
+// The emulator restarted under its workers (docker restart): they
+// reconnect by themselves, with backoff, and take jobs again. The
+// emulator keeps its CA in its data dir; its IoT registry is in memory, so
+// the test registers the workers' certificates again, as an operator
+// would, while the workers are retrying.
+func TestWorkersReconnectAfterEmulatorRestart(t *testing.T) {
+	e := setUp(t)
+	w1 := e.startWorker(t, "w1", workerOpts{shareGroup: "tenant1"})
+	w2 := e.startWorker(t, "w2", workerOpts{shareGroup: "tenant1"})
+	docker(t, "restart", "--time", "10", e.emulator.GetContainerID())
+	waitLog(t, e.emulator, 60*time.Second, 2, "stepwire is up")
+	e.connect(t)
+	e.provision(t)
+	waitLog(t, w1, 60*time.Second, 2, "worker ready")
+	waitLog(t, w2, 60*time.Second, 2, "worker ready")
+	for range 2 {
+		expectSample(t, e.run(t, sampleMachine, `{"a":15,"b":42}`))
+	}
+}
+
+func hasEvent(events []types.HistoryEvent, typ types.HistoryEventType) bool {
+	for _, ev := range events {
+		if ev.Type == typ {
+			return true
+		}
+	}
+	return false
+}
