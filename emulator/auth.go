@@ -9,6 +9,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
+	"github.com/stepwire/stepwire/emulator/scheduler/schedulerapi"
 )
 
 // checkSignatures turns on SigV4 checking when Config.Credentials holds
@@ -42,6 +43,9 @@ func (e *Emulator) checkSignatures() {
 func signingNames(req *http.Request) []string {
 	if strings.HasPrefix(req.Header.Get("X-Amz-Target"), "AWSStepFunctions.") {
 		return []string{"states"}
+	}
+	if strings.HasPrefix(req.URL.Path, schedulerapi.PathPrefix) {
+		return []string{"scheduler"}
 	}
 	if req.URL.Path == iotemu.WebSocketPath {
 		return []string{"iotdevicegateway", "iotdata"}

@@ -22,6 +22,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
 	"github.com/stepwire/stepwire/emulator/rolesanywhere"
+	"github.com/stepwire/stepwire/emulator/scheduler"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/emulator/sfnemu/sfnapi"
@@ -106,15 +107,18 @@ type Endpoints struct {
 
 // Emulator is a running stepwire.
 type Emulator struct {
-	cfg     Config
-	Lambda  *lambdaemu.Service
-	SFN     *sfnemu.Service
-	IoT     *iotemu.Service
-	Events  *events.Service // EventBridge's default bus; targets are Lambda Event invocations
-	router  *awsapi.Router
-	httpSrv *http.Server
-	httpLn  net.Listener
-	ends    Endpoints
+	cfg    Config
+	Lambda *lambdaemu.Service
+	SFN    *sfnemu.Service
+	IoT    *iotemu.Service
+	Events *events.Service // EventBridge's default bus; targets are Lambda Event invocations
+	// Scheduler holds EventBridge Scheduler's schedules and rules'
+	// schedules; their runs start executions on the emulator's clock.
+	Scheduler *scheduler.Service
+	router    *awsapi.Router
+	httpSrv   *http.Server
+	httpLn    net.Listener
+	ends      Endpoints
 
 	// RolesAnywhere issues temporary credentials for X.509 certificates.
 	RolesAnywhere *rolesanywhere.Service
@@ -157,6 +161,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
 	e.newRolesAnywhere()
+	e.newScheduler()
 	e.checkSignatures()
 	return e, nil
 }
@@ -284,6 +289,7 @@ func (e *Emulator) Close() error {
 		}
 		cancel()
 	}
+	e.Scheduler.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), sfnDrain)
 	_ = e.SFN.Shutdown(ctx) // logged by the service
 	cancel()

@@ -63,9 +63,12 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 			return fmt.Errorf("load template: event rule %s: %w", r.LogicalID, err)
 		}
 	}
+	if err := e.loadSchedules(t); err != nil {
+		return fmt.Errorf("load template: %w", err)
+	}
 	e.cfg.Logger.Info("template loaded", "path", path, "stateMachines", len(t.StateMachines),
 		"functions", len(t.Functions), "activities", len(t.Activities), "rules", len(t.Rules),
-		"eventRules", len(t.EventRules), "policies", len(t.Policies), "things", len(t.Things))
+		"eventRules", len(t.EventRules), "schedules", len(t.Schedules), "policies", len(t.Policies), "things", len(t.Things))
 	return nil
 }
 
