@@ -44,6 +44,9 @@ func signingNames(req *http.Request) []string {
 	if strings.HasPrefix(req.Header.Get("X-Amz-Target"), "AWSStepFunctions.") {
 		return []string{"states"}
 	}
+	if awsapi.IsQueryRequest(req) {
+		return []string{"cloudformation"}
+	}
 	if strings.HasPrefix(req.URL.Path, schedulerapi.PathPrefix) {
 		return []string{"scheduler"}
 	}

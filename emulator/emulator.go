@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/cfnemu"
 	"github.com/stepwire/stepwire/emulator/events"
 	"github.com/stepwire/stepwire/emulator/events/eventsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
@@ -37,6 +38,9 @@ type Config struct {
 	TemplatePath string
 	// Parameters override the template's parameter defaults.
 	Parameters map[string]string
+	// StackName names the template's stack (AWS::StackName, and the stack
+	// DescribeStacks answers for); DefaultStackName when empty.
+	StackName string
 	// DataDir keeps the local CA and endpoints.json.
 	DataDir string
 	// HTTPAddr and MQTTAddr are listen addresses; ":0" picks a free port.
@@ -115,10 +119,12 @@ type Emulator struct {
 	// Scheduler holds EventBridge Scheduler's schedules and rules'
 	// schedules; their runs start executions on the emulator's clock.
 	Scheduler *scheduler.Service
-	router    *awsapi.Router
-	httpSrv   *http.Server
-	httpLn    net.Listener
-	ends      Endpoints
+	// Stacks answers CloudFormation's reads for the loaded templates.
+	Stacks  *cfnemu.Service
+	router  *awsapi.Router
+	httpSrv *http.Server
+	httpLn  net.Listener
+	ends    Endpoints
 
 	// RolesAnywhere issues temporary credentials for X.509 certificates.
 	RolesAnywhere *rolesanywhere.Service
@@ -162,6 +168,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
 	e.newRolesAnywhere()
 	e.newScheduler()
+	e.newStacks()
 	e.checkSignatures()
 	return e, nil
 }
@@ -179,6 +186,9 @@ func withDefaults(cfg Config) Config {
 		cfg.Clock = clock.Real{}
 	}
 	cfg.Logger = hop.OrDefault(cfg.Logger)
+	if cfg.StackName == "" {
+		cfg.StackName = DefaultStackName
+	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = ".stepwire"
 	}

@@ -119,7 +119,7 @@ func (r *resolver) build(dir string) (*Template, error) {
 			return nil, fmt.Errorf("resource %s (%s): %w", id, res.Type, err)
 		}
 	}
-	return t, nil
+	return t, r.describe(t)
 }
 
 func (r *resolver) add(t *Template, id string, res resource, p map[string]any, dir string) error {

@@ -49,6 +49,11 @@ type Template struct {
 	Roles        []Role
 	// Unknown lists "LogicalId (Type)" of resources stepwire does not create.
 	Unknown []string
+	// StackName, Description, Resources and Outputs are the stack as
+	// CloudFormation's DescribeStacks and ListStackResources show it.
+	StackName, Description string
+	Resources              []StackResource
+	Outputs                []Output
 }
 
 // Function is an AWS::Serverless::Function or AWS::Lambda::Function.
