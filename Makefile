@@ -7,7 +7,7 @@ export TESTCONTAINERS_RYUK_DISABLED := true
 # Debian's AWS CLI v2 (the real client the tests drive).
 AWS_CLI ?= /usr/bin/aws
 
-.PHONY: all build lambdas tools test vet demo bench soak image images e2e conformance fuzz clean
+.PHONY: all build lambdas tools test vet demo bench soak image images e2e conformance fuzz clean deploy destroy sam
 
 all: build
 
@@ -17,11 +17,34 @@ build:
 	$(GO) build -o bin/stepwire-worker ./cmd/stepwire-worker
 
 # The Lambdas as AWS runs them: provided.al2023 wants a binary named
-# bootstrap; template.yaml's CodeUri points at these directories.
+# bootstrap; template.yaml's CodeUri points at bin/lambda/* (x86_64, the
+# template's Architectures); bin/lambda-arm64/* are the same for arm64.
+LAMBDAS := dispatch complete cancel
 lambdas:
-	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/dispatch/bootstrap ./cmd/dispatch-lambda
-	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/complete/bootstrap ./cmd/complete-lambda
-	GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/cancel/bootstrap ./cmd/cancel-lambda
+	for f in $(LAMBDAS); do \
+		GOOS=linux GOARCH=amd64 $(GO) build -tags lambda.norpc -o bin/lambda/$$f/bootstrap ./cmd/$$f-lambda || exit 1; \
+		GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -o bin/lambda-arm64/$$f/bootstrap ./cmd/$$f-lambda || exit 1; \
+	done
+
+# The same template on AWS, with the AWS SAM CLI and the default credential
+# chain: make deploy [STACK_NAME=stepwire] [PARAMS="WorkerTopic=t/w LambdaTopic=t/l"].
+# make destroy deletes the stack. TARGET=aws then runs the tests against it
+# (README, "Targeting AWS").
+STACK_NAME ?= stepwire
+SAM ?= sam
+PARAMS ?=
+
+sam:
+	@command -v $(SAM) >/dev/null || { echo "make deploy and make destroy need the AWS SAM CLI ($(SAM) not found):" \
+		"https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html" >&2; exit 1; }
+
+deploy: sam lambdas
+	$(SAM) deploy --template-file template.yaml --stack-name $(STACK_NAME) --resolve-s3 \
+		--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-confirm-changeset --no-fail-on-empty-changeset \
+		$(if $(PARAMS),--parameter-overrides $(PARAMS))
+
+destroy: sam
+	$(SAM) delete --stack-name $(STACK_NAME) --no-prompts
 
 # Real clients and servers the tests use: Debian's awscli and mosquitto-clients,
 # and postgresql, whose server internal/pgtest starts for the sql job's tests.

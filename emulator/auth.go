@@ -10,6 +10,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu/lambdaapi"
+	"github.com/stepwire/stepwire/emulator/scheduler/schedulerapi"
 )
 
 // checkSignatures turns on SigV4 checking when Config.Credentials holds
@@ -46,6 +47,12 @@ func signingNames(req *http.Request) []string {
 	}
 	if strings.HasPrefix(req.URL.Path, lambdaapi.Prefix) {
 		return []string{"lambda"}
+	}
+	if awsapi.IsQueryRequest(req) {
+		return []string{"cloudformation"}
+	}
+	if strings.HasPrefix(req.URL.Path, schedulerapi.PathPrefix) {
+		return []string{"scheduler"}
 	}
 	if req.URL.Path == iotemu.WebSocketPath {
 		return []string{"iotdevicegateway", "iotdata"}

@@ -17,12 +17,14 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/cfnemu"
 	"github.com/stepwire/stepwire/emulator/events"
 	"github.com/stepwire/stepwire/emulator/events/eventsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
 	"github.com/stepwire/stepwire/emulator/lambdaemu/lambdaapi"
 	"github.com/stepwire/stepwire/emulator/rolesanywhere"
+	"github.com/stepwire/stepwire/emulator/scheduler"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/emulator/sfnemu/sfnapi"
@@ -37,6 +39,9 @@ type Config struct {
 	TemplatePath string
 	// Parameters override the template's parameter defaults.
 	Parameters map[string]string
+	// StackName names the template's stack (AWS::StackName, and the stack
+	// DescribeStacks answers for); DefaultStackName when empty.
+	StackName string
 	// DataDir keeps the local CA and endpoints.json.
 	DataDir string
 	// HTTPAddr and MQTTAddr are listen addresses; ":0" picks a free port.
@@ -116,11 +121,16 @@ type Endpoints struct {
 
 // Emulator is a running stepwire.
 type Emulator struct {
-	cfg     Config
-	Lambda  *lambdaemu.Service
-	SFN     *sfnemu.Service
-	IoT     *iotemu.Service
-	Events  *events.Service // EventBridge's default bus; targets are Lambda Event invocations
+	cfg    Config
+	Lambda *lambdaemu.Service
+	SFN    *sfnemu.Service
+	IoT    *iotemu.Service
+	Events *events.Service // EventBridge's default bus; targets are Lambda Event invocations
+	// Scheduler holds EventBridge Scheduler's schedules and rules'
+	// schedules; their runs start executions on the emulator's clock.
+	Scheduler *scheduler.Service
+	// Stacks answers CloudFormation's reads for the loaded templates.
+	Stacks  *cfnemu.Service
 	router  *awsapi.Router
 	httpSrv *http.Server
 	httpLn  net.Listener
@@ -168,6 +178,8 @@ func New(cfg Config) (*Emulator, error) {
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
 	e.router.HandlePrefix(lambdaapi.Prefix, lambdaapi.Handler(e.Lambda))
 	e.newRolesAnywhere()
+	e.newScheduler()
+	e.newStacks()
 	e.checkSignatures()
 	return e, nil
 }
@@ -185,6 +197,9 @@ func withDefaults(cfg Config) Config {
 		cfg.Clock = clock.Real{}
 	}
 	cfg.Logger = hop.OrDefault(cfg.Logger)
+	if cfg.StackName == "" {
+		cfg.StackName = DefaultStackName
+	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = ".stepwire"
 	}
@@ -295,6 +310,7 @@ func (e *Emulator) Close() error {
 		}
 		cancel()
 	}
+	e.Scheduler.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), sfnDrain)
 	_ = e.SFN.Shutdown(ctx) // logged by the service
 	cancel()

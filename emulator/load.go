@@ -18,7 +18,8 @@ import (
 // types stepwire does not know are listed in one log line; anything it
 // cannot honour is an error.
 func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[string]string) error {
-	t, err := template.Load(path, template.Options{Region: e.cfg.Region, Account: e.cfg.Account, Parameters: params})
+	t, err := template.Load(path, template.Options{Region: e.cfg.Region, Account: e.cfg.Account,
+		StackName: e.cfg.StackName, Parameters: params})
 	if err != nil {
 		return err
 	}
@@ -64,9 +65,13 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 			return fmt.Errorf("load template: event rule %s: %w", r.LogicalID, err)
 		}
 	}
+	if err := e.loadSchedules(t); err != nil {
+		return fmt.Errorf("load template: %w", err)
+	}
+	e.putStack(t)
 	e.cfg.Logger.Info("template loaded", "path", path, "stateMachines", len(t.StateMachines),
 		"functions", len(t.Functions), "activities", len(t.Activities), "rules", len(t.Rules),
-		"eventRules", len(t.EventRules), "policies", len(t.Policies), "things", len(t.Things))
+		"eventRules", len(t.EventRules), "schedules", len(t.Schedules), "policies", len(t.Policies), "things", len(t.Things))
 	return nil
 }
 

@@ -47,6 +47,8 @@ func up(ctx context.Context, args []string) error {
 	fs.Var(&origins, "allow-origin", "browser origin allowed to call the AWS API, or \"*\" (repeatable); requests with another Origin header are refused")
 	var params paramFlags
 	fs.Var(&params, "param", "template parameter override NAME=VALUE (repeatable)")
+	stackName := fs.String("stack-name", emulator.DefaultStackName,
+		"the template's stack name: AWS::StackName and the stack CloudFormation's DescribeStacks answers for")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,7 +68,7 @@ func up(ctx context.Context, args []string) error {
 		return fmt.Errorf("up: %w", err)
 	}
 	emu, err := emulator.New(emulator.Config{
-		TemplatePath: *tpl, Parameters: params.m, DataDir: *dataDir,
+		TemplatePath: *tpl, Parameters: params.m, StackName: *stackName, DataDir: *dataDir,
 		HTTPAddr: *httpAddr, MQTTAddr: *mqttAddr, MQTTHosts: hosts,
 		HTTPHosts: httpHosts, AllowOrigins: origins,
 		IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry,

@@ -30,6 +30,7 @@ type Router struct {
 
 	targets map[string]JSONHandler
 	rest    []restRoute
+	query   http.Handler // awsQuery requests; see HandleQuery
 }
 
 type restRoute struct {
@@ -72,6 +73,10 @@ func (r *Router) route(w http.ResponseWriter, req *http.Request) {
 	}
 	if target := req.Header.Get("X-Amz-Target"); target != "" {
 		r.serveTarget(w, req, target)
+		return
+	}
+	if r.query != nil && IsQueryRequest(req) {
+		r.query.ServeHTTP(w, req)
 		return
 	}
 	best := -1

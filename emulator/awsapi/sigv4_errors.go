@@ -69,5 +69,9 @@ func writeAuthError(w http.ResponseWriter, req *http.Request, e *Error) {
 		WriteJSON10Error(w, e)
 		return
 	}
+	if IsQueryRequest(req) {
+		WriteQueryError(w, "", e)
+		return
+	}
 	WriteRESTError(w, e)
 }

@@ -35,7 +35,7 @@ var rules = map[string]propertyRules{
 		},
 	},
 	"AWS::Serverless::StateMachine": {
-		honoured: []string{"Definition", "DefinitionUri", "DefinitionSubstitutions", "Name", "Type", "Role"},
+		honoured: []string{"Definition", "DefinitionUri", "DefinitionSubstitutions", "Events", "Name", "Type", "Role"},
 		noEffect: map[string]string{
 			"Policies": iamNotModelled, "PermissionsBoundary": iamNotModelled,
 			"Logging": observability, "Tracing": observability, "Tags": tagsOnly,
@@ -119,7 +119,7 @@ func (r *resolver) build(dir string) (*Template, error) {
 			return nil, fmt.Errorf("resource %s (%s): %w", id, res.Type, err)
 		}
 	}
-	return t, nil
+	return t, r.describe(t)
 }
 
 func (r *resolver) add(t *Template, id string, res resource, p map[string]any, dir string) error {
@@ -138,7 +138,14 @@ func (r *resolver) add(t *Template, id string, res resource, p map[string]any, d
 	case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine":
 		sm, err := buildStateMachine(id, res.name, p, dir, r.defaultRole())
 		t.StateMachines = append(t.StateMachines, sm)
-		return err
+		if err != nil {
+			return err
+		}
+		if ev, ok := p["Events"]; ok {
+			schedules, err := r.stateMachineSchedules(id, res.name, ev)
+			t.Schedules = append(t.Schedules, schedules...)
+			return err
+		}
 	case "AWS::IoT::Policy":
 		doc, err := policyDocument(p["PolicyDocument"])
 		t.Policies = append(t.Policies, Policy{LogicalID: id, Name: res.name, Document: doc})

@@ -17,6 +17,9 @@ type resolver struct {
 	params    map[string]string
 	resources map[string]resource
 	naming    map[string]bool // resources whose name is being resolved
+	// outputs and description are the template's Outputs and Description.
+	outputs     map[string]any
+	description string
 }
 
 type resource struct {
@@ -34,6 +37,8 @@ func newResolver(doc map[string]any, opts Options) (*resolver, error) {
 	if err := r.loadParameters(doc); err != nil {
 		return nil, err
 	}
+	r.outputs, _ = doc["Outputs"].(map[string]any)
+	r.description, _ = doc["Description"].(string)
 	res, _ := doc["Resources"].(map[string]any)
 	if len(res) == 0 {
 		return nil, fmt.Errorf("template has no Resources")

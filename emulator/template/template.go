@@ -1,7 +1,8 @@
 // Package template reads the SAM/CloudFormation template that deploys the
 // pattern to AWS and turns it into the resources stepwire creates locally:
-// functions, state machines, IoT policies, things, topic rules and the
-// EventBridge rules of functions' Events.
+// functions, state machines, IoT policies, things, topic rules, the
+// EventBridge rules of functions' Events and the schedules of state
+// machines' Events.
 //
 // It resolves the intrinsic functions such templates use (Ref, Fn::Sub,
 // Fn::GetAtt, Fn::Join in short and long form), reads DefinitionUri files and
@@ -39,6 +40,8 @@ type Template struct {
 	Activities    []Activity
 	// EventRules are the EventBridge rules of functions' Events.
 	EventRules []EventRule
+	// Schedules are the scheduled starts of state machines' Events.
+	Schedules []Schedule
 	// TrustAnchors, Profiles and Roles are Roles Anywhere's resources and
 	// the IAM roles (docs/roles-anywhere.md §3.1).
 	TrustAnchors []TrustAnchor
@@ -46,6 +49,11 @@ type Template struct {
 	Roles        []Role
 	// Unknown lists "LogicalId (Type)" of resources stepwire does not create.
 	Unknown []string
+	// StackName, Description, Resources and Outputs are the stack as
+	// CloudFormation's DescribeStacks and ListStackResources show it.
+	StackName, Description string
+	Resources              []StackResource
+	Outputs                []Output
 }
 
 // Function is an AWS::Serverless::Function or AWS::Lambda::Function.

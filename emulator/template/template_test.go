@@ -199,3 +199,37 @@ Resources:
 		t.Fatalf("name = %q", got)
 	}
 }
+
+// TestStackView: the repository's template as DescribeStacks and
+// ListStackResources show it once deployed (docs/cloudformation.md §3):
+// outputs resolved, SAM types transformed, physical ids what Ref returns.
+func TestStackView(t *testing.T) {
+	tpl, err := Load("../../template.yaml", Options{Region: "eu-west-1", Account: "111122223333", StackName: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := map[string]string{}
+	for _, o := range tpl.Outputs {
+		outputs[o.Key] = o.Value
+	}
+	if outputs["StateMachineArn"] != "arn:aws:states:eu-west-1:111122223333:stateMachine:MqttBasedStateMachine" || tpl.StackName != "prod" {
+		t.Errorf("outputs = %v", outputs)
+	}
+	res := map[string]StackResource{}
+	for _, r := range tpl.Resources {
+		res[r.LogicalID] = r
+	}
+	for id, want := range map[string]StackResource{
+		"SendToWorkerFunction":       {"SendToWorkerFunction", "AWS::Lambda::Function", "SendToWorkerFunction"},
+		"MqttBasedStateMachine":      {"MqttBasedStateMachine", "AWS::StepFunctions::StateMachine", "arn:aws:states:eu-west-1:111122223333:stateMachine:MqttBasedStateMachine"},
+		"TaskTokenToLambdaTopicRule": {"TaskTokenToLambdaTopicRule", "AWS::IoT::TopicRule", "TaskTokenToLambdaTopic"},
+		"IoTToContainerPolicy":       {"IoTToContainerPolicy", "AWS::IoT::Policy", "OnPremContainer"},
+	} {
+		if res[id] != want {
+			t.Errorf("%s = %+v, want %+v", id, res[id], want)
+		}
+	}
+	if len(tpl.Resources) != 13 {
+		t.Errorf("%d resources listed", len(tpl.Resources))
+	}
+}

@@ -17,7 +17,7 @@ const module = "github.com/stepwire/stepwire"
 // pureCores are deterministic: only the standard library's data packages,
 // no network, files, clock or randomness (docs/architecture.md, "Dependency rules").
 // internal/arn, the one ARN parser, is pure data too, so interp may use it.
-var pureCores = []string{"emulator/asl", "emulator/interp", "emulator/iotemu/policy", "emulator/iotemu/rules", "internal/jobwire", "internal/arn", "emulator/events/pattern"}
+var pureCores = []string{"emulator/asl", "emulator/interp", "emulator/iotemu/policy", "emulator/iotemu/rules", "internal/jobwire", "internal/arn", "emulator/events/pattern", "emulator/scheduler/schedexpr"}
 
 // pureThirdParty are the third-party packages a pure core may import: the
 // JSONata engine behind emulator/asl/jsonata (docs/jsonata-engine.md), pure
@@ -33,7 +33,7 @@ var forbiddenInPure = []string{"net", "os", "os/exec", "syscall", "math/rand", "
 var clockCalls = map[string]bool{"Now": true, "Since": true, "Until": true, "Sleep": true, "After": true, "AfterFunc": true, "NewTimer": true, "NewTicker": true, "Tick": true}
 
 // services must not import each other: the composition root wires them.
-var services = []string{"emulator/sfnemu", "emulator/iotemu", "emulator/lambdaemu", "emulator/events"}
+var services = []string{"emulator/sfnemu", "emulator/iotemu", "emulator/lambdaemu", "emulator/events", "emulator/scheduler"}
 
 // wireLayers serve a service's typed API over an AWS protocol. The domain
 // packages (the service and its subpackages other than the wire layer)
@@ -44,6 +44,8 @@ var wireLayers = []struct{ domain, wire []string }{
 		wire: []string{"emulator/sfnemu/sfnapi", "emulator/awsapi"}},
 	{domain: []string{"emulator/events", "emulator/events/pattern"},
 		wire: []string{"emulator/events/eventsapi", "emulator/awsapi"}},
+	{domain: []string{"emulator/scheduler", "emulator/scheduler/schedexpr"},
+		wire: []string{"emulator/scheduler/schedulerapi", "emulator/awsapi"}},
 }
 
 // targetNeutral code runs unchanged on AWS and never imports the emulator.

@@ -71,3 +71,20 @@ func IAMRole(account, name string) string {
 func RolesAnywhere(region, account, resource string) string {
 	return build("rolesanywhere", region, account, resource)
 }
+
+// Scheduler is arn:aws:scheduler:<region>:<account>:<resource>, where
+// resource is "schedule/<group>/<name>" or "schedule-group/<name>".
+func Scheduler(region, account, resource string) string {
+	return build("scheduler", region, account, resource)
+}
+
+// Stack is arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>.
+func Stack(region, account, name, id string) string {
+	return build("cloudformation", region, account, "stack/"+name+"/"+id)
+}
+
+// EventsRule is arn:aws:events:<region>:<account>:rule/<name>, a rule on
+// the default bus.
+func EventsRule(region, account, name string) string {
+	return build("events", region, account, "rule/"+name)
+}
