@@ -40,7 +40,7 @@ func TestSubscribeSourceFollowsReportsLive(t *testing.T) {
 	}()
 	waitSeen := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(30 * time.Second) // generous: connecting under a loaded -race run
 		for {
 			mu.Lock()
 			last := ""
@@ -50,6 +50,11 @@ func TestSubscribeSourceFollowsReportsLive(t *testing.T) {
 			mu.Unlock()
 			if strings.Contains(last, want) {
 				return
+			}
+			select {
+			case err := <-done:
+				t.Fatalf("Watch returned %v before it saw %q (it saw %q)", err, want, seen)
+			default:
 			}
 			if time.Now().After(deadline) {
 				t.Fatalf("watch saw %q, want one ending in %q", seen, want)
