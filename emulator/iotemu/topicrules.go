@@ -17,7 +17,8 @@ import (
 )
 
 // rulesHook feeds every published message (from MQTT clients and from the
-// data-plane Publish, which uses the inline client) to the topic rules.
+// data-plane Publish, which uses the inline client) to the topic rules,
+// and every Last Will the broker sends for a client (docs/iot-core.md §8.6).
 // It runs after delivery to subscribers and never blocks the publisher:
 // a firing rule runs its actions on a goroutine of its own.
 type rulesHook struct {
@@ -27,9 +28,17 @@ type rulesHook struct {
 
 func (h *rulesHook) ID() string { return "stepwire-iot-rules" }
 
-func (h *rulesHook) Provides(b byte) bool { return b == mqtt.OnPublished }
+func (h *rulesHook) Provides(b byte) bool { return b == mqtt.OnPublished || b == mqtt.OnWillSent }
 
 func (h *rulesHook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
+	h.s.runRules(cl, pk)
+}
+
+// OnWillSent runs the rules on a Last Will as on any publish: IoT Core's
+// rules engine sees the will as a message of the client that set it.
+// mochi calls it after delivering the will, before OnDisconnect, so the
+// client's principal is still known.
+func (h *rulesHook) OnWillSent(cl *mqtt.Client, pk packets.Packet) {
 	h.s.runRules(cl, pk)
 }
 
