@@ -51,6 +51,7 @@ func apiError(err error) *awsapi.Error {
 		{ErrCertificateValidation, http.StatusBadRequest, "CertificateValidationException"},
 		{ErrDeleteConflict, http.StatusConflict, "DeleteConflictException"},
 		{ErrLimitExceeded, http.StatusGone, "LimitExceededException"},
+		{ErrVersionsLimitExceeded, http.StatusConflict, "VersionsLimitExceededException"},
 		{ErrInvalidRequest, http.StatusBadRequest, "InvalidRequestException"},
 	}
 	for _, e := range table {

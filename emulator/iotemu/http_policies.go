@@ -16,6 +16,7 @@ func (s *Service) policyRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /attached-policies/{target...}", s.handleListAttachedPolicies)
 	m.HandleFunc("GET /principal-policies", s.handleListPrincipalPolicies)
 	m.HandleFunc("POST /test-authorization", s.handleTestAuthorization)
+	s.policyVersionRoutes(m)
 }
 
 func (s *Service) handleCreatePolicy(w http.ResponseWriter, r *http.Request) {
@@ -42,7 +43,8 @@ func (s *Service) handleGetPolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]any{"policyName": p.Name, "policyArn": p.ARN, "policyDocument": p.Document,
-		"defaultVersionId": "1", "creationDate": epoch(p.Created), "lastModifiedDate": epoch(p.Created)})
+		"defaultVersionId": p.DefaultVersionID, "creationDate": epoch(p.Created), "lastModifiedDate": epoch(p.Modified),
+		"generationId": p.DefaultVersionID})
 }
 
 func (s *Service) handleDeletePolicy(w http.ResponseWriter, r *http.Request) {

@@ -25,6 +25,8 @@ var (
 	ErrCertificateValidation = errors.New("iotemu: certificate is not valid")
 	ErrDeleteConflict        = errors.New("iotemu: resource is still in use")
 	ErrLimitExceeded         = errors.New("iotemu: limit exceeded")
+	// ErrVersionsLimitExceeded: the policy already has maxPolicyVersions.
+	ErrVersionsLimitExceeded = errors.New("iotemu: policy versions limit exceeded")
 )
 
 // Certificate statuses (docs/iot-core.md §2.2).
@@ -58,10 +60,16 @@ type thing struct {
 	version       int64
 }
 
+// storedPolicy is a policy with its versions (docs/iot-core.md §8.2). doc
+// and compiled are the default version's, the one that is operative.
 type storedPolicy struct {
 	name, arn, doc string
 	compiled       *policy.Policy
 	created        time.Time
+	modified       time.Time
+	defaultID      string
+	versions       []policyVersion // oldest first, at most maxPolicyVersions
+	nextVersion    int
 }
 
 // registry holds certificates, things, policies and rules. gen changes on

@@ -8,10 +8,16 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu/policy"
 )
 
-// PolicyInfo describes a policy.
+// PolicyInfo describes a policy; Document is its default version's.
 type PolicyInfo struct {
 	Name, ARN, Document string
-	Created             time.Time
+	DefaultVersionID    string
+	Created, Modified   time.Time
+}
+
+func (p *storedPolicy) info() PolicyInfo {
+	return PolicyInfo{Name: p.name, ARN: p.arn, Document: p.doc, DefaultVersionID: p.defaultID,
+		Created: p.created, Modified: p.modified}
 }
 
 // CreatePolicy stores a policy document after checking it parses.
@@ -30,7 +36,10 @@ func (s *Service) CreatePolicy(name, document string) error {
 	if _, ok := r.policies[name]; ok {
 		return fmt.Errorf("create policy %q: %w", name, ErrAlreadyExists)
 	}
-	r.policies[name] = &storedPolicy{name: name, arn: s.arn("policy/" + name), doc: document, compiled: p, created: s.cfg.Clock.Now()}
+	now := s.cfg.Clock.Now()
+	r.policies[name] = &storedPolicy{name: name, arn: s.arn("policy/" + name), doc: document, compiled: p,
+		created: now, modified: now, defaultID: "1", nextVersion: 2,
+		versions: []policyVersion{{id: "1", doc: document, created: now, compiled: p}}}
 	r.gen.Add(1)
 	return nil
 }
@@ -44,7 +53,7 @@ func (s *Service) GetPolicy(name string) (PolicyInfo, error) {
 	if !ok {
 		return PolicyInfo{}, fmt.Errorf("get policy %q: %w", name, ErrNotFound)
 	}
-	return PolicyInfo{Name: p.name, ARN: p.arn, Document: p.doc, Created: p.created}, nil
+	return p.info(), nil
 }
 
 // ListPolicies lists policies by name.
@@ -58,19 +67,25 @@ func (s *Service) ListPolicies(marker string, pageSize int, ascending bool) ([]P
 	all := make([]PolicyInfo, len(names))
 	for i, n := range names {
 		p := r.policies[n]
-		all[i] = PolicyInfo{Name: p.name, ARN: p.arn, Document: p.doc, Created: p.created}
+		all[i] = p.info()
 	}
 	r.mu.RUnlock()
 	return page(all, marker, pageSize)
 }
 
-// DeletePolicy deletes a policy attached to no certificate.
+// DeletePolicy deletes a policy attached to no certificate and with no
+// version but the default (docs/iot-core.md §8.2).
 func (s *Service) DeletePolicy(name string) error {
 	r := s.reg
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.policies[name]; !ok {
+	p, ok := r.policies[name]
+	if !ok {
 		return fmt.Errorf("delete policy %q: %w", name, ErrNotFound)
+	}
+	if len(p.versions) > 1 {
+		return fmt.Errorf("delete policy %q: %w: the policy has %d versions; delete all but the default first",
+			name, ErrDeleteConflict, len(p.versions))
 	}
 	for _, c := range r.certs {
 		if slices.Contains(c.policies, name) {
@@ -141,7 +156,7 @@ func (s *Service) ListAttachedPolicies(target, marker string, pageSize int) ([]P
 	var all []PolicyInfo
 	for _, n := range c.policies {
 		if p, ok := r.policies[n]; ok {
-			all = append(all, PolicyInfo{Name: p.name, ARN: p.arn, Document: p.doc, Created: p.created})
+			all = append(all, p.info())
 		}
 	}
 	r.mu.RUnlock()
