@@ -3,6 +3,7 @@ package iotemu
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/policy"
@@ -77,6 +78,13 @@ func (p *principal) refreshLocked(r *registry) {
 	attached := ok && th.principals[c.arn]
 	p.vars["iot:Connection.Thing.IsAttached"] = boolString(attached)
 	if attached {
+		// Thing groups' policies reach the thing only when it is
+		// identified this way (docs/iot-core.md §8.1).
+		for _, name := range r.groupPolicies(th.name) {
+			if sp, ok := r.policies[name]; ok && !slices.Contains(c.policies, name) {
+				p.policies = append(p.policies, sp.compiled)
+			}
+		}
 		p.vars["iot:Connection.Thing.ThingName"] = th.name
 		for k, v := range th.attributes {
 			p.vars["iot:Connection.Thing.Attributes["+k+"]"] = v

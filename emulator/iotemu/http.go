@@ -26,6 +26,7 @@ func (s *Service) routes() *http.ServeMux {
 	s.dataPlaneRoutes(m)
 	s.certificateRoutes(m)
 	s.thingRoutes(m)
+	s.thingGroupRoutes(m)
 	s.policyRoutes(m)
 	s.ruleRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -52,6 +53,7 @@ func apiError(err error) *awsapi.Error {
 		{ErrDeleteConflict, http.StatusConflict, "DeleteConflictException"},
 		{ErrLimitExceeded, http.StatusGone, "LimitExceededException"},
 		{ErrVersionsLimitExceeded, http.StatusConflict, "VersionsLimitExceededException"},
+		{ErrVersionConflict, http.StatusConflict, "VersionConflictException"},
 		{ErrInvalidRequest, http.StatusBadRequest, "InvalidRequestException"},
 	}
 	for _, e := range table {

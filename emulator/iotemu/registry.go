@@ -27,6 +27,8 @@ var (
 	ErrLimitExceeded         = errors.New("iotemu: limit exceeded")
 	// ErrVersionsLimitExceeded: the policy already has maxPolicyVersions.
 	ErrVersionsLimitExceeded = errors.New("iotemu: policy versions limit exceeded")
+	// ErrVersionConflict: an expectedVersion that is not the resource's.
+	ErrVersionConflict = errors.New("iotemu: version conflict")
 )
 
 // Certificate statuses (docs/iot-core.md §2.2).
@@ -81,6 +83,7 @@ type registry struct {
 	things   map[string]*thing
 	policies map[string]*storedPolicy
 	rules    map[string]*storedRule
+	groups   map[string]*thingGroup // at most maxThingGroups
 	gen      atomic.Uint64
 	// ruleSet is a snapshot of the enabled rules for the publish path.
 	ruleSet atomic.Pointer[[]*storedRule]
@@ -92,6 +95,7 @@ func newRegistry() *registry {
 		things:   map[string]*thing{},
 		policies: map[string]*storedPolicy{},
 		rules:    map[string]*storedRule{},
+		groups:   map[string]*thingGroup{},
 	}
 	r.ruleSet.Store(&[]*storedRule{})
 	return r

@@ -92,69 +92,89 @@ func (s *Service) DeletePolicy(name string) error {
 			return fmt.Errorf("delete policy %q: %w: attached to certificate %s", name, ErrDeleteConflict, c.id)
 		}
 	}
+	for _, g := range r.groups {
+		if slices.Contains(g.policies, name) {
+			return fmt.Errorf("delete policy %q: %w: attached to thing group %s", name, ErrDeleteConflict, g.name)
+		}
+	}
 	delete(r.policies, name)
 	r.gen.Add(1)
 	return nil
 }
 
-// AttachPolicy attaches a policy to a certificate (by ARN or id).
+// AttachPolicy attaches a policy to a certificate (by ARN or id) or to a
+// thing group (by ARN, docs/iot-core.md §8.1).
 func (s *Service) AttachPolicy(policyName, target string) error {
 	r := s.reg
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c, err := r.policyTarget("attach", "to", policyName, target)
+	ps, err := r.policyTarget("attach", "to", policyName, target)
 	if err != nil {
 		return err
 	}
-	if slices.Contains(c.policies, policyName) {
+	if slices.Contains(*ps, policyName) {
 		return nil
 	}
-	if len(c.policies) >= maxPoliciesPerTarget {
-		return fmt.Errorf("attach policy %q: %w: a certificate holds at most %d policies", policyName, ErrLimitExceeded, maxPoliciesPerTarget)
+	if len(*ps) >= maxPoliciesPerTarget {
+		return fmt.Errorf("attach policy %q: %w: a target holds at most %d policies", policyName, ErrLimitExceeded, maxPoliciesPerTarget)
 	}
-	c.policies = append(c.policies, policyName)
+	*ps = append(*ps, policyName)
 	r.gen.Add(1)
 	return nil
 }
 
-// DetachPolicy detaches a policy from a certificate.
+// DetachPolicy detaches a policy from a certificate or thing group.
 func (s *Service) DetachPolicy(policyName, target string) error {
 	r := s.reg
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c, err := r.policyTarget("detach", "from", policyName, target)
+	ps, err := r.policyTarget("detach", "from", policyName, target)
 	if err != nil {
 		return err
 	}
-	c.policies = slices.DeleteFunc(c.policies, func(p string) bool { return p == policyName })
+	*ps = slices.DeleteFunc(*ps, func(p string) bool { return p == policyName })
 	r.gen.Add(1)
 	return nil
 }
 
-// policyTarget finds the policy and the certificate (by ARN or id) that an
-// attach or detach names. r.mu is held.
-func (r *registry) policyTarget(op, prep, policyName, target string) (*certificate, error) {
+// policyTarget finds the policy and the policy list of the certificate
+// (by ARN or id) or thing group (by ARN) that an attach or detach names.
+// r.mu is held.
+func (r *registry) policyTarget(op, prep, policyName, target string) (*[]string, error) {
 	if _, ok := r.policies[policyName]; !ok {
 		return nil, fmt.Errorf("%s policy %q: %w: no such policy", op, policyName, ErrNotFound)
 	}
+	return r.targetPolicies(fmt.Sprintf("%s policy %q %s %q", op, policyName, prep, target), target)
+}
+
+// targetPolicies returns the policy list of a certificate or thing group.
+// r.mu is held.
+func (r *registry) targetPolicies(what, target string) (*[]string, error) {
+	if name, ok := groupFromTarget(target); ok {
+		g, ok := r.groups[name]
+		if !ok {
+			return nil, fmt.Errorf("%s: %w: no such thing group", what, ErrNotFound)
+		}
+		return &g.policies, nil
+	}
 	c, ok := r.certs[certIDFromARN(target)]
 	if !ok {
-		return nil, fmt.Errorf("%s policy %q %s %q: %w: no such certificate", op, policyName, prep, target, ErrNotFound)
+		return nil, fmt.Errorf("%s: %w: no such certificate", what, ErrNotFound)
 	}
-	return c, nil
+	return &c.policies, nil
 }
 
 // ListAttachedPolicies lists the policies attached to a certificate.
 func (s *Service) ListAttachedPolicies(target, marker string, pageSize int) ([]PolicyInfo, string, error) {
 	r := s.reg
 	r.mu.RLock()
-	c, ok := r.certs[certIDFromARN(target)]
-	if !ok {
+	ps, err := r.targetPolicies(fmt.Sprintf("list attached policies of %q", target), target)
+	if err != nil {
 		r.mu.RUnlock()
-		return nil, "", fmt.Errorf("list attached policies of %q: %w", target, ErrNotFound)
+		return nil, "", err
 	}
 	var all []PolicyInfo
-	for _, n := range c.policies {
+	for _, n := range *ps {
 		if p, ok := r.policies[n]; ok {
 			all = append(all, p.info())
 		}

@@ -80,6 +80,9 @@ func (s *Service) DeleteThing(name string) error {
 		return fmt.Errorf("delete thing %q: %w: principals are attached", name, ErrInvalidRequest)
 	}
 	delete(r.things, name)
+	for _, g := range r.groups {
+		delete(g.things, name)
+	}
 	r.gen.Add(1)
 	return nil
 }
