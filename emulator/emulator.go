@@ -88,6 +88,9 @@ type Config struct {
 	// MQTTMaxConnections caps concurrent MQTT connections
 	// (iotemu.DefaultMaxConnections).
 	MQTTMaxConnections int
+	// MQTTRequireSNI refuses TLS connections that send no SNI
+	// (iotemu.Config.RequireSNI).
+	MQTTRequireSNI bool
 	// RetainExecutions and RetainExecutionsFor are Step Functions'
 	// retention of closed executions: how many per state machine, and how
 	// long after they stopped (sfnemu.Config.RetainPerMachine, RetainFor:
@@ -163,6 +166,7 @@ func New(cfg Config) (*Emulator, error) {
 		StartExecution: e.startExecution, ServerNames: cfg.MQTTHosts,
 		Throttle: cfg.IoTThrottle, PersistentSessionExpiry: cfg.IoTSessionExpiry,
 		ConnectTimeout: cfg.MQTTConnectTimeout, MaxConnections: cfg.MQTTMaxConnections,
+		RequireSNI: cfg.MQTTRequireSNI,
 	})
 	if err != nil {
 		e.SFN.Close()

@@ -33,6 +33,8 @@ func up(ctx context.Context, args []string) error {
 	credsPath := fs.String("credentials", "", "AWS shared credentials file (INI, aws_access_key_id / aws_secret_access_key per profile): "+
 		"check SigV4 signatures and let in only requests signed with its keys (off by default)")
 	connectTimeout := fs.Duration("mqtt-connect-timeout", iotemu.DefaultConnectTimeout, "close an MQTT connection that has not sent CONNECT (TLS handshake included) within this time")
+	requireSNI := fs.Bool("mqtt-require-sni", false, "refuse MQTT/TLS connections that send no server name (SNI), as IoT Core does; "+
+		"clients must then reach the broker by a host name such as localhost, not an IP address")
 	maxConns := fs.Int("mqtt-max-connections", iotemu.DefaultMaxConnections, "cap on concurrent MQTT connections; more are closed on accept")
 	retain := fs.Int("retain-executions", sfnemu.DefaultRetainPerMachine,
 		"closed executions kept readable per state machine; older ones are freed (0: no limit)")
@@ -74,7 +76,7 @@ func up(ctx context.Context, args []string) error {
 		IoTThrottle: *throttle, IoTSessionExpiry: *sessionExpiry,
 		Region: *region, Account: *account, Logger: logger,
 		MockConfig: mocks, Credentials: creds,
-		MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns,
+		MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns, MQTTRequireSNI: *requireSNI,
 		RetainExecutions: noLimitIfZero(*retain), RetainExecutionsFor: noLimitIfZero(*retainFor),
 		LambdaMode: *lambdaMode,
 	})

@@ -73,6 +73,11 @@ type Config struct {
 	// TLS handshake and send CONNECT before it is closed; default
 	// DefaultConnectTimeout.
 	ConnectTimeout time.Duration
+	// RequireSNI refuses a TLS handshake whose ClientHello names no server
+	// (no SNI), as IoT Core's MQTT page says it does (docs/iot-core.md
+	// §8.4). Off by default: a Go client that dials an IP address, such as
+	// the emulator's own 127.0.0.1 endpoint, cannot send SNI.
+	RequireSNI bool
 	// MaxConnections caps concurrent MQTT connections; further ones are
 	// closed on accept (logged once each time the cap is reached).
 	// Default DefaultMaxConnections.

@@ -17,7 +17,7 @@ func (s *Service) serverTLS() (*tls.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server certificate: %w", err)
 	}
-	return &tls.Config{
+	cfg := &tls.Config{
 		MinVersion:   tls.VersionTLS12,
 		Certificates: []tls.Certificate{serverCert},
 		// The service clock, so that the handshake (session ticket
@@ -36,5 +36,21 @@ func (s *Service) serverTLS() (*tls.Config, error) {
 			id := pki.CertificateID(cs.PeerCertificates[0].Raw)
 			return s.reg.certificateUsable(id, s.cfg.Clock.Now())
 		},
-	}, nil
+	}
+	if s.cfg.RequireSNI {
+		cfg.GetConfigForClient = requireSNI
+	}
+	return cfg, nil
+}
+
+// errNoSNI ends a handshake whose ClientHello carries no server name.
+var errNoSNI = errors.New("iotemu: TLS client sent no server name (SNI); IoT Core refuses such connections")
+
+// requireSNI refuses a ClientHello without SNI before the handshake goes
+// on; any name is accepted (docs/iot-core.md §8.4).
+func requireSNI(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+	if hello.ServerName == "" {
+		return nil, errNoSNI
+	}
+	return nil, nil
 }
