@@ -25,6 +25,7 @@ func (s *Service) routes() *http.ServeMux {
 	m.HandleFunc("GET /endpoint", s.handleDescribeEndpoint)
 	s.dataPlaneRoutes(m)
 	s.certificateRoutes(m)
+	s.caRoutes(m)
 	s.thingRoutes(m)
 	s.thingGroupRoutes(m)
 	s.policyRoutes(m)
@@ -54,6 +55,7 @@ func apiError(err error) *awsapi.Error {
 		{ErrLimitExceeded, http.StatusGone, "LimitExceededException"},
 		{ErrVersionsLimitExceeded, http.StatusConflict, "VersionsLimitExceededException"},
 		{ErrVersionConflict, http.StatusConflict, "VersionConflictException"},
+		{ErrRegistrationCode, http.StatusBadRequest, "RegistrationCodeValidationException"},
 		{ErrInvalidRequest, http.StatusBadRequest, "InvalidRequestException"},
 	}
 	for _, e := range table {

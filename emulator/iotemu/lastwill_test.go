@@ -17,6 +17,8 @@ func TestSpecRulesFireOnLastWill(t *testing.T) {
 	require.NoError(t, s.CreateTopicRule("Gone", TopicRule{SQL: "SELECT *, clientid() AS c, topic() AS t FROM 'dev/#'",
 		Actions: []Action{{LambdaFunctionArn: "gone"}}}))
 	devTLS := setupThing(t, s, "dev", "")
+	watcher := mustDial(t, s, setupThing(t, s, "watcher", ""), "watcher")
+	require.Equal(t, byte(1), subscribe(t, watcher, "$aws/events/presence/disconnected/dev"))
 	connect := &paho.Connect{ClientID: "dev", KeepAlive: 30, CleanStart: true,
 		WillMessage: &paho.WillMessage{Topic: "dev/will", QoS: 1, Payload: []byte(`{"gone":true}`)}}
 
@@ -32,7 +34,8 @@ func TestSpecRulesFireOnLastWill(t *testing.T) {
 	mc, _, err := dialWith(t, s, devTLS, connect)
 	require.NoError(t, err)
 	require.NoError(t, mc.Disconnect(&paho.Disconnect{}))
-	waitDown(t, mc)
+	receive(t, watcher) // the first connection's event
+	receive(t, watcher) // this one's: the server is done with it
 	require.NoError(t, s.Publish(context.Background(), "dev/marker", []byte(`{"m":1}`), 1))
 	require.Equal(t, "dev/marker", topicOf(t, <-invoked), "a clean disconnect sent no will")
 }

@@ -29,6 +29,9 @@ var (
 	ErrVersionsLimitExceeded = errors.New("iotemu: policy versions limit exceeded")
 	// ErrVersionConflict: an expectedVersion that is not the resource's.
 	ErrVersionConflict = errors.New("iotemu: version conflict")
+	// ErrRegistrationCode: a CA's verification certificate does not prove
+	// the account's registration code.
+	ErrRegistrationCode = errors.New("iotemu: registration code validation failed")
 )
 
 // Certificate statuses (docs/iot-core.md §2.2).
@@ -83,7 +86,8 @@ type registry struct {
 	things   map[string]*thing
 	policies map[string]*storedPolicy
 	rules    map[string]*storedRule
-	groups   map[string]*thingGroup // at most maxThingGroups
+	groups   map[string]*thingGroup    // at most maxThingGroups
+	cas      map[string]*caCertificate // by id, at most maxCACertificates
 	gen      atomic.Uint64
 	// ruleSet is a snapshot of the enabled rules for the publish path.
 	ruleSet atomic.Pointer[[]*storedRule]
@@ -96,6 +100,7 @@ func newRegistry() *registry {
 		policies: map[string]*storedPolicy{},
 		rules:    map[string]*storedRule{},
 		groups:   map[string]*thingGroup{},
+		cas:      map[string]*caCertificate{},
 	}
 	r.ruleSet.Store(&[]*storedRule{})
 	return r

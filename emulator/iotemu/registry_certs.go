@@ -73,6 +73,9 @@ func (s *Service) RegisterCertificate(certPEM, caPEM, status string) (Certificat
 		if err := c.CheckSignatureFrom(ca); err != nil {
 			return CertificateInfo{}, fmt.Errorf("register certificate: %w: not signed by the given CA: %v", ErrCertificateValidation, err)
 		}
+		if err := s.reg.registeredCA(ca); err != nil {
+			return CertificateInfo{}, fmt.Errorf("register certificate: %w", err)
+		}
 	}
 	if err := validityError(c.NotBefore, c.NotAfter, s.cfg.Clock.Now()); err != nil {
 		return CertificateInfo{}, fmt.Errorf("register certificate: %w: certificatePem %v", ErrCertificateValidation, err)

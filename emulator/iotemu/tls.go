@@ -33,8 +33,11 @@ func (s *Service) serverTLS() (*tls.Config, error) {
 			if len(cs.PeerCertificates) == 0 {
 				return errors.New("iotemu: client certificate required")
 			}
-			id := pki.CertificateID(cs.PeerCertificates[0].Raw)
-			return s.reg.certificateUsable(id, s.cfg.Clock.Now())
+			leaf := cs.PeerCertificates[0]
+			if !s.reg.certificateKnown(leaf.Raw) {
+				s.registerJustInTime(leaf) // §8.3; the connection still fails
+			}
+			return s.reg.certificateUsable(pki.CertificateID(leaf.Raw), s.cfg.Clock.Now())
 		},
 	}
 	if s.cfg.RequireSNI {
