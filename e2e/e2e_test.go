@@ -28,7 +28,7 @@ import (
 func TestSampleAcrossContainers(t *testing.T) {
 	e := setUp(t)
 	e.startWorker(t, "w1", workerOpts{})
-	expectSample(t, e.run(t, sampleMachine, `{"a":15,"b":42}`))
+	expectSample(t, e.runSample(t))
 }
 
 // A worker killed mid-job (docker kill: SIGKILL, no goodbye) stops
