@@ -97,7 +97,7 @@ image: images
 # The emulator and workers as containers on a private network, with real
 # faults: kill, pause, network disconnect, stop, restart. e2e/ is a module of its own, so that Docker's client stays out of the emulator's
 # dependency graph.
-e2e: images
+e2e: images lambdas
 	cd e2e && $(GO) test -tags e2e -count=1 -timeout 10m ./...
 
 # Speed figures (benchmarks, never timed tests). The summary lists each

@@ -7,7 +7,11 @@
 // the wire only, through the AWS SDK as CI and users' own pipelines do, and
 // inject the faults a real network has with the docker CLI: kill, pause,
 // network disconnect, stop (SIGTERM) and restart. Run it with `make e2e`,
-// which builds the images first.
+// which builds the images and the Lambdas' bootstrap binaries first.
+//
+// The tests find the stack they drive from its DescribeStacks outputs, as
+// on AWS; TARGET=aws (target_test.go) runs them against a deployed stack,
+// skipping, each with its reason, those whose fault AWS cannot take.
 //
 // Two workers of one tenant split its jobs with an MQTT shared
 // subscription, $share/<group>/tenant1/to/worker (the worker's
@@ -28,7 +32,7 @@ import (
 func TestSampleAcrossContainers(t *testing.T) {
 	e := setUp(t)
 	e.startWorker(t, "w1", workerOpts{})
-	expectSample(t, e.run(t, sampleMachine, `{"a":15,"b":42}`))
+	expectSample(t, e.runSample(t))
 }
 
 // A worker killed mid-job (docker kill: SIGKILL, no goodbye) stops

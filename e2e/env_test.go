@@ -24,6 +24,9 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/network"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/stepwire/stepwire/internal/stack"
+	"github.com/stepwire/stepwire/internal/target"
 )
 
 const (
@@ -34,33 +37,45 @@ const (
 	label = "stepwire-e2e"
 	// runLabel holds the id of the env that created a resource.
 	runLabel = "stepwire-e2e.env"
-	// policy is the IoT policy the suite creates for its workers: any
-	// client ID starting with e2e-, tenant 1's topics, and its job topic as
-	// a shared subscription of any group.
-	policy    = "StepwireE2EWorker"
-	policyDoc = `{"Version":"2012-10-17","Statement":[
- {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/e2e-*"},
- {"Effect":"Allow","Action":"iot:Subscribe","Resource":["arn:aws:iot:*:*:topicfilter/tenant1/to/worker",
-   "arn:aws:iot:*:*:topicfilter/$share/*/tenant1/to/worker","arn:aws:iot:*:*:topicfilter/tenant1/to/worker/control"]},
- {"Effect":"Allow","Action":"iot:Receive","Resource":["arn:aws:iot:*:*:topic/tenant1/to/worker","arn:aws:iot:*:*:topic/tenant1/to/worker/control"]},
- {"Effect":"Allow","Action":["iot:Publish","iot:RetainPublish"],"Resource":["arn:aws:iot:*:*:topic/tenant1/to/lambda",
-   "arn:aws:iot:*:*:topic/tenant1/to/lambda/progress/*"]}]}`
+	// policy is the IoT policy the suite creates for its workers (see
+	// policyDoc).
+	policy = "StepwireE2EWorker"
 )
 
-// env is one test's world: a private docker network, the emulator on it
-// (alias "stepwire"), and the workers started with startWorker. The host
-// drives it over the wire only: the AWS API (SDK) and the docker CLI for
-// the faults. Everything is removed when the test ends, failed or not.
-//
-// env is the seam for other targets: a deployed stack would fill aws from
-// the default credential chain and leave the docker parts, and the tests
-// that inject faults, out.
+// policyDoc lets the workers connect with any client ID starting with
+// e2e-, take jobs from the stack's worker topic (also as a shared
+// subscription of any group) and its control topic, and publish results
+// and progress to its results topic.
+func policyDoc(jobs, results string) string {
+	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/e2e-*"},
+ {"Effect":"Allow","Action":"iot:Subscribe","Resource":["arn:aws:iot:*:*:topicfilter/%[1]s",
+   "arn:aws:iot:*:*:topicfilter/$share/*/%[1]s","arn:aws:iot:*:*:topicfilter/%[1]s/control"]},
+ {"Effect":"Allow","Action":"iot:Receive","Resource":["arn:aws:iot:*:*:topic/%[1]s","arn:aws:iot:*:*:topic/%[1]s/control"]},
+ {"Effect":"Allow","Action":["iot:Publish","iot:RetainPublish"],"Resource":["arn:aws:iot:*:*:topic/%[2]s",
+   "arn:aws:iot:*:*:topic/%[2]s/progress/*"]}]}`, jobs, results)
+}
+
+// env is one test's world: the stack under test, found through its
+// DescribeStacks outputs on either target, a docker network, and the
+// workers started with startWorker on it. On the containers target (the
+// default) the stack is an emulator container on the network (alias
+// "stepwire"); with TARGET=aws it is the deployed stack (target_test.go).
+// The host drives it over the wire only: the AWS API (SDK) and the docker
+// CLI for the faults. Everything the test created is removed when it ends,
+// failed or not.
 type env struct {
-	id       string
-	net      *testcontainers.DockerNetwork
+	id   string
+	kind target.Kind
+	// netName is the workers' network; emulator is nil on AWS.
+	netName  string
 	emulator *testcontainers.DockerContainer
 	aws      aws.Config
 	endpoint string
+	stack    *stack.Resources
+	// caPEM is the broker's CA for the workers; nil on AWS, where the
+	// image's CA bundle holds Amazon's root.
+	caPEM []byte
 	// certs holds each worker's certificate and key, to register them again
 	// after the emulator restarts (its registry is in memory).
 	certs map[string]workerCert
@@ -68,37 +83,71 @@ type env struct {
 
 type workerCert struct{ certPEM, keyPEM string }
 
-func setUp(t *testing.T) *env {
+// emulatorOpts are the emulator container's settings beyond the default.
+type emulatorOpts struct {
+	// lambdaMode is up's --lambda-mode; "process" copies the bootstrap
+	// binaries into the container (process_test.go).
+	lambdaMode string
+}
+
+func setUp(t *testing.T) *env { return setUpWith(t, emulatorOpts{}) }
+
+// setUpWith sets up the env on the suite's target.
+func setUpWith(t *testing.T, o emulatorOpts) *env {
 	t.Helper()
 	if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
 		t.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
 	}
-	ctx := context.Background()
-	e := &env{id: os.Getenv(envIDVar), certs: map[string]workerCert{}}
+	e := &env{id: os.Getenv(envIDVar), kind: suiteTarget(t), certs: map[string]workerCert{}}
 	if e.id == "" {
 		e.id = randomID(t)
 	}
-	nw, err := network.New(ctx, network.WithLabels(e.labels()))
+	if e.kind == target.AWS {
+		e.useAWS(t)
+	} else {
+		e.startEmulator(t, o)
+	}
+	e.discover(t)
+	e.provision(t)
+	return e
+}
+
+// newNetwork creates the env's own docker network.
+func (e *env) newNetwork(t *testing.T) {
+	t.Helper()
+	nw, err := network.New(context.Background(), network.WithLabels(e.labels()))
 	testcontainers.CleanupNetwork(t, nw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.net = nw
-	emu, err := testcontainers.Run(ctx, emulatorImage,
-		testcontainers.WithName(label+"-"+e.id+"-emulator"),
+	e.netName = nw.Name
+}
+
+// startEmulator runs the emulator container, the stack of the containers
+// target, on a network of its own.
+func (e *env) startEmulator(t *testing.T, o emulatorOpts) {
+	t.Helper()
+	e.newNetwork(t)
+	cmd := []string{"up", "--template", "/template.yaml", "--data-dir", "/data",
+		"--http", "0.0.0.0:4566", "--mqtt", "0.0.0.0:8883", "--mqtt-host", "stepwire", "--http-host", "stepwire"}
+	opts := []testcontainers.ContainerCustomizer{
+		testcontainers.WithName(label + "-" + e.id + "-emulator"),
 		testcontainers.WithLabels(e.labels()),
-		network.WithNetwork([]string{"stepwire"}, nw),
-		testcontainers.WithCmd("up", "--template", "/template.yaml", "--data-dir", "/data",
-			"--http", "0.0.0.0:4566", "--mqtt", "0.0.0.0:8883", "--mqtt-host", "stepwire", "--http-host", "stepwire"),
-		testcontainers.WithWaitStrategy(wait.ForLog("stepwire is up").WithStartupTimeout(60*time.Second)))
+		network.WithNetworkName([]string{"stepwire"}, e.netName),
+		testcontainers.WithWaitStrategy(wait.ForLog("stepwire is up").WithStartupTimeout(60 * time.Second)),
+	}
+	if o.lambdaMode != "" {
+		cmd = append(cmd, "--lambda-mode", o.lambdaMode)
+		opts = append(opts, testcontainers.WithFiles(bootstraps(t)...))
+	}
+	emu, err := testcontainers.Run(context.Background(), emulatorImage, append(opts, testcontainers.WithCmd(cmd...))...)
 	testcontainers.CleanupContainer(t, emu)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.emulator = emu
 	e.connect(t)
-	e.provision(t)
-	return e
+	e.caPEM = fetch(t, e.endpoint+"/_stepwire/ca")
 }
 
 // labels marks the env's containers and network.
@@ -124,7 +173,7 @@ func (e *env) provision(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
 	c := iot.NewFromConfig(e.aws)
-	_, err := c.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String(policy), PolicyDocument: aws.String(policyDoc)})
+	_, err := c.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String(policy), PolicyDocument: aws.String(policyDoc(e.stack.WorkerTopic, e.stack.ResultsTopic))})
 	var exists *iottypes.ResourceAlreadyExistsException
 	if err != nil && !errors.As(err, &exists) {
 		t.Fatal(err)
@@ -159,16 +208,27 @@ func (e *env) issue(t *testing.T, id string) []testcontainers.ContainerFile {
 		t.Fatal(err)
 	}
 	e.attach(t, aws.ToString(cert.CertificateArn))
+	if e.emulator == nil {
+		t.Cleanup(func() { e.retire(t, cert) })
+	}
 	wc := workerCert{certPEM: aws.ToString(cert.CertificatePem), keyPEM: aws.ToString(cert.KeyPair.PrivateKey)}
 	e.certs[id] = wc
 	file := func(path string, data []byte) testcontainers.ContainerFile {
 		return testcontainers.ContainerFile{Reader: bytes.NewReader(data), ContainerFilePath: path, FileMode: 0o644}
 	}
-	return []testcontainers.ContainerFile{
-		file("/certs/cert.pem", []byte(wc.certPEM)),
-		file("/certs/priv.key", []byte(wc.keyPEM)),
-		file("/certs/root-CA.crt", fetch(t, e.endpoint+"/_stepwire/ca")),
+	files := []testcontainers.ContainerFile{file("/certs/cert.pem", []byte(wc.certPEM)), file("/certs/priv.key", []byte(wc.keyPEM))}
+	if e.caPEM != nil {
+		files = append(files, file("/certs/root-CA.crt", e.caPEM))
 	}
+	return files
+}
+
+// caFile is the workers' CA_FILE: the broker's CA, or the image's bundle.
+func (e *env) caFile() string {
+	if e.caPEM != nil {
+		return "/certs/root-CA.crt"
+	}
+	return "/etc/ssl/certs/ca-certificates.crt"
 }
 
 // workerOpts are a worker's settings beyond its certificate.
@@ -177,15 +237,22 @@ type workerOpts struct {
 	drainTimeout string
 }
 
-// startWorker runs a worker container for tenant 1 with client ID
-// e2e-<name>; it returns once the worker is connected and subscribed.
+// startWorker runs a worker container on the stack's topics and IoT data
+// endpoint, with client ID e2e-<env id>-<name> (and share group
+// <group><env id>), unique to the env, so that tests sharing one deployed
+// stack do not meet each other's sessions; it returns once the worker is
+// connected and subscribed.
 func (e *env) startWorker(t *testing.T, name string, o workerOpts) *testcontainers.DockerContainer {
 	t.Helper()
-	id := "e2e-" + name
+	id := "e2e-" + e.id + "-" + name
+	group := ""
+	if o.shareGroup != "" {
+		group = o.shareGroup + strings.ReplaceAll(e.id, "-", "")
+	}
 	vars := map[string]string{
-		"ENDPOINT": "stepwire:8883", "CA_FILE": "/certs/root-CA.crt", "DEVICE_CERT": "/certs/cert.pem",
+		"ENDPOINT": e.stack.MQTTAddress(), "CA_FILE": e.caFile(), "DEVICE_CERT": "/certs/cert.pem",
 		"PRIVATE_KEY": "/certs/priv.key", "CLIENT_ID": id,
-		"SUBSCRIBE_TOPIC": "tenant1/to/worker", "SUBMIT_TOPIC": "tenant1/to/lambda", "SHARE_GROUP": o.shareGroup,
+		"SUBSCRIBE_TOPIC": e.stack.WorkerTopic, "SUBMIT_TOPIC": e.stack.ResultsTopic, "SHARE_GROUP": group,
 	}
 	var args []string
 	if o.drainTimeout != "" {
@@ -194,7 +261,7 @@ func (e *env) startWorker(t *testing.T, name string, o workerOpts) *testcontaine
 	w, err := testcontainers.Run(context.Background(), workerImage,
 		testcontainers.WithName(label+"-"+e.id+"-"+name),
 		testcontainers.WithLabels(e.labels()),
-		network.WithNetwork(nil, e.net),
+		network.WithNetworkName(nil, e.netName),
 		testcontainers.WithEnv(vars),
 		testcontainers.WithCmd(args...),
 		testcontainers.WithFiles(e.issue(t, id)...),

@@ -13,14 +13,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-// sampleMachine is the template's state machine: the add job.
-const sampleMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:MqttBasedStateMachine"
-
 // sleepMachine creates a state machine whose one Task sends a sleep job
-// ({"seconds": N}) to tenant 1's workers. The job asks for heartbeats
-// every heartbeat seconds (the worker sends one every third of that), and
-// the Task times out after heartbeat seconds without one. retry adds a
-// Retry on Worker.ShuttingDown, the error of a job cut short by a drain.
+// ({"seconds": N}) to the workers through the stack's SendToWorkerFunction,
+// with the role of the stack's own state machine. The job asks for
+// heartbeats every heartbeat seconds (the worker sends one every third of
+// that), and the Task times out after heartbeat seconds without one. retry
+// adds a Retry on Worker.ShuttingDown, the error of a job cut short by a
+// drain. The machine is deleted when the test ends.
 func (e *env) sleepMachine(t *testing.T, name string, heartbeat int, retry bool) string {
 	t.Helper()
 	retries := ""
@@ -28,13 +27,24 @@ func (e *env) sleepMachine(t *testing.T, name string, heartbeat int, retry bool)
 		retries = `,"Retry":[{"ErrorEquals":["Worker.ShuttingDown"],"IntervalSeconds":1,"MaxAttempts":3,"BackoffRate":1}]`
 	}
 	def := fmt.Sprintf(`{"StartAt":"Job","States":{"Job":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
-		"HeartbeatSeconds":%d,"Parameters":{"FunctionName":"SendToWorkerFunction","Payload":{"Input.$":"$","TaskToken.$":"$$.Task.Token",
-		"executionArn.$":"$$.Execution.Id","jobType":"sleep","heartbeatSeconds":%d}}%s,"End":true}}}`, heartbeat, heartbeat, retries)
-	sm, err := sfn.NewFromConfig(e.aws).CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{
-		Name: aws.String(name), Definition: aws.String(def), RoleArn: aws.String("arn:aws:iam::123456789012:role/e2e")})
+		"HeartbeatSeconds":%d,"Parameters":{"FunctionName":%q,"Payload":{"Input.$":"$","TaskToken.$":"$$.Task.Token",
+		"executionArn.$":"$$.Execution.Id","jobType":"sleep","heartbeatSeconds":%d}}%s,"End":true}}}`,
+		heartbeat, e.function(t, "SendToWorkerFunction"), heartbeat, retries)
+	ctx, c := context.Background(), sfn.NewFromConfig(e.aws)
+	sample, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(e.stack.StateMachineArn)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name: aws.String("e2e-" + name + "-" + e.id), Definition: aws.String(def), RoleArn: sample.RoleArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: sm.StateMachineArn}); err != nil && e.emulator == nil {
+			t.Logf("state machine %s left in the account: %v", aws.ToString(sm.StateMachineArn), err)
+		}
+	})
 	return aws.ToString(sm.StateMachineArn)
 }
 
@@ -95,4 +105,13 @@ func expectTimeout(t *testing.T, d *sfn.DescribeExecutionOutput) {
 	if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "States.Timeout" {
 		t.Fatalf("status %s error %q, want FAILED States.Timeout", d.Status, aws.ToString(d.Error))
 	}
+}
+
+// sampleInput is the sample's input; expectSample checks its output.
+const sampleInput = `{"a":15,"b":42}`
+
+// runSample runs the stack's state machine, the add job, once.
+func (e *env) runSample(t *testing.T) *sfn.DescribeExecutionOutput {
+	t.Helper()
+	return e.run(t, e.stack.StateMachineArn, sampleInput)
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepwire/stepwire/internal/target"
 )
 
 // A paused worker (docker pause: frozen, its connection open) misses its
@@ -24,8 +26,12 @@ func TestPausedWorkerReportsLateAndCarriesOn(t *testing.T) {
 	docker(t, "pause", w.GetContainerID())
 	expectTimeout(t, e.wait(t, arn, 60*time.Second))
 	docker(t, "unpause", w.GetContainerID())
-	waitLog(t, e.emulator, 60*time.Second, 1, "task is gone", "SendTaskSuccess", "TaskTimedOut")
-	expectSample(t, e.run(t, sampleMachine, `{"a":15,"b":42}`))
+	if e.emulator != nil {
+		waitLog(t, e.emulator, 60*time.Second, 1, "task is gone", "SendTaskSuccess", "TaskTimedOut")
+	} else {
+		t.Log("TARGET=aws: the complete Lambda's TaskTimedOut is in CloudWatch Logs, not checked")
+	}
+	expectSample(t, e.runSample(t))
 }
 
 // A worker cut off its network (docker network disconnect) misses the job
@@ -35,15 +41,15 @@ func TestPausedWorkerReportsLateAndCarriesOn(t *testing.T) {
 func TestPartitionedWorkerGetsTheQueuedJob(t *testing.T) {
 	e := setUp(t)
 	w := e.startWorker(t, "w1", workerOpts{})
-	docker(t, "network", "disconnect", e.net.Name, w.GetContainerID())
-	arn := e.start(t, sampleMachine, `{"a":15,"b":42}`)
+	docker(t, "network", "disconnect", e.netName, w.GetContainerID())
+	arn := e.start(t, e.stack.StateMachineArn, sampleInput)
 	poll(t, 30*time.Second, "the job to be published", func() bool {
 		return hasEvent(e.history(t, arn), types.HistoryEventTypeTaskSubmitted)
 	})
 	if n := countLines(logs(t, w), "worker-received"); n != 0 {
 		t.Fatalf("the worker received %d jobs while cut off", n)
 	}
-	docker(t, "network", "connect", e.net.Name, w.GetContainerID())
+	docker(t, "network", "connect", e.netName, w.GetContainerID())
 	expectSample(t, e.wait(t, arn, 120*time.Second))
 }
 
@@ -83,6 +89,7 @@ func TestStoppedWorkerDrainsAndTheOtherRetries(t *testing.T) {
 // the test registers the workers' certificates again, as an operator
 // would, while the workers are retrying.
 func TestWorkersReconnectAfterEmulatorRestart(t *testing.T) {
+	skipOn(t, target.RestartEmulator)
 	e := setUp(t)
 	w1 := e.startWorker(t, "w1", workerOpts{shareGroup: "tenant1"})
 	w2 := e.startWorker(t, "w2", workerOpts{shareGroup: "tenant1"})
@@ -93,7 +100,7 @@ func TestWorkersReconnectAfterEmulatorRestart(t *testing.T) {
 	waitLog(t, w1, 60*time.Second, 2, "worker ready")
 	waitLog(t, w2, 60*time.Second, 2, "worker ready")
 	for range 2 {
-		expectSample(t, e.run(t, sampleMachine, `{"a":15,"b":42}`))
+		expectSample(t, e.runSample(t))
 	}
 }
 

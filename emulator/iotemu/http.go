@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -150,9 +151,9 @@ func (s *Service) handlePublish(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleDescribeEndpoint answers every endpoint type with the MQTT
-// listener's host:port. Real IoT returns a bare host name (port 8883 or
-// 443 implied); stepwire includes the port because its listener port is
-// chosen at start.
+// listener's host:port (dataEndpoint). Real IoT returns a bare host name
+// (port 8883 or 443 implied); stepwire includes the port because its
+// listener port is chosen at start.
 func (s *Service) handleDescribeEndpoint(w http.ResponseWriter, r *http.Request) {
 	switch t := r.URL.Query().Get("endpointType"); t {
 	case "", "iot:Data", "iot:Data-ATS", "iot:CredentialProvider", "iot:Jobs":
@@ -160,5 +161,20 @@ func (s *Service) handleDescribeEndpoint(w http.ResponseWriter, r *http.Request)
 		writeErr(w, invalid("unknown endpointType %q", t))
 		return
 	}
-	writeJSON(w, map[string]string{"endpointAddress": s.MQTTAddr()})
+	writeJSON(w, map[string]string{"endpointAddress": s.dataEndpoint()})
+}
+
+// dataEndpoint is the address clients dial: the listener's, or, when it
+// listens on every interface (as in a container), the first extra name
+// its certificate covers (up --mqtt-host), on the listener's port.
+func (s *Service) dataEndpoint() string {
+	addr := s.MQTTAddr()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || len(s.cfg.ServerNames) == 0 {
+		return addr
+	}
+	if ip := net.ParseIP(host); host != "" && (ip == nil || !ip.IsUnspecified()) {
+		return addr
+	}
+	return net.JoinHostPort(s.cfg.ServerNames[0], port)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -113,4 +114,22 @@ func TestSDKErrors(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 	require.Equal(t, "UnknownOperationException", resp.Header.Get("X-Amzn-ErrorType"), string(body))
+}
+
+// A broker listening on every interface, as in a container, answers
+// DescribeEndpoint with the name its certificate covers (up --mqtt-host),
+// the address its clients dial; one on a given address answers with it.
+func TestDescribeEndpointNamesTheAdvertisedHost(t *testing.T) {
+	s := startServiceWith(t, func(c *Config) { c.MQTTAddr, c.ServerNames = "0.0.0.0:0", []string{"stepwire"} })
+	ctl, _, _ := sdkClients(t, s)
+	ep, err := ctl.DescribeEndpoint(context.Background(), &iot.DescribeEndpointInput{EndpointType: aws.String("iot:Data-ATS")})
+	require.NoError(t, err)
+	_, port, _ := net.SplitHostPort(s.MQTTAddr())
+	require.Equal(t, "stepwire:"+port, aws.ToString(ep.EndpointAddress))
+
+	s = startServiceWith(t, func(c *Config) { c.ServerNames = []string{"stepwire"} })
+	ctl, _, _ = sdkClients(t, s)
+	ep, err = ctl.DescribeEndpoint(context.Background(), &iot.DescribeEndpointInput{EndpointType: aws.String("iot:Data-ATS")})
+	require.NoError(t, err)
+	require.Equal(t, s.MQTTAddr(), aws.ToString(ep.EndpointAddress))
 }
