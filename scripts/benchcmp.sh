@@ -13,13 +13,16 @@ if [ ! -f "$base" ]; then
 	exit 0
 fi
 awk -v tol=0.20 '
-function figures(line, into,   n, i, kv, f) {
+function figures(line, into,   n, i, kv, f, k, prefix) {
 	n = split(line, f, /[ \t]+/)
+	# A line led by a bare word (soak_standard executions=…) names its figures.
+	prefix = (f[1] ~ /^[a-z][a-z0-9_]*$/) ? f[1] "." : ""
 	for (i = 1; i <= n; i++) {
 		if (f[i] ~ /^[a-z][a-z0-9_]*=-?[0-9.]+$/) {
 			split(f[i], kv, "=")
-			into[kv[1]] = kv[2] + 0
-			if (!(kv[1] in order)) { order[kv[1]] = ++count; names[count] = kv[1] }
+			k = prefix kv[1]
+			into[k] = kv[2] + 0
+			if (!(k in order)) { order[k] = ++count; names[count] = k }
 		}
 	}
 }
