@@ -7,7 +7,7 @@ export TESTCONTAINERS_RYUK_DISABLED := true
 # Debian's AWS CLI v2 (the real client the tests drive).
 AWS_CLI ?= /usr/bin/aws
 
-.PHONY: all build lambdas tools test vet demo bench soak image images e2e conformance fuzz clean deploy destroy sam
+.PHONY: all build lambdas tools test vet demo bench profile soak image images e2e conformance fuzz clean deploy destroy sam
 
 all: build
 
@@ -109,6 +109,25 @@ bench:
 	@echo "== summary"
 	@grep -E '^(broker_|interp_|jsonata_|soak_|cancel_|lambda_|scenarios_|roundtrip_process_|worker_concurrency=)' bin/bench.out || true
 	@grep '^roundtrip_p50_ms=' bin/bench.out | tail -1
+	@echo "== against bench/baseline.txt (now/baseline; informative: the machine may be noisy)"
+	@./scripts/benchcmp.sh bench/baseline.txt bin/bench.out
+
+# CPU and allocation profiles of the round trip, the interpreter and
+# JSONata (docs/performance.md reads them): bin/profile/<name>.{cpu,mem}.pprof
+# and a go tool pprof -top summary of each, <name>.{cpu,mem}.txt.
+PROFILES := roundtrip:^BenchmarkRoundTrip$$:1x interp:^BenchmarkInterpreterExecution$$:3s jsonata:^BenchmarkJSONataExecution$$:3s
+profile:
+	@mkdir -p bin/profile
+	$(GO) test -c -o bin/profile/bench.test ./bench/
+	@set -e; for p in $(PROFILES); do \
+		IFS=: read -r name bench time <<< "$$p"; out=$(CURDIR)/bin/profile/$$name; \
+		echo "== $$name"; \
+		(cd bench && ../bin/profile/bench.test -test.run '^$$' -test.bench "$$bench" -test.benchtime $$time \
+			-test.cpuprofile $$out.cpu.pprof -test.memprofile $$out.mem.pprof) | grep -E '^(Benchmark|roundtrip_)'; \
+		$(GO) tool pprof -top -nodecount 40 bin/profile/bench.test $$out.cpu.pprof > $$out.cpu.txt 2>/dev/null; \
+		$(GO) tool pprof -top -sample_index=alloc_space -nodecount 40 bin/profile/bench.test $$out.mem.pprof > $$out.mem.txt 2>/dev/null; \
+	done
+	@ls bin/profile
 
 # Memory under load: 16 clients start Standard (and describe them), then
 # Express executions for 60 s each through the SDK; memory is sampled every

@@ -80,3 +80,17 @@ func BenchmarkInterpreter(b *testing.B) {
 		fmt.Printf("interp_10state_eps=%.0f interp_map1000_ms=%.2f\n", eps, mapMs)
 	}
 }
+
+// BenchmarkInterpreterExecution runs the 10-state JSONPath machine once per
+// iteration: the form benchstat and pprof (make profile) read.
+func BenchmarkInterpreterExecution(b *testing.B) {
+	def, err := asl.Parse([]byte(tenStates), asl.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := json.RawMessage(`{"n":7}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		run(b, def, input)
+	}
+}

@@ -64,3 +64,17 @@ func rate(f func()) float64 {
 	}
 	return float64(n) / time.Since(start).Seconds()
 }
+
+// BenchmarkJSONataExecution runs the 10-state JSONata machine once per
+// iteration: the form benchstat and pprof (make profile) read.
+func BenchmarkJSONataExecution(b *testing.B) {
+	def, err := asl.Parse([]byte(tenJSONata), asl.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := json.RawMessage(`{"n":7}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		run(b, def, input)
+	}
+}

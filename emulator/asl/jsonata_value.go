@@ -177,8 +177,9 @@ func (n *jnode) eval(env *JSONataEnv, loc string) (any, error) {
 }
 
 func (n *jnode) evalExpr(env *JSONataEnv, loc string) (any, error) {
-	jenv := &jsonata.Env{Now: env.Now, UUID: env.UUID, Random: env.Random, Vars: map[string]any{}, Limits: env.Limits}
-	for _, name := range n.expr.Vars() {
+	names := n.expr.Vars()
+	jenv := &jsonata.Env{Now: env.Now, UUID: env.UUID, Random: env.Random, Vars: make(map[string]any, len(names)), Limits: env.Limits}
+	for _, name := range names {
 		if name == "states" {
 			jenv.Vars[name] = env.States
 			continue

@@ -45,6 +45,9 @@ type queue struct {
 // emit matches an event against the enabled rules and queues a delivery
 // for each of their targets.
 func (s *Service) emit(id string, e Event) {
+	if !s.anyTargets() {
+		return // no rule could deliver it: skip rendering and matching
+	}
 	doc, decoded, err := s.render(id, e)
 	if err != nil {
 		s.logger.Error("event not delivered", "id", id, "error", err)
@@ -88,6 +91,19 @@ func (s *Service) render(id string, e Event) ([]byte, any, error) {
 		return nil, nil, fmt.Errorf("render event: %w", err)
 	}
 	return doc, v, nil
+}
+
+// anyTargets reports whether some rule has a target, without which an
+// event goes nowhere.
+func (s *Service) anyTargets() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.rules {
+		if len(r.targets) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // matchingRules returns the enabled rules that match, in name order.

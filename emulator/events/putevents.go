@@ -118,14 +118,11 @@ func requestSize(entries []Entry) int {
 	return n
 }
 
-// jsonObject returns doc compacted when it is one JSON object.
+// jsonObject returns doc compacted when it is one JSON object. Compact
+// checks that doc is exactly one JSON value; the first byte says which.
 func jsonObject(doc []byte) (json.RawMessage, bool) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &obj); err != nil || obj == nil {
-		return nil, false
-	}
 	var buf bytes.Buffer
-	if err := json.Compact(&buf, doc); err != nil {
+	if err := json.Compact(&buf, doc); err != nil || buf.Len() == 0 || buf.Bytes()[0] != '{' {
 		return nil, false
 	}
 	return buf.Bytes(), true

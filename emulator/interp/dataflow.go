@@ -77,21 +77,12 @@ func (m *Machine) limits() budget.Limits {
 
 // context builds the context object ($$) for the current state.
 func (m *Machine) context() any {
-	exec := jsonv.NewObject(6)
-	exec.Set("Id", m.opts.ExecutionArn)
-	exec.Set("Input", m.input)
-	exec.Set("StartTime", isoTime(m.startTime))
-	exec.Set("Name", m.opts.ExecutionName)
-	exec.Set("RoleArn", m.opts.RoleArn)
-	if m.def.Type != asl.TypeExpress {
-		exec.Set("RedriveCount", jsonv.Number("0"))
+	if m.execCtx == nil {
+		m.execCtx, m.smCtx = m.executionContext()
 	}
-	sm := jsonv.NewObject(2)
-	sm.Set("Id", m.opts.StateMachineArn)
-	sm.Set("Name", m.opts.StateMachineName)
 	ctx := jsonv.NewObject(4)
-	ctx.Set("Execution", exec)
-	ctx.Set("StateMachine", sm)
+	ctx.Set("Execution", m.execCtx)
+	ctx.Set("StateMachine", m.smCtx)
 	if m.th.cur != nil {
 		st := jsonv.NewObject(3)
 		st.Set("Name", m.th.cur.name)
@@ -110,4 +101,22 @@ func (m *Machine) context() any {
 		}
 	}
 	return ctx
+}
+
+// executionContext builds the context object's Execution and
+// StateMachine, once per execution (values are immutable once built).
+func (m *Machine) executionContext() (exec, sm *jsonv.Object) {
+	exec = jsonv.NewObject(6)
+	exec.Set("Id", m.opts.ExecutionArn)
+	exec.Set("Input", m.input)
+	exec.Set("StartTime", isoTime(m.startTime))
+	exec.Set("Name", m.opts.ExecutionName)
+	exec.Set("RoleArn", m.opts.RoleArn)
+	if m.def.Type != asl.TypeExpress {
+		exec.Set("RedriveCount", jsonv.Number("0"))
+	}
+	sm = jsonv.NewObject(2)
+	sm.Set("Id", m.opts.StateMachineArn)
+	sm.Set("Name", m.opts.StateMachineName)
+	return exec, sm
 }

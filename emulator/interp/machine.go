@@ -50,6 +50,9 @@ type Machine struct {
 	seq       int
 	// item is $$.Map.Item while a Map state evaluates its ItemSelector.
 	item *mapItem
+	// execCtx and smCtx are the context object's Execution and
+	// StateMachine, the same for every state (context).
+	execCtx, smCtx *jsonv.Object
 }
 
 // New prepares an execution of def with the given input (a JSON text; empty
@@ -108,6 +111,7 @@ func (m *Machine) Enter(now time.Time) Step {
 
 func (m *Machine) open(now time.Time) {
 	m.startTime = now
+	m.execCtx, m.smCtx = nil, nil
 	m.emit(EventExecutionStarted, 0, &ExecutionStartedDetails{
 		Input: strPtr(jsonv.EncodeString(m.input)), InputDetails: notTruncated, RoleArn: m.opts.RoleArn,
 	})

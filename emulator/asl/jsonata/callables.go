@@ -17,7 +17,8 @@ import (
 
 // prototype is the engine's callable for an extension, built once.
 type prototype struct {
-	c reflect.Value // *goCallable
+	c  reflect.Value // *goCallable
+	fn uintptr       // the offset of its fn field
 }
 
 // newPrototype builds the engine's callable for ext by evaluating its
@@ -37,20 +38,20 @@ func newPrototype(name string, ext xia.Extension) (prototype, bool) {
 	if c.Kind() != reflect.Pointer || c.Elem().Kind() != reflect.Struct {
 		return prototype{}, false
 	}
-	if f := c.Elem().FieldByName("fn"); !f.IsValid() || f.Type() != reflect.TypeFor[reflect.Value]() {
+	f, found := c.Elem().Type().FieldByName("fn")
+	if !found || f.Type != reflect.TypeFor[reflect.Value]() || len(f.Index) != 1 {
 		return prototype{}, false
 	}
-	return prototype{c: c}, true
+	return prototype{c: c, fn: f.Offset}, true
 }
 
 // with is a copy of the callable that calls fn, whose type must be that
-// of the prototype's function.
-func (p prototype) with(fn reflect.Value) any {
+// of the prototype's function, as the value the engine binds.
+func (p prototype) with(fn reflect.Value) reflect.Value {
 	c := reflect.New(p.c.Elem().Type())
 	c.Elem().Set(p.c.Elem())
-	f := c.Elem().FieldByName("fn")
-	*(*reflect.Value)(unsafe.Pointer(f.UnsafeAddr())) = fn
-	return c.Interface()
+	*(*reflect.Value)(unsafe.Add(c.UnsafePointer(), p.fn)) = fn
+	return c
 }
 
 // prototypes are the callables of every name an evaluation may bind

@@ -20,7 +20,7 @@ import (
 //   - any other object (keys computed at run time, grouping, $merge of
 //     several sources) comes out with its keys sorted.
 type keyOrder struct {
-	byMap map[uintptr][]string
+	byMap map[uintptr]*jsonv.Object
 	ctors [][]string
 }
 
@@ -30,19 +30,19 @@ func (ko *keyOrder) remember(m map[string]any, o *jsonv.Object) {
 		return
 	}
 	if ko.byMap == nil {
-		ko.byMap = map[uintptr][]string{}
+		ko.byMap = map[uintptr]*jsonv.Object{}
 	}
-	keys := make([]string, len(o.Members))
-	for i, mb := range o.Members {
-		keys[i] = mb.Key
-	}
-	ko.byMap[reflect.ValueOf(m).Pointer()] = keys
+	ko.byMap[reflect.ValueOf(m).Pointer()] = o
 }
 
 // keys lists m's keys in the order described on keyOrder.
 func (ko *keyOrder) keys(m map[string]any) []string {
 	if ko != nil {
-		if keys, ok := ko.byMap[reflect.ValueOf(m).Pointer()]; ok && len(keys) == len(m) {
+		if o, ok := ko.byMap[reflect.ValueOf(m).Pointer()]; ok && len(o.Members) == len(m) {
+			keys := make([]string, len(o.Members))
+			for i, mb := range o.Members {
+				keys[i] = mb.Key
+			}
 			return keys
 		}
 		for _, c := range ko.ctors {

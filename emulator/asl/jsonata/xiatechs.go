@@ -32,6 +32,12 @@ type xiaExpr struct {
 	guarded bool
 	// hooks are the budget's hooks the tree calls (instrument.go).
 	hooks []string
+	// statesOnly, when not nil, are the only $states fields the
+	// expression can read (states.go).
+	statesOnly []string
+	// fast, when set, evaluates the expression without the engine where
+	// it can (fastpath.go).
+	fast *fastPath
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -49,7 +55,7 @@ func (xiaEngine) Compile(text string) (out Expr, err error) {
 		return nil, syntaxError(err)
 	}
 	root, ok := engineTree(e)
-	if !ok || !prototypesOK || !setEngineTree(e, root) {
+	if !ok || !prototypesOK || !registryOK || !setEngineTree(e, root) {
 		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the evaluation of this JSONata engine"}
 	}
 	root, hooks := instrument(root)
@@ -60,6 +66,10 @@ func (xiaEngine) Compile(text string) (out Expr, err error) {
 	if root, err := jparse.Parse(text); err == nil {
 		x.refs = refsOf(root)
 		x.ctors = constructorKeys(root)
+		if f, ok := statesFields(root); ok {
+			x.statesOnly = f
+		}
+		x.fast = compileFast(text, root)
 	}
 	for _, m := range reName.FindAllStringSubmatch(text, -1) {
 		if !seen[m[1]] {
@@ -79,6 +89,11 @@ func (x *xiaExpr) Refs() Refs { return x.refs }
 var jsNull *any
 
 func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
+	if x.fast != nil && input == nil {
+		if v, ok := x.fast.eval(env); ok {
+			return v, nil
+		}
+	}
 	r := &run{meter: budget.New(env.Limits)}
 	defer func() {
 		if p := recover(); p != nil {
@@ -90,7 +105,10 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	}()
 	e := *x.expr
 	ko := &keyOrder{ctors: x.ctors}
-	exts, bound := x.functions(env, r)
+	// The evaluation's bindings go straight into the copy's own registry
+	// (registry.go), the form RegisterExts and RegisterVars would build.
+	reg := newRegistry(&e, len(x.names)+len(x.hooks)+2)
+	exts := x.functions(env, r, reg)
 	if len(exts) > 0 {
 		if err := e.RegisterExts(exts); err != nil {
 			return nil, err
@@ -98,12 +116,7 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	}
 	// Workflow variables are bound after the functions, and win over a
 	// builtin of the same name.
-	x.bind(bound, env, ko)
-	if len(bound) > 0 {
-		if err := e.RegisterVars(bound); err != nil {
-			return nil, err
-		}
-	}
+	x.bind(reg, env, ko)
 	res, err := e.Eval(ko.native(input))
 	if r.err != nil {
 		// The engine rewraps a hook's failure once per call level;
@@ -133,9 +146,8 @@ func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 // copies of their prototypes (callables.go), metered copies of the
 // builtins the expression names and the hooks of the depth guard and of
 // the budget.
-func (x *xiaExpr) functions(env *Env, r *run) (exts map[string]xia.Extension, bound map[string]any) {
+func (x *xiaExpr) functions(env *Env, r *run, bound map[string]reflect.Value) (exts map[string]xia.Extension) {
 	exts = functionsFor(x.names, env)
-	bound = make(map[string]any, len(x.names)+len(x.hooks)+2)
 	for _, n := range x.names {
 		b, ok := builtins[n]
 		if _, own := exts[n]; !ok || own {
@@ -155,23 +167,26 @@ func (x *xiaExpr) functions(env *Env, r *run) (exts map[string]xia.Extension, bo
 	for _, h := range x.hooks {
 		bound[h] = prototypes[h].with(r.hook(h))
 	}
-	return exts, bound
+	return exts
 }
 
 // bind converts into vars the variables the expression mentions. $eval,
 // which Step Functions does not provide (docs/step-functions.md §1.7; use
 // $parse), and the engine's extras are bound to nothing, so calling them
 // fails like any non-function (T1006).
-func (x *xiaExpr) bind(vars map[string]any, env *Env, ko *keyOrder) {
+func (x *xiaExpr) bind(vars map[string]reflect.Value, env *Env, ko *keyOrder) {
 	for _, n := range x.names {
 		v, ok := env.Vars[n]
 		if reserved(n) || !ok && !unbound(n) {
 			continue
 		}
-		if ok {
-			vars[n] = ko.native(v)
-		} else {
-			vars[n] = nil
+		switch {
+		case ok && n == "states":
+			vars[n] = reflect.ValueOf(x.statesNative(v, ko))
+		case ok:
+			vars[n] = reflect.ValueOf(ko.native(v))
+		default:
+			vars[n] = reflect.Value{}
 		}
 	}
 }
