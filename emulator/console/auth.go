@@ -27,7 +27,7 @@ const (
 func (c *Console) authed(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c.loggedIn(r) {
-			h(w, r)
+			h(w, c.withPrint(r))
 			return
 		}
 		if r.Method == http.MethodGet && r.URL.Path != "/console/events" {

@@ -48,15 +48,21 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 	if rc.Flush() != nil {
 		return
 	}
-	c.stream(r.Context(), w, rc, watch)
+	c.stream(r.Context(), w, rc, watch, r.URL.Query().Get("print"))
 }
 
-func (c *Console) stream(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, watch *url.URL) {
+// stream sends "change" whenever the fingerprint of the watched page
+// differs from the last one sent, starting from the page's own (print),
+// when the page gave it.
+func (c *Console) stream(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, watch *url.URL, print string) {
 	tick := time.NewTicker(c.cfg.PollInterval)
 	defer tick.Stop()
 	end := time.NewTimer(maxStream)
 	defer end.Stop()
-	last, quiet := c.fingerprint(ctx, watch), time.Now()
+	last, quiet := print, time.Now()
+	if last == "" {
+		last = c.fingerprint(ctx, watch)
+	}
 	for {
 		select {
 		case <-ctx.Done():

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -58,7 +59,14 @@ func (c *Console) messages(filter string) messagesView {
 			continue
 		}
 		row := messageRow{MessageRecord: m, Time: fmtTime(m.Time), Preview: preview(m.Preview), Cut: m.Size > len(m.Preview)}
-		row.Decisions = receiveDecisions(decisions, m)
+		lo, hi := uint64(0), ^uint64(0)
+		if i > 0 {
+			lo = msgs[i-1].Seq
+		}
+		if i+1 < len(msgs) {
+			hi = msgs[i+1].Seq
+		}
+		row.Decisions = receiveDecisions(decisions, m.Topic, lo, hi)
 		v.Messages = append(v.Messages, row)
 	}
 	for i := len(decisions) - 1; i >= 0 && len(v.Denied) < 50; i-- {
@@ -69,33 +77,18 @@ func (c *Console) messages(filter string) messagesView {
 	return v
 }
 
-// receiveDecisions are the iot:Receive decisions on m's topic taken
-// after it was published and before the next message.
-func receiveDecisions(all []iotemu.DecisionRecord, m iotemu.MessageRecord) []iotemu.DecisionRecord {
+// receiveDecisions are the iot:Receive decisions on topic taken between
+// the messages published before and after it (a message is recorded once
+// delivered, so its decisions come just before it).
+func receiveDecisions(all []iotemu.DecisionRecord, topic string, lo, hi uint64) []iotemu.DecisionRecord {
 	var out []iotemu.DecisionRecord
-	i, _ := slices.BinarySearchFunc(all, m.Seq, func(d iotemu.DecisionRecord, seq uint64) int {
-		return cmpU(d.Seq, seq)
-	})
-	for ; i < len(all) && len(out) < 20; i++ {
-		d := all[i]
-		if d.Action == "iot:Receive" && d.Resource == "topic/"+m.Topic {
+	i, _ := slices.BinarySearchFunc(all, lo, func(d iotemu.DecisionRecord, seq uint64) int { return cmp.Compare(d.Seq, seq) })
+	for ; i < len(all) && all[i].Seq < hi && len(out) < 20; i++ {
+		if d := all[i]; d.Action == "iot:Receive" && d.Resource == "topic/"+topic {
 			out = append(out, d)
-		}
-		if d.Action == "iot:Publish" {
-			break // the next client message
 		}
 	}
 	return out
-}
-
-func cmpU(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // preview is the payload as text, or a note for binary payloads.

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html/template"
 	"net/http"
@@ -39,6 +40,10 @@ type view struct {
 	Auth    bool // credentials are configured: show the log-out button
 	Message string
 	Page    any
+	// Print is the fingerprint of what the page shows (events.go): the
+	// page's live-update stream starts from it, so a change between the
+	// render and the stream's start is not missed.
+	Print string
 }
 
 // render writes a page; a template error is a 500 with nothing half
@@ -49,6 +54,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, name string, pa
 
 func (c *Console) renderView(w http.ResponseWriter, r *http.Request, name string, v view) {
 	v.CSRF, v.Auth = c.csrfToken(w, r), len(c.cfg.Credentials) > 0
+	v.Print, _ = r.Context().Value(printKey{}).(string)
 	if v.Title == "" {
 		v.Title = name
 	}
@@ -64,6 +70,19 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, name string
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
+}
+
+// printKey holds, in a page request's context, the fingerprint taken
+// before the page read anything: a change while it renders then shows as
+// a difference, never as a missed update.
+type printKey struct{}
+
+// withPrint takes the fingerprint of a page before it is built.
+func (c *Console) withPrint(r *http.Request) *http.Request {
+	if r.Method != http.MethodGet || r.URL.Path == "/console/events" {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), printKey{}, c.fingerprint(r.Context(), r.URL)))
 }
 
 func fmtTime(t time.Time) string {

@@ -22,7 +22,7 @@ const (
 )
 
 // margin surrounds the whole drawing.
-const margin = 10.0
+const margin = 24.0 // room above for a retry loop
 
 // SVG renders a scope as an inline <svg> element. States absent from
 // status are drawn NotReached. Names are escaped; the result is safe to

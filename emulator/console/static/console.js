@@ -33,7 +33,8 @@
 
   function live() {
     if (!document.getElementById("live") || !window.EventSource) return;
-    const src = new EventSource("/console/events?watch=" + encodeURIComponent(location.pathname + location.search));
+    const src = new EventSource("/console/events?watch=" + encodeURIComponent(location.pathname + location.search) +
+      "&print=" + encodeURIComponent(document.body.dataset.print || ""));
     src.addEventListener("open", () => { dot && dot.classList.add("on"); document.body.dataset.live = "on"; });
     src.addEventListener("error", () => { dot && dot.classList.remove("on"); });
     src.addEventListener("change", refresh);
