@@ -49,10 +49,10 @@ destroy: sam
 # Real clients and servers the tests use: Debian's awscli and mosquitto-clients,
 # and postgresql, whose server internal/pgtest starts for the sql job's tests.
 tools:
-	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! /usr/bin/python3 -c "import boto3" 2>/dev/null; then \
-		echo "installing awscli, mosquitto-clients, postgresql and python3-boto3"; \
+	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! /usr/bin/python3 -c "import boto3" 2>/dev/null || ! command -v chromium >/dev/null; then \
+		echo "installing awscli, mosquitto-clients, postgresql, python3-boto3 and chromium (the console's browser tests)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients postgresql python3-boto3; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients postgresql python3-boto3 chromium; \
 	fi
 
 vet:

@@ -18,6 +18,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/cfnemu"
+	"github.com/stepwire/stepwire/emulator/console"
 	"github.com/stepwire/stepwire/emulator/events"
 	"github.com/stepwire/stepwire/emulator/events/eventsapi"
 	"github.com/stepwire/stepwire/emulator/iotemu"
@@ -120,6 +121,8 @@ type Endpoints struct {
 	Account string `json:"account"`
 	// CAFile is the emulator CA certificate clients trust.
 	CAFile string `json:"caFile"`
+	// Console is the web console's URL, on the HTTP endpoint.
+	Console string `json:"console"`
 }
 
 // Emulator is a running stepwire.
@@ -141,6 +144,8 @@ type Emulator struct {
 
 	// RolesAnywhere issues temporary credentials for X.509 certificates.
 	RolesAnywhere *rolesanywhere.Service
+	// Console is the web console served at /console/.
+	Console *console.Console
 }
 
 // New builds an emulator; Start makes it listen.
@@ -185,6 +190,8 @@ func New(cfg Config) (*Emulator, error) {
 	e.newScheduler()
 	e.newStacks()
 	e.checkSignatures()
+	e.Console = console.New(console.Config{SFN: e.SFN, IoT: e.IoT, Credentials: cfg.Credentials,
+		Clock: cfg.Clock, Logger: cfg.Logger.With("service", "console")})
 	return e, nil
 }
 
@@ -259,6 +266,7 @@ func (e *Emulator) Start(ctx context.Context) error {
 		Region: e.cfg.Region, Account: e.cfg.Account,
 		CAFile: filepath.Join(e.cfg.DataDir, "root-CA.crt"),
 	}
+	e.ends.Console = e.ends.HTTP + console.Prefix
 	if err := os.WriteFile(e.ends.CAFile, e.IoT.CACertPEM(), 0o644); err != nil {
 		e.Close()
 		return fmt.Errorf("start emulator: write CA: %w", err)
@@ -307,6 +315,7 @@ const (
 // not hold up the shutdown.
 func (e *Emulator) Close() error {
 	var errs []error
+	e.Console.Close() // its live-update streams would hold up the HTTP drain
 	if e.httpSrv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), httpDrain)
 		if err := e.httpSrv.Shutdown(ctx); err != nil {

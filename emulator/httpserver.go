@@ -3,9 +3,11 @@ package emulator
 import (
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/console"
 )
 
 // HTTPTimeouts bound the AWS API's connections. A zero field takes its
@@ -68,5 +70,18 @@ func (e *Emulator) apiHandler() http.Handler {
 		hosts = append(hosts, h)
 	}
 	x := awsapi.Exposure{Hosts: hosts, Origins: e.cfg.AllowOrigins, Logger: e.cfg.Logger.With("service", "api")}
-	return x.Wrap(e.router)
+	api := x.Wrap(e.router)
+	// The console obeys the same rules; its own pages' requests are
+	// same-origin, not cross-origin.
+	con := console.SameOrigin(x.Wrap(e.Console.Handler()))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Header.Get("X-Amz-Target") == "" && strings.HasPrefix(r.URL.Path, console.Prefix):
+			con.ServeHTTP(w, r)
+		case r.Method == http.MethodGet && r.URL.Path == "/console":
+			http.Redirect(w, r, console.Prefix, http.StatusSeeOther)
+		default:
+			api.ServeHTTP(w, r)
+		}
+	})
 }

@@ -87,8 +87,8 @@ func up(ctx context.Context, args []string) error {
 		return err
 	}
 	ends := emu.Endpoints()
-	fmt.Printf("stepwire is up\n  AWS API  %s\n  MQTT     %s (TLS, client certificate required)\n  CA       %s\n  endpoints written to %s/endpoints.json\n",
-		ends.HTTP, ends.MQTT, ends.CAFile, *dataDir)
+	fmt.Printf("stepwire is up\n  AWS API  %s\n  MQTT     %s (TLS, client certificate required)\n  CA       %s\n  console  %s\n  endpoints written to %s/endpoints.json\n",
+		ends.HTTP, ends.MQTT, ends.CAFile, ends.Console, *dataDir)
 	printSigning(*credsPath, creds)
 	<-ctx.Done()
 	fmt.Println("stepwire: shutting down")

@@ -115,6 +115,7 @@ func (s *Service) authorize(p *principal, action, resourceType, name string) pol
 	}
 	p.mu.Unlock()
 	s.logDecision(p, action, resourceType+"/"+name, d)
+	s.recordDecision(p, action, resourceType+"/"+name, d)
 	return d
 }
 

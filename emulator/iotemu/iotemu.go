@@ -95,6 +95,7 @@ type Service struct {
 	lifecycle *lifecycleHook
 	sessions  *sessionHook
 	retained  *retainedHook
+	activity  activity // recent messages, decisions, rule runs (activity.go)
 	mux       *http.ServeMux
 	actions   gogroup.Group // rule actions in flight
 
@@ -164,6 +165,9 @@ func New(cfg Config) (*Service, error) {
 	topics.installSelector()
 	if err := s.broker.AddHook(&rulesHook{s: s}, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add rules hook: %w", err)
+	}
+	if err := s.broker.AddHook(&activityHook{s: s}, nil); err != nil {
+		return nil, fmt.Errorf("iot service: add activity hook: %w", err)
 	}
 	s.mux = s.routes()
 	return s, nil

@@ -130,6 +130,7 @@ func (s *Service) runActions(r *storedRule, msg rules.Message, event []byte) {
 // runAction runs one action and describes its failure, if any.
 func (s *Service) runAction(r *storedRule, a Action, msg rules.Message, event []byte) *actionFailure {
 	kind, resource, err := s.doAction(r, a, msg, event)
+	s.recordRuleRun(r.name, msg.Topic, kind, resource, err)
 	if err == nil {
 		return nil
 	}

@@ -2,6 +2,7 @@ package sfnemu
 
 import (
 	"context"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/clock"
@@ -54,7 +55,10 @@ func (s *Service) command(e *execution, c interp.Command) {
 
 // timer is one armed timer of an execution. Its identity tells a stale
 // firing (cancelled or re-armed since) from the current one.
-type timer struct{ t clock.Timer }
+type timer struct {
+	t  clock.Timer
+	at time.Time // the deadline, for Deadlines
+}
 
 func (t *timer) stop() {
 	if t.t != nil {
@@ -74,7 +78,7 @@ func (s *Service) armTimer(e *execution, c interp.ArmTimer) {
 	if old := e.timers[c.TimerID]; old != nil {
 		old.stop()
 	}
-	id, t := c.TimerID, &timer{}
+	id, t := c.TimerID, &timer{at: c.At}
 	e.timers[id] = t
 	if !c.At.After(s.cfg.Clock.Now()) {
 		s.spawn(e, "a timer", func() { s.fire(e, id, t) })
