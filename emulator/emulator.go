@@ -28,6 +28,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/emulator/sfnemu/sfnapi"
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/hop"
@@ -103,6 +104,9 @@ type Config struct {
 	// LambdaIdleTimeout is how long an idle function process is kept
 	// warm (procenv.DefaultIdleTimeout when zero).
 	LambdaIdleTimeout time.Duration
+	// Durable keeps the IoT registry in <DataDir>/state.db across
+	// restarts (docs/durability.md §4); off, everything is in memory.
+	Durable bool
 }
 
 // Endpoints are where a started emulator listens.
@@ -135,6 +139,7 @@ type Emulator struct {
 	httpSrv *http.Server
 	httpLn  net.Listener
 	ends    Endpoints
+	store   store.Store // nil when not Durable
 
 	// RolesAnywhere issues temporary credentials for X.509 certificates.
 	RolesAnywhere *rolesanywhere.Service
@@ -146,7 +151,11 @@ func New(cfg Config) (*Emulator, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("new emulator: data dir: %w", err)
 	}
-	e := &Emulator{cfg: cfg, router: awsapi.NewRouter()}
+	st, err := openStore(cfg)
+	if err != nil {
+		return nil, err
+	}
+	e := &Emulator{cfg: cfg, router: awsapi.NewRouter(), store: st}
 	e.router.Logger = cfg.Logger.With("service", "api")
 	e.Lambda = lambdaemu.New(cfg.Region, cfg.Account, cfg.Logger.With("service", "lambda"))
 	e.SFN = sfnemu.New(sfnemu.Config{
@@ -163,11 +172,13 @@ func New(cfg Config) (*Emulator, error) {
 		StartExecution: e.startExecution, ServerNames: cfg.MQTTHosts,
 		Throttle: cfg.IoTThrottle, PersistentSessionExpiry: cfg.IoTSessionExpiry,
 		ConnectTimeout: cfg.MQTTConnectTimeout, MaxConnections: cfg.MQTTMaxConnections,
+		Store: st,
 	})
 	if err != nil {
 		e.SFN.Close()
 		e.Lambda.Close()
-		return nil, fmt.Errorf("new emulator: %w", err)
+		_ = e.closeStore()
+		return nil, fmt.Errorf("new emulator: %w", e.withStateFile(err))
 	}
 	e.IoT = iot
 	e.Events = events.New(events.Config{Region: cfg.Region, Account: cfg.Account, Clock: cfg.Clock,
@@ -316,6 +327,6 @@ func (e *Emulator) Close() error {
 	cancel()
 	e.Events.Close()
 	e.Lambda.Close()
-	errs = append(errs, e.IoT.Close())
+	errs = append(errs, e.IoT.Close(), e.closeStore())
 	return errors.Join(errs...)
 }

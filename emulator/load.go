@@ -32,12 +32,12 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		}
 	}
 	for _, p := range t.Policies {
-		if err := e.IoT.CreatePolicy(p.Name, p.Document); err != nil {
+		if err := e.IoT.CreatePolicy(p.Name, p.Document); err != nil && !e.keptFromState(err) {
 			return fmt.Errorf("load template: policy %s: %w", p.LogicalID, err)
 		}
 	}
 	for _, th := range t.Things {
-		if err := e.IoT.CreateThing(th.Name, th.Attributes); err != nil {
+		if err := e.IoT.CreateThing(th.Name, th.Attributes); err != nil && !e.keptFromState(err) {
 			return fmt.Errorf("load template: thing %s: %w", th.LogicalID, err)
 		}
 	}
@@ -53,7 +53,11 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		}
 	}
 	for _, r := range t.Rules {
-		if err := e.IoT.CreateTopicRule(r.Name, topicRule(r)); err != nil {
+		err := e.IoT.CreateTopicRule(r.Name, topicRule(r))
+		if e.keptFromState(err) {
+			err = e.IoT.ReplaceTopicRule(r.Name, topicRule(r))
+		}
+		if err != nil {
 			return fmt.Errorf("load template: topic rule %s: %w", r.LogicalID, err)
 		}
 	}
@@ -66,6 +70,9 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		}
 	}
 	if err := e.loadSchedules(t); err != nil {
+		return fmt.Errorf("load template: %w", err)
+	}
+	if err := e.IoT.SaveRegistry(); err != nil {
 		return fmt.Errorf("load template: %w", err)
 	}
 	e.putStack(t)

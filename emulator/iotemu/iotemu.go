@@ -27,6 +27,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/gogroup"
@@ -77,6 +78,9 @@ type Config struct {
 	// closed on accept (logged once each time the cap is reached).
 	// Default DefaultMaxConnections.
 	MaxConnections int
+	// Store keeps the registry across restarts (docs/durability.md §4);
+	// nil keeps it in memory only. The caller closes it after Close.
+	Store store.Store
 }
 
 // Service is the IoT Core emulator.
@@ -91,7 +95,9 @@ type Service struct {
 	sessions  *sessionHook
 	retained  *retainedHook
 	mux       *http.ServeMux
-	actions   gogroup.Group // rule actions in flight
+	control   http.Handler   // mux, saving the registry after changes
+	store     *registryStore // nil without Config.Store
+	actions   gogroup.Group  // rule actions in flight
 
 	mu         sync.Mutex
 	listener   *mqttListener
@@ -161,6 +167,13 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("iot service: add rules hook: %w", err)
 	}
 	s.mux = s.routes()
+	if cfg.Store != nil {
+		s.store = &registryStore{st: cfg.Store}
+	}
+	s.control = s.controlPlane()
+	if err := s.loadRegistry(); err != nil {
+		return nil, fmt.Errorf("iot service: %w", err)
+	}
 	return s, nil
 }
 
@@ -290,7 +303,7 @@ func (s *Service) Handler() http.Handler {
 			s.serveWebSocket(w, r)
 			return
 		}
-		s.mux.ServeHTTP(w, r)
+		s.control.ServeHTTP(w, r)
 	})
 }
 

@@ -1,0 +1,104 @@
+package emulator
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+
+	"github.com/stepwire/stepwire/emulator/store"
+)
+
+// startDurable starts a durable emulator with the sample template on
+// dataDir.
+func startDurable(t *testing.T, dataDir string) *Emulator {
+	t.Helper()
+	e, err := New(Config{DataDir: dataDir, Durable: true, TemplatePath: "../template.yaml",
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func iotClient(e *Emulator) *iot.Client {
+	return iot.NewFromConfig(aws.Config{Region: e.Endpoints().Region,
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
+		func(o *iot.Options) { o.BaseEndpoint = aws.String(e.Endpoints().HTTP) })
+}
+
+// TestRestartKeepsTheRegistry: a certificate made through the API is
+// there after a restart on the same data dir, and the template's
+// resources, already in the state file, load again (docs/durability.md §4).
+func TestRestartKeepsTheRegistry(t *testing.T) {
+	dir := t.TempDir()
+	e := startDurable(t, dir)
+	ctx := context.Background()
+	kc, err := iotClient(e).CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})
+	if err != nil {
+		e.Close()
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e = startDurable(t, dir)
+	defer e.Close()
+	desc, err := iotClient(e).DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: kc.CertificateId})
+	if err != nil {
+		t.Fatalf("certificate lost across the restart: %v", err)
+	}
+	if got := desc.CertificateDescription.Status; got != "ACTIVE" {
+		t.Errorf("status after restart = %s", got)
+	}
+	if _, err := e.IoT.GetPolicy("OnPremContainer"); err != nil {
+		t.Errorf("template policy: %v", err)
+	}
+}
+
+// TestCorruptStateFileIsRefused: a damaged state file stops the start
+// with an error naming it, and is left as it was (docs/durability.md §3).
+func TestCorruptStateFileIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, StateFile)
+	junk := []byte(strings.Repeat("this is not a state file\n", 500))
+	if err := os.WriteFile(path, junk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(Config{DataDir: dir, Durable: true, Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("New = %v, want an error naming %s", err, path)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(junk) {
+		t.Error("the damaged state file was changed")
+	}
+}
+
+// TestCorruptRegistryIsRefused: a state file whose registry does not
+// read back stops the start with an error naming the file.
+func TestCorruptRegistryIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, StateFile)
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Apply(store.Put("iot", "registry", []byte(`{"certificates":[{"ID":"x","PEM":"junk"}]}`))); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	_, err = New(Config{DataDir: dir, Durable: true, Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "registry") {
+		t.Fatalf("New = %v, want an error naming the registry and %s", err, path)
+	}
+}
