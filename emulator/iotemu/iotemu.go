@@ -158,6 +158,11 @@ func New(cfg Config) (*Service, error) {
 	if err := s.broker.AddHook(s.retained, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add retained hook: %w", err)
 	}
+	if cfg.Store != nil {
+		if err := s.broker.AddHook(&retainedStoreHook{s: s, st: cfg.Store}, nil); err != nil {
+			return nil, fmt.Errorf("iot service: add retained store hook: %w", err)
+		}
+	}
 	topics := &topicHook{s: s}
 	if err := s.broker.AddHook(topics, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add topic hook: %w", err)

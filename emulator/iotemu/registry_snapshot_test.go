@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
+	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stepwire/stepwire/emulator/store"
@@ -102,4 +103,31 @@ func TestFailedCallsAreNotSaved(t *testing.T) {
 	require.NoError(t, err)
 	_, ok, _ = mem.Get(storeBucket, registryKey)
 	require.True(t, ok)
+}
+
+// TestRetainedMessagesSurviveRestart: a retained message, and its
+// deletion, are kept across a restart (docs/durability.md §4).
+func TestRetainedMessagesSurviveRestart(t *testing.T) {
+	dir := t.TempDir()
+	s, stop := startDurable(t, dir)
+	_, data, _ := sdkClients(t, s)
+	ctx := context.Background()
+	for _, topic := range []string{"devices/a/state", "devices/b/state"} {
+		_, err := data.Publish(ctx, &iotdataplane.PublishInput{Topic: aws.String(topic), Qos: 1, Retain: true, Payload: []byte(`{"on":true}`)})
+		require.NoError(t, err)
+	}
+	_, err := data.Publish(ctx, &iotdataplane.PublishInput{Topic: aws.String("devices/b/state"), Qos: 1, Retain: true, Payload: nil})
+	require.NoError(t, err)
+	before, err := data.GetRetainedMessage(ctx, &iotdataplane.GetRetainedMessageInput{Topic: aws.String("devices/a/state")})
+	require.NoError(t, err)
+	stop()
+
+	s2, _ := startDurable(t, dir)
+	_, data2, _ := sdkClients(t, s2)
+	after, err := data2.GetRetainedMessage(ctx, &iotdataplane.GetRetainedMessageInput{Topic: aws.String("devices/a/state")})
+	require.NoError(t, err)
+	require.Equal(t, `{"on":true}`, string(after.Payload))
+	require.Equal(t, before.LastModifiedTime, after.LastModifiedTime)
+	_, err = data2.GetRetainedMessage(ctx, &iotdataplane.GetRetainedMessageInput{Topic: aws.String("devices/b/state")})
+	require.Error(t, err, "a deleted retained message came back")
 }
