@@ -104,8 +104,9 @@ type Config struct {
 	// LambdaIdleTimeout is how long an idle function process is kept
 	// warm (procenv.DefaultIdleTimeout when zero).
 	LambdaIdleTimeout time.Duration
-	// Durable keeps the IoT registry in <DataDir>/state.db across
-	// restarts (docs/durability.md §4); off, everything is in memory.
+	// Durable keeps the IoT registry, retained messages, state machines
+	// and activities in <DataDir>/state.db across restarts
+	// (docs/durability.md §4); off, everything is in memory.
 	Durable bool
 }
 
@@ -139,7 +140,8 @@ type Emulator struct {
 	httpSrv *http.Server
 	httpLn  net.Listener
 	ends    Endpoints
-	store   store.Store // nil when not Durable
+	store   store.Store     // nil when not Durable
+	sfnSnap *store.Snapshot // the Step Functions configuration in store
 
 	// RolesAnywhere issues temporary credentials for X.509 certificates.
 	RolesAnywhere *rolesanywhere.Service
@@ -166,6 +168,12 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.MockConfig != nil {
 		e.SFN.SetMockConfig(cfg.MockConfig)
 	}
+	if e.sfnSnap, err = restoreSFN(st, e.SFN); err != nil {
+		e.SFN.Close()
+		e.Lambda.Close()
+		_ = e.closeStore()
+		return nil, e.withStateFile(err)
+	}
 	iot, err := iotemu.New(iotemu.Config{
 		DataDir: cfg.DataDir, MQTTAddr: cfg.MQTTAddr, Region: cfg.Region, Account: cfg.Account,
 		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,
@@ -184,7 +192,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.Events = events.New(events.Config{Region: cfg.Region, Account: cfg.Account, Clock: cfg.Clock,
 		Deliver: e.Lambda.InvokeAsync, Logger: cfg.Logger.With("service", "events")})
 	e.router.HandleTarget(eventsapi.TargetPrefix, eventsapi.Handler(e.Events))
-	e.router.HandleTarget("AWSStepFunctions", sfnapi.Handler(e.SFN))
+	e.router.HandleTarget("AWSStepFunctions", e.savingSFN(sfnapi.Handler(e.SFN)))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
 	e.router.HandlePrefix(lambdaapi.Prefix, lambdaapi.Handler(e.Lambda))

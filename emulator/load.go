@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/template"
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // LoadTemplate creates the resources of a SAM template: functions bound to
@@ -47,8 +49,7 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		}
 	}
 	for _, sm := range t.StateMachines {
-		if _, err := e.SFN.CreateStateMachine(ctx, sfnemu.CreateStateMachineInput{Name: sm.Name,
-			Definition: string(sm.Definition), RoleArn: sm.RoleArn, Type: sm.Type}); err != nil {
+		if err := e.createStateMachine(ctx, sm); err != nil {
 			return fmt.Errorf("load template: state machine %s: %w", sm.LogicalID, err)
 		}
 	}
@@ -72,7 +73,7 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 	if err := e.loadSchedules(t); err != nil {
 		return fmt.Errorf("load template: %w", err)
 	}
-	if err := e.IoT.SaveRegistry(); err != nil {
+	if err := errors.Join(e.IoT.SaveRegistry(), e.saveSFN()); err != nil {
 		return fmt.Errorf("load template: %w", err)
 	}
 	e.putStack(t)
@@ -80,6 +81,20 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		"functions", len(t.Functions), "activities", len(t.Activities), "rules", len(t.Rules),
 		"eventRules", len(t.EventRules), "schedules", len(t.Schedules), "policies", len(t.Policies), "things", len(t.Things))
 	return nil
+}
+
+// createStateMachine creates a template's state machine; one the state
+// file kept with another definition or role is updated to the template's.
+func (e *Emulator) createStateMachine(ctx context.Context, sm template.StateMachine) error {
+	_, err := e.SFN.CreateStateMachine(ctx, sfnemu.CreateStateMachineInput{Name: sm.Name,
+		Definition: string(sm.Definition), RoleArn: sm.RoleArn, Type: sm.Type})
+	if !e.keptFromState(err) {
+		return err
+	}
+	def := string(sm.Definition)
+	_, err = e.SFN.UpdateStateMachine(ctx, sfnemu.UpdateStateMachineInput{
+		StateMachineArn: arn.StateMachine(e.cfg.Region, e.cfg.Account, sm.Name), Definition: &def, RoleArn: &sm.RoleArn})
+	return err
 }
 
 // putEventRule creates a function's EventBridge rule and its target, as

@@ -11,7 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/store"
 )
 
@@ -36,14 +39,37 @@ func iotClient(e *Emulator) *iot.Client {
 		func(o *iot.Options) { o.BaseEndpoint = aws.String(e.Endpoints().HTTP) })
 }
 
-// TestRestartKeepsTheRegistry: a certificate made through the API is
-// there after a restart on the same data dir, and the template's
-// resources, already in the state file, load again (docs/durability.md §4).
-func TestRestartKeepsTheRegistry(t *testing.T) {
+func sfnClient(e *Emulator) *sfn.Client {
+	return sfn.NewFromConfig(aws.Config{Region: e.Endpoints().Region,
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
+		func(o *sfn.Options) { o.BaseEndpoint = aws.String(e.Endpoints().HTTP) })
+}
+
+const passDefinition = `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
+
+// TestRestartKeepsState: a certificate, a state machine with a version
+// and an alias, and an activity made through the API are there after a
+// restart on the same data dir, and the template's resources, already in
+// the state file, load again (docs/durability.md §4).
+func TestRestartKeepsState(t *testing.T) {
 	dir := t.TempDir()
 	e := startDurable(t, dir)
 	ctx := context.Background()
 	kc, err := iotClient(e).CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})
+	if err != nil {
+		e.Close()
+		t.Fatal(err)
+	}
+	c := sfnClient(e)
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("Kept"), Definition: aws.String(passDefinition),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/r"), Publish: true, Type: sfntypes.StateMachineTypeExpress})
+	if err == nil {
+		_, err = c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("live"),
+			RoutingConfiguration: []sfntypes.RoutingConfigurationListItem{{StateMachineVersionArn: sm.StateMachineVersionArn, Weight: 100}}})
+	}
+	if err == nil {
+		_, err = c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("work")})
+	}
 	if err != nil {
 		e.Close()
 		t.Fatal(err)
@@ -63,6 +89,19 @@ func TestRestartKeepsTheRegistry(t *testing.T) {
 	}
 	if _, err := e.IoT.GetPolicy("OnPremContainer"); err != nil {
 		t.Errorf("template policy: %v", err)
+	}
+	c = sfnClient(e)
+	if _, err := c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{
+		StateMachineAliasArn: aws.String(aws.ToString(sm.StateMachineArn) + ":live")}); err != nil {
+		t.Errorf("alias after restart: %v", err)
+	}
+	ex, err := e.SFN.StartSyncExecution(ctx, sfnemu.StartSyncExecutionInput{StateMachineArn: aws.ToString(sm.StateMachineArn) + ":live"})
+	if err != nil || ex.Status != "SUCCEEDED" {
+		t.Errorf("execution of the kept alias: %v %v", ex, err)
+	}
+	acts, err := c.ListActivities(ctx, &sfn.ListActivitiesInput{})
+	if err != nil || len(acts.Activities) != 1 {
+		t.Errorf("activities after restart: %v %v", acts, err)
 	}
 }
 

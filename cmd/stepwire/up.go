@@ -21,7 +21,7 @@ func up(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("up", flag.ContinueOnError)
 	tpl := fs.String("template", "template.yaml", "SAM template to load")
 	dataDir := fs.String("data-dir", ".stepwire", "directory for the local CA, endpoints.json and the state file state.db")
-	inMemory := fs.Bool("in-memory", false, "keep no state file: the IoT registry starts empty and is lost when stepwire stops")
+	inMemory := fs.Bool("in-memory", false, "keep no state file (state.db): IoT registry, retained messages, state machines and activities start empty and are lost when stepwire stops")
 	httpAddr := fs.String("http", "127.0.0.1:4566", "AWS API listen address; \":PORT\" binds loopback, \"0.0.0.0:PORT\" every interface, port 0 a free one")
 	mqttAddr := fs.String("mqtt", "127.0.0.1:8883", "MQTT over TLS listen address; \":PORT\" binds loopback, \"0.0.0.0:PORT\" every interface, port 0 a free one")
 	region := fs.String("region", arn.DefaultRegion, "emulated region")

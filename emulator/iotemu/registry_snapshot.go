@@ -7,11 +7,9 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/policy"
-	"github.com/stepwire/stepwire/emulator/store"
 )
 
 // The registry is kept in the store as one JSON snapshot, written after
@@ -133,45 +131,16 @@ func (s *Service) restore(b []byte) error {
 	return nil
 }
 
-// registryStore writes the registry's snapshot when it changed.
-type registryStore struct {
-	st   store.Store
-	mu   sync.Mutex // orders writes; last is the snapshot on disk
-	last []byte
-}
-
-// save writes the registry's snapshot unless it is the one on disk.
-func (rs *registryStore) save(r *registry) error {
-	b, err := r.snapshot()
-	if err != nil {
-		return fmt.Errorf("save iot registry: %w", err)
-	}
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	if bytes.Equal(b, rs.last) {
-		return nil
-	}
-	if err := rs.st.Apply(store.Put(storeBucket, registryKey, b)); err != nil {
-		return fmt.Errorf("save iot registry: %w", err)
-	}
-	rs.last = b
-	return nil
-}
-
 // loadRegistry restores the registry from the store, if it holds one.
 func (s *Service) loadRegistry() error {
 	if s.store == nil {
 		return nil
 	}
-	b, ok, err := s.store.st.Get(storeBucket, registryKey)
+	b, ok, err := s.store.Load()
 	if err != nil || !ok {
 		return err
 	}
-	if err := s.restore(b); err != nil {
-		return err
-	}
-	s.store.last = b
-	return nil
+	return s.restore(b)
 }
 
 // SaveRegistry writes the registry to the store if it changed; the
@@ -182,7 +151,7 @@ func (s *Service) SaveRegistry() error {
 	if s.store == nil {
 		return nil
 	}
-	return s.store.save(s.reg)
+	return s.store.Save(s.reg.snapshot)
 }
 
 // controlPlane is the mux, wrapped by savingRegistry when the registry is
