@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/stepwire/stepwire/emulator"
 )
@@ -45,7 +46,7 @@ func init() {
 }
 
 // TestSIGKILLKeepsAcknowledgedCalls SIGKILLs `stepwire up` at random
-// points while four clients create things and certificates, starts it
+// points while four clients create things, certificates and activities, starts it
 // again on the same data dir, and checks that every call that was
 // answered before the kill has its effect there (docs/durability.md §3).
 func TestSIGKILLKeepsAcknowledgedCalls(t *testing.T) {
@@ -53,29 +54,28 @@ func TestSIGKILLKeepsAcknowledgedCalls(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	dir := t.TempDir()
-	var acked []string // thing names
-	var certs []string // certificate ids
+	var acked kept
 	for round := range 3 {
-		cmd, ctl := startUpProcess(t, dir)
-		if err := verify(ctl, acked, certs); err != nil {
+		cmd, api := startUpProcess(t, dir)
+		if err := verify(api, acked); err != nil {
 			cmd.Process.Kill()
 			cmd.Wait()
 			t.Fatalf("round %d, after restart: %v", round, err)
 		}
-		things, ids := load(ctl, round, 1+rng.IntN(60), cmd)
-		acked, certs = append(acked, things...), append(certs, ids...)
+		acked.add(load(api, round, 1+rng.IntN(60), cmd))
 		cmd.Wait()
 	}
-	cmd, ctl := startUpProcess(t, dir)
+	cmd, api := startUpProcess(t, dir)
 	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
-	if err := verify(ctl, acked, certs); err != nil {
+	if err := verify(api, acked); err != nil {
 		t.Fatalf("after the last restart: %v", err)
 	}
-	t.Logf("%d things and %d certificates acknowledged across 3 SIGKILLs", len(acked), len(certs))
+	t.Logf("%d things, %d certificates and %d activities acknowledged across 3 SIGKILLs",
+		len(acked.things), len(acked.certs), len(acked.activities))
 }
 
 // startUpProcess starts `stepwire up` on dir and waits for its endpoints.
-func startUpProcess(t *testing.T, dir string) (*exec.Cmd, *iot.Client) {
+func startUpProcess(t *testing.T, dir string) (*exec.Cmd, apiClients) {
 	t.Helper()
 	endpoints := filepath.Join(dir, "endpoints.json")
 	os.Remove(endpoints)
@@ -96,9 +96,9 @@ func startUpProcess(t *testing.T, dir string) (*exec.Cmd, *iot.Client) {
 		b, err := os.ReadFile(endpoints)
 		var ends emulator.Endpoints
 		if err == nil && json.Unmarshal(b, &ends) == nil && ends.HTTP != "" {
-			return cmd, iot.NewFromConfig(aws.Config{Region: ends.Region,
-				Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
-				func(o *iot.Options) { o.BaseEndpoint = aws.String(ends.HTTP) })
+			cfg := aws.Config{Region: ends.Region, BaseEndpoint: aws.String(ends.HTTP),
+				Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
+			return cmd, apiClients{iot: iot.NewFromConfig(cfg), sfn: sfn.NewFromConfig(cfg)}
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
@@ -110,21 +110,16 @@ func startUpProcess(t *testing.T, dir string) (*exec.Cmd, *iot.Client) {
 }
 
 // load runs four clients creating things (and every fifth call a
-// certificate) and SIGKILLs the emulator after kill acknowledged calls.
+// certificate, every fifth an activity) and SIGKILLs the emulator after kill acknowledged calls.
 // It returns what was acknowledged, until the kill.
-func load(ctl *iot.Client, round, kill int, cmd *exec.Cmd) (things, ids []string) {
+func load(api apiClients, round, kill int, cmd *exec.Cmd) (k kept) {
 	var mu sync.Mutex
 	var once sync.Once
-	ack := func(thing, id string) {
+	ack := func(thing, id, activity string) {
 		mu.Lock()
 		defer mu.Unlock()
-		if thing != "" {
-			things = append(things, thing)
-		}
-		if id != "" {
-			ids = append(ids, id)
-		}
-		if len(things)+len(ids) >= kill {
+		k.add(kept{things: []string{thing}, certs: []string{id}, activities: []string{activity}})
+		if len(k.things)+len(k.certs)+len(k.activities) >= kill {
 			once.Do(func() { cmd.Process.Kill() })
 		}
 	}
@@ -133,36 +128,71 @@ func load(ctl *iot.Client, round, kill int, cmd *exec.Cmd) (things, ids []string
 	for g := range 4 {
 		wg.Go(func() {
 			for i := range 100 { // bounded: the kill normally ends it first
+				if i%5 == 2 {
+					name := fmt.Sprintf("act-r%d-g%d-%d", round, g, i)
+					if _, err := api.sfn.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String(name)}); err != nil {
+						return
+					}
+					ack("", "", name)
+					continue
+				}
 				if i%5 == 4 {
-					out, err := ctl.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})
+					out, err := api.iot.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})
 					if err != nil {
 						return
 					}
-					ack("", aws.ToString(out.CertificateId))
+					ack("", aws.ToString(out.CertificateId), "")
 					continue
 				}
 				name := fmt.Sprintf("r%d-g%d-%d", round, g, i)
-				if _, err := ctl.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String(name)}); err != nil {
+				if _, err := api.iot.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String(name)}); err != nil {
 					return
 				}
-				ack(name, "")
+				ack(name, "", "")
 			}
 		})
 	}
 	wg.Wait()
 	once.Do(func() { cmd.Process.Kill() })
-	return things, ids
+	return k
 }
 
-// verify checks that every acknowledged thing and certificate is there.
-func verify(ctl *iot.Client, things, ids []string) error {
+// kept is what a run acknowledged.
+type kept struct{ things, certs, activities []string }
+
+// add appends o's non-empty names.
+func (k *kept) add(o kept) {
+	for _, p := range []struct{ to, from *[]string }{{&k.things, &o.things}, {&k.certs, &o.certs}, {&k.activities, &o.activities}} {
+		for _, s := range *p.from {
+			if s != "" {
+				*p.to = append(*p.to, s)
+			}
+		}
+	}
+}
+
+type apiClients struct {
+	iot *iot.Client
+	sfn *sfn.Client
+}
+
+// verify checks that every acknowledged thing, certificate and activity
+// is there.
+func verify(api apiClients, k kept) error {
 	ctx := context.Background()
-	for _, name := range things {
+	for _, name := range k.activities {
+		arn := "arn:aws:states:us-east-1:123456789012:activity:" + name
+		if _, err := api.sfn.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String(arn)}); err != nil {
+			return fmt.Errorf("acknowledged activity %s lost: %w", name, err)
+		}
+	}
+	ctl := api.iot
+	for _, name := range k.things {
 		if _, err := ctl.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String(name)}); err != nil {
 			return fmt.Errorf("acknowledged thing %s lost: %w", name, err)
 		}
 	}
-	for _, id := range ids {
+	for _, id := range k.certs {
 		out, err := ctl.DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: aws.String(id)})
 		if err != nil {
 			return fmt.Errorf("acknowledged certificate %s lost: %w", id, err)
