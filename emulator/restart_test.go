@@ -132,7 +132,7 @@ func TestCorruptRegistryIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Apply(store.Put("iot", "registry", []byte(`{"certificates":[{"ID":"x","PEM":"junk"}]}`))); err != nil {
+	if err := st.Apply(store.Put("iot-registry", "cert/x", []byte(`{"ID":"x","PEM":"junk"}`))); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -95,9 +95,9 @@ type Service struct {
 	sessions  *sessionHook
 	retained  *retainedHook
 	mux       *http.ServeMux
-	control   http.Handler    // mux, saving the registry after changes
-	store     *store.Snapshot // the registry's; nil without Config.Store
-	actions   gogroup.Group   // rule actions in flight
+	control   http.Handler   // mux, saving the registry after changes
+	store     *store.Entries // the registry's; nil without Config.Store
+	actions   gogroup.Group  // rule actions in flight
 
 	mu         sync.Mutex
 	listener   *mqttListener
@@ -173,7 +173,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	s.mux = s.routes()
 	if cfg.Store != nil {
-		s.store = store.NewSnapshot(cfg.Store, storeBucket, registryKey)
+		s.store = store.NewEntries(cfg.Store, registryBucket)
 	}
 	s.control = s.controlPlane()
 	if err := s.loadRegistry(); err != nil {

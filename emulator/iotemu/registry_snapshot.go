@@ -3,24 +3,26 @@ package iotemu
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/policy"
 )
 
-// The registry is kept in the store as one JSON snapshot, written after
-// each control-plane call that changed it and before the call answers
-// (docs/durability.md §4). A new registry field is one field here and one
-// line in snapshot and restore.
+// The registry is kept in the store one entity a key (cert/<id>,
+// thing/<name>, policy/<name>, rule/<name>, each JSON), saved after each
+// control-plane call that changed it and before the call answers; a save
+// writes only the entities that changed (store.Entries,
+// docs/durability.md §4). A new registry field is one field here and one
+// line in state and restore.
 
-const (
-	storeBucket = "iot"
-	registryKey = "registry"
-)
+// registryBucket holds the registry's entities.
+const registryBucket = "iot-registry"
 
 type registrySnapshot struct {
 	Certificates []certSnapshot   `json:"certificates"`
@@ -53,9 +55,8 @@ type ruleSnapshot struct {
 	Created time.Time
 }
 
-// snapshot encodes the registry, entries sorted so that an unchanged
-// registry encodes to the same bytes.
-func (r *registry) snapshot() ([]byte, error) {
+// state copies the registry's entities, sorted.
+func (r *registry) state() registrySnapshot {
 	r.mu.RLock()
 	var s registrySnapshot
 	for _, id := range sortedKeys(r.certs) {
@@ -77,16 +78,71 @@ func (r *registry) snapshot() ([]byte, error) {
 		s.Rules = append(s.Rules, ruleSnapshot{Name: sr.name, Rule: sr.rule, Created: sr.created})
 	}
 	r.mu.RUnlock()
-	return json.Marshal(s)
+	return s
 }
 
-// restore replaces the registry's entries with a snapshot's, compiling
-// policies and rules and re-reading certificates as when they were made.
-func (s *Service) restore(b []byte) error {
-	var snap registrySnapshot
-	if err := json.Unmarshal(b, &snap); err != nil {
-		return fmt.Errorf("restore iot registry: %w", err)
+// entries encodes the registry one entity a key.
+func (r *registry) entries() (map[string][]byte, error) {
+	s := r.state()
+	out := make(map[string][]byte, len(s.Certificates)+len(s.Things)+len(s.Policies)+len(s.Rules))
+	put := func(key string, v any) error {
+		b, err := json.Marshal(v)
+		out[key] = b
+		return err
 	}
+	var errs []error
+	for _, c := range s.Certificates {
+		errs = append(errs, put("cert/"+c.ID, c))
+	}
+	for _, th := range s.Things {
+		errs = append(errs, put("thing/"+th.Name, th))
+	}
+	for _, p := range s.Policies {
+		errs = append(errs, put("policy/"+p.Name, p))
+	}
+	for _, sr := range s.Rules {
+		errs = append(errs, put("rule/"+sr.Name, sr))
+	}
+	return out, errors.Join(errs...)
+}
+
+// decodeEntries reads entities back, in key order.
+func decodeEntries(all map[string][]byte) (registrySnapshot, error) {
+	var s registrySnapshot
+	for _, k := range sortedKeys(all) {
+		kind, _, _ := strings.Cut(k, "/")
+		var err error
+		switch kind {
+		case "cert":
+			err = appendJSON(&s.Certificates, all[k])
+		case "thing":
+			err = appendJSON(&s.Things, all[k])
+		case "policy":
+			err = appendJSON(&s.Policies, all[k])
+		case "rule":
+			err = appendJSON(&s.Rules, all[k])
+		default:
+			err = errors.New("unknown kind of entity")
+		}
+		if err != nil {
+			return s, fmt.Errorf("restore iot registry: %s: %w", k, err)
+		}
+	}
+	return s, nil
+}
+
+func appendJSON[T any](to *[]T, b []byte) error {
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*to = append(*to, v)
+	return nil
+}
+
+// restore adds a snapshot's entities to the registry, compiling policies
+// and rules and re-reading certificates as when they were made.
+func (s *Service) restore(snap registrySnapshot) error {
 	r := s.reg
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -136,11 +192,15 @@ func (s *Service) loadRegistry() error {
 	if s.store == nil {
 		return nil
 	}
-	b, ok, err := s.store.Load()
-	if err != nil || !ok {
+	all, err := s.store.Load()
+	if err != nil {
 		return err
 	}
-	return s.restore(b)
+	snap, err := decodeEntries(all)
+	if err != nil {
+		return err
+	}
+	return s.restore(snap)
 }
 
 // SaveRegistry writes the registry to the store if it changed; the
@@ -151,7 +211,7 @@ func (s *Service) SaveRegistry() error {
 	if s.store == nil {
 		return nil
 	}
-	return s.store.Save(s.reg.snapshot)
+	return s.store.Save(s.reg.entries)
 }
 
 // controlPlane is the mux, wrapped by savingRegistry when the registry is

@@ -2,6 +2,7 @@ package iotemu
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -64,12 +65,12 @@ func TestRegistrySurvivesRestart(t *testing.T) {
 	_, err = ctl.CreateTopicRule(ctx, &iot.CreateTopicRuleInput{RuleName: aws.String("Complete"), TopicRulePayload: &types.TopicRulePayload{
 		Sql: aws.String("SELECT * FROM 'tenant1/to/lambda'"), Actions: []types.Action{{Lambda: &types.LambdaAction{FunctionArn: aws.String("fn")}}}}})
 	require.NoError(t, err)
-	before, err := s.reg.snapshot()
+	before, err := json.Marshal(s.reg.state())
 	require.NoError(t, err)
 	stop()
 
 	s2, _ := startDurable(t, dir)
-	after, err := s2.reg.snapshot()
+	after, err := json.Marshal(s2.reg.state())
 	require.NoError(t, err)
 	require.JSONEq(t, string(before), string(after))
 	ctl2, _, _ := sdkClients(t, s2)
@@ -97,11 +98,11 @@ func TestFailedCallsAreNotSaved(t *testing.T) {
 	ctx := context.Background()
 	_, err = ctl.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("P"), PolicyDocument: aws.String("not json")})
 	require.Error(t, err)
-	_, ok, _ := mem.Get(storeBucket, registryKey)
+	_, ok, _ := mem.Get(registryBucket, "policy/P")
 	require.False(t, ok, "a refused call saved the registry")
 	_, err = ctl.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("t")})
 	require.NoError(t, err)
-	_, ok, _ = mem.Get(storeBucket, registryKey)
+	_, ok, _ = mem.Get(registryBucket, "thing/t")
 	require.True(t, ok)
 }
 
@@ -130,4 +131,23 @@ func TestRetainedMessagesSurviveRestart(t *testing.T) {
 	require.Equal(t, before.LastModifiedTime, after.LastModifiedTime)
 	_, err = data2.GetRetainedMessage(ctx, &iotdataplane.GetRetainedMessageInput{Topic: aws.String("devices/b/state")})
 	require.Error(t, err, "a deleted retained message came back")
+}
+
+// TestDecodeEntriesRefusesDamage: an entity that does not read back is an
+// error naming its key, never skipped.
+func TestDecodeEntriesRefusesDamage(t *testing.T) {
+	cases := []struct {
+		name string
+		all  map[string][]byte
+		want string
+	}{
+		{"bad json", map[string][]byte{"thing/t": []byte("{")}, "thing/t"},
+		{"unknown kind", map[string][]byte{"gadget/g": []byte("{}")}, "gadget/g"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := decodeEntries(tc.all)
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
 }
