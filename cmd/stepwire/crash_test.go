@@ -74,13 +74,33 @@ func TestSIGKILLKeepsAcknowledgedCalls(t *testing.T) {
 		len(acked.things), len(acked.certs), len(acked.activities))
 }
 
-// startUpProcess starts `stepwire up` on dir and waits for its endpoints.
-func startUpProcess(t *testing.T, dir string) (*exec.Cmd, apiClients) {
+// TestInMemoryKeepsNoStateFile: `up --in-memory` writes no state file,
+// and what it was told is gone after a restart.
+func TestInMemoryKeepsNoStateFile(t *testing.T) {
+	dir := t.TempDir()
+	for round := range 2 {
+		cmd, api := startUpProcess(t, dir, "--in-memory")
+		_, err := api.iot.CreateThing(context.Background(), &iot.CreateThingInput{ThingName: aws.String("t")})
+		cmd.Process.Kill()
+		cmd.Wait()
+		if err != nil {
+			t.Fatalf("round %d: %v (a thing kept from the first run?)", round, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, emulator.StateFile)); !os.IsNotExist(err) {
+		t.Errorf("up --in-memory left a state file: %v", err)
+	}
+}
+
+// startUpProcess starts `stepwire up` on dir, with extra flags, and waits
+// for its endpoints.
+func startUpProcess(t *testing.T, dir string, extra ...string) (*exec.Cmd, apiClients) {
 	t.Helper()
 	endpoints := filepath.Join(dir, "endpoints.json")
 	os.Remove(endpoints)
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "up", "--template", "", "--data-dir", dir,
-		"--http", "127.0.0.1:0", "--mqtt", "127.0.0.1:0")
+	args := append([]string{"-test.run=^$", "--", "up", "--template", "", "--data-dir", dir,
+		"--http", "127.0.0.1:0", "--mqtt", "127.0.0.1:0"}, extra...)
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), crashUpEnv+"=1")
 	logf, err := os.Create(filepath.Join(t.TempDir(), "up.log"))
 	if err != nil {
