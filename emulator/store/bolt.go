@@ -34,7 +34,8 @@ const lockTimeout = time.Second
 func Open(path string) (*Bolt, error) {
 	_, statErr := os.Stat(path)
 	fresh := errors.Is(statErr, os.ErrNotExist)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
+	opts := &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType, NoFreelistSync: true}
+	db, err := bolt.Open(path, 0o600, opts)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("open state %s: locked by another process (is another stepwire running on this data dir?)", path)
@@ -45,9 +46,29 @@ func Open(path string) (*Bolt, error) {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w; move it away or start with --in-memory", path, err)
 	}
+	if db, err = compactIfWorth(db, path, opts); err != nil {
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
 	b := &Bolt{db: db, path: path}
 	b.group = newGroup(b.commit)
 	return b, nil
+}
+
+// compactIfWorth compacts db when most of its file is free space; it
+// closes db on error.
+func compactIfWorth(db *bolt.DB, path string, opts *bolt.Options) (*bolt.DB, error) {
+	worth, err := needsCompaction(db)
+	if err == nil && worth {
+		var out *bolt.DB
+		if out, err = compact(db, path, opts); err == nil {
+			return out, nil
+		}
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // checkFormat stamps a fresh file and checks an old one's stamp.
