@@ -35,6 +35,13 @@ func BenchmarkRoundTrip(b *testing.B) {
 	roundTripBench(b, "roundtrip", emulatortest.WithTemplate("../template.yaml"))
 }
 
+// BenchmarkRoundTripDurable is BenchmarkRoundTrip with the emulator's
+// state in a state file, as `stepwire up` keeps it, beside the in-memory
+// figure (docs/durability.md §5).
+func BenchmarkRoundTripDurable(b *testing.B) {
+	roundTripBench(b, "roundtrip_durable", emulatortest.WithTemplate("../template.yaml"), emulatortest.WithDurable())
+}
+
 // BenchmarkRoundTripProcessLambdas is BenchmarkRoundTrip with the
 // template's Lambdas run as the bootstrap executables deployed to AWS,
 // under the Lambda Runtime API (--lambda-mode process), beside the

@@ -29,6 +29,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
 	"github.com/stepwire/stepwire/emulator/sfnemu/sfnapi"
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/hop"
@@ -107,6 +108,10 @@ type Config struct {
 	// LambdaIdleTimeout is how long an idle function process is kept
 	// warm (procenv.DefaultIdleTimeout when zero).
 	LambdaIdleTimeout time.Duration
+	// Durable keeps the IoT registry, retained messages, state machines
+	// and activities in <DataDir>/state.db across restarts
+	// (docs/durability.md §4); off, everything is in memory.
+	Durable bool
 }
 
 // Endpoints are where a started emulator listens.
@@ -141,6 +146,8 @@ type Emulator struct {
 	httpSrv *http.Server
 	httpLn  net.Listener
 	ends    Endpoints
+	store   store.Store     // nil when not Durable
+	sfnSnap *store.Snapshot // the Step Functions configuration in store
 
 	// RolesAnywhere issues temporary credentials for X.509 certificates.
 	RolesAnywhere *rolesanywhere.Service
@@ -154,7 +161,11 @@ func New(cfg Config) (*Emulator, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("new emulator: data dir: %w", err)
 	}
-	e := &Emulator{cfg: cfg, router: awsapi.NewRouter()}
+	st, err := openStore(cfg)
+	if err != nil {
+		return nil, err
+	}
+	e := &Emulator{cfg: cfg, router: awsapi.NewRouter(), store: st}
 	e.router.Logger = cfg.Logger.With("service", "api")
 	e.Lambda = lambdaemu.New(cfg.Region, cfg.Account, cfg.Logger.With("service", "lambda"))
 	e.SFN = sfnemu.New(sfnemu.Config{
@@ -165,6 +176,12 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.MockConfig != nil {
 		e.SFN.SetMockConfig(cfg.MockConfig)
 	}
+	if e.sfnSnap, err = restoreSFN(st, e.SFN); err != nil {
+		e.SFN.Close()
+		e.Lambda.Close()
+		_ = e.closeStore()
+		return nil, e.withStateFile(err)
+	}
 	iot, err := iotemu.New(iotemu.Config{
 		DataDir: cfg.DataDir, MQTTAddr: cfg.MQTTAddr, Region: cfg.Region, Account: cfg.Account,
 		Clock: cfg.Clock, Logger: cfg.Logger, InvokeAsync: e.Lambda.InvokeAsync,
@@ -172,17 +189,19 @@ func New(cfg Config) (*Emulator, error) {
 		Throttle: cfg.IoTThrottle, PersistentSessionExpiry: cfg.IoTSessionExpiry,
 		ConnectTimeout: cfg.MQTTConnectTimeout, MaxConnections: cfg.MQTTMaxConnections,
 		RequireSNI: cfg.MQTTRequireSNI,
+		Store: st,
 	})
 	if err != nil {
 		e.SFN.Close()
 		e.Lambda.Close()
-		return nil, fmt.Errorf("new emulator: %w", err)
+		_ = e.closeStore()
+		return nil, fmt.Errorf("new emulator: %w", e.withStateFile(err))
 	}
 	e.IoT = iot
 	e.Events = events.New(events.Config{Region: cfg.Region, Account: cfg.Account, Clock: cfg.Clock,
 		Deliver: e.Lambda.InvokeAsync, Logger: cfg.Logger.With("service", "events")})
 	e.router.HandleTarget(eventsapi.TargetPrefix, eventsapi.Handler(e.Events))
-	e.router.HandleTarget("AWSStepFunctions", sfnapi.Handler(e.SFN))
+	e.router.HandleTarget("AWSStepFunctions", e.savingSFN(sfnapi.Handler(e.SFN)))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
 	e.router.HandlePrefix(lambdaapi.Prefix, lambdaapi.Handler(e.Lambda))
@@ -329,6 +348,6 @@ func (e *Emulator) Close() error {
 	cancel()
 	e.Events.Close()
 	e.Lambda.Close()
-	errs = append(errs, e.IoT.Close())
+	errs = append(errs, e.IoT.Close(), e.closeStore())
 	return errors.Join(errs...)
 }

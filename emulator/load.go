@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/template"
+	"github.com/stepwire/stepwire/internal/arn"
 )
 
 // LoadTemplate creates the resources of a SAM template: functions bound to
@@ -32,12 +34,12 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		}
 	}
 	for _, p := range t.Policies {
-		if err := e.IoT.CreatePolicy(p.Name, p.Document); err != nil {
+		if err := e.IoT.CreatePolicy(p.Name, p.Document); err != nil && !e.keptFromState(err) {
 			return fmt.Errorf("load template: policy %s: %w", p.LogicalID, err)
 		}
 	}
 	for _, th := range t.Things {
-		if err := e.IoT.CreateThing(th.Name, th.Attributes); err != nil {
+		if err := e.IoT.CreateThing(th.Name, th.Attributes); err != nil && !e.keptFromState(err) {
 			return fmt.Errorf("load template: thing %s: %w", th.LogicalID, err)
 		}
 	}
@@ -47,13 +49,16 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 		}
 	}
 	for _, sm := range t.StateMachines {
-		if _, err := e.SFN.CreateStateMachine(ctx, sfnemu.CreateStateMachineInput{Name: sm.Name,
-			Definition: string(sm.Definition), RoleArn: sm.RoleArn, Type: sm.Type}); err != nil {
+		if err := e.createStateMachine(ctx, sm); err != nil {
 			return fmt.Errorf("load template: state machine %s: %w", sm.LogicalID, err)
 		}
 	}
 	for _, r := range t.Rules {
-		if err := e.IoT.CreateTopicRule(r.Name, topicRule(r)); err != nil {
+		err := e.IoT.CreateTopicRule(r.Name, topicRule(r))
+		if e.keptFromState(err) {
+			err = e.IoT.ReplaceTopicRule(r.Name, topicRule(r))
+		}
+		if err != nil {
 			return fmt.Errorf("load template: topic rule %s: %w", r.LogicalID, err)
 		}
 	}
@@ -68,11 +73,28 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 	if err := e.loadSchedules(t); err != nil {
 		return fmt.Errorf("load template: %w", err)
 	}
+	if err := errors.Join(e.IoT.SaveRegistry(), e.saveSFN()); err != nil {
+		return fmt.Errorf("load template: %w", err)
+	}
 	e.putStack(t)
 	e.cfg.Logger.Info("template loaded", "path", path, "stateMachines", len(t.StateMachines),
 		"functions", len(t.Functions), "activities", len(t.Activities), "rules", len(t.Rules),
 		"eventRules", len(t.EventRules), "schedules", len(t.Schedules), "policies", len(t.Policies), "things", len(t.Things))
 	return nil
+}
+
+// createStateMachine creates a template's state machine; one the state
+// file kept with another definition or role is updated to the template's.
+func (e *Emulator) createStateMachine(ctx context.Context, sm template.StateMachine) error {
+	_, err := e.SFN.CreateStateMachine(ctx, sfnemu.CreateStateMachineInput{Name: sm.Name,
+		Definition: string(sm.Definition), RoleArn: sm.RoleArn, Type: sm.Type})
+	if !e.keptFromState(err) {
+		return err
+	}
+	def := string(sm.Definition)
+	_, err = e.SFN.UpdateStateMachine(ctx, sfnemu.UpdateStateMachineInput{
+		StateMachineArn: arn.StateMachine(e.cfg.Region, e.cfg.Account, sm.Name), Definition: &def, RoleArn: &sm.RoleArn})
+	return err
 }
 
 // putEventRule creates a function's EventBridge rule and its target, as

@@ -20,7 +20,8 @@ import (
 func up(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("up", flag.ContinueOnError)
 	tpl := fs.String("template", "template.yaml", "SAM template to load")
-	dataDir := fs.String("data-dir", ".stepwire", "directory for the local CA and endpoints.json")
+	dataDir := fs.String("data-dir", ".stepwire", "directory for the local CA, endpoints.json and the state file state.db")
+	inMemory := fs.Bool("in-memory", false, "keep no state file (state.db): IoT registry, retained messages, state machines and activities start empty and are lost when stepwire stops")
 	httpAddr := fs.String("http", "127.0.0.1:4566", "AWS API listen address; \":PORT\" binds loopback, \"0.0.0.0:PORT\" every interface, port 0 a free one")
 	mqttAddr := fs.String("mqtt", "127.0.0.1:8883", "MQTT over TLS listen address; \":PORT\" binds loopback, \"0.0.0.0:PORT\" every interface, port 0 a free one")
 	region := fs.String("region", arn.DefaultRegion, "emulated region")
@@ -78,7 +79,7 @@ func up(ctx context.Context, args []string) error {
 		MockConfig: mocks, Credentials: creds,
 		MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns, MQTTRequireSNI: *requireSNI,
 		RetainExecutions: noLimitIfZero(*retain), RetainExecutionsFor: noLimitIfZero(*retainFor),
-		LambdaMode: *lambdaMode,
+		LambdaMode: *lambdaMode, Durable: !*inMemory,
 	})
 	if err != nil {
 		return err

@@ -51,6 +51,10 @@ func WithParameters(p map[string]string) Option { return func(o *options) { o.cf
 // LambdaProcess).
 func WithLambdaMode(mode string) Option { return func(o *options) { o.cfg.LambdaMode = mode } }
 
+// WithDurable keeps the emulator's state in a state file in its data dir,
+// as `stepwire up` does (emulator.Config.Durable); in memory by default.
+func WithDurable() Option { return func(o *options) { o.cfg.Durable = true } }
+
 // WithFakeClock drives every timer from a fake clock (Server.Clock),
 // starting at a fixed instant, so tests skip waits without sleeping.
 func WithFakeClock() Option { return func(o *options) { o.fake = true } }

@@ -27,6 +27,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/pki"
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/gogroup"
@@ -82,6 +83,9 @@ type Config struct {
 	// closed on accept (logged once each time the cap is reached).
 	// Default DefaultMaxConnections.
 	MaxConnections int
+	// Store keeps the registry across restarts (docs/durability.md §4);
+	// nil keeps it in memory only. The caller closes it after Close.
+	Store store.Store
 }
 
 // Service is the IoT Core emulator.
@@ -97,7 +101,9 @@ type Service struct {
 	retained  *retainedHook
 	activity  activity // recent messages, decisions, rule runs (activity.go)
 	mux       *http.ServeMux
-	actions   gogroup.Group // rule actions in flight
+	control   http.Handler   // mux, saving the registry after changes
+	store     *store.Entries // the registry's; nil without Config.Store
+	actions   gogroup.Group  // rule actions in flight
 
 	mu         sync.Mutex
 	listener   *mqttListener
@@ -158,6 +164,11 @@ func New(cfg Config) (*Service, error) {
 	if err := s.broker.AddHook(s.retained, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add retained hook: %w", err)
 	}
+	if cfg.Store != nil {
+		if err := s.broker.AddHook(&retainedStoreHook{s: s, st: cfg.Store}, nil); err != nil {
+			return nil, fmt.Errorf("iot service: add retained store hook: %w", err)
+		}
+	}
 	topics := &topicHook{s: s}
 	if err := s.broker.AddHook(topics, nil); err != nil {
 		return nil, fmt.Errorf("iot service: add topic hook: %w", err)
@@ -170,6 +181,13 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("iot service: add activity hook: %w", err)
 	}
 	s.mux = s.routes()
+	if cfg.Store != nil {
+		s.store = store.NewEntries(cfg.Store, registryBucket)
+	}
+	s.control = s.controlPlane()
+	if err := s.loadRegistry(); err != nil {
+		return nil, fmt.Errorf("iot service: %w", err)
+	}
 	return s, nil
 }
 
@@ -299,7 +317,7 @@ func (s *Service) Handler() http.Handler {
 			s.serveWebSocket(w, r)
 			return
 		}
-		s.mux.ServeHTTP(w, r)
+		s.control.ServeHTTP(w, r)
 	})
 }
 
