@@ -189,7 +189,7 @@ func New(cfg Config) (*Emulator, error) {
 		Throttle: cfg.IoTThrottle, PersistentSessionExpiry: cfg.IoTSessionExpiry,
 		ConnectTimeout: cfg.MQTTConnectTimeout, MaxConnections: cfg.MQTTMaxConnections,
 		RequireSNI: cfg.MQTTRequireSNI,
-		Store: st,
+		Store:      st,
 	})
 	if err != nil {
 		e.SFN.Close()
