@@ -42,17 +42,19 @@ func TestKilledWorkerTimesOutAfterHeartbeatSeconds(t *testing.T) {
 	waitArmed(t, srv, 2) // the task's heartbeat timeout and the worker's heartbeat ticker
 
 	// The worker heartbeats every 10 s (a third of 30 s): at 10, 20 and
-	// 30 s. Each reaches Step Functions before the clock moves on.
-	for range 3 {
+	// 30 s. Each reaches Step Functions, and moves the task's heartbeat
+	// deadline to 30 s later, before the clock moves on.
+	started := aws.ToTime(describe(t, c, arn).StartDate)
+	for i := range 3 {
 		srv.Clock.Advance(10 * time.Second)
 		waitBeat(t, beats)
+		waitHeartbeatDeadline(t, srv, arn, started.Add(time.Duration(i+1)*10*time.Second+30*time.Second))
 	}
 	if d := describe(t, c, arn); d.Status != types.ExecutionStatusRunning {
 		t.Fatalf("at 30 s with heartbeats the execution is %s, want RUNNING", d.Status)
 	}
 
 	link.cut() // the worker is gone: no more heartbeats arrive
-	started := aws.ToTime(describe(t, c, arn).StartDate)
 	srv.Clock.AdvanceTo(started.Add(59 * time.Second))
 	if d := describe(t, c, arn); d.Status != types.ExecutionStatusRunning {
 		t.Fatalf("at 59 s, 29 s after the last heartbeat, the execution is %s, want RUNNING", d.Status)
@@ -178,6 +180,28 @@ func waitArmed(t *testing.T, srv *emulatortest.Server, n int) {
 	for srv.Clock.Pending() < n {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d timers armed after 10s, want %d", srv.Clock.Pending(), n)
+		}
+		time.Sleep(time.Millisecond) // polling interval, not synchronisation
+	}
+}
+
+// waitHeartbeatDeadline polls until the execution's heartbeat timer is due
+// at want.
+func waitHeartbeatDeadline(t *testing.T, srv *emulatortest.Server, arn string, want time.Time) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ds, err := srv.SFN.Deadlines(arn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.Kind == "heartbeat" && d.At.Equal(want) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("heartbeat deadline not at %v after 10s (timers %+v)", want, ds)
 		}
 		time.Sleep(time.Millisecond) // polling interval, not synchronisation
 	}

@@ -35,6 +35,13 @@ func (s *ackSession) owe(id uint16) {
 	s.owed[id] = struct{}{}
 }
 
+// unowe drops packet id from what is owed: its PUBACK will not be sent.
+func (s *ackSession) unowe(id uint16) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.owed, id)
+}
+
 // Ack sends the PUBACK (paho calls it from its flush).
 func (s *ackSession) Ack(pb *packets.Publish) error {
 	err := s.SessionManager.Ack(pb)

@@ -70,6 +70,9 @@ func (w *Worker) inboundOf(pr paho.PublishReceived) inbound {
 				w.acks.owe(pr.Packet.PacketID)
 			}
 			if err := pr.Client.Ack(pr.Packet); err != nil {
+				// Not sent (the connection it came on has gone): nothing
+				// to wait for before disconnecting.
+				w.acks.unowe(pr.Packet.PacketID)
 				w.logger.Warn("acknowledging a message failed", "err", err)
 			}
 		})

@@ -108,6 +108,10 @@ func TestFailures(t *testing.T) {
 		{"crash", `{"op":"exit"}`, nil, "Runtime.ExitError", "Runtime exited with error: exit status 3", true},
 		{"timeout", `{"op":"sleep","ms":5000}`, func(s *Spec) { s.Timeout = 300 * time.Millisecond },
 			"Sandbox.Timedout", "Error: Task timed out after 0.30 seconds", true},
+		// The runtime's POST of the response is refused; whether the
+		// environment lives on is the runtime's affair (aws-lambda-go's
+		// may exit on the refusal, or already be back on /next), so the
+		// environment count is not checked.
 		{"response too large", `{"op":"big","bytes":6300000}`, nil, "Function.ResponseSizeTooLarge",
 			"Response payload size exceeded maximum allowed payload size (6291556 bytes).", false},
 		{"init error", `{"op":"pid"}`, func(s *Spec) { s.Env = append(s.Env, "FAIL_INIT=cannot start") },
@@ -122,8 +126,12 @@ func TestFailures(t *testing.T) {
 			if !r.FunctionError || m["errorType"] != tt.errType || !strings.Contains(m["errorMessage"].(string), tt.msg) {
 				t.Fatalf("result %s (function error %v): want errorType %s, message with %q", r.Payload, r.FunctionError, tt.errType, tt.msg)
 			}
-			if tt.freshEnv != (p.Environments() == 0) {
-				t.Fatalf("environments after the failure = %d; want the environment dropped: %v", p.Environments(), tt.freshEnv)
+			switch {
+			case tt.name == "response too large":
+			case tt.freshEnv:
+				waitFor(t, func() bool { return p.Environments() == 0 }) // the process's end is noticed soon after
+			case p.Environments() != 1:
+				t.Fatalf("environments after the failure = %d; want the environment kept", p.Environments())
 			}
 		})
 	}
