@@ -7,7 +7,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
 	"github.com/stepwire/stepwire/internal/jobwire"
+	"github.com/stepwire/stepwire/internal/sfncallback"
 	"github.com/stepwire/stepwire/worker"
 )
 
@@ -17,6 +21,11 @@ func (lw *liveWorker) handle(ctx context.Context, job jobwire.Job) (json.RawMess
 	r := lw.r
 	if r.ip.handler != nil {
 		return r.ip.handler.Handle(ctx, job)
+	}
+	if b.Heartbeat != nil && !*b.Heartbeat {
+		if err := worker.StopHeartbeats(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if b.Disconnect != nil {
 		if err := r.sleep(ctx, b.Disconnect.After, b.IgnoreCancel); err != nil {
@@ -39,22 +48,55 @@ func (lw *liveWorker) handle(ctx context.Context, job jobwire.Job) (json.RawMess
 		return nil, ctx.Err()
 	}
 	if b.Malformed {
-		if err := r.publishRaw(ctx, lw.spec.Submit, []byte(`{"TaskToken": "`+job.TaskToken+`", "result": {`), false); err != nil {
+		if err := lw.sendMalformed(ctx, job); err != nil {
 			return nil, err
 		}
 		return nil, r.sleep(ctx, -1, b.IgnoreCancel)
 	}
 	result, err := outcome(ctx, b, job)
 	if err == nil && b.Twice {
-		msg, merr := jobwire.Success(job.TaskToken, result)
-		if merr != nil {
-			return nil, merr
-		}
-		if err := r.publishRaw(ctx, lw.spec.Submit, msg, true); err != nil {
+		if err := lw.sendFirstCopy(ctx, job, result); err != nil {
 			return nil, err
 		}
 	}
 	return result, err
+}
+
+// sendMalformed sends a result that is not JSON: on the submit topic for
+// an MQTT worker, as SendTaskSuccess's output for an activity worker
+// (which Step Functions refuses; the refusal is logged).
+func (lw *liveWorker) sendMalformed(ctx context.Context, job jobwire.Job) error {
+	if lw.spec.Activity == "" {
+		return lw.r.publishRaw(ctx, lw.spec.Submit, []byte(`{"TaskToken": "`+job.TaskToken+`", "result": {`), false)
+	}
+	_, err := lw.activityClient().SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(job.TaskToken), Output: aws.String(`{"result": {`)})
+	lw.r.book.logger(lw.spec.Name).Warn("malformed result sent", "err", fmt.Sprint(err))
+	return nil
+}
+
+// sendFirstCopy sends a successful result before the worker sends it
+// again: published as the observer for an MQTT worker, a SendTaskSuccess
+// of its own for an activity worker.
+func (lw *liveWorker) sendFirstCopy(ctx context.Context, job jobwire.Job, result json.RawMessage) error {
+	if lw.spec.Activity == "" {
+		msg, err := jobwire.Success(job.TaskToken, result)
+		if err != nil {
+			return err
+		}
+		return lw.r.publishRaw(ctx, lw.spec.Submit, msg, true)
+	}
+	out, err := sfncallback.SuccessOutput(result)
+	if err != nil {
+		return err
+	}
+	_, err = lw.activityClient().SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(job.TaskToken), Output: aws.String(out)})
+	return err
+}
+
+func (lw *liveWorker) activityClient() *sfn.Client {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.client
 }
 
 // progress reports b.Progress spread over b.Takes, then lets the rest of

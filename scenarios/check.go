@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator/iotemu/rules"
 )
@@ -51,8 +52,11 @@ func expectDiffs(e Expect, r Result) []string {
 	if e.Cause != "" && x.Cause != e.Cause {
 		add("cause = %q, want %q", x.Cause, e.Cause)
 	}
-	if e.Elapsed != 0 && x.Elapsed != e.Elapsed {
+	if e.Elapsed != 0 && !r.wall && x.Elapsed != e.Elapsed {
 		add("virtual time elapsed = %v, want %v", x.Elapsed, e.Elapsed)
+	}
+	if e.Elapsed != 0 && r.wall && (x.Elapsed < e.Elapsed-wallEarly || x.Elapsed > e.Elapsed+wallSlack(e.Elapsed)) {
+		add("wall time elapsed = %v, want %v (up to %v late)", x.Elapsed, e.Elapsed, wallSlack(e.Elapsed))
 	}
 	if e.At != 0 && x.At != e.At {
 		add("ended at +%v of virtual time, want +%v", x.At, e.At)
@@ -86,6 +90,13 @@ func expectDiffs(e Expect, r Result) []string {
 	}
 	return diffs
 }
+
+// On wall time an elapsed time is checked within bounds: timers fire no
+// earlier than due (less the wire's millisecond rounding), and up to
+// wallSlack late.
+const wallEarly = 50 * time.Millisecond
+
+func wallSlack(d time.Duration) time.Duration { return max(2*time.Second, d/5) }
 
 func eventTypes(events []map[string]json.RawMessage) []string {
 	out := make([]string, len(events))

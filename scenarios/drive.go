@@ -26,6 +26,9 @@ var errLimit = fmt.Errorf("time limit reached")
 // time it polls. Either way, idleLimit of wall time without any progress
 // fails the run with a dump of what is open.
 func (r *runner) drive(ctx context.Context, done func() (bool, error), limit time.Time) error {
+	if r.fake == nil {
+		return r.driveWall(ctx, done, limit)
+	}
 	lastChange, quiet := time.Now(), 0
 	var calm counters // the counters of the last full poll that found nothing in flight
 	var calmAt time.Time
@@ -71,9 +74,6 @@ func (r *runner) drive(ctx context.Context, done func() (bool, error), limit tim
 			}
 			waiting = "a timer, and none is armed"
 		}
-		if r.fake == nil && !limit.IsZero() && time.Now().After(limit) {
-			return errLimit
-		}
 		if time.Since(lastChange) > r.idle {
 			if histories == nil {
 				_, histories, _, _ = r.poll(ctx)
@@ -82,6 +82,58 @@ func (r *runner) drive(ctx context.Context, done func() (bool, error), limit tim
 		}
 		time.Sleep(pollInterval)
 	}
+}
+
+// driveWall is drive on wall time: it looks at the system every
+// world.poll until done holds, limit passes (errLimit) or, for idleLimit,
+// nothing it can see moves: its workers' counters, the running
+// executions' histories, the MQTT messages and log records seen.
+func (r *runner) driveWall(ctx context.Context, done func() (bool, error), limit time.Time) error {
+	lastChange := time.Now()
+	var last wallMark
+	for {
+		if ok, err := done(); err != nil || ok {
+			return err
+		}
+		c, histories, waiting, err := r.poll(ctx)
+		if err != nil {
+			return err
+		}
+		if m := r.mark(c, histories); m != last {
+			last, lastChange = m, time.Now()
+		}
+		if !limit.IsZero() && time.Now().After(limit) {
+			return errLimit
+		}
+		if time.Since(lastChange) > r.idle {
+			if waiting == "" {
+				waiting = "a timer of the service, or something this runner cannot see"
+			}
+			return fmt.Errorf("stuck: nothing moved for %v of wall time, waiting for %s\n%s", r.idle, waiting, r.dump(ctx, c, histories))
+		}
+		select {
+		case <-time.After(r.w.poll):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// wallMark is what moves, as a run on wall time sees it.
+type wallMark struct {
+	c                      counters
+	events, messages, logs int
+}
+
+func (r *runner) mark(c counters, histories [][]types.HistoryEvent) wallMark {
+	m := wallMark{c: c, messages: len(r.observer.messages()), logs: r.book.count()}
+	for _, h := range histories {
+		m.events += len(h)
+	}
+	for _, cl := range r.clients {
+		m.messages += len(cl.messages())
+	}
+	return m
 }
 
 // poll reads the counters, the running executions' histories, and the
@@ -155,6 +207,11 @@ func (r *runner) dump(ctx context.Context, c counters, histories [][]types.Histo
 		lw.mu.Lock()
 		up, cut := lw.w != nil, lw.link != nil && lw.link.cutNow()
 		lw.mu.Unlock()
+		if lw.spec.Activity != "" {
+			fmt.Fprintf(&b, "  worker %s (polling activity %s): running=%v linkCut=%v jobsTaken=%d\n",
+				lw.spec.Name, lw.r.activities[lw.spec.Activity], up, cut, lw.taken.Load())
+			continue
+		}
 		fmt.Fprintf(&b, "  worker %s (MQTT client %s on %s): running=%v connected=%v linkCut=%v jobsTaken=%d\n",
 			lw.spec.Name, lw.spec.Thing, lw.spec.Subscribe, up, lw.connected.Load(), cut, lw.taken.Load())
 	}

@@ -16,9 +16,14 @@ import (
 type FileResult struct {
 	Path, Name string
 	// Pending is set for a scenario that cannot run yet (its reason).
-	Pending  string
+	Pending string
+	// Skipped is set for a scenario that does not run on the target (why).
+	Skipped  string
 	Err      error // nil: passed
 	Duration time.Duration
+	// Notes are what the run logged beside its outcome (a cleanup that
+	// failed on a shared system).
+	Notes []string
 }
 
 // GoldenPath is where a scenario file's golden transcript lives:
@@ -37,41 +42,73 @@ func RunFile(path string, target Target, update bool) FileResult {
 	done := make(chan struct{})
 	go func() { // on a goroutine of its own, so that Fatal can end it
 		defer close(done)
-		res.Name, res.Pending, res.Err = Play(tb, path, target, update)
+		var o Outcome
+		o, res.Err = PlayFile(tb, path, target, update)
+		res.Name, res.Pending, res.Skipped = o.Name, o.Pending, o.Skipped
 	}()
 	<-done
 	tb.finish()
 	if res.Err == nil {
 		res.Err = tb.err()
 	}
+	res.Notes = tb.notes()
 	res.Duration = time.Since(start)
 	return res
 }
 
+// Outcome says what became of a scenario file that did not fail: its
+// name, and why it did not run, if it did not.
+type Outcome struct {
+	Name string
+	// Pending is why the scenario cannot run yet; Skipped why it does not
+	// run on the target.
+	Pending, Skipped string
+}
+
 // Play runs a scenario file on target and checks it; it returns its name,
-// why it is pending if it is, and what failed.
+// why it is pending or skipped if it is, and what failed.
 func Play(tb testing.TB, path string, target Target, update bool) (name, pending string, err error) {
+	o, err := PlayFile(tb, path, target, update)
+	if o.Skipped != "" {
+		return o.Name, o.Skipped, nil
+	}
+	return o.Name, o.Pending, err
+}
+
+// PlayFile runs a scenario file on target and checks it: its
+// expectations, and, on the in-process target, its golden transcript (a
+// wall-clock target's runs differ in what the transcript holds: names,
+// heartbeat counts). A scenario the target does not support is skipped;
+// one that lists the target but asks for what it cannot do fails.
+func PlayFile(tb testing.TB, path string, target Target, update bool) (Outcome, error) {
 	s, err := Load(path)
 	if err != nil {
-		return "", "", err
+		return Outcome{}, err
 	}
+	o := Outcome{Name: s.Name}
 	if s.Pending != "" {
-		return s.Name, s.Pending, nil
+		o.Pending = s.Pending
+		return o, nil
 	}
-	if !Supports(s, target) {
-		return s.Name, fmt.Sprintf("not on the %s target (targets: %v) %s", target.Name(), s.Targets, s.TargetsWhy), nil
+	if o.Skipped = SkipReason(s, target); o.Skipped != "" {
+		return o, nil
+	}
+	if rf, ok := target.(Refuser); ok {
+		if err := rf.Refuse(s); err != nil {
+			return o, fmt.Errorf("%s:%w", path, err)
+		}
 	}
 	r, err := target.Run(tb, s)
 	if err != nil {
-		return s.Name, "", err
+		return o, err
 	}
 	if err := s.Check(r); err != nil {
-		return s.Name, "", err
+		return o, err
 	}
-	if s.Golden != nil && !*s.Golden {
-		return s.Name, "", nil
+	if s.Golden != nil && !*s.Golden || target.Name() != TargetInProcess {
+		return o, nil
 	}
-	return s.Name, "", checkGolden(GoldenPath(path), r.Transcript, update)
+	return o, checkGolden(GoldenPath(path), r.Transcript, update)
 }
 
 // checkGolden compares a transcript with its golden file, or rewrites it.
@@ -133,12 +170,24 @@ type runTB struct {
 
 	mu       sync.Mutex
 	errs     []string
+	logs     []string
 	cleanups []func()
 }
 
-func (t *runTB) Helper()             {}
-func (t *runTB) Name() string        { return "scenario" }
-func (t *runTB) Logf(string, ...any) {}
+func (t *runTB) Helper()      {}
+func (t *runTB) Name() string { return "scenario" }
+
+func (t *runTB) Logf(format string, args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.logs = append(t.logs, fmt.Sprintf(format, args...))
+}
+
+func (t *runTB) notes() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.logs...)
+}
 
 func (t *runTB) TempDir() string {
 	d, err := os.MkdirTemp(t.dir, "stepwire-scenario-")

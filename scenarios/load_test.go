@@ -25,6 +25,10 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"no machine", "name: x\nexpect: {status: FAILED}\n", "stateMachine or definition is required"},
 		{"fail without error", head + "workers: [{name: w, default: {do: fail}}]\nexpect: {status: FAILED}\n", "3: workers[0]: a behaviour that fails needs an error"},
 		{"not yaml", "name: [\n", "1: did not find"},
+		{"unknown target", head + "targets: [inprocess, cloud]\nexpect: {status: SUCCEEDED}\n", "3: targets[1]"},
+		{"activity worker with a thing", head + "workers: [{name: w, activity: jobs, thing: t}]\nexpect: {status: SUCCEEDED}\n",
+			"3: workers[0].activity: an activity worker takes no MQTT thing, policy or topics"},
+		{"heartbeat not a boolean", head + "workers: [{name: w, default: {heartbeat: sometimes}}]\nexpect: {status: SUCCEEDED}\n", "3: workers[0].default.heartbeat"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

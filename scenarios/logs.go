@@ -36,6 +36,13 @@ func (b *logBook) add(r logRecord) {
 	b.records = append(b.records, r)
 }
 
+// count is how many records arrived, kept or not.
+func (b *logBook) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.records) + b.dropped
+}
+
 func (b *logBook) snapshot() []logRecord {
 	b.mu.Lock()
 	defer b.mu.Unlock()

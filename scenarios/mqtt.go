@@ -5,12 +5,15 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
+	iottypes "github.com/aws/aws-sdk-go-v2/service/iot/types"
 	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 )
@@ -20,6 +23,7 @@ const maxMessages = 20_000
 
 // The observer sees every message on the broker and publishes as asked.
 const (
+	observerThing  = "stepwire-scenario-observer"
 	observerPolicy = "StepwireScenarioObserver"
 	observerDoc    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}`
 )
@@ -31,12 +35,23 @@ type seenMessage struct {
 	At            time.Duration // virtual time since the scenario began
 }
 
-// identities issues certificates through the IoT API.
+// identities issues certificates through the IoT API. On a shared system
+// (track) it remembers what it created, for cleanUp.
 type identities struct {
-	iot    *iot.Client
-	caPool *x509.CertPool
-	mu     sync.Mutex
-	byName map[string]*tls.Config // thing/policy → TLS config
+	iot        *iot.Client
+	roots      *x509.CertPool // nil: the system's
+	serverName string
+	track      bool
+	mu         sync.Mutex
+	byName     map[string]*tls.Config // thing/policy → TLS config
+	certs      []issuedCert
+	things     []string
+	policies   []string
+}
+
+// issuedCert is a certificate the run issued, with what it attached.
+type issuedCert struct {
+	arn, id, thing, policy string
 }
 
 // tls issues (once per thing and policy) an active certificate attached to
@@ -52,14 +67,18 @@ func (ids *identities) tls(ctx context.Context, thing, policy string) (*tls.Conf
 		if _, err := ids.iot.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String(thing)}); err != nil {
 			return nil, fmt.Errorf("create thing %s: %w", thing, err)
 		}
+		ids.things = append(ids.things, thing)
 	}
 	out, err := ids.iot.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})
 	if err != nil {
 		return nil, fmt.Errorf("issue certificate for %s: %w", thing, err)
 	}
+	cert := issuedCert{arn: aws.ToString(out.CertificateArn), id: aws.ToString(out.CertificateId), thing: thing}
+	ids.certs = append(ids.certs, cert)
 	if _, err := ids.iot.AttachPolicy(ctx, &iot.AttachPolicyInput{PolicyName: aws.String(policy), Target: out.CertificateArn}); err != nil {
 		return nil, fmt.Errorf("attach policy %s: %w", policy, err)
 	}
+	ids.certs[len(ids.certs)-1].policy = policy
 	if _, err := ids.iot.AttachThingPrincipal(ctx, &iot.AttachThingPrincipalInput{ThingName: aws.String(thing), Principal: out.CertificateArn}); err != nil {
 		return nil, fmt.Errorf("attach thing %s: %w", thing, err)
 	}
@@ -67,12 +86,13 @@ func (ids *identities) tls(ctx context.Context, thing, policy string) (*tls.Conf
 	if err != nil {
 		return nil, fmt.Errorf("certificate of %s: %w", thing, err)
 	}
-	c := &tls.Config{RootCAs: ids.caPool, Certificates: []tls.Certificate{pair}, ServerName: "localhost", MinVersion: tls.VersionTLS12}
+	c := &tls.Config{RootCAs: ids.roots, Certificates: []tls.Certificate{pair}, ServerName: ids.serverName, MinVersion: tls.VersionTLS12}
 	ids.byName[key] = c
 	return c, nil
 }
 
-// createPolicy creates an IoT policy from a document.
+// createPolicy creates an IoT policy from a document. On a shared system
+// a policy of that name with the same document is used as it is.
 func (ids *identities) createPolicy(ctx context.Context, name string, doc any) error {
 	text, ok := doc.(string)
 	if !ok {
@@ -82,10 +102,65 @@ func (ids *identities) createPolicy(ctx context.Context, name string, doc any) e
 		}
 		text = string(b)
 	}
-	if _, err := ids.iot.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(text)}); err != nil {
-		return fmt.Errorf("create policy %s: %w", name, err)
+	_, err := ids.iot.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(text)})
+	var exists *iottypes.ResourceAlreadyExistsException
+	switch {
+	case err == nil:
+		ids.mu.Lock()
+		ids.policies = append(ids.policies, name)
+		ids.mu.Unlock()
+		return nil
+	case ids.track && errors.As(err, &exists):
+		old, gerr := ids.iot.GetPolicy(ctx, &iot.GetPolicyInput{PolicyName: aws.String(name)})
+		if gerr == nil && sameJSONText(aws.ToString(old.PolicyDocument), text) {
+			return nil
+		}
+		return fmt.Errorf("create policy %s: a policy of that name exists with another document; delete it or rename the scenario's", name)
 	}
-	return nil
+	return fmt.Errorf("create policy %s: %w", name, err)
+}
+
+func sameJSONText(a, b string) bool {
+	var x, y any
+	return json.Unmarshal([]byte(a), &x) == nil && json.Unmarshal([]byte(b), &y) == nil && reflect.DeepEqual(x, y)
+}
+
+// cleanUp deletes, on a shared system, the certificates, things and
+// policies the run created, best effort; it returns what failed.
+func (ids *identities) cleanUp(ctx context.Context) []error {
+	if !ids.track {
+		return nil
+	}
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
+	var errs []error
+	note := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, c := range ids.certs {
+		_, err := ids.iot.DetachThingPrincipal(ctx, &iot.DetachThingPrincipalInput{ThingName: aws.String(c.thing), Principal: aws.String(c.arn)})
+		note(err)
+		if c.policy != "" {
+			_, err := ids.iot.DetachPolicy(ctx, &iot.DetachPolicyInput{PolicyName: aws.String(c.policy), Target: aws.String(c.arn)})
+			note(err)
+		}
+		_, err = ids.iot.UpdateCertificate(ctx, &iot.UpdateCertificateInput{CertificateId: aws.String(c.id), NewStatus: iottypes.CertificateStatusInactive})
+		note(err)
+		_, err = ids.iot.DeleteCertificate(ctx, &iot.DeleteCertificateInput{CertificateId: aws.String(c.id)})
+		note(err)
+	}
+	for _, t := range ids.things {
+		_, err := ids.iot.DeleteThing(ctx, &iot.DeleteThingInput{ThingName: aws.String(t)})
+		note(err)
+	}
+	for _, p := range ids.policies {
+		_, err := ids.iot.DeletePolicy(ctx, &iot.DeletePolicyInput{PolicyName: aws.String(p)})
+		note(err)
+	}
+	ids.certs, ids.things, ids.policies = nil, nil, nil
+	return errs
 }
 
 // mqttClient is a plain MQTT 5 client of the scenario (the observer, or

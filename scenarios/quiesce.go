@@ -33,7 +33,10 @@ import (
 // it died.
 //
 // It also counts the executions whose interpreter steps are being
-// evaluated (StartExecution answers before the first state runs).
+// evaluated (StartExecution answers before the first state runs), and,
+// for activity workers, their SendTask* calls in flight and their
+// GetActivityTask calls against the polls the service holds: a poll on
+// its way in, or a task on its way back, is work in flight.
 //
 // What it cannot see, and what remains timing-dependent: goroutines inside
 // the Step Functions service (a timer already past due when armed fires on
@@ -47,6 +50,7 @@ import (
 // close them; scenarios keep two events due at one instant apart.
 type probe struct {
 	steps   func() int64         // executions whose steps evaluate (sfnemu.Service.Driving)
+	pollers func() int           // GetActivityTask calls waiting in the service (sfnemu.Service.ActivityPollers)
 	workers func() []*liveWorker // the scenario's workers
 	parked  atomic.Int64         // jobs whose handler waits only on time or cancellation
 
@@ -121,6 +125,10 @@ type counters struct {
 	received, published            uint64
 	connecting                     int64  // workers reconnecting
 	jobs, onTheWay                 uint64 // jobs published; of them, not yet at a connected worker
+	// Activity workers: SendTask* calls in flight and made, their
+	// GetActivityTask calls in flight, and the polls the service holds.
+	activityCalls, activityPolls, pollers int64
+	activitySent                          uint64
 }
 
 func (p *probe) read() counters {
@@ -129,11 +137,14 @@ func (p *probe) read() counters {
 	if p.steps != nil {
 		c.steps = p.steps()
 	}
+	if p.pollers != nil {
+		c.pollers = int64(p.pollers())
+	}
 	for topic, n := range p.jobsPublished {
 		var w counters
 		connected := false
 		for _, lw := range p.workers() {
-			if sharedTopic(lw.spec.Subscribe) == topic {
+			if lw.spec.Activity == "" && sharedTopic(lw.spec.Subscribe) == topic {
 				lw.read(&w)
 				connected = connected || lw.connected.Load()
 			}
@@ -172,6 +183,10 @@ func (p *probe) pending(c counters, histories [][]types.HistoryEvent) string {
 		return fmt.Sprintf("%d worker(s) reconnecting", c.connecting)
 	case c.busy > c.parked:
 		return fmt.Sprintf("workers busy with %d job(s)", c.busy-c.parked)
+	case c.activityCalls > 0:
+		return fmt.Sprintf("%d SendTask* call(s) of activity workers in flight", c.activityCalls)
+	case c.activityPolls > c.pollers:
+		return fmt.Sprintf("%d GetActivityTask call(s) on their way", c.activityPolls-c.pollers)
 	case c.onTheWay > 0:
 		return fmt.Sprintf("%d job(s) on the way to a worker", c.onTheWay)
 	case p.hasCompletions && c.completions < c.published:

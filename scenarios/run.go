@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
-	"github.com/stepwire/stepwire/emulator/emulatortest"
 	"github.com/stepwire/stepwire/emulator/template"
 	"github.com/stepwire/stepwire/internal/clock"
 )
@@ -21,17 +21,20 @@ import (
 // in flight and no timer to jump to before it fails.
 const DefaultIdleLimit = 5 * time.Second
 
-// runner is one run of a scenario on an in-process emulator.
+// DefaultRemoteIdleLimit is the idle limit on a system the run does not
+// own (the endpoint and aws targets), where nothing may be seen to move
+// for a while: a Lambda's cold start, a timer of the service.
+const DefaultRemoteIdleLimit = 30 * time.Second
+
+// runner is one run of a scenario on a world.
 type runner struct {
 	s        *Scenario
-	srv      *emulatortest.Server
+	w        *world
 	sfn      *sfn.Client
-	http     string // the AWS API endpoint
 	fake     *clock.Fake
 	clk      clock.Clock
 	p        *probe
 	ids      *identities
-	mqttAddr string
 	book     *logBook
 	observer *mqttClient
 	clients  map[string]*mqttClient
@@ -41,50 +44,91 @@ type runner struct {
 	ended    map[string]bool   // executions seen ended
 	order    []string          // execution names in start order
 	machine  string            // the state machine's ARN
-	t0       time.Time
-	closing  chan struct{}
-	idle     time.Duration
-	ip       InProcess
+	// activities maps the scenario's activity names to their ARNs.
+	activities map[string]string
+	// undo holds what puts a shared system back as it was, last first.
+	undo    []func(context.Context) error
+	t0      time.Time
+	closing chan struct{}
+	idle    time.Duration
+	ip      InProcess
 }
 
-// setUp starts the emulator, the observer, the clients and the workers.
-func setUp(tb testing.TB, s *Scenario, ip InProcess) (*runner, error) {
-	r := &runner{s: s, ip: ip, book: &logBook{}, clients: map[string]*mqttClient{}, byName: map[string]*liveWorker{},
-		execs: map[string]string{}, ended: map[string]bool{}, closing: make(chan struct{}), idle: s.IdleLimit}
+// play sets the world up, plays the steps, lets every execution end, and
+// returns the snapshot.
+func play(tb testing.TB, s *Scenario, w *world, book *logBook, ip InProcess) (Result, error) {
+	r, err := setUp(tb, s, w, book, ip)
+	if err != nil {
+		return Result{}, err
+	}
+	ctx := context.Background()
+	for _, st := range s.Steps {
+		if err := r.do(ctx, st); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := r.drive(ctx, func() (bool, error) { return r.allEnded(ctx) }, time.Time{}); err != nil {
+		return Result{}, fmt.Errorf("waiting for the executions to end: %w", err)
+	}
+	if err := r.settle(ctx); err != nil { // what the ends set off: cancels, late reports
+		return Result{}, fmt.Errorf("after the executions ended: %w", err)
+	}
+	deadline := time.Now().Add(endOfRunGrace)
+	pause := 5 * pollInterval
+	if w.shared {
+		pause = w.poll // the APIs of a shared system throttle
+	}
+	for {
+		res, err := r.snapshot(ctx)
+		if err != nil || s.Check(res) == nil || time.Now().After(deadline) {
+			return res, err
+		}
+		time.Sleep(pause) // polling for messages still on their way
+	}
+}
+
+// setUp connects to the world: the observer, the clients, the state
+// machine, the activities and the workers.
+func setUp(tb testing.TB, s *Scenario, w *world, book *logBook, ip InProcess) (*runner, error) {
+	r := &runner{s: s, w: w, ip: ip, book: book, clients: map[string]*mqttClient{}, byName: map[string]*liveWorker{},
+		execs: map[string]string{}, ended: map[string]bool{}, activities: map[string]string{}, closing: make(chan struct{}), idle: s.IdleLimit}
 	if r.idle == 0 {
 		r.idle = DefaultIdleLimit
+		if w.shared {
+			r.idle = DefaultRemoteIdleLimit
+		}
 	}
-	opts := []emulatortest.Option{emulatortest.WithTemplate(s.TemplatePath()), emulatortest.WithLogger(r.book.logger("emulator"))}
-	if s.Virtual() {
-		opts = append(opts, emulatortest.WithFakeClock())
-	}
-	r.srv = emulatortest.New(tb, opts...)
-	tb.Cleanup(r.tearDown)
-	r.fake, r.clk = r.srv.Clock, clock.Clock(clock.Real{})
+	tb.Cleanup(func() { r.tearDown(tb) })
+	r.fake, r.clk = w.fake, clock.Clock(clock.Real{})
 	if r.fake != nil {
 		r.clk = r.fake
 	}
-	ends := r.srv.Endpoints()
-	r.http, r.mqttAddr = ends.HTTP, ends.MQTT
-	cfg := r.srv.AWSConfig()
-	r.sfn = sfn.NewFromConfig(cfg)
-	r.ids = &identities{iot: iot.NewFromConfig(cfg), caPool: r.srv.CAPool(), byName: map[string]*tls.Config{}}
-	r.p = &probe{steps: r.srv.SFN.Driving, workers: func() []*liveWorker { return r.workers }}
+	r.sfn = sfn.NewFromConfig(w.cfg)
+	r.ids = &identities{iot: iot.NewFromConfig(w.cfg), roots: w.roots, serverName: w.serverName, track: w.shared,
+		byName: map[string]*tls.Config{}}
+	r.p = &probe{workers: func() []*liveWorker { return r.workers }}
+	if w.srv != nil {
+		r.p.steps, r.p.pollers = w.srv.SFN.Driving, w.srv.SFN.ActivityPollers
+	}
 	r.t0 = r.clk.Now()
 	ctx := context.Background()
 	if err := r.connect(ctx); err != nil {
 		return nil, err
 	}
-	var err error
-	if r.machine, err = stateMachineArn(ctx, r.sfn, s); err != nil {
+	if err := r.createActivities(ctx); err != nil {
 		return nil, err
 	}
-	if s.TemplatePath() != "" {
+	var err error
+	if r.machine, err = r.stateMachineArn(ctx); err != nil {
+		return nil, err
+	}
+	if w.srv != nil && s.TemplatePath() != "" {
+		ends := w.srv.Endpoints()
 		tpl, err := template.Load(s.TemplatePath(), template.Options{Region: ends.Region, Account: ends.Account})
 		if err != nil {
 			return nil, err
 		}
-		r.p.wrapFunctions(r.srv, tpl)
+		r.p.wrapFunctions(w.srv, tpl)
 	}
 	return r, r.startWorkers(ctx)
 }
@@ -99,7 +143,7 @@ func (r *runner) connect(ctx context.Context) error {
 			return err
 		}
 	}
-	obs, err := r.dial(ctx, ClientSpec{Name: observerName, Thing: "stepwire-scenario-observer", Policy: observerPolicy, Subscribe: []string{"#"}})
+	obs, err := r.dial(ctx, ClientSpec{Name: observerName, Thing: r.w.unique(observerThing), Policy: observerPolicy, Subscribe: []string{"#"}})
 	if err != nil {
 		return err
 	}
@@ -119,7 +163,7 @@ func (r *runner) dial(ctx context.Context, c ClientSpec) (*mqttClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	return dialClient(ctx, c.Name, r.mqttAddr, c.Thing, cfg, r.since, c.Subscribe)
+	return dialClient(ctx, c.Name, r.w.mqtt, c.Thing, cfg, r.since, c.Subscribe)
 }
 
 // since is the virtual time since the scenario began.
@@ -127,12 +171,15 @@ func (r *runner) since() time.Duration { return r.clk.Now().Sub(r.t0) }
 
 func (r *runner) startWorkers(ctx context.Context) error {
 	for _, spec := range r.s.Workers {
-		spec = withWorkerDefaults(spec)
-		cfg, err := r.ids.tls(ctx, spec.Thing, spec.Policy)
-		if err != nil {
-			return err
+		spec = r.withWorkerDefaults(spec)
+		lw := &liveWorker{r: r, spec: spec}
+		if spec.Activity == "" {
+			cfg, err := r.ids.tls(ctx, spec.Thing, spec.Policy)
+			if err != nil {
+				return err
+			}
+			lw.tls = cfg
 		}
-		lw := &liveWorker{r: r, spec: spec, tls: cfg}
 		r.workers = append(r.workers, lw)
 		r.byName[spec.Name] = lw
 	}
@@ -147,20 +194,28 @@ func (r *runner) startWorkers(ctx context.Context) error {
 	return nil
 }
 
-func withWorkerDefaults(s WorkerSpec) WorkerSpec {
+// withWorkerDefaults fills in an MQTT worker's thing, policy and topics
+// from the world's defaults (the template's, or the stack's on AWS).
+func (r *runner) withWorkerDefaults(s WorkerSpec) WorkerSpec {
+	if s.Activity != "" {
+		return s
+	}
 	def := func(v *string, d string) {
 		if *v == "" {
 			*v = d
 		}
 	}
-	def(&s.Thing, defaultThing)
-	def(&s.Policy, defaultPolicy)
-	def(&s.Subscribe, defaultSubscribe)
-	def(&s.Submit, defaultSubmit)
+	d := r.w.defaults
+	def(&s.Thing, d.Thing)
+	def(&s.Policy, d.Policy)
+	def(&s.Subscribe, d.Subscribe)
+	def(&s.Submit, d.Submit)
 	return s
 }
 
-func (r *runner) tearDown() {
+// tearDown stops the workers and clients, then, on a shared system, puts
+// back what the run changed and deletes what it created.
+func (r *runner) tearDown(tb testing.TB) {
 	close(r.closing)
 	for _, lw := range r.workers {
 		lw.down()
@@ -168,6 +223,19 @@ func (r *runner) tearDown() {
 	r.observer.closeIfSet()
 	for _, c := range r.clients {
 		c.close()
+	}
+	if !r.w.shared {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for i := len(r.undo) - 1; i >= 0; i-- {
+		if err := r.undo[i](ctx); err != nil {
+			tb.Logf("cleaning up after the scenario: %v", err)
+		}
+	}
+	for _, err := range r.ids.cleanUp(ctx) {
+		tb.Logf("cleaning up after the scenario: %v", err)
 	}
 }
 
@@ -184,36 +252,107 @@ func (r *runner) publishRaw(ctx context.Context, topic string, payload []byte, c
 	return err
 }
 
-func stateMachineArn(ctx context.Context, c *sfn.Client, s *Scenario) (string, error) {
+// activityRef is how a definition names one of the scenario's
+// activities: ${activity:NAME}, replaced by its ARN.
+var activityRef = regexp.MustCompile(`\$\{activity:([A-Za-z0-9_.-]+)\}`)
+
+// createActivities creates the activities the workers poll and the
+// definition names.
+func (r *runner) createActivities(ctx context.Context) error {
+	var names []string
+	for _, w := range r.s.Workers {
+		if w.Activity != "" {
+			names = append(names, w.Activity)
+		}
+	}
+	for _, m := range activityRef.FindAllStringSubmatch(r.s.Definition, -1) {
+		names = append(names, m[1])
+	}
+	for _, name := range names {
+		if r.activities[name] != "" {
+			continue
+		}
+		out, err := r.sfn.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String(r.w.unique(name))})
+		if err != nil {
+			return fmt.Errorf("create activity %s: %w", name, err)
+		}
+		arn := aws.ToString(out.ActivityArn)
+		r.activities[name] = arn
+		r.undoLater(func(ctx context.Context) error {
+			_, err := r.sfn.DeleteActivity(ctx, &sfn.DeleteActivityInput{ActivityArn: aws.String(arn)})
+			return err
+		})
+	}
+	return nil
+}
+
+func (r *runner) undoLater(f func(context.Context) error) { r.undo = append(r.undo, f) }
+
+// definition is the scenario's definition with its activities' ARNs.
+func (r *runner) definition() string {
+	return activityRef.ReplaceAllStringFunc(r.s.Definition, func(m string) string {
+		return r.activities[activityRef.FindStringSubmatch(m)[1]]
+	})
+}
+
+// stateMachineArn finds the scenario's state machine, creating it from
+// the definition or replacing a machine's definition with it. On a shared
+// system a created machine is deleted, and a replaced definition put back,
+// at the end.
+func (r *runner) stateMachineArn(ctx context.Context) (string, error) {
+	s, c := r.s, r.sfn
 	if s.Definition != "" && s.StateMachine != "" {
-		arn, err := machineByName(ctx, c, s.StateMachine)
+		arn, err := r.machineByName(ctx, s.StateMachine)
 		if err != nil {
 			return "", err
 		}
-		if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(s.Definition)}); err != nil {
+		if r.w.shared {
+			old, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
+			if err != nil {
+				return "", fmt.Errorf("describe state machine %s: %w", s.StateMachine, err)
+			}
+			r.undoLater(func(ctx context.Context) error {
+				_, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: old.Definition})
+				return err
+			})
+		}
+		if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(r.definition())}); err != nil {
 			return "", fmt.Errorf("update state machine %s: %w", s.StateMachine, err)
 		}
 		return arn, nil
 	}
 	if s.Definition != "" {
-		out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("scenario"),
-			Definition: aws.String(s.Definition), RoleArn: aws.String("arn:aws:iam::123456789012:role/scenario")})
+		out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(r.w.unique("scenario")),
+			Definition: aws.String(r.definition()), RoleArn: aws.String("arn:aws:iam::123456789012:role/scenario")})
 		if err != nil {
 			return "", fmt.Errorf("create state machine: %w", err)
 		}
-		return aws.ToString(out.StateMachineArn), nil
+		arn := aws.ToString(out.StateMachineArn)
+		r.undoLater(func(ctx context.Context) error {
+			_, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(arn)})
+			return err
+		})
+		return arn, nil
 	}
-	return machineByName(ctx, c, s.StateMachine)
+	return r.machineByName(ctx, s.StateMachine)
 }
 
-func machineByName(ctx context.Context, c *sfn.Client, name string) (string, error) {
-	list, err := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
-	if err != nil {
-		return "", fmt.Errorf("list state machines: %w", err)
+// machineByName finds a state machine by its logical id in a discovered
+// stack, else by its name.
+func (r *runner) machineByName(ctx context.Context, name string) (string, error) {
+	if arn := r.w.machines[name]; arn != "" {
+		return arn, nil
 	}
-	for _, sm := range list.StateMachines {
-		if aws.ToString(sm.Name) == name {
-			return aws.ToString(sm.StateMachineArn), nil
+	p := sfn.NewListStateMachinesPaginator(r.sfn, &sfn.ListStateMachinesInput{})
+	for p.HasMorePages() {
+		list, err := p.NextPage(ctx)
+		if err != nil {
+			return "", fmt.Errorf("list state machines: %w", err)
+		}
+		for _, sm := range list.StateMachines {
+			if aws.ToString(sm.Name) == name {
+				return aws.ToString(sm.StateMachineArn), nil
+			}
 		}
 	}
 	return "", fmt.Errorf("state machine %s is not in the template", name)

@@ -5,9 +5,12 @@
 // 24-hour waits take milliseconds. README.md in this folder is the
 // format's reference; schema.json is its JSON Schema.
 //
-// A scenario runs against a Target (target.go). The in-process target
-// starts a whole emulator inside the process on a fake clock and drives it
-// only through its wire: the Step Functions API and MQTT.
+// A scenario runs against a Target (target.go), which drives the system
+// only through its wire: the Step Functions and IoT APIs and MQTT. The
+// in-process target starts a whole emulator inside the process on a fake
+// clock; the endpoint target drives an emulator already running, and the
+// aws target a deployed stack found through CloudFormation, both on wall
+// time (world.go).
 package scenarios
 
 import (
@@ -78,8 +81,13 @@ type WorkerSpec struct {
 	Subscribe string `yaml:"subscribe"`
 	Submit    string `yaml:"submit"`
 	// Activity, when set, makes the worker poll GetActivityTask on this
-	// activity instead of taking jobs over MQTT.
+	// activity (created for the run; a definition names it
+	// ${activity:NAME}) and answer with SendTask* calls, instead of taking
+	// jobs over MQTT.
 	Activity string `yaml:"activity"`
+	// Heartbeats, when false, stops the worker from heartbeating the jobs
+	// that ask for heartbeats (worker.Config.NoHeartbeats).
+	Heartbeats *bool `yaml:"heartbeats"`
 	// Stopped leaves the worker down until a restart step.
 	Stopped bool `yaml:"stopped"`
 	// DrainTimeout and MaxConcurrent configure the worker (0: defaults).
@@ -112,6 +120,9 @@ type Behaviour struct {
 	Malformed bool `yaml:"malformed"`
 	// IgnoreCancel keeps working through a cancel until Takes has passed.
 	IgnoreCancel bool `yaml:"ignoreCancel"`
+	// Heartbeat, when false, sends no heartbeats for this job though it
+	// asks for them (worker.StopHeartbeats).
+	Heartbeat *bool `yaml:"heartbeat"`
 }
 
 // Outage is a worker cut off the broker After into the job, For a while.
@@ -246,6 +257,9 @@ type LogExpect struct {
 	Fields   map[string]string `yaml:"fields"`
 	Count    *int              `yaml:"count"`
 }
+
+// heartbeats reports whether the worker heartbeats the jobs that ask.
+func (w WorkerSpec) heartbeats() bool { return w.Heartbeats == nil || *w.Heartbeats }
 
 // Path is the file the scenario was loaded from.
 func (s *Scenario) Path() string { return s.path }

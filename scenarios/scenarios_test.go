@@ -12,6 +12,7 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 // its expectations and compares its transcript with
 // testdata/<scenario>.golden (-update rewrites them).
 func TestScenarios(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scenarios: %v", err)
@@ -30,9 +31,14 @@ func TestScenarios(t *testing.T) {
 }
 
 // The library holds the users' questions: at least twenty files, each
-// saying which question it answers.
+// saying which question it answers, where it runs and why not elsewhere;
+// a file that lists a target asks for nothing that target refuses.
 func TestLibrary(t *testing.T) {
 	files, _ := filepath.Glob("*.yaml")
+	if len(files) < 20 {
+		t.Errorf("%d files in the library, want at least 20", len(files))
+	}
+	remote := map[string]Refuser{TargetEndpoint: Endpoint{}, TargetAWS: AWS{}}
 	for _, f := range files {
 		s, err := Load(f)
 		if err != nil {
@@ -41,12 +47,26 @@ func TestLibrary(t *testing.T) {
 		if s.Question == "" {
 			t.Errorf("%s: no question", f)
 		}
+		if s.Pending != "" {
+			continue
+		}
+		if len(s.Targets) == 0 || len(s.Targets) < 3 && s.TargetsWhy == "" {
+			t.Errorf("%s: says neither where it runs (targets) nor why not elsewhere (targetsWhy)", f)
+		}
+		for _, name := range s.Targets {
+			if rf := remote[name]; rf != nil {
+				if err := rf.Refuse(s); err != nil {
+					t.Errorf("%s lists %s, which refuses it: %v", f, name, err)
+				}
+			}
+		}
 	}
 }
 
 // RunFile runs a scenario outside go test: a passing file passes, and a
 // failing one reports what differs.
 func TestRunFile(t *testing.T) {
+	t.Parallel()
 	if r := RunFile("sample.yaml", InProcess{}, false); r.Err != nil || r.Name != "sample job succeeds" {
 		t.Fatalf("sample.yaml: %+v", r)
 	}

@@ -3,6 +3,8 @@ package scenarios
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 )
 
@@ -25,6 +28,9 @@ type Result struct {
 	// trace, for golden-file comparison (transcript.go).
 	Transcript string
 
+	// wall says the times were measured on the wall clock: elapsed then
+	// allows for latency (wallSlack).
+	wall  bool
 	execs map[string]execResult
 	order []string
 	mqtt  []seenMessage
@@ -43,7 +49,7 @@ type execResult struct {
 // snapshot reads the state of every execution, the MQTT messages seen and
 // the log records.
 func (r *runner) snapshot(ctx context.Context) (Result, error) {
-	res := Result{execs: map[string]execResult{}, order: r.order, logs: r.book.snapshot(), mqtt: r.observer.messages()}
+	res := Result{wall: r.fake == nil, execs: map[string]execResult{}, order: r.order, logs: r.book.snapshot(), mqtt: r.observer.messages()}
 	for _, c := range r.clients {
 		res.mqtt = append(res.mqtt, c.messages()...)
 	}
@@ -78,13 +84,15 @@ func (r *runner) readExecution(ctx context.Context, arn string) (execResult, err
 		e.At = d.StopDate.Sub(r.t0).Round(time.Millisecond)
 		e.Elapsed = d.StopDate.Sub(aws.ToTime(d.StartDate)).Round(time.Millisecond)
 	}
-	e.Events, err = rawHistory(ctx, r.http, arn)
+	e.Events, err = rawHistory(ctx, r.w, arn)
 	return e, err
 }
 
 // rawHistory reads an execution's history as the wire carries it (awsJson
 // 1.0), so that expectations name the fields as the API documents them.
-func rawHistory(ctx context.Context, endpoint, arn string) ([]map[string]json.RawMessage, error) {
+// The request is signed with the world's credentials (SigV4), as the SDK
+// would sign it.
+func rawHistory(ctx context.Context, w *world, arn string) ([]map[string]json.RawMessage, error) {
 	var out []map[string]json.RawMessage
 	next := ""
 	for {
@@ -93,13 +101,16 @@ func rawHistory(ctx context.Context, endpoint, arn string) ([]map[string]json.Ra
 			req["nextToken"] = next
 		}
 		body, _ := json.Marshal(req)
-		hr, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", bytes.NewReader(body))
+		hr, err := http.NewRequestWithContext(ctx, http.MethodPost, w.api+"/", bytes.NewReader(body))
 		if err != nil {
 			return nil, err
 		}
 		hr.Header.Set("Content-Type", "application/x-amz-json-1.0")
 		hr.Header.Set("X-Amz-Target", "AWSStepFunctions.GetExecutionHistory")
-		resp, err := http.DefaultClient.Do(hr)
+		if err := sign(ctx, w.cfg, hr, body); err != nil {
+			return nil, fmt.Errorf("get execution history: %w", err)
+		}
+		resp, err := httpClient(w.cfg).Do(hr)
 		if err != nil {
 			return nil, fmt.Errorf("get execution history: %w", err)
 		}
@@ -120,4 +131,24 @@ func rawHistory(ctx context.Context, endpoint, arn string) ([]map[string]json.Ra
 			return out, nil
 		}
 	}
+}
+
+// sign signs a Step Functions request with cfg's credentials, if any.
+func sign(ctx context.Context, cfg aws.Config, req *http.Request, body []byte) error {
+	if cfg.Credentials == nil {
+		return nil
+	}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return fmt.Errorf("credentials: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	return v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "states", cfg.Region, time.Now())
+}
+
+func httpClient(cfg aws.Config) aws.HTTPClient {
+	if cfg.HTTPClient != nil {
+		return cfg.HTTPClient
+	}
+	return http.DefaultClient
 }

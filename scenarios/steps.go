@@ -79,12 +79,12 @@ func (r *runner) start(ctx context.Context, st StartStep) error {
 	}
 	machine := r.machine
 	if st.StateMachine != "" {
-		if machine, err = machineByName(ctx, r.sfn, st.StateMachine); err != nil {
+		if machine, err = r.machineByName(ctx, st.StateMachine); err != nil {
 			return err
 		}
 	}
 	out, err := r.sfn.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine),
-		Input: aws.String(input), Name: optional(st.Name)})
+		Input: aws.String(input), Name: optional(r.w.unique(st.Name))})
 	if err != nil {
 		return fmt.Errorf("start execution: %w", err)
 	}
@@ -121,11 +121,16 @@ func (r *runner) restart(ctx context.Context, lw *liveWorker) error {
 }
 
 // reconnect restores a worker's link and lets time run (its reconnect
-// backoff is on the scenario's clock) until it is subscribed again.
+// backoff is on the scenario's clock) until it is subscribed again. An
+// activity worker has no session to wait for: its next poll, after its
+// pause on the scenario's clock, goes through.
 func (r *runner) reconnect(ctx context.Context, lw *liveWorker) error {
 	before := lw.readies.Load()
 	if err := lw.restore(); err != nil {
 		return err
+	}
+	if lw.spec.Activity != "" {
+		return nil
 	}
 	return r.drive(ctx, func() (bool, error) { return lw.readies.Load() > before, nil }, time.Time{})
 }

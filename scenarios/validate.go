@@ -73,8 +73,8 @@ func (s *Scenario) workerNames() (map[string]bool, error) {
 			return nil, s.fieldError("worker %q is named twice", []any{w.Name}, "workers", i, "name")
 		}
 		names[w.Name] = true
-		if w.Activity != "" {
-			return nil, s.fieldError("activity workers are not supported yet", nil, "workers", i, "activity")
+		if w.Activity != "" && (w.Thing != "" || w.Policy != "" || w.Subscribe != "" || w.Submit != "") {
+			return nil, s.fieldError("an activity worker takes no MQTT thing, policy or topics", nil, "workers", i, "activity")
 		}
 		bs := append([]Behaviour(nil), w.Jobs...)
 		if w.Default != nil {

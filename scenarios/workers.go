@@ -4,9 +4,15 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"net"
+	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/stepwire/stepwire/worker"
 )
@@ -18,15 +24,29 @@ const downWait = 250 * time.Millisecond
 // readyTimeout bounds (wall clock) how long a worker may take to connect.
 const readyTimeout = 10 * time.Second
 
+// proc is one life of a worker: an MQTT worker (worker.Worker) or an
+// activity worker (worker.ActivityWorker).
+type proc interface {
+	Run(ctx context.Context) error
+	Ready() <-chan struct{}
+	Drain()
+	Busy() int
+	Received() uint64
+	Published() uint64
+}
+
 // liveWorker is a scenario's worker across its lives: each start runs a
 // new stepwire worker, as a restarted process would, behind a new link.
+// An MQTT worker's link leads to the broker; an activity worker's to the
+// Step Functions API.
 type liveWorker struct {
 	r    *runner
 	spec WorkerSpec
-	tls  *tls.Config
+	tls  *tls.Config // MQTT workers
 
 	mu      sync.Mutex
-	w       *worker.Worker // nil while down
+	w       proc        // nil while down
+	client  *sfn.Client // the activity worker's, through its link
 	link    *link
 	stop    context.CancelFunc
 	done    chan struct{}
@@ -41,7 +61,7 @@ func (lw *liveWorker) config(l *link) worker.Config {
 	s := lw.spec
 	return worker.Config{ClientID: s.Thing, Endpoint: l.addr(), TLSConfig: lw.tls,
 		SubscribeTopic: s.Subscribe, SubmitTopic: s.Submit, Clock: lw.r.clk,
-		DrainTimeout: s.DrainTimeout, MaxConcurrent: s.MaxConcurrent,
+		DrainTimeout: s.DrainTimeout, MaxConcurrent: s.MaxConcurrent, NoHeartbeats: !s.heartbeats(),
 		// Short: a killed worker's last reports wait for a broker that is
 		// gone; a healthy publish on loopback takes milliseconds.
 		PublishTimeout: 2 * time.Second,
@@ -58,13 +78,8 @@ func (lw *liveWorker) start(ctx context.Context) error {
 	if lw.w != nil {
 		return fmt.Errorf("worker %s is already running", lw.spec.Name)
 	}
-	l, err := newLink(lw.r.mqttAddr)
+	l, w, err := lw.newLife()
 	if err != nil {
-		return err
-	}
-	w, err := worker.New(lw.config(l), worker.HandlerFunc(lw.handle), lw.r.book.logger(lw.spec.Name))
-	if err != nil {
-		l.close()
 		return fmt.Errorf("worker %s: %w", lw.spec.Name, err)
 	}
 	runCtx, stop := context.WithCancel(context.Background())
@@ -89,18 +104,83 @@ func (lw *liveWorker) start(ctx context.Context) error {
 	}
 }
 
+// newLife builds a worker process behind a new link.
+func (lw *liveWorker) newLife() (*link, proc, error) {
+	if lw.spec.Activity != "" {
+		return lw.newActivityLife()
+	}
+	l, err := newLink(lw.r.w.mqtt)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := worker.New(lw.config(l), worker.HandlerFunc(lw.handle), lw.r.book.logger(lw.spec.Name))
+	if err != nil {
+		l.close()
+		return nil, nil, err
+	}
+	return l, w, nil
+}
+
+// newActivityLife builds an activity worker whose Step Functions client
+// reaches the API through a new link.
+func (lw *liveWorker) newActivityLife() (*link, proc, error) {
+	u, err := url.Parse(lw.r.w.api)
+	if err != nil {
+		return nil, nil, fmt.Errorf("API endpoint %q: %w", lw.r.w.api, err)
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[bool]string{true: "443", false: "80"}[u.Scheme == "https"]
+	}
+	l, err := newLink(net.JoinHostPort(u.Hostname(), port))
+	if err != nil {
+		return nil, nil, err
+	}
+	// Every connection goes through the link, whatever the URL's host;
+	// TLS (on AWS) is still checked against that host.
+	var d net.Dialer
+	transport := &http.Transport{MaxIdleConnsPerHost: 16,
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return d.DialContext(ctx, "tcp", l.addr()) }}
+	client := sfn.NewFromConfig(lw.r.w.cfg, func(o *sfn.Options) {
+		o.BaseEndpoint = aws.String(lw.r.w.api)
+		o.HTTPClient = &http.Client{Transport: transport}
+		// No retries on the SDK's wall-clock backoff: a call through a cut
+		// link fails at once, and the worker polls again on its clock.
+		o.Retryer = aws.NopRetryer{}
+	})
+	w, err := worker.NewActivity(worker.ActivityConfig{ActivityArn: lw.r.activities[lw.spec.Activity], WorkerName: lw.spec.Name,
+		SFN: client, NoHeartbeats: !lw.spec.heartbeats(), MaxConcurrent: lw.spec.MaxConcurrent, DrainTimeout: lw.spec.DrainTimeout,
+		CallTimeout: 5 * time.Second, Clock: lw.r.clk}, worker.HandlerFunc(lw.handle), lw.r.book.logger(lw.spec.Name))
+	if err != nil {
+		l.close()
+		return nil, nil, err
+	}
+	lw.client = client
+	lw.connected.Store(true)
+	return l, w, nil
+}
+
 // retire takes a life that has stopped out of the counts: what it
 // received and published stays in retired.
-func (lw *liveWorker) retire(w *worker.Worker) {
+func (lw *liveWorker) retire(w proc) {
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	if lw.w != w {
 		return
 	}
-	lw.retired.received += w.Received()
-	lw.retired.published += w.Published()
+	lw.retireCounts(w)
 	lw.w = nil
 	lw.connected.Store(false)
+}
+
+// retireCounts keeps what a life received and published. lw.mu is held.
+func (lw *liveWorker) retireCounts(w proc) {
+	lw.retired.received += w.Received()
+	if _, ok := w.(*worker.ActivityWorker); ok {
+		lw.retired.activitySent += w.Published()
+		return
+	}
+	lw.retired.published += w.Published()
 }
 
 // read adds the worker's counters to c.
@@ -109,14 +189,23 @@ func (lw *liveWorker) read(c *counters) {
 	defer lw.mu.Unlock()
 	c.received += lw.retired.received
 	c.published += lw.retired.published
-	if lw.w != nil && !lw.connected.Load() && lw.link.connections() > 0 {
+	c.activitySent += lw.retired.activitySent
+	if lw.spec.Activity == "" && lw.w != nil && !lw.connected.Load() && lw.link.connections() > 0 {
 		c.connecting++ // a connection is through the link, not yet subscribed
 	}
-	if lw.w != nil {
-		c.busy += int64(lw.w.Busy())
-		c.received += lw.w.Received()
-		c.published += lw.w.Published()
+	if lw.w == nil {
+		return
 	}
+	c.busy += int64(lw.w.Busy())
+	c.received += lw.w.Received()
+	if aw, ok := lw.w.(*worker.ActivityWorker); ok {
+		// Its calls are synchronous: none waits for a completion Lambda.
+		c.activityCalls += int64(aw.Calls())
+		c.activityPolls += int64(aw.Polling())
+		c.activitySent += aw.Published()
+		return
+	}
+	c.published += lw.w.Published()
 }
 
 // sigterm starts a graceful drain; the life ends when Run returns.
@@ -141,8 +230,7 @@ func (lw *liveWorker) kill() error {
 	}
 	lw.link.close()
 	lw.stop()
-	lw.retired.received += lw.w.Received()
-	lw.retired.published += lw.w.Published()
+	lw.retireCounts(lw.w)
 	lw.w, lw.stop, lw.done = nil, nil, nil // not waited for at the end
 	lw.connected.Store(false)
 	return nil

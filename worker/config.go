@@ -90,6 +90,12 @@ type Config struct {
 	// OnReady, if set, is called each time the worker is connected and
 	// subscribed to its job topic.
 	OnReady func()
+	// NoHeartbeats stops the worker from heartbeating the jobs that ask
+	// for heartbeats (heartbeatSeconds): their tasks time out
+	// HeartbeatSeconds after dispatch unless the job ends or reports
+	// progress first. Off by default; it is for tests of a worker that
+	// goes quiet. StopHeartbeats does the same for one job.
+	NoHeartbeats bool
 
 	// Report is how outcomes go back: ReportMQTT ("" too) or ReportDirect,
 	// configured by Direct (report.go, direct.go).

@@ -148,7 +148,7 @@ func (w *Worker) runJob(ctx context.Context, job jobwire.Job, r *running) {
 	rep := newReporter(w, job)
 	defer rep.progress.close(context.WithoutCancel(ctx)) // after the outcome: clears the job's progress
 
-	stop := w.startHeartbeats(ctx, job, r)
+	stop := w.startHeartbeats(ctx, job, r, rep)
 	result, err := w.call(rep.attach(ctx), job)
 	stop()
 	if err != nil && ctx.Err() != nil && !isJobError(err) {
@@ -242,9 +242,11 @@ func heartbeatInterval(seconds int) (d time.Duration, ok bool) {
 // until the returned stop function is called. It sends them even while the
 // job reports progress, which also counts as a heartbeat, so that a
 // deployment whose template lacks the progress rule still keeps its tasks.
-func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job, r *running) (stop func()) {
+// It sends none under Config.NoHeartbeats, and none after the handler has
+// called StopHeartbeats.
+func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job, r *running, rep *reporter) (stop func()) {
 	interval, ok := heartbeatInterval(job.HeartbeatSeconds)
-	if !ok {
+	if !ok || w.cfg.NoHeartbeats {
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -259,6 +261,9 @@ func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job, r *runnin
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				if rep.quiet.Load() {
+					return
+				}
 				msg, err := jobwire.Heartbeat(job.TaskToken)
 				if err == nil {
 					w.send(ctx, job, msg, jobwire.KindHeartbeat)

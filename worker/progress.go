@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
+
+	"github.com/stepwire/stepwire/internal/clock"
 
 	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
@@ -33,9 +36,11 @@ type reporterKey struct{}
 
 // reporter publishes messages about one job.
 type reporter struct {
-	w        *Worker
 	job      jobwire.Job
+	clock    clock.Clock
 	progress *progressSender
+	// quiet is set by StopHeartbeats: the job's heartbeats stop.
+	quiet atomic.Bool
 }
 
 func withReporter(ctx context.Context, w *Worker, job jobwire.Job) context.Context {
@@ -68,7 +73,7 @@ func newReporter(w *Worker, job jobwire.Job) *reporter {
 	onErr := func(err error) {
 		w.logger.Warn("publishing job progress failed", hop.TokenRefKey, hop.TokenRef(job.TaskToken), "err", err)
 	}
-	return &reporter{w: w, job: job, progress: newProgressSender(w.cfg.Clock, ProgressInterval, send, onErr)}
+	return &reporter{job: job, clock: w.cfg.Clock, progress: newProgressSender(w.cfg.Clock, ProgressInterval, send, onErr)}
 }
 
 func reporterOf(ctx context.Context) (*reporter, bool) {
@@ -100,4 +105,20 @@ func ReportProgress(ctx context.Context, progress any) error {
 // jobwire.ProgressReport, with ReportProgress.
 func ReportPercent(ctx context.Context, percent float64, message string) error {
 	return ReportProgress(ctx, jobwire.ProgressReport{Percent: &percent, Message: message})
+}
+
+// StopHeartbeats stops the heartbeats of the job whose context a Handler
+// received, though the job asked for them (HeartbeatSeconds): from now on
+// the task hears nothing from this worker but its progress reports and
+// its outcome, and times out HeartbeatSeconds after the last of them. It
+// is for tests of what a task does when its worker goes quiet; a
+// worker-wide switch is Config.NoHeartbeats. It returns ErrNoJob outside a
+// job.
+func StopHeartbeats(ctx context.Context) error {
+	r, ok := reporterOf(ctx)
+	if !ok {
+		return ErrNoJob
+	}
+	r.quiet.Store(true)
+	return nil
 }

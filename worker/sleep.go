@@ -106,7 +106,7 @@ func (p *sleepProgress) stop() {
 // time under a test's fake clock.
 func JobClock(ctx context.Context) clock.Clock {
 	if r, ok := ctx.Value(reporterKey{}).(*reporter); ok {
-		return r.w.cfg.Clock
+		return r.clock
 	}
 	return clock.Real{}
 }

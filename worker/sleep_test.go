@@ -88,7 +88,7 @@ func TestSleepReportsProgressEverySecond(t *testing.T) {
 	w := &Worker{cfg: Config{Clock: c}, logger: discardLogger()}
 	job := jobwire.Job{TaskToken: "tok", JobType: "sleep", Input: json.RawMessage(`{"seconds":4}`)}
 	rec := newRecordingSend(false)
-	r := &reporter{w: w, job: job, progress: newProgressSender(c, ProgressInterval, rec.send, func(error) {})}
+	r := &reporter{clock: w.cfg.Clock, job: job, progress: newProgressSender(c, ProgressInterval, rec.send, func(error) {})}
 	done := make(chan error, 1)
 	go func() {
 		_, err := Sleep(r.attach(context.Background()), job)
@@ -120,7 +120,7 @@ func TestSleepProgressStepsAreBounded(t *testing.T) {
 	w := &Worker{cfg: Config{Clock: c}, logger: discardLogger()}
 	job := jobwire.Job{TaskToken: "tok", JobType: "sleep", Input: json.RawMessage(`{"seconds":86400}`)}
 	reports := 0
-	r := &reporter{w: w, job: job, progress: newProgressSender(c, 0, func(context.Context, []byte) error { return nil }, func(error) {})}
+	r := &reporter{clock: w.cfg.Clock, job: job, progress: newProgressSender(c, 0, func(context.Context, []byte) error { return nil }, func(error) {})}
 	ctx := r.attach(context.Background())
 	p := &sleepProgress{ctx: ctx, clk: c, start: c.Now(), d: 24 * time.Hour, step: max(time.Second, 24*time.Hour/sleepSteps)}
 	p.report(0)

@@ -17,7 +17,8 @@
 // finish before Run returns (drain.go). Workers of one Config.ShareGroup
 // split the jobs through an MQTT shared subscription. The same worker runs
 // against the emulator and against AWS; only the endpoint and certificates
-// differ.
+// differ. An ActivityWorker (activityworker.go) runs the same handlers on
+// jobs it polls from a Step Functions activity instead, without MQTT.
 package worker
 
 import (

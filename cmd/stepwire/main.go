@@ -6,7 +6,7 @@
 //	stepwire progress      show the progress of an execution's running tasks
 //	stepwire logs          print a function's recent log lines
 //	stepwire conformance   replay recorded Step Functions cases against fresh emulators
-//	stepwire scenario run  run scenario files on virtual time
+//	stepwire scenario run  run scenario files on virtual time, or against a running emulator or AWS
 //	stepwire health        exit 0 if the emulator's API answers (a container's health check)
 package main
 

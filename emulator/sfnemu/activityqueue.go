@@ -189,3 +189,23 @@ func (s *Service) handOut(t *activityTask, worker string) bool {
 	s.feedLocked(e, &delivery{ev: activityStarted(t.taskID, worker)}, driveOwn)
 	return true
 }
+
+// ActivityPollers returns how many GetActivityTask calls wait in the
+// service for a task, over every activity. A virtual-time runner compares
+// it with the polls its workers have out: a poll on its way in, or a task
+// on its way back, is work in flight.
+func (s *Service) ActivityPollers() int {
+	s.actMu.RLock()
+	acts := make([]*activity, 0, len(s.activities))
+	for _, a := range s.activities {
+		acts = append(acts, a)
+	}
+	s.actMu.RUnlock()
+	n := 0
+	for _, a := range acts {
+		a.mu.Lock()
+		n += len(a.queue.pollers)
+		a.mu.Unlock()
+	}
+	return n
+}
