@@ -31,13 +31,18 @@ func (s *Service) Shutdown(ctx context.Context) error {
 	}
 	s.cancel()
 	n := s.stopExecutions()
-	s.log.Info(fmt.Sprintf("stopping with %d executions running; executions are kept in memory only and will not resume", n),
-		"running", n)
+	if s.journal != nil {
+		s.log.Info(fmt.Sprintf("stopping with %d executions running; they resume at the next start", n), "running", n)
+	} else {
+		s.log.Info(fmt.Sprintf("stopping with %d executions running; executions are kept in memory only and will not resume", n),
+			"running", n)
+	}
 	done := make(chan struct{})
 	go func() {
 		s.work.Wait()
 		close(done)
 	}()
+	defer s.closeJournal()
 	select {
 	case <-done:
 		return nil
