@@ -171,7 +171,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.SFN = sfnemu.New(sfnemu.Config{
 		Clock: cfg.Clock, Region: cfg.Region, Account: cfg.Account,
 		Invoke: e.invoke, StatusChange: e.statusChange, Logger: cfg.Logger.With("service", "states"),
-		RetainPerMachine: cfg.RetainExecutions, RetainFor: cfg.RetainExecutionsFor,
+		RetainPerMachine: cfg.RetainExecutions, RetainFor: cfg.RetainExecutionsFor, Store: st,
 	})
 	if cfg.MockConfig != nil {
 		e.SFN.SetMockConfig(cfg.MockConfig)

@@ -65,6 +65,9 @@ func restoreSFN(st store.Store, svc *sfnemu.Service) (*store.Snapshot, error) {
 	if err == nil && ok {
 		err = svc.RestoreConfig(b)
 	}
+	if err == nil {
+		err = svc.RestoreExecutions()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("new emulator: %w", err)
 	}

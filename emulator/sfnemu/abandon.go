@@ -74,5 +74,6 @@ func (s *Service) terminate(e *execution, step interp.Step) {
 	if ev.Type == interp.EventExecutionFailed {
 		ev.PreviousEventID = last
 	}
+	e.journalTerm(step)
 	s.apply(e, step)
 }

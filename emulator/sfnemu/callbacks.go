@@ -79,6 +79,9 @@ func (s *Service) callback(e *execution, op string, ev interp.Event, token strin
 	}}
 	s.feedLocked(e, d, driveOwn)
 	err := <-d.reply
+	if err == nil {
+		err = s.journalWait(e)
+	}
 	switch {
 	case errors.Is(err, interp.ErrTokenClosed), errors.Is(err, interp.ErrUnknownTask):
 		return fail(ErrTaskTimedOut, "Provided task does not exist anymore")

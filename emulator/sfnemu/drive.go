@@ -3,6 +3,7 @@ package sfnemu
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator/interp"
 )
@@ -34,6 +35,8 @@ type delivery struct {
 	// handled is set, under e.mu, once the step was evaluated or
 	// discarded; answered once it was answered.
 	handled, answered bool
+	// at is the time the step was evaluated at (journal_exec.go).
+	at time.Time
 }
 
 // Driving returns the number of executions whose Machine a goroutine
@@ -168,6 +171,7 @@ func (s *Service) runStep(e *execution, m *interp.Machine, d *delivery) {
 		if d.accept != nil {
 			d.accept()
 		}
+		s.journalStep(e, d.at, d.ev)
 		s.apply(e, step)
 		s.settled(e, d, nil)
 	}
@@ -189,12 +193,15 @@ func (s *Service) recoverApply(e *execution, d *delivery) {
 // evaluate calls the Machine for d. A panic is returned, not raised.
 func (s *Service) evaluate(e *execution, m *interp.Machine, d *delivery) (step interp.Step, panicked any, err error) {
 	defer func() { panicked = recover() }()
+	e.takeDraws()
 	if d.ev == nil {
 		// The first state's events carry the start date, as if Start had
 		// run them with ExecutionStarted.
+		d.at = e.start
 		return m.Enter(e.start), nil, nil
 	}
-	step, err = m.Handle(s.cfg.Clock.Now(), d.ev)
+	d.at = s.cfg.Clock.Now()
+	step, err = m.Handle(d.at, d.ev)
 	return step, nil, err
 }
 

@@ -17,6 +17,10 @@ import (
 // apply records a step's events and status and carries out its commands.
 // e.mu is held.
 func (s *Service) apply(e *execution, step interp.Step) {
+	if e.jr.replaying {
+		s.replayApply(e, step, s.cfg.Clock.Now())
+		return
+	}
 	e.history = append(e.history, step.Events...)
 	for _, c := range step.Commands {
 		s.command(e, c)
@@ -115,6 +119,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	}
 	e.stopTimers()
 	e.machine = nil // closed executions keep only their record
+	s.journalEnd(e)
 	s.mocks.drop(e.arn)
 	s.notifyStatus(e, e.infoLocked())
 	close(e.done)
@@ -146,10 +151,13 @@ func (s *Service) handle(e *execution, ev interp.Event) (err error) {
 	if e.status != interp.StatusRunning {
 		return staleError(e)
 	}
-	step, err := e.machine.Handle(s.cfg.Clock.Now(), ev)
+	at := s.cfg.Clock.Now()
+	e.takeDraws()
+	step, err := e.machine.Handle(at, ev)
 	if err != nil {
 		return err
 	}
+	s.journalStep(e, at, ev)
 	s.apply(e, step)
 	return nil
 }

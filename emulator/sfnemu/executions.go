@@ -48,6 +48,8 @@ type execution struct {
 	driving   bool        // a goroutine drives the Machine
 
 	freed bool // freed by retention (retention.go); guarded by sm.mu
+
+	jr execJournal // its records in Config.Store (journal_exec.go)
 }
 
 // execInfo is a consistent snapshot of an execution for Describe/List.
@@ -185,13 +187,13 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (*execut
 	info := e.infoLocked()
 	if e.status != interp.StatusRunning {
 		e.mu.Unlock()
-		return e, info, nil
+		return e, info, s.journalWait(e)
 	}
 	e.inbox = append(e.inbox, &delivery{}) // Enter: the first state
 	s.startDriving(e)
 	e.mu.Unlock()
 	s.goDrive(e)
-	return e, info, nil
+	return e, info, s.journalWait(e)
 }
 
 // register adds e to the service and its machine. It returns the
@@ -221,6 +223,7 @@ func (s *Service) begin(e *execution, def *asl.Definition) {
 	defer s.recoverLocked(e, "the interpreter", nil)
 	e.machine = interp.New(def, json.RawMessage(e.input), s.machineOptions(e))
 	step := e.machine.Open(e.start)
+	s.journalStart(e)
 	for _, c := range step.Commands {
 		if t, ok := c.(interp.ArmTimer); ok {
 			e.execTimer = t.TimerID // Open arms only the execution timeout
@@ -241,7 +244,7 @@ func (e *execution) sameStart(input string) (execInfo, error) {
 }
 
 func (s *Service) machineOptions(e *execution) interp.Options {
-	return interp.Options{
+	return s.journaled(e, interp.Options{
 		ExecutionArn: e.arn, ExecutionName: e.name,
 		StateMachineArn: e.sm.arn, StateMachineName: e.sm.name, RoleArn: e.rev.roleArn,
 		Region: s.cfg.Region, Account: s.cfg.Account,
@@ -254,7 +257,7 @@ func (s *Service) machineOptions(e *execution) interp.Options {
 		ActivityExists: func(arn string) bool { _, err := s.activity(arn); return err == nil },
 		MaxEvalSteps:   s.cfg.MaxEvalSteps, MaxEvalBytes: s.cfg.MaxEvalBytes,
 		Interrupt: func() bool { return e.abandoned.Load() || s.closed() },
-	}
+	})
 }
 
 // execution returns the execution with the given ARN.
@@ -302,15 +305,17 @@ func (s *Service) stopExecution(arn string, errStr, cause *string) (time.Time, e
 		ev.Cause, ev.HasCause = *cause, true
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	switch {
 	case e.status != interp.StatusRunning:
 	case e.driving:
 		s.abandon(e, &ev) // a step evaluates: it is discarded
 	default:
 		if err := s.handle(e, ev); err != nil {
+			e.mu.Unlock()
 			return time.Time{}, err
 		}
 	}
-	return e.stop, nil
+	stop := e.stop
+	e.mu.Unlock()
+	return stop, s.journalWait(e)
 }

@@ -126,6 +126,7 @@ func (s *Service) forget(freed []*execution) {
 	if len(freed) == 0 {
 		return
 	}
+	s.journalFree(freed)
 	s.execMu.Lock()
 	defer s.execMu.Unlock()
 	for _, e := range freed {

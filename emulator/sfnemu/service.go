@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/gogroup"
@@ -63,6 +64,10 @@ type Config struct {
 	// §1). Calls come in order, one at a time, on a service goroutine with
 	// no lock held; nil sends nothing.
 	StatusChange func(ctx context.Context, ev StatusChangeEvent)
+	// Store, when set, keeps Standard executions, their histories and the
+	// task-token key, so that RestoreExecutions rebuilds and resumes them
+	// after a restart (docs/durability.md §6); nil keeps them in memory.
+	Store store.Store
 }
 
 // InvokeResult is a Lambda Invoke response.
@@ -105,8 +110,10 @@ type Service struct {
 	drivers   atomic.Int64 // executions whose Machine a goroutine drives
 
 	retention retention
-	statusQ   statusQueue  // status changes for cfg.StatusChange
-	nextSweep atomic.Int64 // unix nanoseconds of the next sweep (retention.go)
+	journal   *journal            // nil without Config.Store
+	revCache  map[string]revision // while RestoreExecutions runs
+	statusQ   statusQueue         // status changes for cfg.StatusChange
+	nextSweep atomic.Int64        // unix nanoseconds of the next sweep (retention.go)
 }
 
 // New returns a Service configured by cfg.
@@ -120,8 +127,12 @@ func New(cfg Config) *Service {
 	cfg.Region, cfg.Account = arn.Or(cfg.Region, cfg.Account)
 	log := hop.OrDefault(cfg.Logger)
 	ctx, cancel := context.WithCancel(context.Background())
+	var j *journal
+	if cfg.Store != nil {
+		j = newJournal(cfg.Store)
+	}
 	return &Service{
-		cfg: cfg, log: log, tokens: newTokenCodec(cfg.TokenKey),
+		cfg: cfg, log: log, tokens: newTokenCodec(cfg.TokenKey), journal: j,
 		ctx: ctx, cancel: cancel,
 		machines:   map[string]*stateMachine{},
 		activities: map[string]*activity{},

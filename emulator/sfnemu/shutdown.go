@@ -22,22 +22,28 @@ func (s *Service) Close() {
 // Shutdown stops every timer, cancels the integrations in flight and
 // waits for the service's goroutines until ctx ends; a state still
 // evaluating is left to its goroutine, and its result is dropped. Running
-// executions stay RUNNING and stop advancing. Executions live in memory
-// only: Shutdown logs how many were running, and that they will not
-// resume. It reports ctx's error when it stopped waiting.
+// executions stay RUNNING and stop advancing. Shutdown logs how many were
+// running: without Config.Store they will not resume; with it, what is
+// queued for the store is committed and they resume at the next start
+// (RestoreExecutions). It reports ctx's error when it stopped waiting.
 func (s *Service) Shutdown(ctx context.Context) error {
 	if !s.work.Close() {
 		return nil
 	}
 	s.cancel()
 	n := s.stopExecutions()
-	s.log.Info(fmt.Sprintf("stopping with %d executions running; executions are kept in memory only and will not resume", n),
-		"running", n)
+	if s.journal != nil {
+		s.log.Info(fmt.Sprintf("stopping with %d executions running; they resume at the next start", n), "running", n)
+	} else {
+		s.log.Info(fmt.Sprintf("stopping with %d executions running; executions are kept in memory only and will not resume", n),
+			"running", n)
+	}
 	done := make(chan struct{})
 	go func() {
 		s.work.Wait()
 		close(done)
 	}()
+	defer s.closeJournal()
 	select {
 	case <-done:
 		return nil

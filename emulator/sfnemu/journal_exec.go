@@ -1,0 +1,182 @@
+package sfnemu
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/stepwire/stepwire/emulator/interp"
+	"github.com/stepwire/stepwire/emulator/store"
+)
+
+// What the driver writes to the journal (journal.go), and when. Every
+// function here does nothing for an execution that is not journaled (no
+// store, or Express: no API reads an Express execution once it ended, and
+// a running one is not resumed).
+
+// execJournal is an execution's part of the journal. Guarded by e.mu,
+// except draws and replay, which only the Machine's caller touches.
+type execJournal struct {
+	on     bool
+	start  startRecord
+	steps  []stepRecord // applied so far, for the compacted record
+	term   *termRecord
+	ticket uint64 // the last write queued for the execution
+	// draws are what the current call into the Machine drew; replay,
+	// while replaying, what it is to draw.
+	draws  drawn
+	replay *drawn
+	// replaying is set while resume.go rebuilds the execution: commands
+	// are not carried out but kept as outstanding.
+	replaying     bool
+	pendingTasks  map[string]interp.InvokeTask
+	pendingTimers map[string]time.Time
+}
+
+// journaled wraps the Machine's sources of tokens, UUIDs and random
+// numbers: each value drawn is recorded, or, while replaying, handed back
+// from the journal.
+func (s *Service) journaled(e *execution, o interp.Options) interp.Options {
+	if s.journal == nil {
+		return o
+	}
+	newToken, newUUID, random := o.NewToken, o.NewUUID, o.Random
+	o.NewToken = func() string {
+		if r := e.jr.replay; r != nil && len(r.Tokens) > 0 {
+			t := r.Tokens[0]
+			r.Tokens = r.Tokens[1:]
+			if ref, err := s.tokens.parse(t); err == nil && ref.seq > e.tokenSeq {
+				e.tokenSeq = ref.seq
+			}
+			return t
+		}
+		t := newToken()
+		e.jr.draws.Tokens = append(e.jr.draws.Tokens, t)
+		return t
+	}
+	o.NewUUID = func() string {
+		if r := e.jr.replay; r != nil && len(r.UUIDs) > 0 {
+			u := r.UUIDs[0]
+			r.UUIDs = r.UUIDs[1:]
+			return u
+		}
+		u := newUUID()
+		e.jr.draws.UUIDs = append(e.jr.draws.UUIDs, u)
+		return u
+	}
+	o.Random = func(lo, hi int64) int64 {
+		if r := e.jr.replay; r != nil && len(r.Randoms) > 0 {
+			n := r.Randoms[0]
+			r.Randoms = r.Randoms[1:]
+			return n
+		}
+		n := random(lo, hi)
+		e.jr.draws.Randoms = append(e.jr.draws.Randoms, n)
+		return n
+	}
+	return o
+}
+
+// takeDraws returns and clears what the last call into the Machine drew.
+func (e *execution) takeDraws() drawn {
+	d := e.jr.draws
+	e.jr.draws = drawn{}
+	return d
+}
+
+// journalStart writes a new execution's start record. e.mu is held.
+func (s *Service) journalStart(e *execution) {
+	e.jr.on = s.journal != nil && e.sm.typ == typeStandard
+	if !e.jr.on {
+		return
+	}
+	e.jr.start = startRecord{ID: e.id, ARN: e.arn, Name: e.name, SM: e.sm.arn, Input: e.input, Start: e.start,
+		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: snapRevision(e.rev), Draws: e.takeDraws()}
+	s.journalPut(e, runKey(e.id), e.jr.start)
+}
+
+// journalStep writes a delivery about to be applied: ev at at (nil: the
+// first state). e.mu is held.
+func (s *Service) journalStep(e *execution, at time.Time, ev interp.Event) {
+	if !e.jr.on || e.jr.replaying {
+		return
+	}
+	r := stepRecord{At: at, Draws: e.takeDraws()}
+	if ev != nil {
+		kind, b, err := encodeEvent(ev)
+		if err != nil {
+			s.log.Error("execution step not journaled", "executionArn", e.arn, "err", err)
+			return
+		}
+		r.Kind, r.Event = kind, b
+	}
+	s.journalPut(e, stepKey(e.id, len(e.jr.steps)), r)
+	e.jr.steps = append(e.jr.steps, r)
+}
+
+// journalTerm keeps a terminal step made outside the Machine. e.mu is
+// held.
+func (e *execution) journalTerm(step interp.Step) {
+	if !e.jr.on || e.jr.replaying {
+		return
+	}
+	ev := step.Events[0]
+	t := &termRecord{Type: ev.Type, Status: step.Status, Failure: step.Failure, At: ev.Timestamp}
+	if d, ok := ev.Details.(*interp.ErrorDetails); ok && d != nil {
+		t.Details = *d
+	}
+	e.jr.term = t
+}
+
+// journalEnd compacts a closed execution to one record. e.mu is held.
+func (s *Service) journalEnd(e *execution) {
+	if !e.jr.on || e.jr.replaying {
+		return
+	}
+	rec := doneRecord{Start: e.jr.start, Steps: e.jr.steps, Term: e.jr.term, Status: e.status, Stop: e.stop,
+		Output: e.output, Failure: e.result.Failure}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		s.log.Error("closed execution not journaled", "executionArn", e.arn, "err", err)
+		return
+	}
+	ops := make([]store.Op, 0, len(e.jr.steps)+2)
+	ops = append(ops, store.Put(journalBucket, doneKey(e.id), b), store.Del(journalBucket, runKey(e.id)))
+	for i := range e.jr.steps {
+		ops = append(ops, store.Del(journalBucket, stepKey(e.id, i)))
+	}
+	e.jr.ticket = s.journal.add(ops...)
+}
+
+// journalFree deletes the records of executions retention freed.
+func (s *Service) journalFree(freed []*execution) {
+	if s.journal == nil {
+		return
+	}
+	ops := make([]store.Op, 0, len(freed))
+	for _, e := range freed {
+		ops = append(ops, store.Del(journalBucket, doneKey(e.id)))
+	}
+	s.journal.add(ops...)
+}
+
+// journalPut queues one record of e. e.mu is held.
+func (s *Service) journalPut(e *execution, key string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("execution record not journaled", "executionArn", e.arn, "err", err)
+		return
+	}
+	e.jr.ticket = s.journal.add(store.Put(journalBucket, key, b))
+}
+
+// journalWait returns once every write queued for e so far is committed:
+// for the calls a client waits on.
+func (s *Service) journalWait(e *execution) error {
+	if s.journal == nil {
+		return nil
+	}
+	e.mu.Lock()
+	t := e.jr.ticket
+	e.mu.Unlock()
+	return s.journal.wait(t)
+}
