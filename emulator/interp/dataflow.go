@@ -113,7 +113,7 @@ func (m *Machine) executionContext() (exec, sm *jsonv.Object) {
 	exec.Set("Name", m.opts.ExecutionName)
 	exec.Set("RoleArn", m.opts.RoleArn)
 	if m.def.Type != asl.TypeExpress {
-		exec.Set("RedriveCount", jsonv.Number("0"))
+		m.setRedriveContext(exec)
 	}
 	sm = jsonv.NewObject(2)
 	sm.Set("Id", m.opts.StateMachineArn)

@@ -53,6 +53,12 @@ type Machine struct {
 	// execCtx and smCtx are the context object's Execution and
 	// StateMachine, the same for every state (context).
 	execCtx, smCtx *jsonv.Object
+	// redriveAt is where an unsuccessful execution stopped; redrives and
+	// redriveTime count and date its redrives (redrive.go).
+	redriveAt   *redrivePoint
+	redrives    int
+	redriveTime time.Time
+	reentry     bool // Redrive was called: Enter re-enters redriveAt
 }
 
 // New prepares an execution of def with the given input (a JSON text; empty
@@ -105,7 +111,7 @@ func (m *Machine) Enter(now time.Time) Step {
 		return Step{Done: true, Status: m.status}
 	}
 	m.begin(now)
-	m.enter(m.def.StartAt, m.input, 0)
+	m.enterFirst()
 	return m.end()
 }
 
@@ -206,6 +212,7 @@ func (m *Machine) finish(status Status, typ EventType, prev int64, f asl.Failure
 	m.emit(typ, prev, errorDetails(f))
 	m.status = status
 	m.out.Failure = f
+	m.markRedrivePoint()
 	m.closeThread(m.root)
 	if m.execTimer != "" {
 		m.command(CancelTimer{TimerID: m.execTimer})

@@ -26,6 +26,8 @@ import (
 // delivery is one event waiting for its execution's Machine.
 type delivery struct {
 	ev interp.Event // nil: Enter, the execution's first state
+	// enterAt is when Enter runs after a redrive; zero: the start date.
+	enterAt time.Time
 	// reply, when not nil (buffered, capacity 1), receives the step's
 	// error once it was applied, refused or discarded.
 	reply chan error
@@ -197,6 +199,10 @@ func (s *Service) evaluate(e *execution, m *interp.Machine, d *delivery) (step i
 	if d.ev == nil {
 		// The first state's events carry the start date, as if Start had
 		// run them with ExecutionStarted.
+		if !d.enterAt.IsZero() { // a redrive enters its state at the redrive
+			d.at = d.enterAt
+			return m.Enter(d.enterAt), nil, nil
+		}
 		d.at = e.start
 		return m.Enter(e.start), nil, nil
 	}

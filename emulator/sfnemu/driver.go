@@ -118,7 +118,9 @@ func (s *Service) finish(e *execution, step interp.Step) {
 		e.output = step.Output
 	}
 	e.stopTimers()
-	e.machine = nil // closed executions keep only their record
+	if !e.keepsMachine(step.Status) {
+		e.machine = nil // closed executions keep only their record
+	}
 	s.journalEnd(e)
 	s.mocks.drop(e.arn)
 	s.notifyStatus(e, e.infoLocked())

@@ -17,6 +17,7 @@ var (
 	ErrStateMachineTypeNotSupported = errors.New("state machine type not supported")
 	ErrExecutionDoesNotExist        = errors.New("execution does not exist")
 	ErrExecutionAlreadyExists       = errors.New("execution already exists")
+	ErrExecutionNotRedrivable       = errors.New("execution not redrivable")
 	ErrInvalidExecutionInput        = errors.New("invalid execution input")
 	ErrInvalidToken                 = errors.New("invalid token")
 	ErrTaskTimedOut                 = errors.New("task timed out")

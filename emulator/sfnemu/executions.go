@@ -49,7 +49,8 @@ type execution struct {
 
 	freed bool // freed by retention (retention.go); guarded by sm.mu
 
-	jr execJournal // its records in Config.Store (journal_exec.go)
+	jr      execJournal  // its records in Config.Store (journal_exec.go)
+	redrive redriveState // redrive.go
 }
 
 // execInfo is a consistent snapshot of an execution for Describe/List.
@@ -60,6 +61,8 @@ type execInfo struct {
 	start, stop             time.Time
 	output                  json.RawMessage
 	failure                 asl.Failure
+	redrive                 redriveState
+	events                  int
 }
 
 func (e *execution) info() execInfo {
@@ -71,7 +74,8 @@ func (e *execution) info() execInfo {
 func (e *execution) infoLocked() execInfo {
 	return execInfo{arn: e.arn, smArn: e.sm.arn, name: e.name, status: e.status, input: e.input,
 		versionArn: e.versionArn, aliasArn: e.aliasArn, start: e.start, stop: e.stop, output: e.output,
-		failure: e.result.Failure}
+		failure: e.result.Failure, redrive: redriveState{count: e.redrive.count, date: e.redrive.date},
+		events: len(e.history)}
 }
 
 // StartExecution starts an execution, or answers a repeated start of a

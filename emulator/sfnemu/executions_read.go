@@ -3,6 +3,7 @@ package sfnemu
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator/interp"
 )
@@ -16,20 +17,16 @@ func (s *Service) DescribeExecution(_ context.Context, arn string) (ExecutionDes
 	if err != nil {
 		return ExecutionDescription{}, err
 	}
-	return describe(e.info()), nil
+	return describe(e.info(), s.cfg.Clock.Now()), nil
 }
 
 // describe applies AWS's presence rules: output only when SUCCEEDED,
-// error and cause only when present; running and succeeded executions are
-// not redrivable.
-func describe(info execInfo) ExecutionDescription {
+// error and cause only when present; whether it is redrivable at now
+// (redrive.go).
+func describe(info execInfo, now time.Time) ExecutionDescription {
 	out := summary(info)
-	out.Input, out.RedriveStatus = info.input, "REDRIVABLE"
-	switch info.status {
-	case interp.StatusRunning, interp.StatusSucceeded:
-		out.RedriveStatus = "NOT_REDRIVABLE"
-		out.RedriveStatusReason = "Execution is " + string(info.status) + " and cannot be redriven"
-	}
+	out.Input = info.input
+	redriveStatus(&out, info, now)
 	if info.status == interp.StatusSucceeded {
 		o := string(info.output)
 		out.Output = &o
@@ -42,7 +39,8 @@ func describe(info execInfo) ExecutionDescription {
 func summary(info execInfo) ExecutionDescription {
 	return ExecutionDescription{ExecutionArn: info.arn, StateMachineArn: info.smArn, Name: info.name,
 		StateMachineVersionArn: info.versionArn, StateMachineAliasArn: info.aliasArn,
-		Status: info.status, StartDate: info.start, StopDate: info.stop}
+		Status: info.status, StartDate: info.start, StopDate: info.stop,
+		RedriveCount: info.redrive.count, RedriveDate: info.redrive.date}
 }
 
 // ListExecutions lists executions newest first, optionally filtered by
@@ -70,7 +68,8 @@ func (s *Service) ListExecutions(_ context.Context, in ListExecutionsInput) (Exe
 	out := ExecutionList{Executions: []ExecutionDescription{}}
 	for limit := in.Page.size(); seen < len(all) && len(out.Executions) < limit; seen++ {
 		info := all[len(all)-1-seen].info()
-		if (in.StatusFilter == "" || info.status == in.StatusFilter) && startedThrough(info, ref) {
+		if (in.StatusFilter == "" || info.status == in.StatusFilter) && startedThrough(info, ref) &&
+			in.RedriveFilter.matches(info.redrive.count) {
 			out.Executions = append(out.Executions, summary(info))
 		}
 	}

@@ -36,6 +36,10 @@ type ExecutionDescription struct {
 	Input                                        string
 	Output, Error, Cause                         *string
 	RedriveStatus, RedriveStatusReason           string
+	// RedriveCount and RedriveDate count and date its redrives
+	// (RedriveDate is zero before the first).
+	RedriveCount int
+	RedriveDate  time.Time
 }
 
 // ListExecutionsInput lists a machine's executions, newest first, or
@@ -44,6 +48,7 @@ type ExecutionDescription struct {
 type ListExecutionsInput struct {
 	StateMachineArn string
 	StatusFilter    interp.Status
+	RedriveFilter   RedriveFilter // empty for all
 	Page            Page
 }
 

@@ -97,7 +97,7 @@ func (s *Service) notifyStatus(e *execution, info execInfo) {
 	}
 	q := &s.statusQ
 	q.mu.Lock()
-	q.items = append(q.items, StatusChangeEvent{describe(info)})
+	q.items = append(q.items, StatusChangeEvent{describe(info, s.cfg.Clock.Now())})
 	start := !q.draining
 	q.draining = true
 	q.mu.Unlock()

@@ -27,6 +27,7 @@ var errorTable = map[error]awsCode{
 	sfnemu.ErrStateMachineTypeNotSupported: {"StateMachineTypeNotSupported", ""},
 	sfnemu.ErrExecutionDoesNotExist:        {"ExecutionDoesNotExist", "Execution Does Not Exist"},
 	sfnemu.ErrExecutionAlreadyExists:       {"ExecutionAlreadyExists", "Execution Already Exists"},
+	sfnemu.ErrExecutionNotRedrivable:       {"ExecutionNotRedrivable", ""},
 	sfnemu.ErrInvalidExecutionInput:        {"InvalidExecutionInput", "Invalid State Machine Execution Input"},
 	sfnemu.ErrInvalidToken:                 {"InvalidToken", "Invalid Token"},
 	sfnemu.ErrTaskTimedOut:                 {"TaskTimedOut", "Task Timed Out"},

@@ -33,6 +33,7 @@ var operations = map[string]opFunc{
 	"GetExecutionHistory":              op(getExecutionHistory),
 	"ListExecutions":                   op(listExecutions),
 	"StopExecution":                    op(stopExecution),
+	"RedriveExecution":                 op(redriveExecution),
 	"SendTaskSuccess":                  op(sendTaskSuccess),
 	"SendTaskFailure":                  op(sendTaskFailure),
 	"SendTaskHeartbeat":                op(sendTaskHeartbeat),

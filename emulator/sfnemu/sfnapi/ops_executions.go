@@ -75,7 +75,8 @@ func describeExecution(s *sfnemu.Service, ctx context.Context, r *executionArnIn
 		StateMachineVersionArn: d.StateMachineVersionArn, StateMachineAliasArn: d.StateMachineAliasArn,
 		Status: string(d.Status), StartDate: epoch(d.StartDate), StopDate: epochPtr(d.StopDate),
 		Input: d.Input, InputDetails: dataDetails{Included: true}, Output: d.Output,
-		Error: d.Error, Cause: d.Cause, RedriveStatus: d.RedriveStatus, RedriveStatusReason: d.RedriveStatusReason}
+		Error: d.Error, Cause: d.Cause, RedriveStatus: d.RedriveStatus, RedriveStatusReason: d.RedriveStatusReason,
+		RedriveCount: d.RedriveCount, RedriveDate: epochPtr(d.RedriveDate)}
 	if d.Output != nil {
 		out.OutputDetails = &dataDetails{Included: true}
 	}
@@ -112,6 +113,9 @@ func listExecutions(s *sfnemu.Service, ctx context.Context, r *listExecutionsInp
 	if r.StatusFilter != nil {
 		v.enum("statusFilter", *r.StatusFilter, statusEnum...)
 	}
+	if r.RedriveFilter != nil {
+		v.enum("redriveFilter", *r.RedriveFilter, "REDRIVEN", "NOT_REDRIVEN")
+	}
 	checkList(&v, r.MaxResults, r.NextToken, 3096)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -120,7 +124,8 @@ func listExecutions(s *sfnemu.Service, ctx context.Context, r *listExecutionsInp
 		return nil, awsapi.Validation("Must provide a StateMachine ARN or MapRun ARN")
 	}
 	list, err := s.ListExecutions(ctx, sfnemu.ListExecutionsInput{StateMachineArn: *r.StateMachineArn,
-		StatusFilter: interp.Status(derefOr(r.StatusFilter)), Page: page("ex", r.MaxResults, r.NextToken)})
+		StatusFilter:  interp.Status(derefOr(r.StatusFilter)),
+		RedriveFilter: sfnemu.RedriveFilter(derefOr(r.RedriveFilter)), Page: page("ex", r.MaxResults, r.NextToken)})
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +133,8 @@ func listExecutions(s *sfnemu.Service, ctx context.Context, r *listExecutionsInp
 	for i, e := range list.Executions {
 		out.Executions[i] = executionListItem{ExecutionArn: e.ExecutionArn, StateMachineArn: e.StateMachineArn,
 			Name: e.Name, StateMachineVersionArn: e.StateMachineVersionArn, StateMachineAliasArn: e.StateMachineAliasArn,
-			Status: string(e.Status), StartDate: epoch(e.StartDate), StopDate: epochPtr(e.StopDate)}
+			Status: string(e.Status), StartDate: epoch(e.StartDate), StopDate: epochPtr(e.StopDate),
+			RedriveCount: e.RedriveCount, RedriveDate: epochPtr(e.RedriveDate)}
 	}
 	return out, nil
 }

@@ -47,7 +47,11 @@ func TestDeserializationErrors(t *testing.T) {
 			"1 validation error detected: Value null at 'definition' failed to satisfy constraint: Member must not be null"},
 		{"PublishStateMachineVersion", `{}`, "com.amazon.coral.validate#ValidationException",
 			"1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null"},
-		{"RedriveExecution", `{}`, "UnknownOperationException", "Unknown operation AWSStepFunctions.RedriveExecution"},
+		{"RedriveExecution", `{}`, "com.amazon.coral.validate#ValidationException",
+			"1 validation error detected: Value null at 'executionArn' failed to satisfy constraint: Member must not be null"},
+		{"RedriveExecution", `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:e","clientToken":""}`,
+			"com.amazon.coral.validate#ValidationException",
+			"1 validation error detected: Value '' at 'clientToken' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op+" "+tt.body, func(t *testing.T) {

@@ -56,6 +56,7 @@ type describeExecutionOutput struct {
 	Error                  *string      `json:"error,omitempty"`
 	Cause                  *string      `json:"cause,omitempty"`
 	RedriveCount           int          `json:"redriveCount"`
+	RedriveDate            *epoch       `json:"redriveDate,omitempty"`
 	RedriveStatus          string       `json:"redriveStatus"`
 	RedriveStatusReason    string       `json:"redriveStatusReason,omitempty"`
 }
@@ -81,6 +82,7 @@ type listExecutionsInput struct {
 	StateMachineArn *string `json:"stateMachineArn"`
 	MapRunArn       *string `json:"mapRunArn"`
 	StatusFilter    *string `json:"statusFilter"`
+	RedriveFilter   *string `json:"redriveFilter"`
 	MaxResults      int32   `json:"maxResults"`
 	NextToken       string  `json:"nextToken"`
 }
@@ -100,6 +102,7 @@ type executionListItem struct {
 	StartDate              epoch  `json:"startDate"`
 	StopDate               *epoch `json:"stopDate,omitempty"`
 	RedriveCount           int    `json:"redriveCount"`
+	RedriveDate            *epoch `json:"redriveDate,omitempty"`
 }
 
 type stopExecutionInput struct {
