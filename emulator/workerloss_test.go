@@ -3,10 +3,7 @@ package emulator_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepwire/stepwire/emulator/emulatortest"
+	"github.com/stepwire/stepwire/internal/faultlink"
 	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
 	"github.com/stepwire/stepwire/worker"
@@ -35,8 +33,12 @@ func TestKilledWorkerTimesOutAfterHeartbeatSeconds(t *testing.T) {
 		"Parameters":{"FunctionName":"SendToWorkerFunction","Payload":{"Input.$":"$","TaskToken.$":"$$.Task.Token",
 		"executionArn.$":"$$.Execution.Id","heartbeatSeconds":30}},"End":true}}}`)
 
-	link := newCuttableLink(t, srv.Endpoints().MQTT)
-	jobs, _ := blockingWorkerAt(t, srv, link.addr())
+	link, err := faultlink.New(srv.Endpoints().MQTT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(link.Close)
+	jobs, _ := blockingWorkerAt(t, srv, link.Addr())
 	arn := start(t, c, sm, `{"a":1,"b":2}`)
 	receiveJob(t, jobs)
 	waitArmed(t, srv, 2) // the task's heartbeat timeout and the worker's heartbeat ticker
@@ -54,7 +56,7 @@ func TestKilledWorkerTimesOutAfterHeartbeatSeconds(t *testing.T) {
 		t.Fatalf("at 30 s with heartbeats the execution is %s, want RUNNING", d.Status)
 	}
 
-	link.cut() // the worker is gone: no more heartbeats arrive
+	link.Cut() // the worker is gone: no more heartbeats arrive
 	srv.Clock.AdvanceTo(started.Add(59 * time.Second))
 	if d := describe(t, c, arn); d.Status != types.ExecutionStatusRunning {
 		t.Fatalf("at 59 s, 29 s after the last heartbeat, the execution is %s, want RUNNING", d.Status)
@@ -242,76 +244,4 @@ func (h *hopWatch) Handle(_ context.Context, r slog.Record) error {
 		h.seen <- struct{}{}
 	}
 	return nil
-}
-
-// cuttableLink forwards TCP connections to target until cut, which closes
-// them and refuses new ones: from the broker's side, the worker's host is
-// gone.
-type cuttableLink struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	conns  []net.Conn
-	isCut  bool
-}
-
-func newCuttableLink(t *testing.T, target string) *cuttableLink {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := &cuttableLink{ln: ln, target: target}
-	t.Cleanup(l.cut)
-	go l.serve()
-	return l
-}
-
-func (l *cuttableLink) addr() string { return l.ln.Addr().String() }
-
-func (l *cuttableLink) serve() {
-	for {
-		in, err := l.ln.Accept()
-		if err != nil {
-			return
-		}
-		out, err := net.Dial("tcp", l.target)
-		if err != nil {
-			in.Close()
-			continue
-		}
-		if !l.track(in, out) {
-			return
-		}
-		go pipe(in, out)
-		go pipe(out, in)
-	}
-}
-
-func (l *cuttableLink) track(conns ...net.Conn) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.isCut {
-		for _, c := range conns {
-			c.Close()
-		}
-		return false
-	}
-	l.conns = append(l.conns, conns...)
-	return true
-}
-
-func (l *cuttableLink) cut() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.isCut = true
-	l.ln.Close()
-	for _, c := range l.conns {
-		c.Close()
-	}
-}
-
-func pipe(dst, src net.Conn) {
-	_, _ = io.Copy(dst, src)
-	dst.Close()
 }

@@ -205,7 +205,7 @@ func (r *runner) dump(ctx context.Context, c counters, histories [][]types.Histo
 	}
 	for _, lw := range r.workers {
 		lw.mu.Lock()
-		up, cut := lw.w != nil, lw.link != nil && lw.link.cutNow()
+		up, cut := lw.w != nil, lw.link != nil && lw.link.IsCut()
 		lw.mu.Unlock()
 		if lw.spec.Activity != "" {
 			fmt.Fprintf(&b, "  worker %s (polling activity %s): running=%v linkCut=%v jobsTaken=%d\n",

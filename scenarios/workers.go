@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/stepwire/stepwire/internal/faultlink"
 	"github.com/stepwire/stepwire/worker"
 )
 
@@ -47,7 +48,7 @@ type liveWorker struct {
 	mu      sync.Mutex
 	w       proc        // nil while down
 	client  *sfn.Client // the activity worker's, through its link
-	link    *link
+	link    *faultlink.Link
 	stop    context.CancelFunc
 	done    chan struct{}
 	retired counters // what earlier lives received and published
@@ -57,9 +58,9 @@ type liveWorker struct {
 	connected atomic.Bool  // connected and subscribed, link not cut
 }
 
-func (lw *liveWorker) config(l *link) worker.Config {
+func (lw *liveWorker) config(l *faultlink.Link) worker.Config {
 	s := lw.spec
-	return worker.Config{ClientID: s.Thing, Endpoint: l.addr(), TLSConfig: lw.tls,
+	return worker.Config{ClientID: s.Thing, Endpoint: l.Addr(), TLSConfig: lw.tls,
 		SubscribeTopic: s.Subscribe, SubmitTopic: s.Submit, Clock: lw.r.clk,
 		DrainTimeout: s.DrainTimeout, MaxConcurrent: s.MaxConcurrent, NoHeartbeats: !s.heartbeats(),
 		// Short: a killed worker's last reports wait for a broker that is
@@ -105,17 +106,17 @@ func (lw *liveWorker) start(ctx context.Context) error {
 }
 
 // newLife builds a worker process behind a new link.
-func (lw *liveWorker) newLife() (*link, proc, error) {
+func (lw *liveWorker) newLife() (*faultlink.Link, proc, error) {
 	if lw.spec.Activity != "" {
 		return lw.newActivityLife()
 	}
-	l, err := newLink(lw.r.w.mqtt)
+	l, err := faultlink.New(lw.r.w.mqtt)
 	if err != nil {
 		return nil, nil, err
 	}
 	w, err := worker.New(lw.config(l), worker.HandlerFunc(lw.handle), lw.r.book.logger(lw.spec.Name))
 	if err != nil {
-		l.close()
+		l.Close()
 		return nil, nil, err
 	}
 	return l, w, nil
@@ -123,7 +124,7 @@ func (lw *liveWorker) newLife() (*link, proc, error) {
 
 // newActivityLife builds an activity worker whose Step Functions client
 // reaches the API through a new link.
-func (lw *liveWorker) newActivityLife() (*link, proc, error) {
+func (lw *liveWorker) newActivityLife() (*faultlink.Link, proc, error) {
 	u, err := url.Parse(lw.r.w.api)
 	if err != nil {
 		return nil, nil, fmt.Errorf("API endpoint %q: %w", lw.r.w.api, err)
@@ -132,7 +133,7 @@ func (lw *liveWorker) newActivityLife() (*link, proc, error) {
 	if port == "" {
 		port = map[bool]string{true: "443", false: "80"}[u.Scheme == "https"]
 	}
-	l, err := newLink(net.JoinHostPort(u.Hostname(), port))
+	l, err := faultlink.New(net.JoinHostPort(u.Hostname(), port))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,7 +141,7 @@ func (lw *liveWorker) newActivityLife() (*link, proc, error) {
 	// TLS (on AWS) is still checked against that host.
 	var d net.Dialer
 	transport := &http.Transport{MaxIdleConnsPerHost: 16,
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return d.DialContext(ctx, "tcp", l.addr()) }}
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return d.DialContext(ctx, "tcp", l.Addr()) }}
 	client := sfn.NewFromConfig(lw.r.w.cfg, func(o *sfn.Options) {
 		o.BaseEndpoint = aws.String(lw.r.w.api)
 		o.HTTPClient = &http.Client{Transport: transport}
@@ -152,7 +153,7 @@ func (lw *liveWorker) newActivityLife() (*link, proc, error) {
 		SFN: client, NoHeartbeats: !lw.spec.heartbeats(), MaxConcurrent: lw.spec.MaxConcurrent, DrainTimeout: lw.spec.DrainTimeout,
 		CallTimeout: 5 * time.Second, Clock: lw.r.clk}, worker.HandlerFunc(lw.handle), lw.r.book.logger(lw.spec.Name))
 	if err != nil {
-		l.close()
+		l.Close()
 		return nil, nil, err
 	}
 	lw.client = client
@@ -190,7 +191,7 @@ func (lw *liveWorker) read(c *counters) {
 	c.received += lw.retired.received
 	c.published += lw.retired.published
 	c.activitySent += lw.retired.activitySent
-	if lw.spec.Activity == "" && lw.w != nil && !lw.connected.Load() && lw.link.connections() > 0 {
+	if lw.spec.Activity == "" && lw.w != nil && !lw.connected.Load() && lw.link.Connections() > 0 {
 		c.connecting++ // a connection is through the link, not yet subscribed
 	}
 	if lw.w == nil {
@@ -228,7 +229,7 @@ func (lw *liveWorker) kill() error {
 	if lw.w == nil {
 		return fmt.Errorf("worker %s is not running", lw.spec.Name)
 	}
-	lw.link.close()
+	lw.link.Close()
 	lw.stop()
 	lw.retireCounts(lw.w)
 	lw.w, lw.stop, lw.done = nil, nil, nil // not waited for at the end
@@ -244,7 +245,7 @@ func (lw *liveWorker) cut() error {
 		return fmt.Errorf("worker %s has never run", lw.spec.Name)
 	}
 	lw.connected.Store(false)
-	lw.link.cut()
+	lw.link.Cut()
 	return nil
 }
 
@@ -254,7 +255,7 @@ func (lw *liveWorker) restore() error {
 	if lw.link == nil {
 		return fmt.Errorf("worker %s has never run", lw.spec.Name)
 	}
-	lw.link.restore()
+	lw.link.Restore()
 	return nil
 }
 
@@ -272,7 +273,7 @@ func (lw *liveWorker) down() {
 	case <-time.After(downWait): // a report to a task long gone, through a cut link
 	}
 	if l != nil {
-		l.close()
+		l.Close()
 	}
 }
 
