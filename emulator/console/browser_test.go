@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/chromedp/chromedp"
 
 	"github.com/stepwire/stepwire/emulator/emulatortest"
@@ -129,12 +132,18 @@ func shot(t *testing.T, ctx context.Context, name string) {
 }
 
 // gatedWorker runs the sample's add job; an input with "gate" waits for
-// release first, one with "hang" until the job is cancelled.
+// release first, one with "hang" until the job is cancelled (reporting
+// its "progress" first, when the input has one).
 func gatedWorker(t *testing.T, srv *emulatortest.Server, release <-chan struct{}) {
 	h := worker.HandlerFunc(func(ctx context.Context, job jobwire.Job) (json.RawMessage, error) {
 		var in map[string]any
 		_ = json.Unmarshal(job.Input, &in)
 		if in["hang"] != nil {
+			if msg, ok := in["progress"].(string); ok {
+				if err := worker.ReportPercent(ctx, 40, msg); err != nil {
+					return nil, err
+				}
+			}
 			<-ctx.Done()
 			return nil, ctx.Err()
 		}
@@ -150,6 +159,34 @@ func gatedWorker(t *testing.T, srv *emulatortest.Server, release <-chan struct{}
 	srv.StartWorker(worker.Config{ClientID: "mqtt-container-client", SubscribeTopic: "tenant1/to/worker", SubmitTopic: "tenant1/to/lambda"},
 		"OnPremContainer", h)
 }
+
+// heartbeatMachine creates a copy of the template's state machine whose
+// Task has HeartbeatSeconds 60 (and asks the worker for no heartbeats, so
+// a hung job lets the heartbeat clock run down), and returns its ARN.
+func heartbeatMachine(t *testing.T, c *sfn.Client) string {
+	t.Helper()
+	ctx := context.Background()
+	sm, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(machineArn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := aws.ToString(sm.Definition)
+	hb := strings.Replace(def, `"End": true`, `"HeartbeatSeconds": 60, "End": true`, 1)
+	if hb == def {
+		t.Fatalf("the template's definition has no ending Task to give a heartbeat to:\n%s", def)
+	}
+	out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("HeartbeatWatched"),
+		Definition: aws.String(hb), RoleArn: sm.RoleArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.StateMachineArn)
+}
+
+// heartbeatLeft reads the countdown of the waiting task, in seconds, as
+// the page shows it ("57s"); -1 without one.
+const heartbeatLeft = `(() => { const el = document.getElementById("heartbeat-left");
+	const m = el && /^(\d+)s$/.exec(el.textContent.trim()); return m ? Number(m[1]) : -1 })()`
 
 const dispatchState = `g.state[data-state="Dispatch Job to On-Premises"]`
 
@@ -223,6 +260,49 @@ func TestConsoleInBrowser(t *testing.T) {
 			until(`document.getElementById("exec-status") && document.getElementById("exec-status").textContent === "ABORTED"`),
 			chromedp.WaitVisible(chromedp.CSS(dispatchState+`.st-failed`)))
 		shot(t, ctx, "execution-stopped")
+	})
+
+	t.Run("a hung worker's task shows its heartbeat countdown", func(t *testing.T) {
+		c := sfn.NewFromConfig(srv.AWSConfig())
+		arn := heartbeatMachine(t, c)
+		out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(arn),
+			Name: aws.String("hung-worker"), Input: aws.String(`{"a": 1, "b": 2, "hang": true, "progress": "reading sensors"}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		execArn := aws.ToString(out.ExecutionArn)
+		defer func() { // the cancel path ends the hung job
+			_, _ = c.StopExecution(context.Background(), &sfn.StopExecutionInput{ExecutionArn: aws.String(execArn)})
+		}()
+		run(t, ctx, "see the task waiting with its progress",
+			chromedp.Navigate(base+"/console/execution?arn="+url.QueryEscape(execArn)),
+			chromedp.WaitVisible(chromedp.CSS(dispatchState+`.st-running`)),
+			chromedp.WaitVisible(chromedp.CSS(`#waiting`)),
+			until(`document.body.dataset.live === "on"`),
+			// The progress report arrives live (it moves the heartbeat
+			// deadline too, which the page then shows).
+			until(`(document.getElementById("progress") || {textContent: ""}).textContent.includes("reading sensors")`),
+			until(`document.getElementById("progress").textContent.includes("40%")`),
+			until(`document.getElementById("waiting").textContent.includes("every 60 s")`),
+			until(`document.getElementById("waiting").textContent.includes("times out at")`))
+		// The server's time left is within the 60 s heartbeat, and the page
+		// counts it down.
+		var first int
+		run(t, ctx, "see the countdown",
+			until(`(() => { const el = document.getElementById("heartbeat-left");
+				const ms = el ? Number(el.dataset.leftMs) : -1; return ms > 0 && ms <= 60000 })()`),
+			until(heartbeatLeft+` > 0 && `+heartbeatLeft+` <= 60`),
+			func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				n, err := chromedp.Evaluate[int](heartbeatLeft)(ctx, tg)
+				first = n
+				return chromedp.Void{}, err
+			})
+		if first <= 0 || first > 60 {
+			t.Fatalf("the heartbeat countdown shows %ds, want 1 to 60 s", first)
+		}
+		run(t, ctx, "see the countdown go down",
+			until(fmt.Sprintf(`(() => { const n = %s; return n > 0 && n < %d })()`, heartbeatLeft, first)))
+		shot(t, ctx, "execution-heartbeat-countdown")
 	})
 
 	t.Run("the MQTT views show the job and the result", func(t *testing.T) {
