@@ -60,20 +60,35 @@ func (s *Service) ListExecutions(_ context.Context, in ListExecutionsInput) (Exe
 	}
 	s.sweep()
 	s.sweepMachine(sm, s.cfg.Clock.Now())
-	all := sm.executions()
-	seen, _, err := in.Page.bounds(len(all))
+	v := sm.view()
+	seen, _, err := in.Page.bounds(v.live)
 	if err != nil {
 		return ExecutionList{}, err
 	}
+	v.skip(seen)
 	out := ExecutionList{Executions: []ExecutionDescription{}}
-	for limit := in.Page.size(); seen < len(all) && len(out.Executions) < limit; seen++ {
-		info := all[len(all)-1-seen].info()
-		if (in.StatusFilter == "" || info.status == in.StatusFilter) && startedThrough(info, ref) &&
-			in.RedriveFilter.matches(info.redrive.count) {
-			out.Executions = append(out.Executions, summary(info))
+	limit := in.Page.size()
+	for len(out.Executions) < limit {
+		chunk := v.next(max(limit, 64))
+		if len(chunk) == 0 {
+			break
+		}
+		for _, e := range chunk {
+			if len(out.Executions) == limit || seen == v.live {
+				break
+			}
+			seen++
+			info := e.info()
+			if (in.StatusFilter == "" || info.status == in.StatusFilter) && startedThrough(info, ref) &&
+				in.RedriveFilter.matches(info.redrive.count) {
+				out.Executions = append(out.Executions, summary(info))
+			}
+		}
+		if seen == v.live {
+			break
 		}
 	}
-	out.Next = next(seen, len(all))
+	out.Next = next(seen, v.live)
 	return out, nil
 }
 

@@ -409,16 +409,3 @@ func (s *Service) release(e *execution) {
 		s.removeStateMachine(sm)
 	}
 }
-
-// executions returns the machine's retained executions, oldest first.
-func (sm *stateMachine) executions() []*execution {
-	sm.mu.RLock()
-	defer sm.mu.RUnlock()
-	out := make([]*execution, 0, len(sm.execs)-sm.freedInExecs)
-	for _, e := range sm.execs {
-		if !e.freed {
-			out = append(out, e)
-		}
-	}
-	return out
-}
