@@ -28,7 +28,7 @@ func TestExecView(t *testing.T) {
 	v.skip(1)                   // i
 	require.Equal(t, "hfe", names(v.next(3)))
 	sm.execs = append(sm.execs, &execution{name: "k"}) // after the view: not in it
-	sm.execs[1].freed = true                            // b freed since: skipped
+	sm.execs[1].freed = true                           // b freed since: skipped
 	require.Equal(t, "c", names(v.next(3)))
 	require.Empty(t, v.next(3))
 }
