@@ -401,35 +401,19 @@ func (w *ActivityWorker) startHeartbeats(ctx context.Context, job jobwire.Job, r
 	if !ok || w.cfg.NoHeartbeats {
 		return func() {}
 	}
-	ctx, end := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := clock.NewTicker(w.cfg.Clock, interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if rep.quiet.Load() {
-				return
-			}
+	return inBackground(ctx, func(ctx context.Context) {
+		beatEvery(ctx, w.cfg.Clock, interval, rep, func() bool {
 			msg, err := jobwire.Heartbeat(job.TaskToken)
 			if err != nil {
-				return
+				return false
 			}
 			hop.Log(ctx, log, "worker-publish", "kind", string(jobwire.KindHeartbeat))
 			if _, err := w.call(ctx, msg); sfncallback.TaskGone(err) {
 				log.Info("cancel received", "reason", "the task is gone", "err", err)
 				cancel(&cancelledError{reason: "the task is gone: " + err.Error()})
-				return
+				return false
 			}
-		}
-	}()
-	return func() {
-		end()
-		<-done
-	}
+			return true
+		})
+	})
 }

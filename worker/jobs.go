@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/hop"
 	"github.com/stepwire/stepwire/internal/jobwire"
 )
@@ -249,30 +248,13 @@ func (w *Worker) startHeartbeats(ctx context.Context, job jobwire.Job, r *runnin
 	if !ok || w.cfg.NoHeartbeats {
 		return func() {}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	return inBackground(ctx, func(ctx context.Context) {
 		defer w.rescue("sending heartbeats", job, r, false)
-		t := clock.NewTicker(w.cfg.Clock, interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if rep.quiet.Load() {
-					return
-				}
-				msg, err := jobwire.Heartbeat(job.TaskToken)
-				if err == nil {
-					w.send(ctx, job, msg, jobwire.KindHeartbeat)
-				}
+		beatEvery(ctx, w.cfg.Clock, interval, rep, func() bool {
+			if msg, err := jobwire.Heartbeat(job.TaskToken); err == nil {
+				w.send(ctx, job, msg, jobwire.KindHeartbeat)
 			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
+			return true
+		})
+	})
 }
