@@ -218,21 +218,7 @@ func (w *ActivityWorker) drain(ctx context.Context) {
 // waitJobs waits for the running jobs, for at most d on the worker's
 // clock or until abort is closed, and reports whether they are done.
 func (w *ActivityWorker) waitJobs(abort <-chan struct{}, d time.Duration) bool {
-	done := make(chan struct{})
-	go func() {
-		w.wg.Wait()
-		close(done)
-	}()
-	timeout := make(chan struct{})
-	t := w.cfg.Clock.AfterFunc(d, func() { close(timeout) })
-	defer t.Stop()
-	select {
-	case <-done:
-		return true
-	case <-timeout:
-	case <-abort:
-	}
-	return false
+	return waitWithin(w.wg.Wait, w.cfg.Clock, d, abort)
 }
 
 // poll takes tasks while it has free slots, until ctx ends.

@@ -3,6 +3,8 @@ package worker
 import (
 	"context"
 	"time"
+
+	"github.com/stepwire/stepwire/internal/clock"
 )
 
 // Graceful drain, for a worker asked to stop (SIGTERM from a process
@@ -53,12 +55,19 @@ func (w *Worker) drain(ctx context.Context) {
 // at most d on the worker's clock or until abort is closed. It reports
 // whether they are done.
 func (w *Worker) waitJobs(abort <-chan struct{}, d time.Duration) bool {
+	return waitWithin(w.wg.Wait, w.cfg.Clock, d, abort)
+}
+
+// waitWithin runs wait on a goroutine of its own and reports whether it
+// returned within d on clk, before abort was closed.
+func waitWithin(wait func(), clk clock.Clock, d time.Duration, abort <-chan struct{}) bool {
 	done := make(chan struct{})
 	go func() {
-		w.wg.Wait()
+		wait()
 		close(done)
 	}()
-	timeout, t := w.after(d)
+	timeout := make(chan struct{})
+	t := clk.AfterFunc(d, func() { close(timeout) })
 	defer t.Stop()
 	select {
 	case <-done:
