@@ -12,11 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
-
 	"github.com/stepwire/stepwire/emulator/emulatortest"
-	"github.com/stepwire/stepwire/worker"
 )
 
 const (
@@ -35,29 +31,20 @@ const (
 // (with/without) console_live_updates=… (the "change" events the clients
 // received) console_live_updates_per_s=….
 func BenchmarkConsoleLive(b *testing.B) {
-	srv := emulatortest.New(b, emulatortest.WithTemplate("../template.yaml"))
-	srv.StartWorker(worker.Config{ClientID: "mqtt-container-client", SubscribeTopic: "tenant1/to/worker",
-		SubmitTopic: "tenant1/to/lambda"}, "OnPremContainer", worker.DefaultHandler())
-	c := sfn.NewFromConfig(srv.AWSConfig())
+	srv, c := sampleEmulator(b, emulatortest.WithTemplate("../template.yaml"))
 	ctx := context.Background()
-	for i := 0; i < 100; i++ { // warm up connections and caches
-		roundTrip(b, ctx, srv, c)
-	}
 	b.ResetTimer()
 	for b.Loop() {
 		var without, with time.Duration
 		var updates int64
-		var withTime time.Duration
 		for round := 0; round < consoleRounds; round++ {
 			for _, live := range []bool{round%2 == 1, round%2 == 0} {
 				if !live {
-					without += timedThroughput(b, ctx, srv, c, nil)
+					without += throughput(b, ctx, srv, c, nil)
 					continue
 				}
 				w := newWatchers(b, srv)
-				d := timedThroughput(b, ctx, srv, c, w)
-				with += d
-				withTime += d
+				with += throughput(b, ctx, srv, c, func(arn string) { w.latest.Store(&arn) })
 				updates += w.stop()
 			}
 			if b.Failed() {
@@ -72,38 +59,8 @@ func BenchmarkConsoleLive(b *testing.B) {
 		b.ReportMetric(ratio, "ratio")
 		b.ReportMetric(float64(updates), "updates")
 		fmt.Printf("console_live_eps_without=%.0f console_live_eps_with=%.0f console_live_ratio=%.3f console_live_updates=%d console_live_updates_per_s=%.1f console_live_clients=%d\n",
-			epsWithout, epsWith, ratio, updates, float64(updates)/withTime.Seconds(), consoleClients)
+			epsWithout, epsWith, ratio, updates, float64(updates)/with.Seconds(), consoleClients)
 	}
-}
-
-// timedThroughput runs concurrent executions with concurrency in flight,
-// telling w of each one started, and returns how long they took.
-func timedThroughput(b *testing.B, ctx context.Context, srv *emulatortest.Server, c *sfn.Client, w *watchers) time.Duration {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for i := 0; i < concurrency; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= concurrent && !b.Failed() {
-				out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machineArn), Input: aws.String(`{"a":15,"b":42}`)})
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				arn := aws.ToString(out.ExecutionArn)
-				if w != nil {
-					w.latest.Store(&arn)
-				}
-				if status, err := srv.SFN.WaitExecution(ctx, arn); err != nil || status != "SUCCEEDED" {
-					b.Errorf("execution %s: %s %v", arn, status, err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return time.Since(start)
 }
 
 // watchers are console clients holding live-update streams open, as
