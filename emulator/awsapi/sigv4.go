@@ -95,17 +95,7 @@ func (v *SigV4Verifier) Verify(req *http.Request) *Error {
 	if now := v.cfg.Clock.Now(); h.amzDate.Before(now.Add(-maxSkew)) || h.amzDate.After(now.Add(maxSkew)) {
 		return expired(req, h.amzDate, now)
 	}
-	cred, aerr := v.credential(req, h.accessKeyID)
-	if aerr != nil {
-		return aerr
-	}
-	if aerr := h.checkScope(req, v.cfg.Region, v.services(req)); aerr != nil {
-		return aerr
-	}
-	if aerr := h.checkSignedHeaders(req); aerr != nil {
-		return aerr
-	}
-	payloadHash, aerr := payloadHash(req)
+	cred, payloadHash, aerr := v.admit(req, h)
 	if aerr != nil {
 		return aerr
 	}
@@ -117,6 +107,28 @@ func (v *SigV4Verifier) Verify(req *http.Request) *Error {
 		return authError(req, codeInvalidSignature, msgInvalidSignature)
 	}
 	return nil
+}
+
+// admit checks what a signature in the Authorization header and one in
+// a presigned query share, once the request's time is checked: a known key,
+// the credential scope and the signed headers. It returns the key and the
+// payload hash to recompute the signature with.
+func (v *SigV4Verifier) admit(req *http.Request, h authHeader) (Credential, string, *Error) {
+	cred, aerr := v.credential(req, h.accessKeyID)
+	if aerr != nil {
+		return Credential{}, "", aerr
+	}
+	if aerr := h.checkScope(req, v.cfg.Region, v.services(req)); aerr != nil {
+		return Credential{}, "", aerr
+	}
+	if aerr := h.checkSignedHeaders(req); aerr != nil {
+		return Credential{}, "", aerr
+	}
+	hash, aerr := payloadHash(req)
+	if aerr != nil {
+		return Credential{}, "", aerr
+	}
+	return cred, hash, nil
 }
 
 func (v *SigV4Verifier) services(req *http.Request) []string {

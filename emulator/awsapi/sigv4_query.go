@@ -124,17 +124,7 @@ func (v *SigV4Verifier) verifyPresigned(req *http.Request) *Error {
 	if aerr := p.checkTime(req, v.cfg.Clock.Now()); aerr != nil {
 		return aerr
 	}
-	cred, aerr := v.credential(req, p.accessKeyID)
-	if aerr != nil {
-		return aerr
-	}
-	if aerr := p.checkScope(req, v.cfg.Region, v.services(req)); aerr != nil {
-		return aerr
-	}
-	if aerr := p.checkSignedHeaders(req); aerr != nil {
-		return aerr
-	}
-	payloadHash, aerr := payloadHash(req)
+	cred, payloadHash, aerr := v.admit(req, p.authHeader)
 	if aerr != nil {
 		return aerr
 	}
