@@ -228,6 +228,9 @@ func (s *Service) Start() error {
 	if err := s.broker.Serve(); err != nil {
 		return fmt.Errorf("iot service: serve mqtt: %w", err)
 	}
+	if !ws.waitServed(10 * time.Second) {
+		return errors.New("iot service: the broker did not start its websocket listener")
+	}
 	s.listener, s.wsListener, s.started = l, ws, true
 	s.log.Info("mqtt broker listening", "addr", l.Address())
 	return nil

@@ -47,6 +47,9 @@ type wsListener struct {
 	upgrader       websocket.Upgrader
 	refusing       atomic.Bool
 
+	// served is closed once the broker has handed over establish.
+	served chan struct{}
+
 	mu        sync.Mutex
 	establish listeners.EstablishFn
 	closed    bool
@@ -57,6 +60,7 @@ type wsListener struct {
 func newWSListener(conns *connSet, connectTimeout time.Duration) *wsListener {
 	return &wsListener{
 		conns: conns, connectTimeout: connectTimeout, log: slog.New(slog.DiscardHandler),
+		served: make(chan struct{}),
 		upgrader: websocket.Upgrader{
 			Subprotocols: []string{"mqtt"},
 			// awsapi.Exposure has already refused foreign browser origins.
@@ -87,7 +91,22 @@ func (l *wsListener) Init(log *slog.Logger) error {
 func (l *wsListener) Serve(establish listeners.EstablishFn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.establish == nil {
+		close(l.served)
+	}
 	l.establish = establish
+}
+
+// waitServed waits, at most timeout, for the broker to call Serve: mochi
+// calls its listeners' Serve on goroutines of their own, and an upgrade
+// that came first would be refused.
+func (l *wsListener) waitServed(timeout time.Duration) bool {
+	select {
+	case <-l.served:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
 }
 
 // Close implements listeners.Listener: later upgrades are refused, the

@@ -150,7 +150,28 @@ func (p *Pool) start() (e *env, startErr error, err error) {
 		return nil, nil, ErrClosed
 	}
 	p.live[e] = struct{}{}
+	p.bg.Add(1)
+	go p.forgetOnExit(e)
 	return e, nil, nil
+}
+
+// forgetOnExit drops e once its process ends, whether it ended during an
+// invocation or between two (aws-lambda-go exits after reporting a
+// panic): the pool stops counting it and the next invocation starts a
+// fresh environment.
+func (p *Pool) forgetOnExit(e *env) {
+	defer p.bg.Done()
+	<-e.exited
+	p.mu.Lock()
+	for i, idle := range p.idle {
+		if idle == e {
+			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			break
+		}
+	}
+	p.dropLocked(e)
+	p.mu.Unlock()
+	_ = e.srv.Close()
 }
 
 // run hands inv to e and waits for its outcome, the process's end or the
