@@ -92,6 +92,14 @@ func (p *principal) refreshLocked(r *registry) {
 	}
 }
 
+// thingName is the thing the connection is identified as (§2.3), or "".
+func (p *principal) thingName(r *registry) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refreshLocked(r)
+	return p.vars["iot:Connection.Thing.ThingName"]
+}
+
 // authorize answers one action on one resource name (the part after
 // "<type>/" in the ARN).
 func (s *Service) authorize(p *principal, action, resourceType, name string) policy.Decision {

@@ -316,6 +316,9 @@ func (s *Service) Handler() http.Handler {
 		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/connections/"):
 			s.handleDeleteConnection(w, r)
 			return
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/connections/"):
+			s.handleConnectionQuery(w, r)
+			return
 		case r.URL.Path == WebSocketPath:
 			s.serveWebSocket(w, r)
 			return

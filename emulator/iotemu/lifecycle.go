@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -43,6 +44,8 @@ type session struct {
 	version   int64
 	principal string
 	ip        string
+	since     time.Time
+	thing     string
 }
 
 // lifecycleHook publishes the presence and subscription events through the
@@ -58,6 +61,8 @@ type lifecycleHook struct {
 	reasons  syncMap[*mqtt.Client, string]
 	mu       sync.Mutex
 	versions map[string]int64
+	// departed remembers disconnected clients for GetConnection.
+	departed departures
 }
 
 func newLifecycleHook(s *Service) *lifecycleHook {
@@ -87,10 +92,12 @@ func (h *lifecycleHook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) 
 	if noEvents(cl) {
 		return
 	}
-	sess := &session{id: newID()}
+	sess := &session{id: newID(), since: h.s.cfg.Clock.Now()}
 	if p := h.s.hook.principalOf(cl); p != nil {
 		sess.principal = p.id()
+		sess.thing = p.thingName(h.s.reg)
 	}
+	h.departed.forget(cl.ID)
 	sess.ip, _, _ = net.SplitHostPort(cl.Net.Remote)
 	h.mu.Lock()
 	h.versions[cl.ID]++
@@ -129,6 +136,9 @@ func (h *lifecycleHook) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
 	if reason == "" {
 		reason = disconnectReason(cl, err)
 	}
+	now := h.s.cfg.Clock.Now()
+	h.departed.add(ConnectionInfo{ClientID: cl.ID, ThingName: sess.thing, CleanSession: cl.Properties.Clean,
+		KeepAlive: int(cl.State.Keepalive), DisconnectedSince: now, DisconnectReason: reason}, now)
 	h.publish(topicDisconnected+cl.ID, map[string]any{
 		"clientId": cl.ID, "timestamp": h.s.cfg.Clock.Now().UnixMilli(), "eventType": "disconnected",
 		"sessionIdentifier": sess.id, "principalIdentifier": sess.principal,
