@@ -129,7 +129,10 @@ func TestSDKListSubscriptions(t *testing.T) {
 	require.Nil(t, out.NextToken)
 
 	require.NoError(t, mc.Disconnect(&paho.Disconnect{}))
-	waitFor(t, func() bool { o, err := list("dev", 0, nil); return err == nil && len(o.Subscriptions) == 2 && s.isOffline("dev") },
+	waitFor(t, func() bool {
+		o, err := list("dev", 0, nil)
+		return err == nil && len(o.Subscriptions) == 2 && s.isOffline("dev")
+	},
 		"the offline session lost its subscriptions")
 
 	_, err = list("dev", 201, nil)
