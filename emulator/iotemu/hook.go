@@ -208,7 +208,10 @@ func (h *policyHook) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []by
 func (h *policyHook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 	p := h.principalOf(cl)
 	if p == nil {
-		return false
+		// A session restored from the store has had no connection since
+		// the restart: its messages are queued, and checked against the
+		// identity that resumes it (OnSessionEstablish).
+		return !write && cl.Net.Conn == nil && !cl.Net.Inline
 	}
 	if write {
 		ok := clientTopicAllowed(topic, false) && h.s.authorize(p, actPublish, "topic", topic).Allowed

@@ -98,12 +98,14 @@ type Service struct {
 	hook      *policyHook
 	lifecycle *lifecycleHook
 	sessions  *sessionHook
-	retained  *retainedHook
-	activity  activity // recent messages, decisions, rule runs (activity.go)
-	mux       *http.ServeMux
-	control   http.Handler   // mux, saving the registry after changes
-	store     *store.Entries // the registry's; nil without Config.Store
-	actions   gogroup.Group  // rule actions in flight
+	// sessionStore keeps persistent sessions when Config.Store is set.
+	sessionStore *sessionStoreHook
+	retained     *retainedHook
+	activity     activity // recent messages, decisions, rule runs (activity.go)
+	mux          *http.ServeMux
+	control      http.Handler   // mux, saving the registry after changes
+	store        *store.Entries // the registry's; nil without Config.Store
+	actions      gogroup.Group  // rule actions in flight
 
 	mu         sync.Mutex
 	listener   *mqttListener
@@ -167,6 +169,10 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store != nil {
 		if err := s.broker.AddHook(&retainedStoreHook{s: s, st: cfg.Store}, nil); err != nil {
 			return nil, fmt.Errorf("iot service: add retained store hook: %w", err)
+		}
+		s.sessionStore = newSessionStoreHook(s, cfg.Store)
+		if err := s.broker.AddHook(s.sessionStore, nil); err != nil {
+			return nil, fmt.Errorf("iot service: add session store hook: %w", err)
 		}
 	}
 	topics := &topicHook{s: s}

@@ -84,6 +84,11 @@ func (h *sessionHook) OnDisconnect(cl *mqtt.Client, _ error, expire bool) {
 		return
 	}
 	d := h.expiryOf(cl)
+	if h.s.sessionStore != nil {
+		if deadline, ok := h.s.sessionStore.takeDeadline(cl.ID); ok {
+			d = max(deadline.Sub(h.s.cfg.Clock.Now()), 0) // as before the restart
+		}
+	}
 	if old := h.offline[cl.ID]; old != nil {
 		old.timer.Stop()
 	}
@@ -129,6 +134,9 @@ func (h *sessionHook) expireLocked(o *offlineSession) {
 	h.s.broker.UnsubscribeClient(cl)
 	h.s.broker.Clients.Delete(cl.ID)
 	h.s.hook.OnClientExpired(cl)
+	if h.s.sessionStore != nil {
+		h.s.sessionStore.forget(cl.ID)
+	}
 }
 
 // endOnDisconnect makes cl's session end with its connection.
