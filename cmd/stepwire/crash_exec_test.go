@@ -276,6 +276,9 @@ func (w *execWorkload) finish(c *sfn.Client) error {
 		}
 	}
 	for name, a := range untaken {
+		if err := handedOut(c, a.arn); err != nil {
+			return fmt.Errorf("execution %s, no task to take: %w", name, err)
+		}
 		if _, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(a.arn)}); err != nil {
 			return fmt.Errorf("stop %s: %w", name, err)
 		}
@@ -285,6 +288,21 @@ func (w *execWorkload) finish(c *sfn.Client) error {
 		a.stopped = true
 	}
 	return nil
+}
+
+// handedOut checks that an execution's history has its task handed out
+// (ActivityStarted): a task not handed out is queued again at a restart.
+func handedOut(c *sfn.Client, arn string) error {
+	h, err := c.GetExecutionHistory(context.Background(), &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn)})
+	if err != nil {
+		return err
+	}
+	for _, ev := range h.Events {
+		if ev.Type == sfntypes.HistoryEventTypeActivityStarted {
+			return nil
+		}
+	}
+	return errors.New("its task was neither handed out nor queued again")
 }
 
 // succeed sends a's task success and waits for the execution to succeed.
