@@ -24,7 +24,8 @@ const (
 // BenchmarkRestart fills a durable emulator with 10,000 things and 500
 // state machines with a version each, closes it, and reports how long a
 // new one takes to be ready on the same data dir and the state file's
-// size (docs/durability.md §5). Executions are not kept yet.
+// size (docs/durability.md §5). BenchmarkRestartExecutions does the same
+// with executions.
 func BenchmarkRestart(b *testing.B) {
 	dir := b.TempDir()
 	ctx := context.Background()

@@ -2,12 +2,17 @@ package emulator
 
 import (
 	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepwire/stepwire/emulator/store"
 )
 
 // TestRestartResumesExecutions: on the state file, a closed execution
@@ -83,5 +88,49 @@ func waitExecution(t *testing.T, c *sfn.Client, arn string, status sfntypes.Exec
 			t.Fatalf("execution %s is %s, want %s", arn, out.Status, status)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestCorruptJournalIsRefused: a state file whose Step Functions records
+// do not read back stops the start with an error naming the file, and the
+// record is left as it was: never a silent reset (docs/durability.md §3).
+func TestCorruptJournalIsRefused(t *testing.T) {
+	cases := []struct {
+		name, bucket, key, want string
+	}{
+		{"closed execution", "exec", "d/0000000000000001", "restore executions"},
+		{"running execution", "exec", "r/0000000000000001", "restore executions"},
+		{"execution step", "exec", "r/0000000000000001/00000000", "restore executions"},
+		{"task-token key", "sfn", "tokens", "task-token key"},
+		{"state machines", "sfn", "config", "new emulator"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, StateFile)
+			st, err := store.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ops := []store.Op{store.Put(tc.bucket, tc.key, []byte("{not json"))}
+			if tc.key == "r/0000000000000001/00000000" { // a readable start before the step
+				ops = append(ops, store.Put("exec", "r/0000000000000001", []byte(`{"ID":1}`)))
+			}
+			if err := st.Apply(ops...); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			_, err = New(Config{DataDir: dir, Durable: true, Logger: slog.New(slog.DiscardHandler)})
+			if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("New = %v, want an error naming %q and %s", err, tc.want, path)
+			}
+			if st, err = store.Open(path); err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if v, ok, err := st.Get(tc.bucket, tc.key); !ok || err != nil || string(v) != "{not json" {
+				t.Errorf("the unreadable record was changed: %q %v %v", v, ok, err)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package sfnemu
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl"
@@ -139,8 +140,8 @@ func (s *Service) getActivityTask(ctx context.Context, activityArn, worker strin
 		if t == nil || err != nil {
 			return nil, err
 		}
-		if s.handOut(t, worker) {
-			return t, nil
+		if ok, err := s.handOut(t, worker); ok || err != nil {
+			return t, err
 		}
 		// The task's attempt ended while it was queued: take the next.
 	}
@@ -174,20 +175,32 @@ func (s *Service) waitTask(ctx context.Context, a *activity, expired <-chan stru
 
 // handOut starts a taken task: it reports false for a task whose attempt
 // or execution ended while it was queued. The execution logs
-// ActivityStarted and starts the task's timers now.
-func (s *Service) handOut(t *activityTask, worker string) bool {
+// ActivityStarted and starts the task's timers now. A journaled execution
+// answers once ActivityStarted is committed (docs/durability.md §6): a
+// token handed out before a crash is then still the task's after the
+// restart, not a task queued again.
+func (s *Service) handOut(t *activityTask, worker string) (bool, error) {
 	e := t.e
 	e.mu.Lock()
 	if _, closed := e.closed[t.token]; closed || e.status != interp.StatusRunning {
 		e.mu.Unlock()
-		return false
+		return false, nil
 	}
 	hop.Log(context.Background(), s.log, "activity-task", "worker", worker, "executionArn", e.arn)
 	// The open token says the attempt is current; a refusal is the
 	// interpreter's to explain (it is logged), and the worker keeps the
 	// task.
-	s.feedLocked(e, &delivery{ev: activityStarted(t.taskID, worker)}, driveOwn)
-	return true
+	d := &delivery{ev: activityStarted(t.taskID, worker)}
+	if !e.jr.on {
+		s.feedLocked(e, d, driveOwn)
+		return true, nil
+	}
+	d.reply = make(chan error, 1)
+	s.feedLocked(e, d, driveOwn)
+	if err := <-d.reply; err != nil && !errors.Is(err, interp.ErrUnknownTask) {
+		s.log.Warn("execution event refused", "executionArn", e.arn, "event", "ActivityStarted", "err", err)
+	}
+	return true, s.journalWait(e)
 }
 
 // ActivityPollers returns how many GetActivityTask calls wait in the
