@@ -48,3 +48,34 @@ func TestAWSCLI(t *testing.T) {
 		}
 	}
 }
+
+// The real aws CLI tests a state (docs/step-functions.md §8) with host
+// prefixing off, as README says. CLIs older than TestState (Debian's
+// v2.9) skip it.
+func TestAWSCLITestState(t *testing.T) {
+	cli := awscli.Path(t)
+	help := exec.Command(cli, "stepfunctions", "test-state", "help")
+	help.Env = awscli.Environ()
+	if err := help.Run(); err != nil {
+		t.Skipf("%s has no stepfunctions test-state: %v", cli, err)
+	}
+	srv := emulatortest.New(t)
+	cmd := exec.Command(cli, "--endpoint-url", srv.Endpoints().HTTP, "--output", "json", "stepfunctions", "test-state",
+		"--definition", `{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"ResultPath":"$.r","Next":"N"}`,
+		"--input", `{"a":1}`, "--inspection-level", "DEBUG", "--mock", `{"result":"{\"ok\":true}"}`)
+	cmd.Env = append(awscli.Environ(), "AWS_DISABLE_HOST_PREFIX_INJECTION=true")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws stepfunctions test-state: %v\n%s", err, out)
+	}
+	var got struct {
+		Status, Output, NextState string
+		InspectionData            struct{ Result string }
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("test-state: %v\n%s", err, out)
+	}
+	if got.Status != "SUCCEEDED" || got.Output != `{"a":1,"r":{"ok":true}}` || got.NextState != "N" || got.InspectionData.Result != `{"ok":true}` {
+		t.Fatalf("test-state answered %s", out)
+	}
+}

@@ -42,7 +42,7 @@ func (x Exposure) Wrap(h http.Handler) http.Handler {
 		log = slog.Default()
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if name := hostname(r.Host); name != "" && net.ParseIP(name) == nil && !hosts[name] {
+		if name := hostname(r.Host); name != "" && !hostAllowed(hosts, name, r.Header.Get("X-Amz-Target")) {
 			x.refuse(w, r, log, "Host", "stepwire does not answer to Host "+quote(r.Host)+
 				"; reach it by IP address or localhost, or add the name with --http-host")
 			return
@@ -62,6 +62,24 @@ func (x Exposure) Wrap(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// syncPrefix is the endpoint host prefix the SDKs put before the host for
+// the operations that answer when they finish, StartSyncExecution and
+// TestState (docs/step-functions.md §0.6).
+const syncPrefix = "sync-"
+
+// syncTargets are the operations the SDKs send to "sync-<host>".
+var syncTargets = map[string]bool{"AWSStepFunctions.StartSyncExecution": true, "AWSStepFunctions.TestState": true}
+
+// hostAllowed reports whether a request may name the host name: an IP
+// address, localhost or a configured name, or one of them behind the
+// "sync-" prefix for the operations that carry it.
+func hostAllowed(hosts map[string]bool, name, target string) bool {
+	if syncTargets[target] && strings.HasPrefix(name, syncPrefix) {
+		name = strings.TrimPrefix(name, syncPrefix)
+	}
+	return net.ParseIP(name) != nil || hosts[name]
 }
 
 // hostname is the lower-case host of a Host value or name, without port,

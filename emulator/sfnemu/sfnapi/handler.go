@@ -28,6 +28,7 @@ var operations = map[string]opFunc{
 	"ValidateStateMachineDefinition":   op(validateStateMachineDefinition),
 	"StartExecution":                   op(startExecution),
 	"StartSyncExecution":               op(startSyncExecution),
+	"TestState":                        op(testState),
 	"DescribeExecution":                op(describeExecution),
 	"DescribeStateMachineForExecution": op(describeStateMachineForExecution),
 	"GetExecutionHistory":              op(getExecutionHistory),
