@@ -37,9 +37,6 @@ func (m *Machine) openMapRun(r *stateRun, startedID int64) bool {
 	s := r.state.(*asl.Map)
 	b := r.fanOut
 	run := &mapRun{totalItems: sum(b.batchSizes, len(b.inputs))}
-	if !m.toleratedFailures(s.Distributed, r, run) {
-		return false
-	}
 	label := s.Distributed.Label
 	if label == "" {
 		label = r.name
@@ -53,6 +50,9 @@ func (m *Machine) openMapRun(r *stateRun, startedID int64) bool {
 		MaxConcurrency:  int64(b.limit),
 	}
 	run.info.Executions.Total = int64(len(b.inputs))
+	if !m.toleratedFailures(s.Distributed, r, run) {
+		return false
+	}
 	b.run = run
 	m.touchRun(run)
 	id64 := m.emit(EventMapRunStarted, startedID, &MapRunStartedDetails{MapRunArn: run.info.MapRunArn})
