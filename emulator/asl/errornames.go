@@ -41,8 +41,8 @@ const (
 	// StatesQueryEvaluationError is a JSONata evaluation that failed.
 	StatesQueryEvaluationError ErrorName = "States.QueryEvaluationError"
 	// StatesExceedToleratedFailureThreshold, StatesItemReaderFailed and
-	// StatesResultWriterFailed belong to Distributed Map, which stepwire
-	// does not support.
+	// StatesResultWriterFailed belong to Distributed Map; stepwire raises
+	// only the first (it does not emulate the S3 reader and writer).
 	StatesExceedToleratedFailureThreshold ErrorName = "States.ExceedToleratedFailureThreshold"
 	StatesItemReaderFailed                ErrorName = "States.ItemReaderFailed"
 	StatesResultWriterFailed              ErrorName = "States.ResultWriterFailed"

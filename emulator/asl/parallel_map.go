@@ -16,9 +16,10 @@ type Parallel struct {
 	Arguments *JValue
 }
 
-// Map is an inline Map state: the item processor runs once per item of the
-// array ItemsPath selects, and the output is the array of iteration
-// outputs in item order.
+// Map is a Map state: the item processor runs once per item of the array
+// ItemsPath selects, and the output is the array of iteration outputs in
+// item order. Inline, the iterations run inside the execution; with
+// Distributed set, as child executions of a Map Run.
 type Map struct {
 	Base
 	Processor *Scope
@@ -35,4 +36,6 @@ type Map struct {
 	Catch              []Catcher
 	// Items, ItemSelectorJ and MaxConcurrencyExpr are the JSONata forms.
 	Items, ItemSelectorJ, MaxConcurrencyExpr *JValue
+	// Distributed is set in the DISTRIBUTED mode.
+	Distributed *Distributed
 }

@@ -99,12 +99,14 @@ func (ps *parser) jsonataWait(b Base, o *jsonv.Object, loc string) State {
 func (ps *parser) jsonataMap(b Base, o *jsonv.Object, loc string) State {
 	ps.transition(&b, o, loc)
 	m := &Map{Base: b}
-	m.Processor = ps.processor(o, loc)
+	m.Processor, m.Distributed = ps.processor(o, loc)
 	m.Items = ps.jvalue(o, "Items", loc)
 	m.ItemSelectorJ = ps.jvalue(o, "ItemSelector", loc)
 	m.MaxConcurrency, m.MaxConcurrencyExpr = ps.secondsField(o, "MaxConcurrency", loc, 0)
-	ps.jvalue(o, "ToleratedFailureCount", loc)
-	ps.jvalue(o, "ToleratedFailurePercentage", loc)
+	if m.Distributed == nil {
+		ps.jvalue(o, "ToleratedFailureCount", loc)
+		ps.jvalue(o, "ToleratedFailurePercentage", loc)
+	}
 	m.Retry, m.Catch = ps.retriers(o, loc), ps.catchers(o, loc)
 	return m
 }

@@ -30,7 +30,7 @@ func (ps *parser) mapState(b Base, o *jsonv.Object, loc string) State {
 	ps.io(&b, o, loc)
 	ps.transition(&b, o, loc)
 	m := &Map{Base: b}
-	m.Processor = ps.processor(o, loc)
+	m.Processor, m.Distributed = ps.processor(o, loc)
 	m.ItemsPath = ps.optPath(o, "ItemsPath", loc)
 	m.ItemSelector = ps.template(o, "ItemSelector", loc)
 	if params := ps.template(o, "Parameters", loc); params != nil {
@@ -53,9 +53,9 @@ func (ps *parser) mapState(b Base, o *jsonv.Object, loc string) State {
 	return m
 }
 
-// processor reads ItemProcessor (or the legacy Iterator) and refuses the
-// distributed mode, which stepwire does not run.
-func (ps *parser) processor(o *jsonv.Object, loc string) *Scope {
+// processor reads ItemProcessor (or the legacy Iterator) and, in the
+// distributed mode, the Distributed Map's own fields of the state o.
+func (ps *parser) processor(o *jsonv.Object, loc string) (*Scope, *Distributed) {
 	field := "ItemProcessor"
 	v, ok := o.Get(field)
 	if _, legacy := o.Get("Iterator"); legacy {
@@ -67,31 +67,20 @@ func (ps *parser) processor(o *jsonv.Object, loc string) *Scope {
 	}
 	if !ok {
 		ps.p.schema(loc, "These fields are required: [ItemProcessor]")
-		return nil
+		return nil, nil
 	}
 	ploc := loc + "/" + field
+	var d *Distributed
 	if po, isObj := v.(*jsonv.Object); isObj {
 		if cfg, has := po.Get("ProcessorConfig"); has {
-			ps.processorConfig(cfg, ploc+"/ProcessorConfig")
+			d = ps.processorConfig(cfg, ploc+"/ProcessorConfig")
 		}
 	}
-	return ps.subScope(v, ploc)
-}
-
-func (ps *parser) processorConfig(v any, loc string) {
-	cfg, ok := v.(*jsonv.Object)
-	if !ok {
-		ps.p.schema(loc, "The field 'ProcessorConfig' should be an object")
-		return
+	if d != nil {
+		// Before the item processor's states change ps.ql.
+		ps.distributedFields(d, o, loc)
 	}
-	mode, _ := stringField(cfg, "Mode")
-	switch mode {
-	case "", "INLINE":
-	case "DISTRIBUTED":
-		ps.p.schema(loc+"/Mode", "The Map state mode 'DISTRIBUTED' (Distributed Map) is not supported by stepwire yet")
-	default:
-		ps.p.schema(loc+"/Mode", "The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]")
-	}
+	return ps.subScope(v, ploc), d
 }
 
 // subScope parses a branch or item processor object {StartAt, States}.

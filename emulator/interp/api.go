@@ -73,6 +73,10 @@ type Step struct {
 	Output json.RawMessage
 	// Failure describes a FAILED, TIMED_OUT or ABORTED execution.
 	asl.Failure
+	// MapRuns and Children are the Map Runs and child executions of
+	// Distributed Map states the step changed (api_maprun.go).
+	MapRuns  []MapRun
+	Children []ChildExecution
 }
 
 // Command is a side effect requested by the Machine.

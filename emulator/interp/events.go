@@ -54,6 +54,12 @@ const (
 	EventMapIterationFailed    EventType = "MapIterationFailed"
 	EventMapIterationAborted   EventType = "MapIterationAborted"
 
+	// The Map Run of a Distributed Map, in the parent's history.
+	EventMapRunStarted   EventType = "MapRunStarted"
+	EventMapRunSucceeded EventType = "MapRunSucceeded"
+	EventMapRunFailed    EventType = "MapRunFailed"
+	EventMapRunAborted   EventType = "MapRunAborted"
+
 	// EventEvaluationFailed is a JSONata evaluation that failed
 	// (States.QueryEvaluationError).
 	EventEvaluationFailed EventType = "EvaluationFailed"
@@ -211,6 +217,11 @@ type MapStateStartedDetails struct {
 type MapIterationDetails struct {
 	Name  string `json:"name"`
 	Index int    `json:"index"`
+}
+
+// MapRunStartedDetails is mapRunStartedEventDetails.
+type MapRunStartedDetails struct {
+	MapRunArn string `json:"mapRunArn"`
 }
 
 // MarshalJSON encodes the event in GetExecutionHistory's wire shape.

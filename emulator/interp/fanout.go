@@ -38,8 +38,14 @@ type fanOutRun struct {
 	// JSONPath result fields.
 	jsonata        bool
 	resultSelector *asl.Template
-	resultPath     asl.IOPath
-	outputPath     asl.IOPath
+	// dist is set for a Distributed Map: run is the Map Run of the current
+	// attempt, batchSizes the items in each child's batch (nil without an
+	// ItemBatcher).
+	dist       *asl.Distributed
+	run        *mapRun
+	batchSizes []int64
+	resultPath asl.IOPath
+	outputPath asl.IOPath
 }
 
 // event picks the Map or the Parallel form of one of the fan-out's own
@@ -70,6 +76,9 @@ func (m *Machine) startFanOut(r *stateRun, prev int64) {
 	b.next, b.running, b.finished = 0, 0, 0
 	b.active = true
 	b.startedID, b.prev, b.last = id, id, id
+	if b.dist != nil && !m.openMapRun(r, id) {
+		return
+	}
 	m.pump(r)
 }
 
@@ -96,6 +105,10 @@ func (m *Machine) pump(r *stateRun) {
 
 func (m *Machine) startChild(r *stateRun, i int) {
 	b := r.fanOut
+	if b.run != nil {
+		m.startChildExec(r, i)
+		return
+	}
 	scope := b.scopes[0]
 	prev := b.startedID
 	if b.isMap {
@@ -103,7 +116,7 @@ func (m *Machine) startChild(r *stateRun, i int) {
 	} else {
 		scope = b.scopes[i]
 	}
-	child := &thread{scope: scope, parent: r, index: i, vars: &varScope{parent: r.th.vars}}
+	child := &thread{scope: scope, parent: r, index: i, vars: &varScope{parent: r.th.vars}, child: r.th.child}
 	b.children[i] = child
 	m.withThread(child, func() { m.enter(scope.StartAt, b.inputs[i], prev) })
 }
@@ -112,6 +125,10 @@ func (m *Machine) startChild(r *stateRun, i int) {
 // its end; last is its final event.
 func (m *Machine) childSucceeded(th *thread, output any, last int64) {
 	r := th.parent
+	if r.fanOut.run != nil {
+		m.childExecSucceeded(th, output, last)
+		return
+	}
 	th.done, th.cur = true, nil
 	m.withThread(r.th, func() {
 		b := r.fanOut
@@ -134,6 +151,9 @@ func (m *Machine) childSucceeded(th *thread, output any, last int64) {
 func (m *Machine) fanOutSucceeded(r *stateRun) {
 	b := r.fanOut
 	b.active = false
+	if b.run != nil {
+		m.mapRunSucceeded(r)
+	}
 	exitPrev := b.last
 	id := m.emit(b.event(EventMapStateSucceeded, EventParallelStateSucceeded), b.last, nil)
 	if !b.isMap {

@@ -27,6 +27,10 @@ func (m *Machine) childFailed(th *thread, prev int64, e taskError) {
 // from a Task, as AWS records for Parallel branches.
 func (m *Machine) abortChildren(r *stateRun, failing *thread, prev int64) {
 	b := r.fanOut
+	if b.run != nil {
+		m.abortMapRun(r, prev)
+		return
+	}
 	for i, c := range b.children {
 		if c == nil || c.done {
 			continue

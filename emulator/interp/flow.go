@@ -112,7 +112,7 @@ func (m *Machine) emitExited(typ string, prev int64, output string) int64 {
 func (m *Machine) runtimeError(err error) {
 	cause := fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s",
 		m.th.cur.name, m.th.cur.enteredID, err.Error())
-	m.fail(m.lastID, uncatchable(asl.StatesRuntime, cause))
+	m.fail(m.lastIDHere(), uncatchable(asl.StatesRuntime, cause))
 }
 
 // noNextState fails the execution of a Choice whose rules all missed and

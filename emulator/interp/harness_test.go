@@ -23,6 +23,12 @@ type harness struct {
 	invokes []InvokeTask
 	timers  map[string]time.Time
 	closed  []string
+	// runs and children are the latest report of each Map Run and child
+	// execution; childEvents accumulates each child's history.
+	runs        map[string]MapRun
+	children    map[string]ChildExecution
+	childOrder  []string
+	childEvents map[string][]HistoryEvent
 }
 
 func newHarness(t *testing.T, definition, input string) *harness {
@@ -38,7 +44,8 @@ func newHarnessWith(t *testing.T, definition, input string, opt func(*Options)) 
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	h := &harness{t: t, now: t0, timers: map[string]time.Time{}}
+	h := &harness{t: t, now: t0, timers: map[string]time.Time{}, runs: map[string]MapRun{},
+		children: map[string]ChildExecution{}, childEvents: map[string][]HistoryEvent{}}
 	opts := Options{
 		ExecutionArn:     "arn:aws:states:us-east-1:123456789012:execution:sm:ex",
 		ExecutionName:    "ex",
@@ -63,6 +70,16 @@ func newHarnessWith(t *testing.T, definition, input string, opt func(*Options)) 
 func (h *harness) record(s Step) {
 	h.last = s
 	h.events = append(h.events, s.Events...)
+	for _, r := range s.MapRuns {
+		h.runs[r.MapRunArn] = r
+	}
+	for _, c := range s.Children {
+		if _, seen := h.children[c.ExecutionArn]; !seen {
+			h.childOrder = append(h.childOrder, c.ExecutionArn)
+		}
+		h.children[c.ExecutionArn] = c
+		h.childEvents[c.ExecutionArn] = append(h.childEvents[c.ExecutionArn], c.Events...)
+	}
 	for _, c := range s.Commands {
 		switch c := c.(type) {
 		case InvokeTask:

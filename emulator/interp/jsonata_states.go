@@ -177,8 +177,17 @@ func (m *Machine) jsonataMap(s *asl.Map) {
 			return
 		}
 	}
+	var sizes []int64
+	if d := s.Distributed; d != nil && d.Batcher != nil {
+		maxItems, maxBytes, batchInput, ok := m.jsonataBatchLimits(d.Batcher)
+		if !ok {
+			return
+		}
+		inputs, sizes = batch(inputs, maxItems, maxBytes, batchInput)
+	}
 	r.fanOut = &fanOutRun{isMap: true, scopes: []*asl.Scope{s.Processor}, inputs: inputs, jsonata: true,
-		limit: int(min(limit, 1<<30)), retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry))}
+		limit: int(min(limit, 1<<30)), retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry)),
+		dist: s.Distributed, batchSizes: sizes}
 	m.startFanOut(r, r.enteredID)
 }
 

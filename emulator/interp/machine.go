@@ -59,6 +59,10 @@ type Machine struct {
 	redrives    int
 	redriveTime time.Time
 	reentry     bool // Redrive was called: Enter re-enters redriveAt
+	// dirtyRuns and dirtyChildren are the Map Runs and child executions
+	// changed during the step (distributed.go).
+	dirtyRuns     []*mapRun
+	dirtyChildren []*childExec
 }
 
 // New prepares an execution of def with the given input (a JSON text; empty
@@ -165,6 +169,8 @@ func (m *Machine) dispatch(ev Event) error {
 		return m.callback(e.Token, e)
 	case CallbackHeartbeat:
 		return m.heartbeat(e.Token)
+	case UpdateMapRun:
+		return m.updateMapRun(e)
 	}
 	return ErrUnknownTask
 }
@@ -175,6 +181,7 @@ func (m *Machine) begin(now time.Time) {
 }
 
 func (m *Machine) end() Step {
+	m.reportDistributed(&m.out)
 	s := m.out
 	s.Status = m.status
 	s.Done = m.status != StatusRunning
@@ -187,11 +194,23 @@ func (m *Machine) newID(prefix string) string {
 	return prefix + "-" + string(jsonv.IntNumber(int64(m.seq)))
 }
 
+// lastIDHere is the last event id of the history the current thread logs
+// to.
+func (m *Machine) lastIDHere() int64 {
+	if c := m.th.child; c != nil {
+		return c.lastID
+	}
+	return m.lastID
+}
+
 func (m *Machine) command(c Command) { m.out.Commands = append(m.out.Commands, c) }
 
 // emit appends a history event and returns its id. Reaching the history cap
 // fails the execution instead.
 func (m *Machine) emit(typ EventType, prev int64, details any) int64 {
+	if c := m.th.child; c != nil {
+		return c.emit(m, typ, prev, details)
+	}
 	if m.status != StatusRunning {
 		return m.lastID
 	}

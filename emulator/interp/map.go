@@ -42,11 +42,21 @@ func (m *Machine) runMap(s *asl.Map) {
 		m.runtimeError(err)
 		return
 	}
+	var sizes []int64
+	if d := s.Distributed; d != nil && d.Batcher != nil {
+		maxItems, maxBytes, batchInput, err := m.batchLimits(d.Batcher, eff)
+		if err != nil {
+			m.runtimeError(err)
+			return
+		}
+		inputs, sizes = batch(inputs, maxItems, maxBytes, batchInput)
+	}
 	r.effInput = eff
 	r.fanOut = &fanOutRun{
 		isMap: true, scopes: []*asl.Scope{s.Processor}, inputs: inputs, limit: int(min(limit, 1<<30)),
 		retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry)),
 		resultSelector: s.ResultSelector, resultPath: s.ResultPath, outputPath: s.OutputPath,
+		dist: s.Distributed, batchSizes: sizes,
 	}
 	m.startFanOut(r, r.enteredID)
 }

@@ -17,6 +17,9 @@ type thread struct {
 	done   bool
 	// vars are the workflow variables this thread sees and assigns.
 	vars *varScope
+	// child is the child execution of a Distributed Map the thread runs
+	// in (its events go to that history); nil in the execution itself.
+	child *childExec
 }
 
 // withThread runs f with th as the current thread.
@@ -64,7 +67,9 @@ func (m *Machine) closeThread(th *thread) {
 	if th == nil || th.cur == nil {
 		return
 	}
-	if b := th.cur.fanOut; b != nil {
+	if b := th.cur.fanOut; b != nil && b.run != nil {
+		m.closeChildExecs(b)
+	} else if b != nil {
 		for _, c := range b.children {
 			m.closeThread(c)
 		}
@@ -97,6 +102,10 @@ func (m *Machine) fail(prev int64, e taskError) {
 	th := m.th
 	if th.parent == nil {
 		m.finish(StatusFailed, EventExecutionFailed, prev, e.Failure)
+		return
+	}
+	if th.parent.fanOut.run != nil {
+		m.childExecFailed(th, prev, e)
 		return
 	}
 	m.childFailed(th, prev, e)

@@ -22,6 +22,7 @@ func (s *Service) apply(e *execution, step interp.Step) {
 		return
 	}
 	e.history = append(e.history, step.Events...)
+	s.recordDistributed(e, step, s.cfg.Clock.Now())
 	for _, c := range step.Commands {
 		s.command(e, c)
 	}

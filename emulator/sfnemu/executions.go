@@ -49,8 +49,9 @@ type execution struct {
 
 	freed bool // freed by retention (retention.go); guarded by sm.mu
 
-	jr      execJournal  // its records in Config.Store (journal_exec.go)
-	redrive redriveState // redrive.go
+	jr      execJournal     // its records in Config.Store (journal_exec.go)
+	mapRuns []*mapRunRecord // Distributed Map runs (mapruns.go)
+	redrive redriveState    // redrive.go
 }
 
 // execInfo is a consistent snapshot of an execution for Describe/List.

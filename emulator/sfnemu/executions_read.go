@@ -46,6 +46,9 @@ func summary(info execInfo) ExecutionDescription {
 // ListExecutions lists executions newest first, optionally filtered by
 // status. Page.Start counts the executions already looked at.
 func (s *Service) ListExecutions(_ context.Context, in ListExecutionsInput) (ExecutionList, error) {
+	if in.MapRunArn != "" {
+		return s.listChildren(in)
+	}
 	ref, err := parseMachineRef(in.StateMachineArn)
 	if err != nil {
 		return ExecutionList{}, err

@@ -47,9 +47,12 @@ type ExecutionDescription struct {
 // all.
 type ListExecutionsInput struct {
 	StateMachineArn string
-	StatusFilter    interp.Status
-	RedriveFilter   RedriveFilter // empty for all
-	Page            Page
+	// MapRunArn, instead of StateMachineArn, lists a Map Run's child
+	// executions.
+	MapRunArn     string
+	StatusFilter  interp.Status
+	RedriveFilter RedriveFilter // empty for all
+	Page          Page
 }
 
 // ExecutionList is one page of executions (their Input, Output, Error,

@@ -106,6 +106,7 @@ func (s *Service) replayApply(e *execution, step interp.Step, at time.Time) {
 		}
 		e.history = append(e.history, ev)
 	}
+	s.recordDistributed(e, step, at)
 	for _, c := range step.Commands {
 		e.jr.keep(e, c)
 	}

@@ -114,6 +114,7 @@ type Service struct {
 	revCache  map[string]revision // while RestoreExecutions runs
 	statusQ   statusQueue         // status changes for cfg.StatusChange
 	nextSweep atomic.Int64        // unix nanoseconds of the next sweep (retention.go)
+	mapRunIdx sync.Map            // Map Run ARN -> *execution (mapruns.go)
 }
 
 // New returns a Service configured by cfg.

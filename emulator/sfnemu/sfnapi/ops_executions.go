@@ -120,10 +120,10 @@ func listExecutions(s *sfnemu.Service, ctx context.Context, r *listExecutionsInp
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if r.StateMachineArn == nil {
+	if (r.StateMachineArn == nil) == (r.MapRunArn == nil) {
 		return nil, awsapi.Validation("Must provide a StateMachine ARN or MapRun ARN")
 	}
-	list, err := s.ListExecutions(ctx, sfnemu.ListExecutionsInput{StateMachineArn: *r.StateMachineArn,
+	list, err := s.ListExecutions(ctx, sfnemu.ListExecutionsInput{StateMachineArn: derefOr(r.StateMachineArn), MapRunArn: derefOr(r.MapRunArn),
 		StatusFilter:  interp.Status(derefOr(r.StatusFilter)),
 		RedriveFilter: sfnemu.RedriveFilter(derefOr(r.RedriveFilter)), Page: page("ex", r.MaxResults, r.NextToken)})
 	if err != nil {
