@@ -26,6 +26,10 @@ type Conn struct {
 	ws  *websocket.Conn
 	r   io.Reader // the frame being read, nil between frames
 	wmu sync.Mutex
+	// pmu is the connection's sync.Locker: paho holds it across the
+	// several Writes of one packet, so that its pinger's PINGREQ (or any
+	// other packet) cannot land between them.
+	pmu sync.Mutex
 	// writeDeadline is applied by the next Write: gorilla's own
 	// SetWriteDeadline must not race a write, and a reader (mochi sets
 	// deadlines from its read loop) must not wait for a blocked write.
@@ -82,6 +86,14 @@ func (c *Conn) Write(p []byte) (int, error) {
 
 // Close closes the underlying connection without a closing handshake
 // (the MQTT layer has ended the session, or the peer is gone).
+// Lock implements sync.Locker for paho's ControlPacket.WriteTo, which
+// writes a packet's header and body separately: a paho client on a
+// Conn needs no packets.NewThreadSafeConn.
+func (c *Conn) Lock() { c.pmu.Lock() }
+
+// Unlock implements sync.Locker.
+func (c *Conn) Unlock() { c.pmu.Unlock() }
+
 func (c *Conn) Close() error { return c.ws.Close() }
 
 // LocalAddr implements net.Conn.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eclipse/paho.golang/packets"
 	"github.com/gorilla/websocket"
 )
 
@@ -90,5 +91,43 @@ func TestConcurrentWrites(t *testing.T) {
 		if len(f) != 1000 || strings.Count(f, f[:1]) != 1000 {
 			t.Fatalf("interleaved frame %q...", f[:20])
 		}
+	}
+}
+
+// paho writes a packet's header and body in separate Writes, holding the
+// connection's lock when it is a sync.Locker: packets written from
+// several goroutines (a publish and the pinger's PINGREQ, say) arrive
+// whole and decode.
+func TestPahoPacketsDoNotInterleave(t *testing.T) {
+	const n, writers = 300, 8
+	decoded := make(chan error, 1)
+	c := pair(t, func(ws *websocket.Conn) {
+		r := New(ws)
+		for range writers * n {
+			if _, err := packets.ReadPacket(r); err != nil {
+				decoded <- err
+				return
+			}
+		}
+		decoded <- nil
+	})
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range n {
+				p := &packets.Publish{Topic: "t/" + strings.Repeat("x", g*7+i%13), QoS: 1, PacketID: uint16(i + 1),
+					Payload: []byte(strings.Repeat("p", 100+i)), Properties: &packets.Properties{}}
+				if _, err := p.WriteTo(c); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := <-decoded; err != nil {
+		t.Fatalf("a packet did not decode: %v", err)
 	}
 }
