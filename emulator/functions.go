@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -26,11 +25,11 @@ import (
 // A builtin builds the in-process handler of one of stepwire's Lambdas
 // from the function's environment (as the template sets it) and an AWS SDK
 // config pointing at the emulator.
-type builtin func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error)
+type builtin func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambdaemu.Handler, error)
 
 // builtins maps the last element of a function's CodeUri to its code.
 var builtins = map[string]builtin{
-	"dispatch": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
+	"dispatch": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambdaemu.Handler, error) {
 		topic := env["WORKER_TOPIC"]
 		if topic == "" {
 			return nil, fmt.Errorf("environment variable WORKER_TOPIC is required")
@@ -38,11 +37,11 @@ var builtins = map[string]builtin{
 		h := dispatch.New(iotdataplane.NewFromConfig(cfg), topic, logger)
 		return jsonHandler[json.RawMessage, dispatch.Response](h.Handle), nil
 	},
-	"complete": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
+	"complete": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambdaemu.Handler, error) {
 		h := complete.New(sfn.NewFromConfig(cfg), logger)
 		return noResult(h.Handle), nil
 	},
-	"cancel": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambda.Handler, error) {
+	"cancel": func(env map[string]string, cfg aws.Config, logger *slog.Logger) (lambdaemu.Handler, error) {
 		topic := env["CONTROL_TOPIC"]
 		if topic == "" {
 			return nil, fmt.Errorf("environment variable CONTROL_TOPIC is required")
@@ -105,11 +104,11 @@ func functionConfig(f template.Function) lambdaemu.Configuration {
 
 // timeoutHandler gives each invocation the function's configured timeout.
 type timeoutHandler struct {
-	h       lambda.Handler
+	h       lambdaemu.Handler
 	timeout time.Duration
 }
 
-func withTimeout(h lambda.Handler, d time.Duration) lambda.Handler {
+func withTimeout(h lambdaemu.Handler, d time.Duration) lambdaemu.Handler {
 	if d <= 0 {
 		return h
 	}

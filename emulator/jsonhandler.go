@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/stepwire/stepwire/emulator/lambdaemu"
 )
 
-// jsonHandler adapts a Lambda handler function to lambda.Handler as
+// jsonHandler adapts a Lambda handler function to lambdaemu.Handler as
 // aws-lambda-go's lambda.NewHandler does for the Go runtime: the event
 // decoded from JSON into In, the result encoded as JSON. Unlike it, it is
 // safe for concurrent invocations, which one in-process function gets
@@ -35,4 +35,4 @@ func noResult[In any](f func(context.Context, In) error) jsonHandler[In, *struct
 	return func(ctx context.Context, in In) (*struct{}, error) { return nil, f(ctx, in) }
 }
 
-var _ lambda.Handler = jsonHandler[json.RawMessage, any](nil)
+var _ lambdaemu.Handler = jsonHandler[json.RawMessage, any](nil)

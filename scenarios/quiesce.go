@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepwire/stepwire/emulator/emulatortest"
@@ -99,7 +98,7 @@ func (p *probe) wrapFunctions(srv *emulatortest.Server, tpl *template.Template) 
 
 // countingHandler counts the invocations of one function.
 type countingHandler struct {
-	inner     lambda.Handler
+	inner     lambdaemu.Handler
 	p         *probe
 	jobs      *atomic.Uint64 // nil: the function publishes no jobs
 	completes bool

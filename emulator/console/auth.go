@@ -83,7 +83,7 @@ func (c *Console) openSession(s string) (keyID string, exp int64, ok bool) {
 }
 
 func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
-	c.render(w, r, "login", map[string]any{"Next": safeNext(r.URL.Query().Get("next")), "Failed": r.URL.Query().Has("failed")})
+	c.render(w, r, view{Title: "login", Nav: "login"}, loginContent(safeNext(r.URL.Query().Get("next")), r.URL.Query().Has("failed")))
 }
 
 // login checks an access key id and its secret against the configured

@@ -4,10 +4,12 @@
 // token, and the IoT Core side (connected clients, messages with the
 // policy decision on each delivery, rule invocations, certificates).
 //
-// Pages are rendered on the server with html/template; the CSS and the
-// JavaScript are small, hand-written and embedded. Every page works
-// without JavaScript; with it, a page subscribes to /console/events
-// (server-sent events) and re-renders itself when what it shows changes.
+// Pages are rendered on the server, written with a small escaping writer
+// (html.go) rather than html/template, whose reflection would keep every
+// exported method in the emulator's binary; the CSS and the JavaScript
+// are small, hand-written and embedded. Every page works without
+// JavaScript; with it, a page subscribes to /console/events (server-sent
+// events) and re-renders itself when what it shows changes.
 // The page fetches nothing from the network besides its own origin.
 //
 // Security: the emulator puts the console behind the API's Host and
@@ -19,7 +21,6 @@ package console
 import (
 	"crypto/rand"
 	"embed"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -59,9 +60,6 @@ const (
 	DefaultPollInterval = 250 * time.Millisecond
 )
 
-//go:embed templates/*.html
-var templateFS embed.FS
-
 //go:embed static
 var staticFS embed.FS
 
@@ -70,7 +68,6 @@ type Console struct {
 	cfg     Config
 	log     *slog.Logger
 	secret  []byte // signs session cookies and CSRF tokens
-	pages   map[string]*template.Template
 	mux     *http.ServeMux
 	streams chan struct{} // a slot per live-update stream
 
@@ -95,7 +92,6 @@ func New(cfg Config) *Console {
 		c.log = slog.Default()
 	}
 	_, _ = rand.Read(c.secret)
-	c.pages = parsePages()
 	c.mux = c.routes()
 	return c
 }

@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"encoding/json"
-	"html/template"
 	"net/http"
 	"strings"
 	"time"
@@ -29,7 +28,7 @@ type eventRow struct {
 type executionView struct {
 	Exec      sfnemu.ExecutionDescription
 	Machine   string
-	Graph     template.HTML
+	Graph     markup
 	GraphErr  string
 	Events    []eventRow
 	Waiting   *waitingTask
@@ -46,7 +45,7 @@ func (c *Console) executionPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
-	c.renderView(w, r, "execution", view{Title: v.Exec.Name, Nav: "machines", Page: v})
+	c.render(w, r, view{Title: v.Exec.Name, Nav: "machines"}, executionContent(v))
 }
 
 func (c *Console) execution(ctx context.Context, arn string) (*executionView, error) {
@@ -67,7 +66,7 @@ func (c *Console) execution(ctx context.Context, arn string) (*executionView, er
 	if sm, err := c.cfg.SFN.DescribeStateMachineForExecution(ctx, arn); err == nil {
 		v.Machine = d.StateMachineArn
 		if sc, err := aslgraph.Parse(sm.Definition); err == nil {
-			v.Graph = template.HTML(aslgraph.SVG(sc, stateStatuses(h.Events, d.Status))) // escaped by aslgraph
+			v.Graph = markup(aslgraph.SVG(sc, stateStatuses(h.Events, d.Status))) // escaped by aslgraph
 		} else {
 			v.GraphErr = err.Error()
 		}

@@ -16,7 +16,7 @@ func (c *Console) clientsPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no IoT Core service", http.StatusNotFound)
 		return
 	}
-	c.renderView(w, r, "clients", view{Title: "MQTT clients", Page: c.cfg.IoT.Clients()})
+	c.render(w, r, view{Title: "MQTT clients", Nav: "clients"}, clientsContent(c.cfg.IoT.Clients()))
 }
 
 // messageRow is a recent message with the decisions on its deliveries.
@@ -46,7 +46,7 @@ func (c *Console) messagesPage(w http.ResponseWriter, r *http.Request) {
 	if filter == "" {
 		filter = "#"
 	}
-	c.renderView(w, r, "messages", view{Title: "MQTT messages", Page: c.messages(filter)})
+	c.render(w, r, view{Title: "MQTT messages", Nav: "messages"}, messagesContent(c.messages(filter)))
 }
 
 func (c *Console) messages(filter string) messagesView {
@@ -121,7 +121,7 @@ func (c *Console) rulesPage(w http.ResponseWriter, r *http.Request) {
 	runs := c.cfg.IoT.RecentRuleRuns()
 	slices.Reverse(runs)
 	rules, _, _ := c.cfg.IoT.ListTopicRules("", "", 1000, nil)
-	c.renderView(w, r, "rules", view{Title: "Topic rules", Page: map[string]any{"Runs": runs, "Rules": rules}})
+	c.render(w, r, view{Title: "Topic rules", Nav: "rules"}, rulesContent(rules, runs))
 }
 
 // certRow is a certificate without its PEM: the console shows no key
@@ -151,7 +151,7 @@ func (c *Console) certificatesPage(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	c.renderView(w, r, "certificates", view{Title: "Certificates", Page: rows})
+	c.render(w, r, view{Title: "Certificates", Nav: "certificates"}, certificatesContent(rows))
 }
 
 // setCertificate sets a certificate INACTIVE, REVOKED or ACTIVE; leaving

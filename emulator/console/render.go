@@ -4,72 +4,82 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// pageNames are the templates under templates/, each rendered inside
-// layout.html.
-var pageNames = []string{"login", "machines", "executions", "execution", "clients", "messages", "rules", "certificates"}
-
-var funcs = template.FuncMap{
-	"ts":    func(t time.Time) string { return fmtTime(t) },
-	"short": shortArn,
-	"json":  prettyJSON,
-	"pct":   func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-	"deref": deref,
-}
-
-func parsePages() map[string]*template.Template {
-	out := map[string]*template.Template{}
-	for _, name := range pageNames {
-		out[name] = template.Must(template.New("layout.html").Funcs(funcs).
-			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
-	}
-	return out
-}
-
-// view is what every page template gets.
+// view is the frame of every page: the layout around its content.
 type view struct {
-	Title   string
-	Nav     string // the nav entry to highlight
-	CSRF    string
-	Auth    bool // credentials are configured: show the log-out button
-	Message string
-	Page    any
+	Title string
+	Nav   string // the nav entry to highlight
+	CSRF  string
+	Auth  bool // credentials are configured: show the log-out button
 	// Print is the fingerprint of what the page shows (events.go): the
 	// page's live-update stream starts from it, so a change between the
 	// render and the stream's start is not missed.
 	Print string
 }
 
-// render writes a page; a template error is a 500 with nothing half
-// written.
-func (c *Console) render(w http.ResponseWriter, r *http.Request, name string, page any) {
-	c.renderView(w, r, name, view{Page: page})
-}
+// content writes a page's content, inside the layout.
+type content func(h *htmlw, v *view)
 
-func (c *Console) renderView(w http.ResponseWriter, r *http.Request, name string, v view) {
+// render writes a page.
+func (c *Console) render(w http.ResponseWriter, r *http.Request, v view, body content) {
 	v.CSRF, v.Auth = c.csrfToken(w, r), len(c.cfg.Credentials) > 0
 	v.Print, _ = r.Context().Value(printKey{}).(string)
-	if v.Title == "" {
-		v.Title = name
-	}
-	if v.Nav == "" {
-		v.Nav = name
-	}
-	var buf bytes.Buffer
-	if err := c.pages[name].Execute(&buf, v); err != nil {
-		c.log.Error("console page failed", "page", name, "error", err)
-		http.Error(w, "console: render "+name+": "+err.Error(), http.StatusInternalServerError)
-		return
-	}
+	var h htmlw
+	layout(&h, &v, body)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(h.b.Bytes())
+}
+
+// navEntries are the header's links: nav name, path, label.
+var navEntries = [][3]markup{
+	{"machines", "/console/", "State machines"},
+	{"clients", "/console/iot/clients", "MQTT clients"},
+	{"messages", "/console/iot/messages", "Messages"},
+	{"rules", "/console/iot/rules", "Rules"},
+	{"certificates", "/console/iot/certificates", "Certificates"},
+}
+
+func layout(h *htmlw, v *view, body content) {
+	h.m(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>`).text(v.Title).m(` · stepwire</title>
+<link rel="stylesheet" href="/console/static/console.css">
+<script src="/console/static/console.js" defer></script>
+</head>
+<body data-print="`).text(v.Print).m(`">
+<header>
+  <a class="brand" href="/console/">stepwire</a>
+  <nav>
+`)
+	for _, e := range navEntries {
+		h.m(`    <a href="`).m(e[1]).m(`"`).when(v.Nav == string(e[0]), ` class="on"`).m(`>`).m(e[2]).m("</a>\n")
+	}
+	h.m("  </nav>\n")
+	if v.Auth {
+		h.m(`  <form method="post" action="/console/logout" class="logout">`).csrf(v).m("<button>Log out</button></form>\n")
+	}
+	h.m(`  <span id="live-dot" title="live updates"></span>
+</header>
+<main>
+`)
+	body(h, v)
+	h.m(`</main>
+</body>
+</html>
+`)
+}
+
+// csrf writes the hidden input with the page's CSRF token.
+func (h *htmlw) csrf(v *view) *htmlw {
+	return h.m(`<input type="hidden" name="csrf" value="`).text(v.CSRF).m(`">`)
 }
 
 // printKey holds, in a page request's context, the fingerprint taken

@@ -42,7 +42,7 @@ func (c *Console) machinesPage(w http.ResponseWriter, r *http.Request) {
 	for _, m := range list.StateMachines {
 		rows = append(rows, c.machineRow(ctx, m))
 	}
-	c.renderView(w, r, "machines", view{Title: "State machines", Page: map[string]any{"Machines": rows, "Statuses": statuses}})
+	c.render(w, r, view{Title: "State machines", Nav: "machines"}, machinesContent(rows))
 }
 
 func (c *Console) machineRow(ctx context.Context, m sfnemu.StateMachineListItem) machineRow {
@@ -121,7 +121,7 @@ func (c *Console) executionsPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
-	c.renderView(w, r, "executions", view{Title: v.Machine.Name, Nav: "machines", Page: v})
+	c.render(w, r, view{Title: v.Machine.Name, Nav: "machines"}, executionsContent(v))
 }
 
 func (c *Console) executions(ctx context.Context, f execFilter) (executionsView, error) {

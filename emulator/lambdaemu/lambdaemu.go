@@ -1,5 +1,6 @@
 // Package lambdaemu is stepwire's Lambda service: a registry of functions,
-// each backed by an in-process Go handler (aws-lambda-go's lambda.Handler)
+// each backed by an in-process Go handler (Handler, the method of
+// aws-lambda-go's lambda.Handler)
 // or by execution environments that run the function's own code as
 // processes (procenv), and the Invoke operation with Lambda's result shape,
 // function errors and log lines included (docs/lambda.md).
@@ -18,7 +19,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/stepwire/stepwire/emulator/lambdaemu/fnlog"
@@ -35,13 +35,22 @@ var ErrFunctionNotFound = errors.New("function not found")
 // ErrClosed is returned by Invoke and InvokeAsync after Close.
 var ErrClosed = errors.New("lambda service closed")
 
+// Handler runs one invocation in-process. It is aws-lambda-go's
+// lambda.Handler, whose values it accepts, declared here so that the
+// emulator does not link that package: its init registers the go1.x RPC
+// mode (net/rpc), whose reflect method lookup keeps every exported method
+// of every type in the binary (the image would grow by megabytes).
+type Handler interface {
+	Invoke(ctx context.Context, payload []byte) ([]byte, error)
+}
+
 // Function is one registered function.
 type Function struct {
 	// Name is the function name; its ARN is derived from the service's
 	// region and account.
 	Name string
 	// Handler runs the function in-process; nil when Pool is set.
-	Handler lambda.Handler
+	Handler Handler
 	// Pool runs the function's code in processes that speak the Runtime
 	// API; the Service closes it.
 	Pool *procenv.Pool

@@ -13,6 +13,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
+// aws-lambda-go's handlers are Handlers.
+var _ Handler = lambda.Handler(nil)
+
 type quotaError struct{ msg string }
 
 func (e *quotaError) Error() string { return e.msg }
