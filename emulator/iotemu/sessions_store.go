@@ -25,8 +25,8 @@ const sessionsBucket = "mqtt-sessions"
 // keeps them for their lifetime: the session record and subscriptions
 // while it exists, and the messages queued for it while it is offline.
 // Messages in flight to a connected client are not written (a write per
-// delivery would slow every job down); after a crash the Step Functions
-// side sends again what a task still waits for (docs/durability.md §6).
+// delivery would slow every job down); a crash loses them, and the task
+// waiting for one times out (docs/durability.md §4).
 type sessionStoreHook struct {
 	mqtt.HookBase
 	s  *Service
