@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"fmt"
 	"context"
 	"errors"
 	"log/slog"
@@ -48,7 +49,7 @@ func TestProgressCountsAsHeartbeat(t *testing.T) {
 		if i > 0 {
 			srv.Clock.Advance(time.Second)
 		}
-		pollFor(t, "the progress heartbeat", func() bool { return heartbeats() == i+1 })
+		pollFor(t, fmt.Sprintf("progress heartbeat %d (have %%d)", i+1), func() bool { return heartbeats() == i+1 }, heartbeats)
 		if i == 5 {
 			topic = retainedProgressTopic(t, data, arn)
 			m, err := data.GetRetainedMessage(context.Background(), &iotdataplane.GetRetainedMessageInput{Topic: aws.String(topic)})
@@ -102,13 +103,19 @@ func retainedProgressTopic(t *testing.T, data *iotdataplane.Client, arn string) 
 	return topics[0]
 }
 
-// pollFor waits until cond holds, failing after 10s.
-func pollFor(t *testing.T, what string, cond func() bool) {
+// pollFor polls cond until it holds, failing t after 30 s (a deadline for
+// a loaded machine, not a speed bar); what may hold a %d that the
+// optional counts fill in the failure message.
+func pollFor(t *testing.T, what string, cond func() bool, counts ...func() int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			args := make([]any, len(counts))
+			for i, c := range counts {
+				args[i] = c()
+			}
+			t.Fatalf("timed out waiting for "+what, args...)
 		}
 		time.Sleep(time.Millisecond) // polling interval, not synchronisation
 	}
