@@ -55,9 +55,10 @@ func (ps *parser) credentials(o *jsonv.Object, loc string) {
 	ps.p.schema(loc+"/Credentials", "The field 'RoleArn' is required but was missing")
 }
 
-// checkResource applies the Express restrictions on resources.
+// checkResource refuses a service integration AWS does not offer
+// (resource.go) and applies the Express restrictions on resources.
 func (ps *parser) checkResource(res, loc string) {
-	if ps.def.Type != TypeExpress {
+	if !ps.checkIntegration(res, loc) || ps.def.Type != TypeExpress {
 		return
 	}
 	switch {
