@@ -110,6 +110,9 @@ func TestRuntimeCausesDerived(t *testing.T) {
 			"An error occurred while executing the state 'C' (entered at the event id #2). Invalid path '$.a.b' : Missing property in path $['a']"},
 		{`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.list.items","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}`, "", `{"list":{}}`,
 			"An error occurred while executing the state 'M' (entered at the event id #2). Invalid path '$.list.items' : No results for path: $['list']['items']"},
+		// ResultPath into a string: no recording shows AWS's text; this is
+		// stepwire's (docs/step-functions.md §1.3, step 5).
+		{pass, `"Result":1,"ResultPath":"$.a.b"`, `{"a":"s"}`, at2 + "Invalid path '$.a.b' : Missing property in path $['a']['b']"},
 	}
 	for _, tt := range tests {
 		def := tt.def
