@@ -68,13 +68,13 @@ func (r *Rule) Match(env *Env) (bool, error) {
 		return present == r.Value.(bool), nil
 	}
 	if !present {
-		return false, evalErrorf("Invalid path '%s' : No results for path: %s", r.Variable.Text, r.Variable.Bracketed())
+		return false, env.missError(r.Variable)
 	}
 	operand := r.Value
 	if r.ValuePath != nil {
 		var ok bool
 		if operand, ok = lookup(env, r.ValuePath); !ok {
-			return false, evalErrorf("Invalid path '%s' : No results for path: %s", r.ValuePath.Text, r.ValuePath.Bracketed())
+			return false, env.missError(r.ValuePath)
 		}
 	}
 	return r.compare(v, operand), nil

@@ -51,6 +51,14 @@ func (env *Env) Lookup(p *jsonpath.Path) (any, bool) {
 	return p.Get(doc)
 }
 
+// missError is the States.Runtime cause for a reference path (a Choice
+// Variable or ...Path operand) that selects nothing: "Invalid path '$.a.b' :
+// " and the Jayway wording of jsonpath.Path.Miss.
+func (env *Env) missError(p *jsonpath.Path) error {
+	doc, _ := env.Root(p)
+	return evalErrorf("Invalid path '%s' : %s", p.Text, p.Miss(doc))
+}
+
 // EvalError is a runtime evaluation failure; Step Functions reports it as
 // States.Runtime with Msg as the cause (after the state prefix).
 type EvalError struct{ Msg string }

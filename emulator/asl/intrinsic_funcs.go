@@ -2,7 +2,6 @@ package asl
 
 import (
 	"encoding/base64"
-	"math"
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator/asl/budget"
@@ -60,41 +59,6 @@ func (c *Call) eval(env *Env, m *budget.Meter) (any, error) {
 		return nil, evalErrorf("Function '%s' failed: %s", c.Name, err.(*EvalError).Msg)
 	}
 	return v, nil
-}
-
-func want(args []any, n int) error {
-	if len(args) != n {
-		return evalErrorf("expected %d arguments, got %d", n, len(args))
-	}
-	return nil
-}
-
-func argString(v any, i int) (string, error) {
-	s, ok := v.(string)
-	if !ok {
-		return "", evalErrorf("argument %d must be a string, got %s", i+1, jsonv.TypeName(v))
-	}
-	return s, nil
-}
-
-func argArray(v any, i int) ([]any, error) {
-	a, ok := v.([]any)
-	if !ok {
-		return nil, evalErrorf("argument %d must be an array, got %s", i+1, jsonv.TypeName(v))
-	}
-	return a, nil
-}
-
-func argInt(v any, i int) (int64, error) {
-	n, ok := v.(jsonv.Number)
-	if !ok {
-		return 0, evalErrorf("argument %d must be a number, got %s", i+1, jsonv.TypeName(v))
-	}
-	x, ok := n.Int()
-	if !ok {
-		return 0, evalErrorf("argument %d must be an integer, got %s", i+1, n)
-	}
-	return x, nil
 }
 
 func fnFormat(_ *Env, args []any) (any, error) {
@@ -182,7 +146,7 @@ func fnArrayPartition(_ *Env, args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := argInt(args[1], 1)
+	n, err := argRounded(args[1], 1)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +183,7 @@ func fnArrayRange(_ *Env, args []any) (any, error) {
 	}
 	var n [3]int64
 	for i := range n {
-		v, err := argInt(args[i], i)
+		v, err := argRounded(args[i], i)
 		if err != nil {
 			return nil, err
 		}
@@ -296,7 +260,7 @@ func fnBase64Encode(_ *Env, args []any) (any, error) {
 	if err := want(args, 1); err != nil {
 		return nil, err
 	}
-	s, err := argString(args[0], 0)
+	s, err := argText(args[0], 0)
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +271,7 @@ func fnBase64Decode(_ *Env, args []any) (any, error) {
 	if err := want(args, 1); err != nil {
 		return nil, err
 	}
-	s, err := argString(args[0], 0)
+	s, err := argText(args[0], 0)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +286,7 @@ func fnHash(_ *Env, args []any) (any, error) {
 	if err := want(args, 2); err != nil {
 		return nil, err
 	}
-	data, err := argString(args[0], 0)
+	data, err := argText(args[0], 0)
 	if err != nil {
 		return nil, err
 	}
@@ -379,18 +343,23 @@ func fnMathRandom(env *Env, args []any) (any, error) {
 	if len(args) < 2 || len(args) > 3 {
 		return nil, evalErrorf("expected 2 or 3 arguments, got %d", len(args))
 	}
-	lo, err := argInt(args[0], 0)
+	lo, err := argRounded(args[0], 0)
 	if err != nil {
 		return nil, err
 	}
-	hi, err := argInt(args[1], 1)
+	hi, err := argRounded(args[1], 1)
 	if err != nil {
 		return nil, err
+	}
+	if hi <= lo {
+		return nil, evalErrorf("the end number %d must be greater than the start number %d", hi, lo)
 	}
 	if env.Random == nil {
 		return nil, evalErrorf("no random source configured")
 	}
-	return jsonv.IntNumber(env.Random(lo, hi)), nil
+	// "between the specified start number (inclusive) and end number
+	// (exclusive)" (AWS's Intrinsic functions page).
+	return jsonv.IntNumber(env.Random(lo, hi-1)), nil
 }
 
 func fnMathAdd(_ *Env, args []any) (any, error) {
@@ -399,11 +368,11 @@ func fnMathAdd(_ *Env, args []any) (any, error) {
 	}
 	var sum int64
 	for i, a := range args {
-		n, ok := a.(jsonv.Number)
-		if !ok {
-			return nil, evalErrorf("argument %d must be a number, got %s", i+1, jsonv.TypeName(a))
+		n, err := argRounded(a, i)
+		if err != nil {
+			return nil, err
 		}
-		sum += int64(math.Floor(n.Float() + 0.5))
+		sum += n
 	}
 	return jsonv.IntNumber(sum), nil
 }

@@ -9,9 +9,27 @@ import (
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
-// pathError is a path that selects nothing.
+// pathError is a path that selects nothing, worded as if its last step
+// were missing; pathMiss words it from the document read.
 func pathError(p *jsonpath.Path) error {
 	return fmt.Errorf("Invalid path '%s' : No results for path: %s", p.Text, p.Bracketed())
+}
+
+// pathMiss is the States.Runtime cause for p selecting nothing in doc (or
+// in the context object or variable it reads): "Missing property in path"
+// or "No results for path", as jsonpath.Path.Miss explains.
+func (m *Machine) pathMiss(p *jsonpath.Path, doc any) error {
+	switch {
+	case p.Context:
+		doc = m.context()
+	case p.Var != "":
+		v, ok := m.getVar(p.Var)
+		if !ok {
+			return pathError(p)
+		}
+		doc = v
+	}
+	return fmt.Errorf("Invalid path '%s' : %s", p.Text, p.Miss(doc))
 }
 
 // lookup reads p from doc (or the context object for $$ paths).
@@ -48,7 +66,7 @@ func (m *Machine) selectPath(p asl.IOPath, doc any) (any, error) {
 	}
 	v, ok := m.lookup(p.Path, doc)
 	if !ok {
-		return nil, pathError(p.Path)
+		return nil, m.pathMiss(p.Path, doc)
 	}
 	return v, nil
 }

@@ -66,7 +66,7 @@ func (m *Machine) mapItems(s *asl.Map, eff any) ([]any, error) {
 	if s.ItemsPath != nil {
 		v, ok := m.lookup(s.ItemsPath, eff)
 		if !ok {
-			return nil, pathError(s.ItemsPath)
+			return nil, m.pathMiss(s.ItemsPath, eff)
 		}
 		items = v
 	}
@@ -81,7 +81,7 @@ func (m *Machine) mapItems(s *asl.Map, eff any) ([]any, error) {
 func (m *Machine) maxConcurrency(p *jsonpath.Path, eff any) (int64, error) {
 	v, ok := m.lookup(p, eff)
 	if !ok {
-		return 0, pathError(p)
+		return 0, m.pathMiss(p, eff)
 	}
 	var n int64
 	valid := false

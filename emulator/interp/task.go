@@ -85,7 +85,7 @@ func (m *Machine) runTask(s *asl.Task) {
 func (m *Machine) secondsFrom(p *jsonpath.Path, eff any, field string) (int64, error) {
 	v, ok := m.lookup(p, eff)
 	if !ok {
-		return 0, pathError(p)
+		return 0, m.pathMiss(p, eff)
 	}
 	n, isNum := v.(jsonv.Number)
 	i, isInt := n.Int()
