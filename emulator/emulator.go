@@ -108,8 +108,9 @@ type Config struct {
 	// LambdaIdleTimeout is how long an idle function process is kept
 	// warm (procenv.DefaultIdleTimeout when zero).
 	LambdaIdleTimeout time.Duration
-	// Durable keeps the IoT registry, retained messages, state machines
-	// and activities in <DataDir>/state.db across restarts
+	// Durable keeps the IoT registry, retained messages, MQTT sessions,
+	// state machines, activities, executions, EventBridge rules and
+	// Scheduler schedules in <DataDir>/state.db across restarts
 	// (docs/durability.md §4); off, everything is in memory.
 	Durable bool
 }
@@ -199,14 +200,17 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	e.IoT = iot
 	e.Events = events.New(events.Config{Region: cfg.Region, Account: cfg.Account, Clock: cfg.Clock,
-		Deliver: e.Lambda.InvokeAsync, Logger: cfg.Logger.With("service", "events")})
-	e.router.HandleTarget(eventsapi.TargetPrefix, eventsapi.Handler(e.Events))
+		Deliver: e.Lambda.InvokeAsync, Logger: cfg.Logger.With("service", "events"), Store: st})
+	e.router.HandleTarget(eventsapi.TargetPrefix, e.savingEvents(eventsapi.Handler(e.Events)))
 	e.router.HandleTarget("AWSStepFunctions", e.savingSFN(sfnapi.Handler(e.SFN)))
 	e.router.HandlePrefix("/", e.IoT.Handler())
 	e.router.HandlePrefix("/_stepwire/", e.localAPI())
 	e.router.HandlePrefix(lambdaapi.Prefix, lambdaapi.Handler(e.Lambda))
 	e.newRolesAnywhere()
 	e.newScheduler()
+	if err := e.restoreEvents(); err != nil {
+		return nil, err
+	}
 	e.newStacks()
 	e.checkSignatures()
 	e.Console = console.New(console.Config{SFN: e.SFN, IoT: e.IoT, Credentials: cfg.Credentials,

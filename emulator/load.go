@@ -73,7 +73,7 @@ func (e *Emulator) LoadTemplate(ctx context.Context, path string, params map[str
 	if err := e.loadSchedules(t); err != nil {
 		return fmt.Errorf("load template: %w", err)
 	}
-	if err := errors.Join(e.IoT.SaveRegistry(), e.saveSFN()); err != nil {
+	if err := errors.Join(e.IoT.SaveRegistry(), e.saveSFN(), e.Events.Save()); err != nil {
 		return fmt.Errorf("load template: %w", err)
 	}
 	e.putStack(t)

@@ -16,7 +16,7 @@ import (
 // serves EventBridge Scheduler's API on /schedules.
 func (e *Emulator) newScheduler() {
 	e.Scheduler = scheduler.New(scheduler.Config{Region: e.cfg.Region, Account: e.cfg.Account, Clock: e.cfg.Clock,
-		Start: e.startScheduled, Logger: e.cfg.Logger.With("service", "scheduler")})
+		Start: e.startScheduled, Logger: e.cfg.Logger.With("service", "scheduler"), Store: e.store})
 	e.router.HandlePrefix(schedulerapi.PathPrefix, schedulerapi.Handler(e.Scheduler))
 }
 
@@ -76,8 +76,7 @@ func (e *Emulator) loadSchedule(s template.Schedule) error {
 	if role == "" { // SAM creates one trusted by the Scheduler's principal
 		role = arn.IAMRole(e.cfg.Account, s.LogicalID+"Role")
 	}
-	_, err := e.Scheduler.Create(scheduler.Schedule{Name: s.Name, ScheduleExpression: s.Expression,
+	return e.createSchedule(scheduler.Schedule{Name: s.Name, ScheduleExpression: s.Expression,
 		ScheduleExpressionTimezone: s.Timezone, StartDate: s.StartDate, EndDate: s.EndDate, State: state,
 		FlexibleTimeWindow: window, Target: scheduler.Target{Arn: s.StateMachineArn, RoleArn: role, Input: s.Input}})
-	return err
 }

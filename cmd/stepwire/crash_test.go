@@ -15,7 +15,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/stepwire/stepwire/emulator"
@@ -46,7 +50,8 @@ func init() {
 }
 
 // TestSIGKILLKeepsAcknowledgedCalls SIGKILLs `stepwire up` at random
-// points while four clients create things, certificates and activities, starts it
+// points while four clients create things, certificates, activities,
+// EventBridge rules with a target and Scheduler schedules, starts it
 // again on the same data dir, and checks that every call that was
 // answered before the kill has its effect there (docs/durability.md §3).
 func TestSIGKILLKeepsAcknowledgedCalls(t *testing.T) {
@@ -70,8 +75,8 @@ func TestSIGKILLKeepsAcknowledgedCalls(t *testing.T) {
 	if err := verify(api, acked); err != nil {
 		t.Fatalf("after the last restart: %v", err)
 	}
-	t.Logf("%d things, %d certificates and %d activities acknowledged across 3 SIGKILLs",
-		len(acked.things), len(acked.certs), len(acked.activities))
+	t.Logf("%d things, %d certificates, %d activities, %d rules and %d schedules acknowledged across 3 SIGKILLs",
+		len(acked.things), len(acked.certs), len(acked.activities), len(acked.rules), len(acked.schedules))
 }
 
 // TestInMemoryKeepsNoStateFile: `up --in-memory` writes no state file,
@@ -118,7 +123,8 @@ func startUpProcess(t *testing.T, dir string, extra ...string) (*exec.Cmd, apiCl
 		if err == nil && json.Unmarshal(b, &ends) == nil && ends.HTTP != "" {
 			cfg := aws.Config{Region: ends.Region, BaseEndpoint: aws.String(ends.HTTP),
 				Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
-			return cmd, apiClients{iot: iot.NewFromConfig(cfg), sfn: sfn.NewFromConfig(cfg)}
+			return cmd, apiClients{iot: iot.NewFromConfig(cfg), sfn: sfn.NewFromConfig(cfg),
+				events: eventbridge.NewFromConfig(cfg), scheduler: scheduler.NewFromConfig(cfg)}
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
@@ -130,16 +136,17 @@ func startUpProcess(t *testing.T, dir string, extra ...string) (*exec.Cmd, apiCl
 }
 
 // load runs four clients creating things (and every fifth call a
-// certificate, every fifth an activity) and SIGKILLs the emulator after kill acknowledged calls.
+// certificate, an activity, a rule with its target, a schedule) and
+// SIGKILLs the emulator after kill acknowledged calls.
 // It returns what was acknowledged, until the kill.
 func load(api apiClients, round, kill int, cmd *exec.Cmd) (k kept) {
 	var mu sync.Mutex
 	var once sync.Once
-	ack := func(thing, id, activity string) {
+	ack := func(o kept) {
 		mu.Lock()
 		defer mu.Unlock()
-		k.add(kept{things: []string{thing}, certs: []string{id}, activities: []string{activity}})
-		if len(k.things)+len(k.certs)+len(k.activities) >= kill {
+		k.add(o)
+		if len(k.things)+len(k.certs)+len(k.activities)+len(k.rules)+len(k.schedules) >= kill {
 			once.Do(func() { cmd.Process.Kill() })
 		}
 	}
@@ -153,7 +160,23 @@ func load(api apiClients, round, kill int, cmd *exec.Cmd) (k kept) {
 					if _, err := api.sfn.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String(name)}); err != nil {
 						return
 					}
-					ack("", "", name)
+					ack(kept{activities: []string{name}})
+					continue
+				}
+				if i%5 == 1 {
+					name := fmt.Sprintf("rule-r%d-g%d-%d", round, g, i)
+					if putRule(ctx, api.events, name) != nil {
+						return
+					}
+					ack(kept{rules: []string{name}})
+					continue
+				}
+				if i%5 == 3 {
+					name := fmt.Sprintf("sched-r%d-g%d-%d", round, g, i)
+					if createSchedule(ctx, api.scheduler, name) != nil {
+						return
+					}
+					ack(kept{schedules: []string{name}})
 					continue
 				}
 				if i%5 == 4 {
@@ -161,14 +184,14 @@ func load(api apiClients, round, kill int, cmd *exec.Cmd) (k kept) {
 					if err != nil {
 						return
 					}
-					ack("", aws.ToString(out.CertificateId), "")
+					ack(kept{certs: []string{aws.ToString(out.CertificateId)}})
 					continue
 				}
 				name := fmt.Sprintf("r%d-g%d-%d", round, g, i)
 				if _, err := api.iot.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String(name)}); err != nil {
 					return
 				}
-				ack(name, "", "")
+				ack(kept{things: []string{name}})
 			}
 		})
 	}
@@ -178,28 +201,62 @@ func load(api apiClients, round, kill int, cmd *exec.Cmd) (k kept) {
 }
 
 // kept is what a run acknowledged.
-type kept struct{ things, certs, activities []string }
+type kept struct{ things, certs, activities, rules, schedules []string }
 
-// add appends o's non-empty names.
+// add appends o's names.
 func (k *kept) add(o kept) {
-	for _, p := range []struct{ to, from *[]string }{{&k.things, &o.things}, {&k.certs, &o.certs}, {&k.activities, &o.activities}} {
-		for _, s := range *p.from {
-			if s != "" {
-				*p.to = append(*p.to, s)
-			}
-		}
-	}
+	k.things = append(k.things, o.things...)
+	k.certs = append(k.certs, o.certs...)
+	k.activities = append(k.activities, o.activities...)
+	k.rules = append(k.rules, o.rules...)
+	k.schedules = append(k.schedules, o.schedules...)
 }
 
 type apiClients struct {
-	iot *iot.Client
-	sfn *sfn.Client
+	iot       *iot.Client
+	sfn       *sfn.Client
+	events    *eventbridge.Client
+	scheduler *scheduler.Client
 }
 
-// verify checks that every acknowledged thing, certificate and activity
-// is there.
+// ruleTarget is the one target each rule gets.
+const ruleTarget = "arn:aws:lambda:us-east-1:123456789012:function:f"
+
+// putRule creates an EventBridge rule and its target.
+func putRule(ctx context.Context, c *eventbridge.Client, name string) error {
+	_, err := c.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(name), EventPattern: aws.String(`{"source":["crash"]}`)})
+	if err == nil {
+		_, err = c.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(name),
+			Targets: []ebtypes.Target{{Id: aws.String("t"), Arn: aws.String(ruleTarget)}}})
+	}
+	return err
+}
+
+// createSchedule creates a daily Scheduler schedule.
+func createSchedule(ctx context.Context, c *scheduler.Client, name string) error {
+	_, err := c.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String(name),
+		ScheduleExpression: aws.String("rate(1 day)"),
+		FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff},
+		Target: &schedtypes.Target{Arn: aws.String("arn:aws:states:us-east-1:123456789012:stateMachine:m"),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/r")}})
+	return err
+}
+
+// verify checks that every acknowledged thing, certificate, activity,
+// rule (with its target) and schedule is there.
 func verify(api apiClients, k kept) error {
 	ctx := context.Background()
+	for _, name := range k.rules {
+		out, err := api.events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(name)})
+		if err != nil || len(out.Targets) != 1 || aws.ToString(out.Targets[0].Arn) != ruleTarget {
+			return fmt.Errorf("acknowledged rule %s or its target lost: %v %v", name, out, err)
+		}
+	}
+	for _, name := range k.schedules {
+		if _, err := api.scheduler.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String(name)}); err != nil {
+			return fmt.Errorf("acknowledged schedule %s lost: %w", name, err)
+		}
+	}
 	for _, name := range k.activities {
 		arn := "arn:aws:states:us-east-1:123456789012:activity:" + name
 		if _, err := api.sfn.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String(arn)}); err != nil {

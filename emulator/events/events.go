@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/gogroup"
@@ -42,6 +43,9 @@ type Config struct {
 	NewID func() string
 	// Logger receives delivery failures; slog.Default() when nil.
 	Logger *slog.Logger
+	// Store keeps the rules across restarts (Save, Restore); nil keeps
+	// them in memory only.
+	Store store.Store
 }
 
 // Service is the EventBridge service of one account and region.
@@ -51,6 +55,7 @@ type Service struct {
 
 	mu    sync.Mutex
 	rules map[string]*rule // by name, on the default bus
+	keep  *store.Entries   // the rules in Config.Store; nil without one
 
 	queue  queue
 	group  gogroup.Group
@@ -67,7 +72,7 @@ func New(cfg Config) *Service {
 	if cfg.NewID == nil {
 		cfg.NewID = uuid.New
 	}
-	s := &Service{cfg: cfg, logger: hop.OrDefault(cfg.Logger), rules: map[string]*rule{}}
+	s := &Service{cfg: cfg, logger: hop.OrDefault(cfg.Logger), rules: map[string]*rule{}, keep: keepIn(cfg.Store)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s
 }

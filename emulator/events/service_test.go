@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -292,4 +293,55 @@ func requireKind(t *testing.T, err, kind error, detail string) {
 	var e *Error
 	require.True(t, errors.As(err, &e))
 	require.Equal(t, detail, e.Detail)
+}
+
+// TestRulesRestoredFromTheStore: rules and their targets saved to a store
+// are the same in a service restored from it; a deleted rule stays
+// deleted (docs/durability.md §4).
+func TestRulesRestoredFromTheStore(t *testing.T) {
+	st := store.NewMem()
+	ctx := context.Background()
+	s := New(Config{Store: st})
+	defer s.Close()
+	addRule(t, s, "kept", statesPattern, Target{ID: "b", Arn: "arn:b", InputPath: "$.detail"}, Target{ID: "a", Arn: "arn:a", Input: `{"x":1}`})
+	addRule(t, s, "gone", statesPattern)
+	require.NoError(t, s.DisableRule(ctx, "kept", ""))
+	require.NoError(t, s.Save())
+	require.NoError(t, s.DeleteRule(ctx, "gone", ""))
+	require.NoError(t, s.Save())
+
+	r := New(Config{Store: st})
+	defer r.Close()
+	require.NoError(t, r.Restore())
+	want, _ := s.ListRules(ctx, "", "")
+	got, err := r.ListRules(ctx, "", "")
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	wantT, _ := s.ListTargetsByRule(ctx, "kept", "")
+	gotT, err := r.ListTargetsByRule(ctx, "kept", "")
+	require.NoError(t, err)
+	require.Equal(t, wantT, gotT)
+	require.NotNil(t, r.rules["kept"].pattern, "the pattern is compiled again")
+}
+
+// TestCorruptRuleRecordIsRefused: a record that does not decode, names
+// another rule or whose pattern no longer compiles is an error naming
+// it.
+func TestCorruptRuleRecordIsRefused(t *testing.T) {
+	tests := []struct{ name, value string }{
+		{"not json", "{"},
+		{"another rule", `{"Rule":{"Name":"other","EventPattern":"{\"source\":[\"x\"]}"}}`},
+		{"bad pattern", `{"Rule":{"Name":"r","EventPattern":"{\"source\":\"x\"}"}}`},
+		{"neither pattern nor schedule", `{"Rule":{"Name":"r"}}`},
+	}
+	for _, tt := range tests {
+		st := store.NewMem()
+		require.NoError(t, st.Apply(store.Put(Bucket, "rule/r", []byte(tt.value))))
+		s := New(Config{Store: st})
+		err := s.Restore()
+		s.Close()
+		if err == nil || !strings.Contains(err.Error(), Bucket+"/rule/r") {
+			t.Errorf("%s: Restore = %v, want an error naming the record", tt.name, err)
+		}
+	}
 }

@@ -28,6 +28,8 @@ type entry struct {
 	timer clock.Timer
 	gen   int // bumped on every (re)arm, so a stale timer does nothing
 	runs  int
+	// finished is set once done ran.
+	finished bool
 }
 
 // next is the entry's first fire time after after, within its window.
@@ -60,6 +62,7 @@ func (s *Service) arm(e *entry, after time.Time) {
 	if !ok {
 		if e.done != nil && e.runs > 0 {
 			e.done()
+			e.finished = true
 		}
 		return
 	}
@@ -68,7 +71,9 @@ func (s *Service) arm(e *entry, after time.Time) {
 }
 
 // fire runs a due entry: it arms the next fire first, so timers stay in
-// order on a fake clock, then runs the target outside the lock.
+// order on a fake clock, then runs the target outside the lock. A
+// one-time schedule's run, or a schedule deleting itself, is saved after
+// the run (at least once across a crash, docs/durability.md §4).
 func (s *Service) fire(e *entry, gen int, at time.Time) {
 	s.mu.Lock()
 	if e.gen != gen || s.closed {
@@ -78,6 +83,10 @@ func (s *Service) fire(e *entry, gen int, at time.Time) {
 	e.timer = nil
 	e.runs++
 	s.arm(e, at)
+	saveAfter := e.sched != nil && (e.expr.Kind() == schedexpr.At || e.finished)
 	s.mu.Unlock()
 	e.run(at)
+	if saveAfter {
+		s.saveAfterRun(e, at)
+	}
 }

@@ -53,47 +53,64 @@ const maxInput = 262144
 
 func invalid(format string, args ...any) error { return svcerr.Newf(ErrValidation, format, args...) }
 
-// Create adds a schedule and arms it (CreateSchedule).
+// Create adds a schedule and arms it (CreateSchedule). With Config.Store
+// it returns once the schedule is written.
 func (s *Service) Create(in Schedule) (string, error) {
-	e, err := s.validate(&in)
-	if err != nil {
+	if err := s.create(&in); err != nil {
 		return "", err
+	}
+	return in.Arn, s.save()
+}
+
+func (s *Service) create(in *Schedule) error {
+	e, err := s.validate(in)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := in.GroupName + "/" + in.Name
 	if _, ok := s.schedules[key]; ok {
-		return "", svcerr.Newf(ErrConflict, "Schedule %s already exists.", in.Name)
+		return svcerr.Newf(ErrConflict, "Schedule %s already exists.", in.Name)
 	}
 	if s.full() {
-		return "", s.quotaExceeded()
+		return s.quotaExceeded()
 	}
 	in.CreationDate, in.LastModificationDate = s.now(), s.now()
-	s.add(key, &in, e)
-	return in.Arn, nil
+	s.add(key, in, e, s.now())
+	return nil
 }
 
 // Update replaces a schedule's settings and re-arms it (UpdateSchedule).
+// With Config.Store it returns once the change is written.
 func (s *Service) Update(in Schedule) (string, error) {
-	e, err := s.validate(&in)
-	if err != nil {
+	if err := s.update(&in); err != nil {
 		return "", err
+	}
+	return in.Arn, s.save()
+}
+
+func (s *Service) update(in *Schedule) error {
+	e, err := s.validate(in)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := in.GroupName + "/" + in.Name
 	old, ok := s.schedules[key]
 	if !ok {
-		return "", notFound(in.Name)
+		return notFound(in.Name)
 	}
 	old.disarm()
 	in.CreationDate, in.LastModificationDate = old.sched.CreationDate, s.now()
-	s.add(key, &in, e)
-	return in.Arn, nil
+	s.add(key, in, e, s.now())
+	return nil
 }
 
-// add stores and arms a validated schedule; s.mu held.
-func (s *Service) add(key string, in *Schedule, e *entry) {
+// add stores a validated schedule and arms it for its next fire time after
+// after; s.mu held.
+func (s *Service) add(key string, in *Schedule, e *entry, after time.Time) {
 	e.base = in.CreationDate
 	if in.StartDate != nil {
 		e.base = *in.StartDate
@@ -105,7 +122,7 @@ func (s *Service) add(key string, in *Schedule, e *entry) {
 		e.done = func() { delete(s.schedules, key) }
 	}
 	s.schedules[key] = e
-	s.arm(e, s.now())
+	s.arm(e, after)
 }
 
 // Get returns a schedule (GetSchedule).
@@ -120,8 +137,16 @@ func (s *Service) Get(group, name string) (Schedule, error) {
 	return *e.sched, nil
 }
 
-// Delete removes a schedule and its timer (DeleteSchedule).
+// Delete removes a schedule and its timer (DeleteSchedule). With
+// Config.Store it returns once the schedule is deleted from it.
 func (s *Service) Delete(group, name string) error {
+	if err := s.delete(group, name); err != nil {
+		return err
+	}
+	return s.save()
+}
+
+func (s *Service) delete(group, name string) error {
 	group = orDefault(group)
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
 	"github.com/stepwire/stepwire/internal/hop"
@@ -44,6 +45,9 @@ type Config struct {
 	MaxSchedules int
 	// Logger receives failed runs; slog.Default() when nil.
 	Logger *slog.Logger
+	// Store keeps the Scheduler schedules across restarts (Restore);
+	// nil keeps them in memory only.
+	Store store.Store
 }
 
 // Sentinel errors, each inside an *svcerr.Error whose detail is AWS's
@@ -65,6 +69,7 @@ type Service struct {
 	mu        sync.Mutex
 	schedules map[string]*entry // Scheduler's, by group/name
 	rules     map[string]*entry // rules', by rule name
+	keep      *store.Entries    // the schedules in Config.Store; nil without one
 	closed    bool
 }
 
@@ -77,7 +82,8 @@ func New(cfg Config) *Service {
 	if cfg.MaxSchedules <= 0 {
 		cfg.MaxSchedules = DefaultMaxSchedules
 	}
-	s := &Service{cfg: cfg, logger: hop.OrDefault(cfg.Logger), schedules: map[string]*entry{}, rules: map[string]*entry{}}
+	s := &Service{cfg: cfg, logger: hop.OrDefault(cfg.Logger), schedules: map[string]*entry{}, rules: map[string]*entry{},
+		keep: keepIn(cfg.Store)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s
 }
