@@ -83,22 +83,33 @@ func TestStoppedWorkerDrainsAndTheOtherRetries(t *testing.T) {
 	}
 }
 
-// The emulator restarted under its workers (docker restart): they
-// reconnect by themselves, with backoff, and take jobs again. The
-// emulator keeps its CA in its data dir; its IoT registry is in memory, so
-// the test registers the workers' certificates again, as an operator
-// would, while the workers are retrying.
+// The emulator restarted under its workers (docker restart) while a job
+// runs: they reconnect by themselves, with backoff, and take jobs again.
+// The emulator keeps its state in its data dir (docs/durability.md), so the
+// workers' certificates are still registered, and the execution that was
+// waiting for the running job resumes: the job's result, reported once
+// the worker is back, completes it with the task token issued before the
+// restart.
 func TestWorkersReconnectAfterEmulatorRestart(t *testing.T) {
 	skipOn(t, target.RestartEmulator)
 	e := setUp(t)
+	sm := e.sleepMachine(t, "restarted", 30, false)
 	w1 := e.startWorker(t, "w1", workerOpts{shareGroup: "tenant1"})
 	w2 := e.startWorker(t, "w2", workerOpts{shareGroup: "tenant1"})
+	arn := e.start(t, sm, `{"seconds":8}`)
+	poll(t, 30*time.Second, "a worker to take the job", func() bool {
+		return countLines(logs(t, w1), "worker-received")+countLines(logs(t, w2), "worker-received") == 1
+	})
 	docker(t, "restart", "--time", "10", e.emulator.GetContainerID())
 	waitLog(t, e.emulator, 60*time.Second, 2, "stepwire is up")
 	e.connect(t)
-	e.provision(t)
 	waitLog(t, w1, 60*time.Second, 2, "worker ready")
 	waitLog(t, w2, 60*time.Second, 2, "worker ready")
+	d := e.wait(t, arn, 60*time.Second)
+	if d.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("the execution waiting across the restart: status %s error %q cause %q, want SUCCEEDED",
+			d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
 	for range 2 {
 		expectSample(t, e.runSample(t))
 	}
