@@ -22,6 +22,8 @@ type mapRun struct {
 	// batched).
 	totalItems int64
 	dirty      bool
+	// express is set when the children are EXPRESS executions.
+	express bool
 }
 
 // toleratedFailure is the exceeded-threshold failure of a Map Run.
@@ -36,7 +38,7 @@ var toleratedFailure = asl.NewFailure(asl.StatesExceedToleratedFailureThreshold,
 func (m *Machine) openMapRun(r *stateRun, startedID int64) bool {
 	s := r.state.(*asl.Map)
 	b := r.fanOut
-	run := &mapRun{totalItems: sum(b.batchSizes, len(b.inputs))}
+	run := &mapRun{totalItems: sum(b.batchSizes, len(b.inputs)), express: s.Distributed.ExecutionType == "EXPRESS"}
 	label := s.Distributed.Label
 	if label == "" {
 		label = r.name
