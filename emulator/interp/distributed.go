@@ -101,6 +101,12 @@ func (run *mapRun) exceeded() bool {
 			failed++
 		}
 	}
+	return run.exceededBy(failed, run.info.Executions.Total)
+}
+
+// exceededBy reports whether failed children of total are more than the
+// run tolerates.
+func (run *mapRun) exceededBy(failed, total int64) bool {
 	if failed == 0 {
 		return false
 	}
@@ -110,7 +116,7 @@ func (run *mapRun) exceeded() bool {
 	if run.hasCount && failed > run.info.ToleratedFailureCount {
 		return true
 	}
-	return run.hasPct && float64(failed)*100/float64(run.info.Executions.Total) > run.info.ToleratedFailurePercentage
+	return run.hasPct && float64(failed)*100/float64(total) > run.info.ToleratedFailurePercentage
 }
 
 // failMapRun ends a run whose failures went over the threshold: the
