@@ -18,10 +18,22 @@ import (
 
 // conformanceFloor is the number of cases that must pass; raise it as the
 // interpreter grows so that regressions fail.
-const conformanceFloor = 725
+const conformanceFloor = 740
 
 // unsupportedTags are features this interpreter does not have yet.
-var unsupportedTags = []string{"distributed_map", "api"}
+// Distributed Map cases run: their children are threads of the Machine.
+// Six of them fail here as they fail through the service
+// (docs/step-functions.md §1.2, Map distributed): four recorded from
+// November 2024 on chain MapStateExited to MapRunStarted, where stepwire
+// chains it to MapRunSucceeded as the earlier recordings do
+// (test_map_state_config_distributed_item_selector_parameters,
+// test_map_state_nested_config_distributed and the two
+// test_reference_in_map_state cases); two call Lambda inside the child
+// executions, whose events are not in the recorded parent history, so
+// the case has no mock for them
+// (test_map_state_config_distributed_reentrant_lambda,
+// test_map_state_nested_config_distributed_no_max_max_concurrency).
+var unsupportedTags = []string{"api"}
 
 type confCase struct {
 	id, category, file string

@@ -99,7 +99,11 @@ func (m *Machine) context() any {
 		m.execCtx, m.smCtx = m.executionContext()
 	}
 	ctx := jsonv.NewObject(4)
-	ctx.Set("Execution", m.execCtx)
+	if c := m.th.child; c != nil {
+		ctx.Set("Execution", c.executionContext(m))
+	} else {
+		ctx.Set("Execution", m.execCtx)
+	}
 	ctx.Set("StateMachine", m.smCtx)
 	if m.th.cur != nil {
 		st := jsonv.NewObject(3)

@@ -22,6 +22,8 @@ type mapRun struct {
 	// batched).
 	totalItems int64
 	dirty      bool
+	// express is set when the children are EXPRESS executions.
+	express bool
 }
 
 // toleratedFailure is the exceeded-threshold failure of a Map Run.
@@ -36,7 +38,7 @@ var toleratedFailure = asl.NewFailure(asl.StatesExceedToleratedFailureThreshold,
 func (m *Machine) openMapRun(r *stateRun, startedID int64) bool {
 	s := r.state.(*asl.Map)
 	b := r.fanOut
-	run := &mapRun{totalItems: sum(b.batchSizes, len(b.inputs))}
+	run := &mapRun{totalItems: sum(b.batchSizes, len(b.inputs)), express: s.Distributed.ExecutionType == "EXPRESS"}
 	label := s.Distributed.Label
 	if label == "" {
 		label = r.name
@@ -99,6 +101,12 @@ func (run *mapRun) exceeded() bool {
 			failed++
 		}
 	}
+	return run.exceededBy(failed, run.info.Executions.Total)
+}
+
+// exceededBy reports whether failed children of total are more than the
+// run tolerates.
+func (run *mapRun) exceededBy(failed, total int64) bool {
 	if failed == 0 {
 		return false
 	}
@@ -108,7 +116,7 @@ func (run *mapRun) exceeded() bool {
 	if run.hasCount && failed > run.info.ToleratedFailureCount {
 		return true
 	}
-	return run.hasPct && float64(failed)*100/float64(run.info.Executions.Total) > run.info.ToleratedFailurePercentage
+	return run.hasPct && float64(failed)*100/float64(total) > run.info.ToleratedFailurePercentage
 }
 
 // failMapRun ends a run whose failures went over the threshold: the

@@ -3,6 +3,7 @@ package interp
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
@@ -17,6 +18,11 @@ type childExec struct {
 	// items is how many items its input holds (1 without batching).
 	items int64
 	dirty bool
+	// input and start are its input (decoded) and start time, for the
+	// context object's Execution (execCtx, built on first use).
+	input   any
+	start   time.Time
+	execCtx *jsonv.Object
 }
 
 // emit appends an event to the child's history and returns its id. A
@@ -50,7 +56,7 @@ func (m *Machine) startChildExec(r *stateRun, i int) {
 	qualified := run.info.StateMachineArn
 	label := qualified[len(m.opts.StateMachineArn)+1:]
 	input := jsonv.EncodeString(b.inputs[i])
-	c := &childExec{run: run, items: 1, info: ChildExecution{
+	c := &childExec{run: run, items: 1, input: b.inputs[i], start: m.now, info: ChildExecution{
 		ExecutionArn:    fmt.Sprintf("arn:aws:states:%s:%s:execution:%s/%s:%s", m.opts.Region, m.opts.Account, m.opts.StateMachineName, label, name),
 		Name:            name,
 		MapRunArn:       run.info.MapRunArn,
@@ -72,6 +78,26 @@ func (m *Machine) startChildExec(r *stateRun, i int) {
 		})
 		m.enter(scope.StartAt, b.inputs[i], id)
 	})
+}
+
+// executionContext is the context object's Execution inside the child:
+// its own ARN, name, input and start time, and the parent's role (AWS
+// "Accessing execution data from the Context object": RedriveCount is
+// there for a Standard child, 0 until its Map Run is redriven).
+func (c *childExec) executionContext(m *Machine) *jsonv.Object {
+	if c.execCtx == nil {
+		exec := jsonv.NewObject(6)
+		exec.Set("Id", c.info.ExecutionArn)
+		exec.Set("Input", c.input)
+		exec.Set("StartTime", isoTime(c.start))
+		exec.Set("Name", c.info.Name)
+		exec.Set("RoleArn", m.opts.RoleArn)
+		if !c.run.express {
+			exec.Set("RedriveCount", jsonv.IntNumber(0))
+		}
+		c.execCtx = exec
+	}
+	return c.execCtx
 }
 
 // childExecSucceeded ends a child execution that reached its end (the

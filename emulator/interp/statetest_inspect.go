@@ -13,10 +13,11 @@ type Inspection struct {
 	Input, AfterInputPath, AfterParameters, AfterArguments *string
 	Result, AfterResultSelector, AfterResultPath           *string
 	Variables                                              *string
-	// Map states.
-	AfterItemsPath, AfterItemSelector *string
-	MaxConcurrency                    *int64
-	ErrorDetails                      *TestErrorDetails
+	// Map states (statetest_map.go).
+	AfterItemsPath, AfterItemSelector, AfterItemBatcher *string
+	MaxConcurrency, ToleratedFailureCount               *int64
+	ToleratedFailurePercentage                          *float64
+	ErrorDetails                                        *TestErrorDetails
 }
 
 // inspect rebuilds the steps of the state's data flow. The task's
@@ -24,12 +25,7 @@ type Inspection struct {
 // evaluated again, with the Machine's own functions, on a scratch Machine
 // that has the variables the state saw.
 func (t *StateTest) inspect(res TestResult) Inspection {
-	m := New(t.m.def, t.setup.Input, t.m.opts)
-	if t.setup.Variables != nil {
-		m.rootRun.vars.set(t.setup.Variables)
-	}
-	m.startTime, m.now = t.now, t.now
-	m.th.cur = &stateRun{name: t.setup.State, state: t.state, rawInput: m.input, th: m.th, entered: t.now}
+	m := t.scratch()
 	in := Inspection{Input: text(m.input)}
 	if vars := t.variablesAfter(); vars.Len() > 0 {
 		in.Variables = text(vars)
@@ -49,6 +45,18 @@ func (t *StateTest) inspect(res TestResult) Inspection {
 	}
 	t.inspectResult(m, result, &in)
 	return in
+}
+
+// scratch is a Machine in the tested state with the variables it saw, to
+// evaluate its fields again.
+func (t *StateTest) scratch() *Machine {
+	m := New(t.m.def, t.setup.Input, t.m.opts)
+	if t.setup.Variables != nil {
+		m.rootRun.vars.set(t.setup.Variables)
+	}
+	m.startTime, m.now = t.now, t.now
+	m.th.cur = &stateRun{name: t.setup.State, state: t.state, rawInput: m.input, th: m.th, entered: t.now}
+	return m
 }
 
 // inspectParameters fills the steps between the effective input and the
@@ -88,28 +96,6 @@ func (t *StateTest) inspectParameters(m *Machine, eff any, in *Inspection) (any,
 	in.Result = raw(t.result)
 	v, err := jsonv.Decode(t.result)
 	return v, err == nil
-}
-
-// inspectMap fills a Map state's steps: ItemsPath, ItemSelector and
-// MaxConcurrency.
-func (t *StateTest) inspectMap(m *Machine, s *asl.Map, eff any, in *Inspection) {
-	items, err := m.mapItems(s, eff)
-	if err != nil {
-		return
-	}
-	in.AfterItemsPath = text(items)
-	if s.ItemSelector != nil {
-		if sel, err := m.itemInputs(s, eff, items); err == nil {
-			in.AfterItemSelector = text(sel)
-		}
-	}
-	limit := s.MaxConcurrency
-	if s.MaxConcurrencyPath != nil {
-		if limit, err = m.maxConcurrency(s.MaxConcurrencyPath, eff); err != nil {
-			return
-		}
-	}
-	in.MaxConcurrency = intPtr(limit)
 }
 
 // inspectResult fills ResultSelector and ResultPath.

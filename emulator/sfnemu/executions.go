@@ -51,6 +51,7 @@ type execution struct {
 
 	jr      execJournal     // its records in Config.Store (journal_exec.go)
 	mapRuns []*mapRunRecord // Distributed Map runs (mapruns.go)
+	indexed indexed         // their ARNs in the lookup indexes (mapruns_children.go)
 	redrive redriveState    // redrive.go
 }
 

@@ -15,6 +15,9 @@ import (
 func (s *Service) DescribeExecution(_ context.Context, arn string) (ExecutionDescription, error) {
 	e, err := s.execution(arn)
 	if err != nil {
+		if c := s.childOnMiss(err, arn); c != nil {
+			return describeChild(c), nil
+		}
 		return ExecutionDescription{}, err
 	}
 	return describe(e.info(), s.cfg.Clock.Now()), nil
@@ -110,13 +113,18 @@ func startedThrough(info execInfo, ref machineRef) bool {
 
 // GetExecutionHistory returns a page of an execution's events.
 func (s *Service) GetExecutionHistory(_ context.Context, in GetExecutionHistoryInput) (ExecutionHistory, error) {
+	var all []interp.HistoryEvent
 	e, err := s.execution(in.ExecutionArn)
-	if err != nil {
+	switch c := s.childOnMiss(err, in.ExecutionArn); {
+	case c != nil:
+		all = childHistory(c)
+	case err != nil:
 		return ExecutionHistory{}, err
+	default:
+		e.mu.Lock()
+		all = e.history[:len(e.history):len(e.history)]
+		e.mu.Unlock()
 	}
-	e.mu.Lock()
-	all := e.history[:len(e.history):len(e.history)]
-	e.mu.Unlock()
 	from, to, err := in.Page.bounds(len(all))
 	if err != nil {
 		return ExecutionHistory{}, err

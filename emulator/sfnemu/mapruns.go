@@ -34,7 +34,7 @@ func (s *Service) recordDistributed(e *execution, step interp.Step, at time.Time
 		if rec == nil {
 			rec = &mapRunRecord{start: at}
 			e.mapRuns = append(e.mapRuns, rec)
-			s.mapRunIdx.Store(r.MapRunArn, e)
+			s.indexMapRun(e, r.MapRunArn)
 		}
 		rec.info = r
 		if r.Status != interp.MapRunRunning && rec.stop.IsZero() {
@@ -53,8 +53,9 @@ func (s *Service) recordDistributed(e *execution, step interp.Step, at time.Time
 			}
 		}
 		if ch == nil {
-			ch = &childRecord{start: at}
+			ch = &childRecord{start: at, info: c}
 			rec.children = append(rec.children, ch)
+			s.indexChild(e, ch)
 		}
 		ch.history = append(ch.history, c.Events...)
 		ch.info = c

@@ -36,6 +36,8 @@ type ExecutionDescription struct {
 	Input                                        string
 	Output, Error, Cause                         *string
 	RedriveStatus, RedriveStatusReason           string
+	// MapRunArn is the Map Run of a Distributed Map child execution.
+	MapRunArn string
 	// RedriveCount and RedriveDate count and date its redrives
 	// (RedriveDate is zero before the first).
 	RedriveCount int

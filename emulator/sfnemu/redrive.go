@@ -28,6 +28,8 @@ const (
 const (
 	redrivable    = "REDRIVABLE"
 	notRedrivable = "NOT_REDRIVABLE"
+	// redrivableByMapRun is a failed child execution of a Map Run.
+	redrivableByMapRun = "REDRIVABLE_BY_MAP_RUN"
 )
 
 // RedriveExecutionInput redrives the execution ExecutionArn. A ClientToken

@@ -127,6 +127,7 @@ func (s *Service) forget(freed []*execution) {
 		return
 	}
 	s.journalFree(freed)
+	s.forgetMapRuns(freed)
 	s.execMu.Lock()
 	defer s.execMu.Unlock()
 	for _, e := range freed {

@@ -115,6 +115,7 @@ type Service struct {
 	statusQ   statusQueue         // status changes for cfg.StatusChange
 	nextSweep atomic.Int64        // unix nanoseconds of the next sweep (retention.go)
 	mapRunIdx sync.Map            // Map Run ARN -> *execution (mapruns.go)
+	childIdx  sync.Map            // child execution ARN -> *childRef (mapruns_children.go)
 }
 
 // New returns a Service configured by cfg.

@@ -164,7 +164,7 @@ func (s *Service) driveTest(ctx context.Context, run *interp.StateTest, r TestSt
 		if step.Invoke == nil {
 			return fmt.Errorf("test state: the state waits for nothing the test can give")
 		}
-		events, err := s.testAttempt(ctx, *step.Invoke, r)
+		events, err := s.testAttempt(ctx, run, *step.Invoke, r)
 		if err != nil {
 			return err
 		}
@@ -179,9 +179,9 @@ func (s *Service) driveTest(ctx context.Context, run *interp.StateTest, r TestSt
 
 // testAttempt returns the events of one Task attempt: the mock's, or
 // those of the resource run for real within ctx.
-func (s *Service) testAttempt(ctx context.Context, c interp.InvokeTask, r TestStateInput) ([]interp.Event, error) {
+func (s *Service) testAttempt(ctx context.Context, run *interp.StateTest, c interp.InvokeTask, r TestStateInput) ([]interp.Event, error) {
 	if r.Mock != nil {
-		return mockedAttempt(c, r), nil
+		return mockedAttempt(run, c, r), nil
 	}
 	done := make(chan interp.Event, 1)
 	e := &execution{arn: arn.Execution(s.cfg.Region, s.cfg.Account, "TestStateMachine", c.TaskID)}
@@ -201,9 +201,9 @@ func (s *Service) testAttempt(ctx context.Context, c interp.InvokeTask, r TestSt
 
 // mockedAttempt turns the mock into the events of the attempt: a
 // callback or activity task is first started, then answered.
-func mockedAttempt(c interp.InvokeTask, r TestStateInput) []interp.Event {
+func mockedAttempt(run *interp.StateTest, c interp.InvokeTask, r TestStateInput) []interp.Event {
 	m := r.Mock
-	if m.ErrorOutput == nil && r.MapIterationFailureCount != nil && *r.MapIterationFailureCount > 0 {
+	if m.ErrorOutput == nil && r.MapIterationFailureCount != nil && run.MapFailuresExceeded(*r.MapIterationFailureCount) {
 		m = &TestMock{ErrorOutput: &asl.Failure{Error: string(asl.StatesExceedToleratedFailureThreshold), HasError: true,
 			Cause: "The specified tolerated failure threshold was exceeded", HasCause: true}}
 	}

@@ -76,7 +76,7 @@ func describeExecution(s *sfnemu.Service, ctx context.Context, r *executionArnIn
 		Status: string(d.Status), StartDate: epoch(d.StartDate), StopDate: epochPtr(d.StopDate),
 		Input: d.Input, InputDetails: dataDetails{Included: true}, Output: d.Output,
 		Error: d.Error, Cause: d.Cause, RedriveStatus: d.RedriveStatus, RedriveStatusReason: d.RedriveStatusReason,
-		RedriveCount: d.RedriveCount, RedriveDate: epochPtr(d.RedriveDate)}
+		RedriveCount: d.RedriveCount, RedriveDate: epochPtr(d.RedriveDate), MapRunArn: d.MapRunArn}
 	if d.Output != nil {
 		out.OutputDetails = &dataDetails{Included: true}
 	}

@@ -52,18 +52,21 @@ type testStateOutput struct {
 }
 
 type inspectionData struct {
-	Input               *string            `json:"input,omitempty"`
-	AfterInputPath      *string            `json:"afterInputPath,omitempty"`
-	AfterParameters     *string            `json:"afterParameters,omitempty"`
-	AfterArguments      *string            `json:"afterArguments,omitempty"`
-	Result              *string            `json:"result,omitempty"`
-	AfterResultSelector *string            `json:"afterResultSelector,omitempty"`
-	AfterResultPath     *string            `json:"afterResultPath,omitempty"`
-	Variables           *string            `json:"variables,omitempty"`
-	AfterItemsPath      *string            `json:"afterItemsPath,omitempty"`
-	AfterItemSelector   *string            `json:"afterItemSelector,omitempty"`
-	MaxConcurrency      *int64             `json:"maxConcurrency,omitempty"`
-	ErrorDetails        *inspectionErrDets `json:"errorDetails,omitempty"`
+	Input                      *string            `json:"input,omitempty"`
+	AfterInputPath             *string            `json:"afterInputPath,omitempty"`
+	AfterParameters            *string            `json:"afterParameters,omitempty"`
+	AfterArguments             *string            `json:"afterArguments,omitempty"`
+	Result                     *string            `json:"result,omitempty"`
+	AfterResultSelector        *string            `json:"afterResultSelector,omitempty"`
+	AfterResultPath            *string            `json:"afterResultPath,omitempty"`
+	Variables                  *string            `json:"variables,omitempty"`
+	AfterItemsPath             *string            `json:"afterItemsPath,omitempty"`
+	AfterItemSelector          *string            `json:"afterItemSelector,omitempty"`
+	MaxConcurrency             *int64             `json:"maxConcurrency,omitempty"`
+	AfterItemBatcher           *string            `json:"afterItemBatcher,omitempty"`
+	ToleratedFailureCount      *int64             `json:"toleratedFailureCount,omitempty"`
+	ToleratedFailurePercentage *float64           `json:"toleratedFailurePercentage,omitempty"`
+	ErrorDetails               *inspectionErrDets `json:"errorDetails,omitempty"`
 }
 
 type inspectionErrDets struct {
@@ -149,7 +152,8 @@ func inspection(in interp.Inspection) *inspectionData {
 	d := &inspectionData{Input: in.Input, AfterInputPath: in.AfterInputPath, AfterParameters: in.AfterParameters,
 		AfterArguments: in.AfterArguments, Result: in.Result, AfterResultSelector: in.AfterResultSelector,
 		AfterResultPath: in.AfterResultPath, Variables: in.Variables, AfterItemsPath: in.AfterItemsPath,
-		AfterItemSelector: in.AfterItemSelector, MaxConcurrency: in.MaxConcurrency}
+		AfterItemSelector: in.AfterItemSelector, MaxConcurrency: in.MaxConcurrency, AfterItemBatcher: in.AfterItemBatcher,
+		ToleratedFailureCount: in.ToleratedFailureCount, ToleratedFailurePercentage: in.ToleratedFailurePercentage}
 	if e := in.ErrorDetails; e != nil {
 		d.ErrorDetails = &inspectionErrDets{CatchIndex: e.CatchIndex, RetryIndex: e.RetryIndex,
 			RetryBackoffIntervalSeconds: e.RetryBackoffIntervalSeconds}

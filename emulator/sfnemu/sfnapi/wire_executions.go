@@ -59,6 +59,7 @@ type describeExecutionOutput struct {
 	RedriveDate            *epoch       `json:"redriveDate,omitempty"`
 	RedriveStatus          string       `json:"redriveStatus"`
 	RedriveStatusReason    string       `json:"redriveStatusReason,omitempty"`
+	MapRunArn              string       `json:"mapRunArn,omitempty"`
 }
 
 type dataDetails struct {
