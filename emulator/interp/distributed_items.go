@@ -72,7 +72,7 @@ func (m *Machine) toleratedFailures(d *asl.Distributed, r *stateRun, run *mapRun
 func (m *Machine) pathNumber(p *jsonpath.Path, eff any, field string) (int64, error) {
 	v, ok := m.lookup(p, eff)
 	if !ok {
-		return 0, pathError(p)
+		return 0, m.pathMiss(p, eff)
 	}
 	switch x := v.(type) {
 	case jsonv.Number:
@@ -92,7 +92,7 @@ func (m *Machine) pathNumber(p *jsonpath.Path, eff any, field string) (int64, er
 func (m *Machine) pathFloat(p *jsonpath.Path, eff any) (float64, error) {
 	v, ok := m.lookup(p, eff)
 	if !ok {
-		return 0, pathError(p)
+		return 0, m.pathMiss(p, eff)
 	}
 	switch x := v.(type) {
 	case jsonv.Number:
