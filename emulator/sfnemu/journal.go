@@ -3,6 +3,7 @@ package sfnemu
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/stepwire/stepwire/emulator/store"
 )
@@ -14,7 +15,9 @@ import (
 // for one writer goroutine that commits everything queued in one batch;
 // the calls a client waits on (StartExecution, SendTask*, StopExecution)
 // answer once their record is committed, the steps an execution takes on
-// its own do not wait.
+// its own do not wait: they ride with the next commit a call waits for, or
+// are committed flushDelay after they were queued if no call comes
+// (docs/durability.md §6).
 
 // journalBucket holds the executions' records.
 const journalBucket = "exec"
@@ -23,18 +26,25 @@ const journalBucket = "exec"
 // it waits for the writer.
 const maxJournalQueue = 1 << 16
 
+// flushDelay is the longest a write no call waits for stays queued.
+const flushDelay = 10 * time.Millisecond
+
 // journal queues writes to the store for its writer goroutine.
 type journal struct {
 	st   store.Store
 	mu   sync.Mutex
 	cond *sync.Cond
 	// pending are queued writes; queued counts every write queued,
-	// written those committed (or failed: err).
-	pending         []store.Op
-	queued, written uint64
-	err             error
-	closing         bool
-	done            chan struct{}
+	// written those committed (or failed: err), wanted the highest
+	// ticket a caller waits for.
+	pending                 []store.Op
+	queued, written, wanted uint64
+	err                     error
+	closing                 bool
+	// due is set flushDelay after a write was queued (armed: the timer
+	// is running), to commit writes no call waits for.
+	due, armed bool
+	done       chan struct{}
 }
 
 func newJournal(st store.Store) *journal {
@@ -60,8 +70,32 @@ func (j *journal) add(ops ...store.Op) uint64 {
 	}
 	j.pending = append(j.pending, ops...)
 	j.queued++
-	j.cond.Broadcast()
+	if !j.armed {
+		j.armed = true
+		time.AfterFunc(flushDelay, j.flushDue)
+	}
+	if len(j.pending) >= maxJournalQueue {
+		j.cond.Broadcast()
+	}
 	return j.queued
+}
+
+// flushDue has the writer commit what is queued, waited for or not.
+func (j *journal) flushDue() {
+	j.mu.Lock()
+	j.due, j.armed = len(j.pending) > 0, false
+	j.cond.Broadcast()
+	j.mu.Unlock()
+}
+
+// ready reports whether the writer should commit now: a caller waits for
+// a queued write, one has been queued flushDelay, the queue is full, or
+// the journal is closing. j.mu is held.
+func (j *journal) ready() bool {
+	if len(j.pending) == 0 {
+		return j.closing
+	}
+	return j.wanted > j.written || j.due || j.closing || len(j.pending) >= maxJournalQueue
 }
 
 // wait returns once the writes of ticket t are committed, with the
@@ -72,6 +106,10 @@ func (j *journal) wait(t uint64) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if t > j.wanted {
+		j.wanted = t
+		j.cond.Broadcast()
+	}
 	for j.written < t {
 		j.cond.Wait()
 	}
@@ -84,7 +122,7 @@ func (j *journal) run() {
 	defer close(j.done)
 	for {
 		j.mu.Lock()
-		for len(j.pending) == 0 && !j.closing {
+		for !j.ready() {
 			j.cond.Wait()
 		}
 		if len(j.pending) == 0 {
@@ -92,7 +130,7 @@ func (j *journal) run() {
 			return
 		}
 		batch, upTo := j.pending, j.queued
-		j.pending = nil
+		j.pending, j.due = nil, false
 		j.cond.Broadcast()
 		j.mu.Unlock()
 		err := j.st.Apply(batch...)

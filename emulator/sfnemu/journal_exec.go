@@ -16,11 +16,15 @@ import (
 // execJournal is an execution's part of the journal. Guarded by e.mu,
 // except draws and replay, which only the Machine's caller touches.
 type execJournal struct {
-	on     bool
-	start  startRecord
-	steps  []stepRecord // applied so far, for the compacted record
-	term   *termRecord
-	ticket uint64 // the last write queued for the execution
+	on    bool
+	start startRecord
+	steps []stepRecord // applied so far, for the compacted record
+	// startJSON and stepsJSON are start and steps as journaled, for the
+	// compacted record (journal_done.go); nil when not encoded here.
+	startJSON []byte
+	stepsJSON [][]byte
+	term      *termRecord
+	ticket    uint64 // the last write queued for the execution
 	// draws are what the current call into the Machine drew; replay,
 	// while replaying, what it is to draw.
 	draws  drawn
@@ -91,7 +95,7 @@ func (s *Service) journalStart(e *execution) {
 	}
 	e.jr.start = startRecord{ID: e.id, ARN: e.arn, Name: e.name, SM: e.sm.arn, Input: e.input, Start: e.start,
 		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: snapRevision(e.rev), Draws: e.takeDraws()}
-	s.journalPut(e, runKey(e.id), e.jr.start)
+	e.jr.startJSON = s.journalPut(e, runKey(e.id), e.jr.start)
 }
 
 // journalStep writes a delivery about to be applied: ev at at (nil: the
@@ -109,8 +113,12 @@ func (s *Service) journalStep(e *execution, at time.Time, ev interp.Event) {
 		}
 		r.Kind, r.Event = kind, b
 	}
-	s.journalPut(e, stepKey(e.id, len(e.jr.steps)), r)
+	enc := s.journalPut(e, stepKey(e.id, len(e.jr.steps)), r)
+	for len(e.jr.stepsJSON) < len(e.jr.steps) {
+		e.jr.stepsJSON = append(e.jr.stepsJSON, nil)
+	}
 	e.jr.steps = append(e.jr.steps, r)
+	e.jr.stepsJSON = append(e.jr.stepsJSON, enc)
 }
 
 // journalTerm keeps a terminal step made outside the Machine. e.mu is
@@ -132,9 +140,7 @@ func (s *Service) journalEnd(e *execution) {
 	if !e.jr.on || e.jr.replaying {
 		return
 	}
-	rec := doneRecord{Start: e.jr.start, Steps: e.jr.steps, Term: e.jr.term, Status: e.status, Stop: e.stop,
-		Output: e.output, Failure: e.result.Failure}
-	b, err := json.Marshal(rec)
+	b, err := encodeDone(e)
 	if err != nil {
 		s.log.Error("closed execution not journaled", "executionArn", e.arn, "err", err)
 		return
@@ -159,14 +165,16 @@ func (s *Service) journalFree(freed []*execution) {
 	s.journal.add(ops...)
 }
 
-// journalPut queues one record of e. e.mu is held.
-func (s *Service) journalPut(e *execution, key string, v any) {
+// journalPut queues one record of e and returns its encoding (nil if it
+// was not journaled). e.mu is held.
+func (s *Service) journalPut(e *execution, key string, v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		s.log.Error("execution record not journaled", "executionArn", e.arn, "err", err)
-		return
+		return nil
 	}
 	e.jr.ticket = s.journal.add(store.Put(journalBucket, key, b))
+	return b
 }
 
 // journalWait returns once every write queued for e so far is committed:
