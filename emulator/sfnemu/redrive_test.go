@@ -112,15 +112,3 @@ func TestRedriveRefused(t *testing.T) {
 		})
 	}
 }
-
-// A durable service refuses a redrive it could not keep across a restart
-// (docs/durability.md §6), with a message that says what to do.
-func TestRedriveRefusedWhenDurable(t *testing.T) {
-	h := newDurable(t)
-	h.flaky()
-	arn := h.start(h.createMachine("flaky", flakyDefinition), `{}`)
-	h.waitStatus(arn, types.ExecutionStatusFailed)
-	_, err := h.client.RedriveExecution(context.Background(), &sfn.RedriveExecutionInput{ExecutionArn: aws.String(arn)})
-	requireAPIError(t, err, "ExecutionNotRedrivable",
-		"stepwire does not yet keep a redrive across restarts; start the emulator with --in-memory to redrive executions")
-}
