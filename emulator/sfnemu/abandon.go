@@ -63,7 +63,8 @@ func failedStep(name asl.ErrorName, cause string) interp.Step {
 // terminate applies a terminal step made outside the Machine: its one
 // event gets the next id and the current time; ExecutionFailed points at
 // the last event, ExecutionAborted and ExecutionTimedOut at 0
-// (docs/step-functions.md §0.9). e.mu is held.
+// (docs/step-functions.md §0.9). The execution is then not redrivable.
+// e.mu is held.
 func (s *Service) terminate(e *execution, step interp.Step) {
 	var last int64
 	if n := len(e.history); n > 0 {
@@ -76,4 +77,7 @@ func (s *Service) terminate(e *execution, step interp.Step) {
 	}
 	e.journalTerm(step)
 	s.apply(e, step)
+	// Its Machine did not end, and a discarded step may have moved it: it
+	// cannot be redriven, in memory as after a replay (journal_redrive.go).
+	e.machine = nil
 }

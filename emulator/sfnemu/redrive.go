@@ -2,6 +2,7 @@ package sfnemu
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/interp"
@@ -68,21 +69,19 @@ func (s *Service) RedriveExecution(_ context.Context, in RedriveExecutionInput) 
 	now := s.cfg.Clock.Now()
 	e.mu.Lock()
 	if date, ok := e.redrive.repeated(in.ClientToken, now); ok {
+		ticket := e.jr.ticket
 		e.mu.Unlock()
+		if err := s.journal.wait(ticket); err != nil { // the first answer waited too
+			return RedriveExecutionOutput{}, fmt.Errorf("redrive %s: %w", e.arn, err)
+		}
 		return RedriveExecutionOutput{RedriveDate: date}, nil
 	}
 	if reason := e.notRedrivable(now); reason != "" {
 		e.mu.Unlock()
 		return RedriveExecutionOutput{}, fail(ErrExecutionNotRedrivable, reason)
 	}
-	if e.jr.on {
-		// A redrive is not journaled yet (docs/durability.md §6): refused
-		// rather than lost at the next restart.
-		e.mu.Unlock()
-		return RedriveExecutionOutput{}, fail(ErrExecutionNotRedrivable,
-			"stepwire does not yet keep a redrive across restarts; start the emulator with --in-memory to redrive executions")
-	}
-	if err := s.reopen(e, now); err != nil {
+	ticket, err := s.reopen(e, now, in.ClientToken)
+	if err != nil {
 		e.mu.Unlock()
 		return RedriveExecutionOutput{}, err
 	}
@@ -91,32 +90,39 @@ func (s *Service) RedriveExecution(_ context.Context, in RedriveExecutionInput) 
 	s.startDriving(e)
 	e.mu.Unlock()
 	s.goDrive(e)
+	// Answered once the redrive is committed (docs/durability.md §6).
+	if err := s.journal.wait(ticket); err != nil {
+		return RedriveExecutionOutput{}, fmt.Errorf("redrive %s: %w", e.arn, err)
+	}
 	return RedriveExecutionOutput{RedriveDate: now}, nil
 }
 
 // reopen makes e running again: it leaves its machine's closed
-// executions and the Machine logs ExecutionRedriven. e.mu is held.
-func (s *Service) reopen(e *execution, now time.Time) error {
+// executions, the Machine logs ExecutionRedriven and the redrive is
+// journaled; it returns the journal's ticket. e.mu is held.
+func (s *Service) reopen(e *execution, now time.Time, token *string) (uint64, error) {
 	sm := e.sm
 	sm.mu.Lock()
 	if sm.deleting {
 		sm.mu.Unlock()
-		return fail(ErrExecutionNotRedrivable, "State machine is in DELETING status")
+		return 0, fail(ErrExecutionNotRedrivable, "State machine is in DELETING status")
+	}
+	e.takeDraws()
+	step, err := e.machine.Redrive(now)
+	if err != nil { // unreachable: the status was checked
+		sm.mu.Unlock()
+		return 0, fail(ErrExecutionNotRedrivable, "Execution is "+string(e.status)+" and cannot be redriven")
 	}
 	sm.running++
 	sm.unretire(e)
 	sm.mu.Unlock()
-	step, err := e.machine.Redrive(now)
-	if err != nil { // unreachable: the status was checked
-		return fail(ErrExecutionNotRedrivable, err.Error())
-	}
-	e.status, e.stop, e.result, e.output = interp.StatusRunning, time.Time{}, interp.Step{}, nil
+	ticket := s.journalRedrive(e, now, token)
+	e.reopened(step, now)
 	e.done = make(chan struct{})
 	e.abandoned.Store(false)
-	e.redrive.count, e.redrive.date = e.machine.RedriveCount(), now
 	s.apply(e, step)
 	s.notifyStatus(e, e.infoLocked())
-	return nil
+	return ticket, nil
 }
 
 // unretire takes a redriven execution out of the closed ones that

@@ -113,14 +113,18 @@ func TestRedriveRefused(t *testing.T) {
 	}
 }
 
-// A durable service refuses a redrive it could not keep across a restart
-// (docs/durability.md §6), with a message that says what to do.
-func TestRedriveRefusedWhenDurable(t *testing.T) {
-	h := newDurable(t)
-	h.flaky()
-	arn := h.start(h.createMachine("flaky", flakyDefinition), `{}`)
-	h.waitStatus(arn, types.ExecutionStatusFailed)
-	_, err := h.client.RedriveExecution(context.Background(), &sfn.RedriveExecutionInput{ExecutionArn: aws.String(arn)})
-	requireAPIError(t, err, "ExecutionNotRedrivable",
-		"stepwire does not yet keep a redrive across restarts; start the emulator with --in-memory to redrive executions")
+// An execution ended while a step evaluated (here StopExecution) is not
+// redrivable: its Machine did not end with it (docs/step-functions.md §7).
+func TestRedriveRefusedAfterAbandon(t *testing.T) {
+	svc, _, g := slowService(t)
+	arn := startExec(t, svc, createMachine(t, svc, "Slow", "", slowDefinition))
+	g.waitEntered(t)
+	_, err := svc.StopExecution(context.Background(), StopExecutionInput{ExecutionArn: arn})
+	require.NoError(t, err)
+	g.open()
+	require.Eventually(t, func() bool { return svc.Driving() == 0 }, 5*time.Second, time.Millisecond)
+	_, err = svc.RedriveExecution(context.Background(), RedriveExecutionInput{ExecutionArn: arn})
+	require.ErrorIs(t, err, ErrExecutionNotRedrivable)
+	require.ErrorContains(t, err, "Execution is ABORTED and cannot be redriven")
+	require.Equal(t, []string{"ExecutionStarted", "ExecutionAborted"}, historyTypes(t, svc, arn))
 }

@@ -163,18 +163,21 @@ func (s *Service) rebuild(r doneRecord) (*execution, error) {
 		return nil, err
 	}
 	if r.Status != interp.StatusRunning { // the record's end is the truth
+		if e.machine != nil && e.machine.Status() != r.Status {
+			e.machine = nil // not the end its Machine replayed: not redrivable
+		}
 		e.status, e.stop, e.output = r.Status, r.Stop, r.Output
 		e.result.Status, e.result.Failure, e.result.Done = r.Status, r.Failure, true
-		e.machine = nil
 	}
 	if e.status != interp.StatusRunning {
 		close(e.done)
+		e.mu.Lock()
+		// Replayed: a redrive journals and acts again.
+		e.jr.replaying, e.jr.pendingTasks, e.jr.pendingTimers = false, nil, nil
 		if r.Status == interp.StatusRunning { // ended before its end was kept
-			e.mu.Lock()
-			e.jr.replaying = false
 			s.journalEnd(e)
-			e.mu.Unlock()
 		}
+		e.mu.Unlock()
 	}
 	s.register2(e)
 	return e, nil

@@ -41,7 +41,7 @@ func (s *Service) replayExecution(e *execution, steps []stepRecord, term *termRe
 	}
 	s.replayApply(e, e.markStarted(step), e.start)
 	for i := range steps {
-		if e.status != interp.StatusRunning {
+		if e.status != interp.StatusRunning && steps[i].Kind != redriveKind {
 			break
 		}
 		if err := s.replayStep(e, steps[i]); err != nil {
@@ -52,6 +52,7 @@ func (s *Service) replayExecution(e *execution, steps []stepRecord, term *termRe
 		d := term.Details
 		s.replayApply(e, interp.Step{Events: []interp.HistoryEvent{{Type: term.Type, Details: &d}},
 			Done: true, Status: term.Status, Failure: term.Failure}, term.At)
+		e.machine = nil // ended outside its Machine, as terminate does
 	}
 	e.jr.replay = nil
 	return nil
@@ -61,9 +62,12 @@ func (s *Service) replayExecution(e *execution, steps []stepRecord, term *termRe
 func (s *Service) replayStep(e *execution, r stepRecord) error {
 	d := r.Draws
 	e.jr.replay = &d
-	if r.Kind == "" {
-		s.replayApply(e, e.machine.Enter(e.start), r.At)
+	switch r.Kind {
+	case "": // the first state, at the start or at a redrive
+		s.replayApply(e, e.machine.Enter(r.At), r.At)
 		return nil
+	case redriveKind:
+		return s.replayRedrive(e, r)
 	}
 	ev, err := decodeEvent(r.Kind, r.Event)
 	if err != nil {
@@ -118,7 +122,13 @@ func (s *Service) replayApply(e *execution, step interp.Step, at time.Time) {
 		if step.Status == interp.StatusSucceeded {
 			e.output = step.Output
 		}
-		e.machine = nil
+		if !e.keepsMachine(step.Status) {
+			e.machine = nil
+		}
+		// A closed execution awaits nothing, as finish stops its timers;
+		// a redrive arms its own.
+		clear(e.jr.pendingTasks)
+		clear(e.jr.pendingTimers)
 	}
 }
 
@@ -152,10 +162,14 @@ func (s *Service) resume(e *execution) bool {
 		s.command(e, c)
 	}
 	e.jr.pendingTasks, e.jr.pendingTimers = nil, nil
-	if len(e.jr.steps) > 0 {
+	enter := e.jr.redriveEnter() // the state a redrive re-enters
+	if enter == nil && len(e.jr.steps) > 0 {
 		return false
 	}
-	e.inbox = append(e.inbox, &delivery{}) // Enter: the first state
+	if enter == nil {
+		enter = &delivery{} // Enter: the first state
+	}
+	e.inbox = append(e.inbox, enter)
 	s.startDriving(e)
 	return true
 }
