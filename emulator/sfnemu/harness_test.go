@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -20,6 +17,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/internal/clock"
+	"github.com/stepwire/stepwire/internal/sdkretry"
 )
 
 // sampleDefinition is the callback machine of the on-premises jobs sample.
@@ -62,28 +60,9 @@ func newHarness(t *testing.T) *harness {
 	h.client = sfn.NewFromConfig(aws.Config{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		Retryer:     closedConnRetryer,
+		Retryer:     sdkretry.OnClosedConn,
 	}, func(o *sfn.Options) { o.BaseEndpoint = aws.String(srv.URL) })
 	return h
-}
-
-// closedConnRetryer retries a call only when the SDK's HTTP transport
-// closed the connection under it (net.ErrClosed while reading a
-// response, aws-sdk-go-v2 issue 2737, which the SDK's standard retryer
-// also retries): every error the emulator answers reaches the test as it
-// is, on the first attempt.
-func closedConnRetryer() aws.Retryer {
-	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = 3
-		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
-		o.RateLimiter = ratelimit.None
-		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
-			if errors.Is(err, net.ErrClosed) {
-				return aws.TrueTernary
-			}
-			return aws.FalseTernary
-		})}
-	})
 }
 
 // dispatch is the default function: it records the job and returns.

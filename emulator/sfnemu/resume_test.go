@@ -16,6 +16,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/clock"
+	"github.com/stepwire/stepwire/internal/sdkretry"
 )
 
 // durableHarness is a harness whose service keeps its executions in st;
@@ -38,7 +39,7 @@ func durableHarness(t *testing.T, st store.Store, clk *clock.Fake, config []byte
 	t.Cleanup(h.svc.Close)
 	h.client = sfn.NewFromConfig(aws.Config{Region: "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:     sdkretry.OnClosedConn,
 	}, func(o *sfn.Options) { o.BaseEndpoint = aws.String(srv.URL) })
 	return h
 }
@@ -76,7 +77,7 @@ func (h *harness) restartWith(config []byte, invoke func(ctx context.Context, fn
 	h.t.Cleanup(svc.Close)
 	n.client = sfn.NewFromConfig(aws.Config{Region: "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:     sdkretry.OnClosedConn,
 	}, func(o *sfn.Options) { o.BaseEndpoint = aws.String(srv.URL) })
 	return n
 }

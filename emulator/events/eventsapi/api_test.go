@@ -18,6 +18,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/events"
 	"github.com/stepwire/stepwire/internal/clock"
+	"github.com/stepwire/stepwire/internal/sdkretry"
 )
 
 // harness is a Service behind Handler on a real HTTP server and a real
@@ -48,7 +49,7 @@ func newHarness(t *testing.T) *harness {
 	h.client = eventbridge.NewFromConfig(aws.Config{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:     sdkretry.OnClosedConn,
 	}, func(o *eventbridge.Options) { o.BaseEndpoint = aws.String(srv.URL) })
 	return h
 }

@@ -16,10 +16,12 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/require"
 
+	"io"
+
 	"github.com/stepwire/stepwire/emulator/awsapi"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/internal/clock"
-	"io"
+	"github.com/stepwire/stepwire/internal/sdkretry"
 )
 
 // sampleDefinition is the callback machine of the on-premises jobs sample.
@@ -54,7 +56,7 @@ func newHarness(t *testing.T) *harness {
 	h.client = sfn.NewFromConfig(aws.Config{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:     sdkretry.OnClosedConn,
 	}, func(o *sfn.Options) { o.BaseEndpoint = aws.String(srv.URL) })
 	return h
 }
