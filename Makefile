@@ -47,12 +47,13 @@ destroy: sam
 	$(SAM) delete --stack-name $(STACK_NAME) --no-prompts
 
 # Real clients and servers the tests use: Debian's awscli and mosquitto-clients,
-# and postgresql, whose server internal/pgtest starts for the sql job's tests.
+# and postgresql, whose server internal/pgtest starts for the sql job's tests;
+# mosquitto, the broker `make bench` compares stepwire's with.
 tools:
-	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! /usr/bin/python3 -c "import boto3" 2>/dev/null || ! command -v chromium >/dev/null; then \
-		echo "installing awscli, mosquitto-clients, postgresql, python3-boto3 and chromium (the console's browser tests)"; \
+	@if [ ! -x $(AWS_CLI) ] || ! command -v mosquitto_pub >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! /usr/bin/python3 -c "import boto3" 2>/dev/null || ! command -v chromium >/dev/null || [ ! -x /usr/sbin/mosquitto ]; then \
+		echo "installing awscli, mosquitto-clients, mosquitto, postgresql, python3-boto3 and chromium (the console's browser tests)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients postgresql python3-boto3 chromium; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q awscli mosquitto-clients mosquitto postgresql python3-boto3 chromium; \
 	fi
 
 vet:

@@ -32,14 +32,7 @@ func mosquittoAvailable() bool {
 // bench/<CN>. The process is killed when the benchmark ends.
 func mosquittoBroker(b *testing.B) *brokerTarget {
 	dir := b.TempDir()
-	ca, err := pki.NewCA()
-	if err != nil {
-		b.Fatal(err)
-	}
-	server, err := ca.IssueServer([]string{"localhost", "127.0.0.1"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ca, server, clients := brokerPKI(b)
 	keyDER, err := x509.MarshalECPrivateKey(server.PrivateKey.(*ecdsa.PrivateKey))
 	if err != nil {
 		b.Fatal(err)
@@ -96,6 +89,21 @@ use_identity_as_username true
 		}
 		time.Sleep(10 * time.Millisecond) // polling with a deadline
 	}
+	return &brokerTarget{name: "mosquitto", addr: addr, client: clients}
+}
+
+// brokerPKI makes what a broker other than stepwire's needs for the
+// benchmark: a throwaway CA, a server certificate for 127.0.0.1 and the
+// clients' TLS configurations (CN brokerClientID(i)).
+func brokerPKI(b *testing.B) (*pki.CA, tls.Certificate, func(i int) *tls.Config) {
+	ca, err := pki.NewCA()
+	if err != nil {
+		b.Fatal(err)
+	}
+	server, err := ca.IssueServer([]string{"localhost", "127.0.0.1"})
+	if err != nil {
+		b.Fatal(err)
+	}
 	roots := x509.NewCertPool()
 	roots.AddCert(ca.Cert)
 	cfgs := make([]*tls.Config, brokerManyClients)
@@ -110,7 +118,7 @@ use_identity_as_username true
 		}
 		cfgs[i] = &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
 	}
-	return &brokerTarget{name: "mosquitto", addr: addr, client: func(i int) *tls.Config { return cfgs[i%len(cfgs)] }}
+	return ca, server, func(i int) *tls.Config { return cfgs[i%len(cfgs)] }
 }
 
 // lockedBuffer collects a child process's output.

@@ -47,17 +47,19 @@ func brokerClientID(i int) string { return fmt.Sprintf("bench-%03d", i) }
 // BenchmarkBroker measures the broker alone over mTLS: publish→receive
 // messages/s with 1 and with 100 connected clients (each publishing QoS 1
 // to its own topic and subscribed to it), and MQTT connects/s (TLS
-// handshake + CONNECT/CONNACK). It runs stepwire always and Debian's
-// mosquitto, with an equivalent TLS and ACL configuration, when
-// /usr/sbin/mosquitto exists, and prints one line per broker.
+// handshake + CONNECT/CONNACK). It runs stepwire and bare mochi always,
+// and Debian's mosquitto, with an equivalent TLS and ACL configuration,
+// when /usr/sbin/mosquitto exists; it prints one line per broker and
+// stepwire's ratios to the others.
 func BenchmarkBroker(b *testing.B) {
-	targets := []func(*testing.B) *brokerTarget{stepwireBroker}
+	targets := []func(*testing.B) *brokerTarget{stepwireBroker, mochiBroker}
 	if mosquittoAvailable() {
 		targets = append(targets, mosquittoBroker)
 	} else {
 		fmt.Println("broker_mosquitto=skipped (no /usr/sbin/mosquitto; apt-get install mosquitto)")
 	}
 	for b.Loop() {
+		figures := map[string][3]float64{}
 		for _, start := range targets {
 			tg := start(b)
 			one := brokerThroughput(b, tg, 1, 64)
@@ -68,7 +70,10 @@ func BenchmarkBroker(b *testing.B) {
 			b.ReportMetric(conns, tg.name+"_connects/s")
 			fmt.Printf("broker_%s_msgs_per_s_1client=%.0f broker_%s_msgs_per_s_100clients=%.0f broker_%s_connects_per_s=%.0f\n",
 				tg.name, one, tg.name, many, tg.name, conns)
+			figures[tg.name] = [3]float64{one, many, conns}
 		}
+		brokerRatios(figures, "mochi")
+		brokerRatios(figures, "mosquitto")
 	}
 }
 
