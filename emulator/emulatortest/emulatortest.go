@@ -55,6 +55,11 @@ func WithLambdaMode(mode string) Option { return func(o *options) { o.cfg.Lambda
 // as `stepwire up` does (emulator.Config.Durable); in memory by default.
 func WithDurable() Option { return func(o *options) { o.cfg.Durable = true } }
 
+// WithMaxConnections caps concurrent MQTT connections at n
+// (emulator.Config.MQTTMaxConnections; iotemu.DefaultMaxConnections by
+// default), for tests that connect a fleet.
+func WithMaxConnections(n int) Option { return func(o *options) { o.cfg.MQTTMaxConnections = n } }
+
 // WithFakeClock drives every timer from a fake clock (Server.Clock),
 // starting at a fixed instant, so tests skip waits without sleeping.
 func WithFakeClock() Option { return func(o *options) { o.fake = true } }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"unsafe"
 )
 
 // sampleMachine is the dispatch pattern's state machine.
@@ -71,4 +72,23 @@ func TestSampleMachineCallbackSuccess(t *testing.T) {
 func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// A waiting task's token is the copy inside its TaskScheduled parameters,
+// which the history keeps anyway, not a second one.
+func TestWaitingTokenSharesScheduledParameters(t *testing.T) {
+	h := newHarness(t, sampleMachine, `{"a":15,"b":42}`)
+	d, ok := h.events[2].Details.(*TaskScheduledDetails)
+	if !ok {
+		t.Fatalf("event 3 details = %T", h.events[2].Details)
+	}
+	run := h.m.byToken("token-1")
+	if run == nil {
+		t.Fatal("no task holds token-1")
+	}
+	params, token := unsafe.StringData(d.Parameters), unsafe.StringData(run.token)
+	if uintptr(unsafe.Pointer(token)) < uintptr(unsafe.Pointer(params)) ||
+		uintptr(unsafe.Pointer(token)) >= uintptr(unsafe.Pointer(params))+uintptr(len(d.Parameters)) {
+		t.Fatalf("token %q is a copy of its own, not part of the parameters %s", run.token, d.Parameters)
+	}
 }

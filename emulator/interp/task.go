@@ -130,6 +130,7 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 		}
 	}
 	text := jsonv.EncodeString(params)
+	t.token = sharedToken(text, t.token)
 	var started int64
 	switch {
 	case t.activity:
@@ -162,6 +163,21 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 	if !t.activity {
 		m.startClocks(t)
 	}
+}
+
+// sharedToken returns token as the copy of it inside the task's encoded
+// parameters, when they carry it (a .waitForTaskToken task passes
+// $$.Task.Token on): the TaskScheduled event keeps that text for the
+// execution's life, so the attempt holding the token costs no second copy
+// of its 700 bytes while the execution waits.
+func sharedToken(text, token string) string {
+	if token == "" {
+		return token
+	}
+	if i := strings.Index(text, token); i >= 0 {
+		return text[i : i+len(token)]
+	}
+	return token
 }
 
 // startClocks arms the attempt's TimeoutSeconds and HeartbeatSeconds

@@ -209,8 +209,20 @@ func capabilities() *mqtt.Capabilities {
 	c.MaximumSessionExpiryInterval = uint32(maxSessionExpiry / time.Second)
 	c.MaximumMessageExpiryInterval = 604800
 	c.ReceiveMaximum = 100
+	// Each connection's queue of packets waiting for its socket is a
+	// buffered channel of this many pointers, allocated in full at
+	// connect and scanned by every GC: mochi's 8192 cost 64 KiB a
+	// connection, 64 MB for a fleet of 1,000 (docs/performance.md, "Flat
+	// cost as work grows"). The write loop drains it as fast as the
+	// client reads, and QoS 1 beyond the client's Receive Maximum waits
+	// in the inflight store instead, so 1,024 leaves room for bursts
+	// far above IoT Core's 100 publishes/s a connection.
+	c.MaximumClientWritesPending = maxClientWritesPending
 	return c
 }
+
+// maxClientWritesPending bounds a connection's queue of packets to write.
+const maxClientWritesPending = 1024
 
 // Start listens on MQTTAddr with TLS and serves MQTT.
 func (s *Service) Start() error {
