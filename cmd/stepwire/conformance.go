@@ -47,6 +47,7 @@ func conformanceCmd(_ context.Context, args []string) error {
 	report := conformance.Summarise(results)
 	conformance.PrintTable(os.Stdout, report)
 	conformance.PrintBarTallies(os.Stdout, report)
+	conformance.PrintChanges(os.Stdout, report)
 	bar := conformance.Bar{MinPass: *minPass, MinCategory: *minCat, MaxSkip: *maxSkip, MinQueryPass: *minQuery}
 	unmet := bar.Check(report)
 	for _, u := range unmet {

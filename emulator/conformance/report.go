@@ -33,12 +33,18 @@ type Report struct {
 	Bar           Tally
 	BarByCategory map[string]*Tally
 	QueryBar      Tally
+	// Changes counts, per documented AWS change, the cases recorded
+	// before it that were compared with today's behaviour.
+	Changes map[string]int
 }
 
 // Summarise tallies results overall, per category and for the bar.
 func Summarise(results []Result) Report {
-	r := Report{ByCategory: map[string]*Tally{}, BarByCategory: map[string]*Tally{}}
+	r := Report{ByCategory: map[string]*Tally{}, BarByCategory: map[string]*Tally{}, Changes: map[string]int{}}
 	for _, res := range results {
+		for _, ch := range res.Changes {
+			r.Changes[ch]++
+		}
 		cat := res.Case.Category
 		r.All.add(res)
 		tally(r.ByCategory, cat).add(res)
@@ -96,6 +102,19 @@ func PrintBarTallies(w io.Writer, r Report) {
 		r.Bar.Passed, r.Bar.Total(), 100*ratio(r.Bar.Passed, r.Bar.Total()), r.Bar.Skipped)
 	fmt.Fprintf(w, "bar (JSONata and variables): %d of %d pass (%.1f%%), %d skipped\n",
 		r.QueryBar.Passed, r.QueryBar.Total(), 100*ratio(r.QueryBar.Passed, r.QueryBar.Total()), r.QueryBar.Skipped)
+}
+
+// PrintChanges says how many cases were recorded before each documented
+// AWS change and compared with today's behaviour.
+func PrintChanges(w io.Writer, r Report) {
+	names := make([]string, 0, len(r.Changes))
+	for name := range r.Changes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "compared with today's behaviour, %d cases recorded before an AWS change: %s\n", r.Changes[name], name)
+	}
 }
 
 // PrintSummary writes the final line:

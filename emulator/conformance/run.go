@@ -26,6 +26,10 @@ type Result struct {
 	Skip string
 	// Err describes the difference from AWS; nil when the case passed.
 	Err error
+	// Changes lists the documented AWS changes (casematch.AWSChanges)
+	// made since the case was recorded, which its expectation was
+	// brought up to date with.
+	Changes []string
 }
 
 // Passed reports whether the case ran and matched AWS.
@@ -46,7 +50,8 @@ func Run(c *Case) (res Result) {
 	defer e.close()
 	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
 	defer cancel()
-	exp := c.object("expect")
+	exp, changes := casematch.Current(c.doc)
+	res.Changes = changes
 	if exp == nil {
 		res.Err = fmt.Errorf("case has no expect")
 		return res

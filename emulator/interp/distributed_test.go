@@ -60,7 +60,7 @@ func TestDistributedMapChildExecutions(t *testing.T) {
 	_ = h.handle(TaskInvoked{TaskID: h.lastInvoke().TaskID, Output: json.RawMessage(`1`)})
 	_ = h.handle(TaskInvoked{TaskID: h.lastInvoke().TaskID, Output: json.RawMessage(`2`)})
 	want := lines("1 ExecutionStarted p=0", "2 MapStateEntered p=0", "3 MapStateStarted p=2",
-		"4 MapRunStarted p=3", "5 MapRunSucceeded p=4", "6 MapStateSucceeded p=5", "7 MapStateExited p=5",
+		"4 MapRunStarted p=3", "5 MapRunSucceeded p=4", "6 MapStateSucceeded p=5", "7 MapStateExited p=4",
 		"8 ExecutionSucceeded p=7")
 	if got := h.transcript(); got != want {
 		t.Fatalf("transcript:\n%s\nwant:\n%s", got, want)

@@ -151,10 +151,13 @@ func (m *Machine) childSucceeded(th *thread, output any, last int64) {
 func (m *Machine) fanOutSucceeded(r *stateRun) {
 	b := r.fanOut
 	b.active = false
+	// A Distributed Map's MapStateExited follows MapRunStarted, not
+	// MapRunSucceeded, in every recording since November 2024 (earlier
+	// ones show the other; docs/step-functions.md §3.3).
+	exitPrev := b.last
 	if b.run != nil {
 		m.mapRunSucceeded(r)
 	}
-	exitPrev := b.last
 	id := m.emit(b.event(EventMapStateSucceeded, EventParallelStateSucceeded), b.last, nil)
 	if !b.isMap {
 		exitPrev = id
