@@ -154,7 +154,8 @@ type Step struct {
 	Wait    *WaitStep     `yaml:"wait"`
 	// Expect is checked at this point of the timeline.
 	Expect *Expect `yaml:"expect"`
-	// RestartEmulator restarts the emulator (needs durable executions).
+	// RestartEmulator stops the emulator gracefully and starts a new one
+	// on its state file, clock and addresses (in-process target only).
 	RestartEmulator bool `yaml:"restartEmulator"`
 
 	line int

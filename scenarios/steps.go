@@ -53,7 +53,7 @@ func (r *runner) act(ctx context.Context, st Step) error {
 		}
 		return r.s.checkExpect(*st.Expect, res)
 	case st.RestartEmulator:
-		return fmt.Errorf("restarting the emulator needs durable executions, which stepwire does not have yet")
+		return r.restartEmulator(ctx)
 	}
 	return fmt.Errorf("empty step")
 }

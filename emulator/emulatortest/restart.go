@@ -23,7 +23,11 @@ var ErrNotDurable = errors.New("emulatortest: restart needs WithDurable (an in-m
 // Restart replaces Server.Emulator: it must not run concurrently with any
 // other use of the Server, and whatever was taken from the old emulator
 // (its services, a Lambda handler registered on it) is the old one's.
-func (s *Server) Restart() error {
+func (s *Server) Restart() error { return s.RestartAfter(nil) }
+
+// RestartAfter is Restart, calling stopped (when not nil) while no
+// emulator runs: after the old one has closed, before the new one listens.
+func (s *Server) RestartAfter(stopped func()) error {
 	if !s.cfg.Durable {
 		return ErrNotDurable
 	}
@@ -37,6 +41,9 @@ func (s *Server) Restart() error {
 	s.closed = true
 	if err := s.Emulator.Close(); err != nil {
 		return fmt.Errorf("emulatortest: restart: close: %w", err)
+	}
+	if stopped != nil {
+		stopped()
 	}
 	emu, err := start(cfg)
 	if err != nil {
