@@ -35,6 +35,7 @@ type Server struct {
 	// closed is set while no emulator runs (a Restart that failed to
 	// start the new one), so cleanup does not close the old one twice.
 	closed bool
+	state  *killableStore // the running emulator's state file (WithDurable)
 }
 
 type options struct {
@@ -90,6 +91,9 @@ func New(t testing.TB, opts ...Option) *Server {
 	if o.fake {
 		s.Clock = clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		o.cfg.Clock = s.Clock
+	}
+	if o.cfg.Durable {
+		o.cfg.WrapStore = s.killable
 	}
 	s.cfg = o.cfg
 	emu, err := start(o.cfg)

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepwire/stepwire/emulator/store"
 )
 
 // A restarted durable emulator listens where the first one did, on the
@@ -16,6 +18,12 @@ import (
 // execution it started, still waiting on its activity, whose task it can
 // then take and complete.
 func TestRestartKeepsAddressesAndState(t *testing.T) {
+	for _, kill := range []bool{false, true} {
+		t.Run(map[bool]string{false: "graceful", true: "killed"}[kill], func(t *testing.T) { testRestart(t, kill) })
+	}
+}
+
+func testRestart(t *testing.T, kill bool) {
 	srv := New(t, WithDurable(), WithFakeClock())
 	ends, clk := srv.Endpoints(), srv.Clock
 	ctx := context.Background()
@@ -35,7 +43,11 @@ func TestRestartKeepsAddressesAndState(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := srv.Restart(); err != nil {
+	restart := srv.Restart
+	if kill {
+		restart = func() error { return srv.KillAndRestart(nil) }
+	}
+	if err := restart(); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Endpoints(); got.HTTP != ends.HTTP || got.MQTT != ends.MQTT {
@@ -70,5 +82,25 @@ func TestRestartNeedsDurable(t *testing.T) {
 	srv := New(t)
 	if err := srv.Restart(); !errors.Is(err, ErrNotDurable) {
 		t.Fatalf("Restart = %v, want ErrNotDurable", err)
+	}
+}
+
+// A killed emulator's state file takes no more writes and keeps the ones
+// committed before.
+func TestKilledStoreRefusesWrites(t *testing.T) {
+	srv := &Server{}
+	st := srv.killable(store.NewMem())
+	if err := st.Apply(store.Put("b", "before", []byte("1"))); err != nil {
+		t.Fatal(err)
+	}
+	srv.state.killed.Store(true)
+	if err := st.Apply(store.Put("b", "after", []byte("2"))); !errors.Is(err, errKilled) {
+		t.Fatalf("Apply after the kill = %v, want errKilled", err)
+	}
+	if _, ok, _ := st.Get("b", "after"); ok {
+		t.Fatal("a write after the kill reached the store")
+	}
+	if v, ok, _ := st.Get("b", "before"); !ok || string(v) != "1" {
+		t.Fatalf("a write before the kill is lost: %q %v", v, ok)
 	}
 }
