@@ -10,7 +10,7 @@ import (
 // in-process emulator then keeps its state in a state file.
 func (s *Scenario) restartsEmulator() bool {
 	for _, st := range s.Steps {
-		if st.RestartEmulator {
+		if st.RestartEmulator != nil {
 			return true
 		}
 	}
@@ -18,20 +18,25 @@ func (s *Scenario) restartsEmulator() bool {
 }
 
 // restartEmulator stops the run's emulator as a SIGTERM'd `stepwire up`
-// stops and starts a new one on its state file, clock and addresses
-// (emulatortest.Server.Restart). What followed the old emulator follows
+// stops (or, with kill, as a SIGKILL'd one: emulatortest.Server.
+// KillAndRestart) and starts a new one on its state file, clock and
+// addresses. What followed the old emulator follows
 // the new one: the probe's counters and Lambda wrappers, the observer and
 // the clients (dialled again; what they saw is kept). The workers
 // reconnect by themselves, with their persistent sessions, to the broker
 // address they know; time runs (their reconnect backoff is on the
 // scenario's clock) until each that was connected is subscribed again.
-func (r *runner) restartEmulator(ctx context.Context) error {
+func (r *runner) restartEmulator(ctx context.Context, kill bool) error {
 	srv := r.w.srv
 	if srv == nil {
 		return fmt.Errorf("restartEmulator needs the in-process target")
 	}
 	back := r.goingDown()
-	if err := srv.RestartAfter(func() { forgetConnections(back) }); err != nil {
+	restart := srv.RestartAfter
+	if kill {
+		restart = srv.KillAndRestart
+	}
+	if err := restart(func() { forgetConnections(back) }); err != nil {
 		return err
 	}
 	r.p.attach(srv)

@@ -52,8 +52,8 @@ func (r *runner) act(ctx context.Context, st Step) error {
 			return err
 		}
 		return r.s.checkExpect(*st.Expect, res)
-	case st.RestartEmulator:
-		return r.restartEmulator(ctx)
+	case st.RestartEmulator != nil:
+		return r.restartEmulator(ctx, st.RestartEmulator.Kill)
 	}
 	return fmt.Errorf("empty step")
 }
