@@ -113,6 +113,10 @@ type Config struct {
 	// Scheduler schedules in <DataDir>/state.db across restarts
 	// (docs/durability.md §4); off, everything is in memory.
 	Durable bool
+	// WrapStore, when set with Durable, wraps the opened state file: the
+	// emulator reads and writes through what it returns (tests that stop
+	// its writes, as a killed process's, before closing it).
+	WrapStore func(store.Store) store.Store
 }
 
 // Endpoints are where a started emulator listens.

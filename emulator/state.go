@@ -26,6 +26,9 @@ func openStore(cfg Config) (store.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new emulator: %w", err)
 	}
+	if cfg.WrapStore != nil {
+		return cfg.WrapStore(st), nil
+	}
 	return st, nil
 }
 

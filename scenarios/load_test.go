@@ -28,6 +28,8 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 		{"unknown target", head + "targets: [inprocess, cloud]\nexpect: {status: SUCCEEDED}\n", "3: targets[1]"},
 		{"activity worker with a thing", head + "workers: [{name: w, activity: jobs, thing: t}]\nexpect: {status: SUCCEEDED}\n",
 			"3: workers[0].activity: an activity worker takes no MQTT thing, policy or topics"},
+		{"restartEmulator false", head + "steps:\n  - start: {}\n  - restartEmulator: false\nexpect: {status: SUCCEEDED}\n", "5: steps[1].restartEmulator"},
+		{"restartEmulator unknown field", head + "steps:\n  - start: {}\n  - restartEmulator: {hard: true}\nexpect: {status: SUCCEEDED}\n", "5: steps[1].restartEmulator"},
 		{"heartbeat not a boolean", head + "workers: [{name: w, default: {heartbeat: sometimes}}]\nexpect: {status: SUCCEEDED}\n", "3: workers[0].default.heartbeat"},
 	}
 	for _, tt := range tests {
@@ -37,6 +39,19 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 				t.Fatalf("Parse error = %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// restartEmulator is true (a graceful stop) or {kill: ...}.
+func TestParseRestartEmulator(t *testing.T) {
+	for text, kill := range map[string]bool{"true": false, "{kill: true}": true, "{kill: false}": false, "{}": false} {
+		s, err := Parse([]byte("name: x\nstateMachine: S\nsteps:\n  - start: {}\n  - restartEmulator: " + text + "\nexpect: {status: SUCCEEDED}\n"))
+		if err != nil {
+			t.Fatalf("restartEmulator: %s: %v", text, err)
+		}
+		if r := s.Steps[1].RestartEmulator; r == nil || r.Kill != kill {
+			t.Errorf("restartEmulator: %s parsed as %+v, want kill %v", text, r, kill)
+		}
 	}
 }
 

@@ -168,35 +168,51 @@ func (ids *identities) cleanUp(ctx context.Context) []error {
 type mqttClient struct {
 	name string
 	c    *paho.Client
-	mu   sync.Mutex
-	seen []seenMessage
-	now  func() time.Duration
+	// How it connected, for redial.
+	addr, clientID string
+	cfg            *tls.Config
+	filters        []string
+	mu             sync.Mutex
+	seen           []seenMessage
+	now            func() time.Duration
 }
 
 // dialClient connects as clientID over TLS and subscribes to filters.
 func dialClient(ctx context.Context, name, addr, clientID string, cfg *tls.Config, now func() time.Duration, filters []string) (*mqttClient, error) {
-	conn, err := (&tls.Dialer{Config: cfg}).DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("client %s: dial: %w", name, err)
+	mc := &mqttClient{name: name, now: now, addr: addr, clientID: clientID, cfg: cfg, filters: filters}
+	if err := mc.connect(ctx, true); err != nil {
+		return nil, err
 	}
-	mc := &mqttClient{name: name, now: now}
+	return mc, nil
+}
+
+// connect opens the client's connection and subscribes to its filters,
+// noting the refused ones when noteDenied.
+func (mc *mqttClient) connect(ctx context.Context, noteDenied bool) error {
+	name := mc.name
+	conn, err := (&tls.Dialer{Config: mc.cfg}).DialContext(ctx, "tcp", mc.addr)
+	if err != nil {
+		return fmt.Errorf("client %s: dial: %w", name, err)
+	}
 	mc.c = paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(conn),
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){mc.receive}})
-	ack, err := mc.c.Connect(ctx, &paho.Connect{ClientID: clientID, KeepAlive: 300, CleanStart: true})
+	ack, err := mc.c.Connect(ctx, &paho.Connect{ClientID: mc.clientID, KeepAlive: 300, CleanStart: true})
 	if err != nil {
 		_ = conn.Close()
-		return nil, fmt.Errorf("client %s: connect: %w (%+v)", name, err, ack)
+		return fmt.Errorf("client %s: connect: %w (%+v)", name, err, ack)
 	}
-	for _, f := range filters {
+	for _, f := range mc.filters {
 		sa, err := mc.c.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: f, QoS: 1}}})
 		switch {
 		case sa != nil && len(sa.Reasons) == 1 && sa.Reasons[0] >= 0x80:
-			mc.recordDenied(f)
+			if noteDenied {
+				mc.recordDenied(f)
+			}
 		case err != nil:
-			return nil, fmt.Errorf("client %s: subscribe %s: %w", name, f, err)
+			return fmt.Errorf("client %s: subscribe %s: %w", name, f, err)
 		}
 	}
-	return mc, nil
+	return nil
 }
 
 func (mc *mqttClient) receive(pr paho.PublishReceived) (bool, error) {
@@ -249,4 +265,11 @@ func (mc *mqttClient) closeIfSet() {
 	if mc != nil {
 		mc.close()
 	}
+}
+
+// redial connects the client again as it first did, after its broker went
+// away, keeping what it saw.
+func (mc *mqttClient) redial(ctx context.Context) error {
+	_ = mc.c.Disconnect(&paho.Disconnect{}) // the connection is gone; this frees the old client
+	return mc.connect(ctx, false)           // a refused subscription was noted the first time
 }

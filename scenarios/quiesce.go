@@ -65,7 +65,8 @@ type probe struct {
 // wrapFunctions replaces the template's functions in the emulator's Lambda
 // service with counting wrappers. Functions with a WORKER_TOPIC publish
 // jobs to it; functions a topic rule invokes complete tasks from the
-// workers' messages.
+// workers' messages. Called again on a restarted emulator, it keeps the
+// counts so far.
 func (p *probe) wrapFunctions(srv *emulatortest.Server, tpl *template.Template) {
 	ruleFns := map[string]bool{}
 	for _, r := range tpl.Rules {
@@ -78,7 +79,9 @@ func (p *probe) wrapFunctions(srv *emulatortest.Server, tpl *template.Template) 
 			}
 		}
 	}
-	p.jobsPublished = map[string]*atomic.Uint64{}
+	if p.jobsPublished == nil {
+		p.jobsPublished = map[string]*atomic.Uint64{}
+	}
 	for _, tf := range tpl.Functions {
 		f, ok := srv.Lambda.Lookup(tf.Name)
 		if !ok {
@@ -94,6 +97,12 @@ func (p *probe) wrapFunctions(srv *emulatortest.Server, tpl *template.Template) 
 		p.hasCompletions = p.hasCompletions || h.completes
 		srv.Lambda.Register(lambdaemu.Function{Name: f.Name, Handler: h})
 	}
+}
+
+// attach follows the Step Functions service of the emulator now running
+// (after a restart, the new one's).
+func (p *probe) attach(srv *emulatortest.Server) {
+	p.steps, p.pollers = srv.SFN.Driving, srv.SFN.ActivityPollers
 }
 
 // countingHandler counts the invocations of one function.

@@ -44,6 +44,8 @@ type runner struct {
 	ended    map[string]bool   // executions seen ended
 	order    []string          // execution names in start order
 	machine  string            // the state machine's ARN
+	// tpl is the scenario's template, loaded in-process (nil elsewhere).
+	tpl *template.Template
 	// activities maps the scenario's activity names to their ARNs.
 	activities map[string]string
 	// undo holds what puts a shared system back as it was, last first.
@@ -108,7 +110,7 @@ func setUp(tb testing.TB, s *Scenario, w *world, book *logBook, ip InProcess) (*
 		byName: map[string]*tls.Config{}}
 	r.p = &probe{workers: func() []*liveWorker { return r.workers }}
 	if w.srv != nil {
-		r.p.steps, r.p.pollers = w.srv.SFN.Driving, w.srv.SFN.ActivityPollers
+		r.p.attach(w.srv)
 	}
 	r.t0 = r.clk.Now()
 	ctx := context.Background()
@@ -128,6 +130,7 @@ func setUp(tb testing.TB, s *Scenario, w *world, book *logBook, ip InProcess) (*
 		if err != nil {
 			return nil, err
 		}
+		r.tpl = tpl
 		r.p.wrapFunctions(w.srv, tpl)
 	}
 	return r, r.startWorkers(ctx)

@@ -15,6 +15,7 @@ package scenarios
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -154,8 +155,9 @@ type Step struct {
 	Wait    *WaitStep     `yaml:"wait"`
 	// Expect is checked at this point of the timeline.
 	Expect *Expect `yaml:"expect"`
-	// RestartEmulator restarts the emulator (needs durable executions).
-	RestartEmulator bool `yaml:"restartEmulator"`
+	// RestartEmulator stops the emulator and starts a new one on its
+	// state file, clock and addresses (in-process target only).
+	RestartEmulator *RestartEmulatorStep `yaml:"restartEmulator"`
 
 	line int
 }
@@ -166,6 +168,27 @@ type StartStep struct {
 	Name         string `yaml:"name"`
 	Input        any    `yaml:"input"`
 	StateMachine string `yaml:"stateMachine"`
+}
+
+// RestartEmulatorStep restarts the emulator: "true" stops it gracefully,
+// as SIGTERM does; {kill: true} kills it, its state file as its last
+// commit left it.
+type RestartEmulatorStep struct {
+	Kill bool `yaml:"kill"`
+}
+
+// UnmarshalYAML accepts true as well as {kill: ...}.
+func (r *RestartEmulatorStep) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		var on bool
+		if err := n.Decode(&on); err != nil || !on {
+			return fmt.Errorf("line %d: restartEmulator is true or {kill: true}", n.Line)
+		}
+		*r = RestartEmulatorStep{}
+		return nil
+	}
+	type plain RestartEmulatorStep
+	return n.Decode((*plain)(r))
 }
 
 // StopStep stops an execution (StopExecution).

@@ -52,8 +52,8 @@ func (r *runner) act(ctx context.Context, st Step) error {
 			return err
 		}
 		return r.s.checkExpect(*st.Expect, res)
-	case st.RestartEmulator:
-		return fmt.Errorf("restarting the emulator needs durable executions, which stepwire does not have yet")
+	case st.RestartEmulator != nil:
+		return r.restartEmulator(ctx, st.RestartEmulator.Kill)
 	}
 	return fmt.Errorf("empty step")
 }

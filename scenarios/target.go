@@ -207,7 +207,7 @@ func refuseRemote(s *Scenario, target string) error {
 		case st.Advance != 0:
 			return s.fieldError("advance needs virtual time; the %s target runs on the wall clock (wait for a condition instead)",
 				[]any{target}, "steps", i, "advance")
-		case st.RestartEmulator:
+		case st.RestartEmulator != nil:
 			return s.fieldError("the %s target cannot restart a system it does not own", []any{target}, "steps", i, "restartEmulator")
 		case st.Wait != nil && st.Wait.Until.Log != nil && st.Wait.Until.Log.Worker == "":
 			return s.fieldError("%s", []any{onlyWorkerLogs(target)}, "steps", i, "wait", "until", "log")

@@ -196,7 +196,9 @@ func (st Step) String() string {
 		return "wait"
 	case st.Expect != nil:
 		return "expect"
-	case st.RestartEmulator:
+	case st.RestartEmulator != nil && st.RestartEmulator.Kill:
+		return "restartEmulator (kill)"
+	case st.RestartEmulator != nil:
 		return "restartEmulator"
 	}
 	return fmt.Sprintf("step at line %d", st.line)

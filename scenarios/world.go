@@ -58,11 +58,15 @@ func defaultWorkerSpec() WorkerSpec {
 }
 
 // inProcessWorld starts an emulator for the run, loading the scenario's
-// template, on a fake clock unless the scenario runs on wall time.
+// template, on a fake clock unless the scenario runs on wall time, and
+// durable when the scenario restarts it.
 func inProcessWorld(tb testing.TB, s *Scenario, book *logBook) *world {
 	opts := []emulatortest.Option{emulatortest.WithTemplate(s.TemplatePath()), emulatortest.WithLogger(book.logger("emulator"))}
 	if s.Virtual() {
 		opts = append(opts, emulatortest.WithFakeClock())
+	}
+	if s.restartsEmulator() {
+		opts = append(opts, emulatortest.WithDurable()) // a state file to come back to
 	}
 	srv := emulatortest.New(tb, opts...)
 	ends := srv.Endpoints()

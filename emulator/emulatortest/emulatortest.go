@@ -31,6 +31,11 @@ type Server struct {
 	Clock *clock.Fake
 	t     testing.TB
 	keys  []awsapi.Credential // WithCredentials
+	cfg   emulator.Config     // what started the emulator, for Restart
+	// closed is set while no emulator runs (a Restart that failed to
+	// start the new one), so cleanup does not close the old one twice.
+	closed bool
+	state  *killableStore // the running emulator's state file (WithDurable)
 }
 
 type options struct {
@@ -87,16 +92,33 @@ func New(t testing.TB, opts ...Option) *Server {
 		s.Clock = clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		o.cfg.Clock = s.Clock
 	}
-	emu, err := emulator.New(o.cfg)
+	if o.cfg.Durable {
+		o.cfg.WrapStore = s.killable
+	}
+	s.cfg = o.cfg
+	emu, err := start(o.cfg)
 	if err != nil {
 		t.Fatalf("emulatortest: %v", err)
 	}
-	if err := emu.Start(context.Background()); err != nil {
-		t.Fatalf("emulatortest: %v", err)
-	}
-	t.Cleanup(func() { _ = emu.Close() })
 	s.Emulator = emu
+	t.Cleanup(func() {
+		if !s.closed {
+			_ = s.Emulator.Close()
+		}
+	})
 	return s
+}
+
+// start builds an emulator and makes it listen.
+func start(cfg emulator.Config) (*emulator.Emulator, error) {
+	emu, err := emulator.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := emu.Start(context.Background()); err != nil {
+		return nil, err
+	}
+	return emu, nil
 }
 
 // AWSConfig is an AWS SDK config pointed at the emulator, with dummy
