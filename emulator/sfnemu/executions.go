@@ -36,7 +36,7 @@ type execution struct {
 	status   interp.Status
 	stop     time.Time
 	output   json.RawMessage
-	result   interp.Step // the terminal step (error, cause)
+	failure  asl.Failure // the terminal step's error and cause
 	timers   map[string]*timer
 	closed   map[string]struct{} // tokens closed by the machine
 	tokenSeq uint32
@@ -49,7 +49,7 @@ type execution struct {
 
 	freed bool // freed by retention (retention.go); guarded by sm.mu
 
-	jr      execJournal     // its records in Config.Store (journal_exec.go)
+	jr      *execJournal    // its records in Config.Store (journal_exec.go); nil without one
 	mapRuns []*mapRunRecord // Distributed Map runs (mapruns.go)
 	indexed indexed         // their ARNs in the lookup indexes (mapruns_children.go)
 	redrive redriveState    // redrive.go
@@ -76,7 +76,7 @@ func (e *execution) info() execInfo {
 func (e *execution) infoLocked() execInfo {
 	return execInfo{arn: e.arn, smArn: e.sm.arn, name: e.name, status: e.status, input: e.input,
 		versionArn: e.versionArn, aliasArn: e.aliasArn, start: e.start, stop: e.stop, output: e.output,
-		failure: e.result.Failure, redrive: redriveState{count: e.redrive.count, date: e.redrive.date},
+		failure: e.failure, redrive: redriveState{count: e.redrive.count, date: e.redrive.date},
 		events: len(e.history)}
 }
 
@@ -172,6 +172,9 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (*execut
 	e := &execution{id: s.nextExec.Add(1), arn: arn, name: in.name, sm: sm,
 		input: in.input, start: s.cfg.Clock.Now(), status: interp.StatusRunning, done: make(chan struct{}),
 		versionArn: in.sel.versionArn, aliasArn: in.sel.aliasArn}
+	if s.journal != nil {
+		e.jr = &execJournal{} // journalStart turns it on for a Standard execution
+	}
 	e.mu.Lock()
 	if old, err := s.register(e, sm, in, run); old != nil || err != nil {
 		e.mu.Unlock()
