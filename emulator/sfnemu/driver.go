@@ -125,7 +125,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	s.journalEnd(e)
 	s.mocks.drop(e.arn)
 	s.notifyStatus(e, e.infoLocked())
-	close(e.done)
+	e.closeDone()
 	s.release(e)
 	hop.Log(context.Background(), s.log, "done", "status", step.Status, "executionArn", e.arn)
 }

@@ -119,7 +119,7 @@ func (s *Service) journalStart(e *execution) {
 		return
 	}
 	e.jr.start = startRecord{ID: e.id, ARN: e.arn, Name: e.name, SM: e.sm.arn, Input: e.input, Start: e.start,
-		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: snapRevision(e.rev), Draws: e.takeDraws()}
+		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: snapRevision(*e.rev), Draws: e.takeDraws()}
 	e.jr.startJSON = s.journalPut(e, runKey(e.id), e.jr.start)
 }
 

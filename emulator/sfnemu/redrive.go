@@ -118,7 +118,6 @@ func (s *Service) reopen(e *execution, now time.Time, token *string) (uint64, er
 	sm.mu.Unlock()
 	ticket := s.journalRedrive(e, now, token)
 	e.reopened(step, now)
-	e.done = make(chan struct{})
 	e.abandoned.Store(false)
 	s.apply(e, step)
 	s.notifyStatus(e, e.infoLocked())

@@ -156,8 +156,8 @@ func (s *Service) rebuild(r doneRecord) (*execution, error) {
 		return nil, err
 	}
 	st := r.Start
-	e := &execution{id: st.ID, arn: st.ARN, name: st.Name, sm: sm, rev: rev, input: st.Input, start: st.Start,
-		status: interp.StatusRunning, done: make(chan struct{}), versionArn: st.VersionArn, aliasArn: st.AliasArn}
+	e := &execution{id: st.ID, arn: st.ARN, name: st.Name, sm: sm, rev: &rev, input: st.Input, start: st.Start,
+		status: interp.StatusRunning, versionArn: st.VersionArn, aliasArn: st.AliasArn}
 	e.jr = &execJournal{on: true, start: st, steps: r.Steps, term: r.Term}
 	if err := s.replayExecution(e, r.Steps, r.Term); err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func (s *Service) rebuild(r doneRecord) (*execution, error) {
 		e.failure = r.Failure
 	}
 	if e.status != interp.StatusRunning {
-		close(e.done)
+		e.closeDone()
 		e.mu.Lock()
 		// Replayed: a redrive journals and acts again.
 		e.jr.replaying, e.jr.pendingTasks, e.jr.pendingTimers = false, nil, nil
