@@ -33,14 +33,14 @@ type Machine struct {
 	def   *asl.Definition
 	opts  Options
 	input any
-	// inputText is the execution input as given.
-	inputText string
 
 	startTime time.Time
 	now       time.Time
 	lastID    int64
 	status    Status
-	out       Step
+	// out is the step being made, from begin to end (nil between calls,
+	// so a waiting execution does not carry it).
+	out *Step
 
 	// root is the execution's own thread; th is the thread being run
 	// (the root, a Parallel branch or a Map iteration).
@@ -51,7 +51,8 @@ type Machine struct {
 	// item is $$.Map.Item while a Map state evaluates its ItemSelector.
 	item *mapItem
 	// execCtx and smCtx are the context object's Execution and
-	// StateMachine, the same for every state (context).
+	// StateMachine, the same for every state (context): built once a step,
+	// dropped by end.
 	execCtx, smCtx *jsonv.Object
 	// redriveAt is where an unsuccessful execution stopped; redrives and
 	// redriveTime count and date its redrives (redrive.go).
@@ -76,7 +77,6 @@ func New(def *asl.Definition, input json.RawMessage, opts Options) *Machine {
 	if len(input) == 0 {
 		input = json.RawMessage("{}")
 	}
-	m.inputText = string(input)
 	v, err := jsonv.Decode(input)
 	if err != nil {
 		v = jsonv.NewObject(0)
@@ -177,15 +177,28 @@ func (m *Machine) dispatch(ev Event) error {
 
 func (m *Machine) begin(now time.Time) {
 	m.now = now
-	m.out = Step{}
+	m.out = nil
 }
 
+// step is the step being made.
+func (m *Machine) step() *Step {
+	if m.out == nil {
+		m.out = &Step{}
+	}
+	return m.out
+}
+
+// end returns the step made since begin. The context object's Execution
+// and StateMachine are dropped: rebuilt by the next step that reads $$,
+// they are not kept while the execution waits.
 func (m *Machine) end() Step {
-	m.reportDistributed(&m.out)
-	s := m.out
+	out := m.step()
+	m.reportDistributed(out)
+	s := *out
 	s.Status = m.status
 	s.Done = m.status != StatusRunning
-	m.out = Step{}
+	m.out = nil
+	m.execCtx, m.smCtx = nil, nil
 	return s
 }
 
@@ -203,7 +216,10 @@ func (m *Machine) lastIDHere() int64 {
 	return m.lastID
 }
 
-func (m *Machine) command(c Command) { m.out.Commands = append(m.out.Commands, c) }
+func (m *Machine) command(c Command) {
+	out := m.step()
+	out.Commands = append(out.Commands, c)
+}
 
 // emit appends a history event and returns its id. Reaching the history cap
 // fails the execution instead.
@@ -220,7 +236,8 @@ func (m *Machine) emit(typ EventType, prev int64, details any) int64 {
 		return m.lastID
 	}
 	m.lastID++
-	m.out.Events = append(m.out.Events, HistoryEvent{
+	out := m.step()
+	out.Events = append(out.Events, HistoryEvent{
 		ID: m.lastID, PreviousEventID: prev, Timestamp: m.now, Type: typ, Details: details,
 	})
 	return m.lastID
@@ -230,7 +247,7 @@ func (m *Machine) emit(typ EventType, prev int64, details any) int64 {
 func (m *Machine) finish(status Status, typ EventType, prev int64, f asl.Failure) {
 	m.emit(typ, prev, errorDetails(f))
 	m.status = status
-	m.out.Failure = f
+	m.step().Failure = f
 	m.markRedrivePoint()
 	m.closeThread(m.root)
 	if m.execTimer != "" {
@@ -244,7 +261,7 @@ func (m *Machine) succeed(output any, prev int64) {
 	text := jsonv.EncodeString(output)
 	m.emit(EventExecutionSucceeded, prev, &OutputDetails{Output: &text, OutputDetails: notTruncated})
 	m.status = StatusSucceeded
-	m.out.Output = json.RawMessage(text)
+	m.step().Output = json.RawMessage(text)
 	m.closeThread(m.root)
 	if m.execTimer != "" {
 		m.command(CancelTimer{TimerID: m.execTimer})
@@ -260,5 +277,5 @@ func (m *Machine) timeOut() {
 	m.execTimer = ""
 	m.finish(StatusTimedOut, EventExecutionTimedOut, 0, asl.ErrorOnly(asl.StatesTimeout))
 	// DescribeExecution reports neither error nor cause for TIMED_OUT.
-	m.out.Failure = asl.Failure{}
+	m.step().Failure = asl.Failure{}
 }

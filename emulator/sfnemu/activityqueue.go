@@ -191,7 +191,7 @@ func (s *Service) handOut(t *activityTask, worker string) (bool, error) {
 	// interpreter's to explain (it is logged), and the worker keeps the
 	// task.
 	d := &delivery{ev: activityStarted(t.taskID, worker)}
-	if !e.jr.on {
+	if !e.jr.isOn() {
 		s.feedLocked(e, d, driveOwn)
 		return true, nil
 	}

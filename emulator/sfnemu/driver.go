@@ -17,7 +17,7 @@ import (
 // apply records a step's events and status and carries out its commands.
 // e.mu is held.
 func (s *Service) apply(e *execution, step interp.Step) {
-	if e.jr.replaying {
+	if e.jr.isReplaying() {
 		s.replayApply(e, step, s.cfg.Clock.Now())
 		return
 	}
@@ -114,7 +114,7 @@ func (s *Service) fire(e *execution, id string, t *timer) {
 // finish seals a terminal execution.
 func (s *Service) finish(e *execution, step interp.Step) {
 	e.stop = s.cfg.Clock.Now()
-	e.result = step
+	e.failure = step.Failure
 	if step.Status == interp.StatusSucceeded {
 		e.output = step.Output
 	}
@@ -125,7 +125,7 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	s.journalEnd(e)
 	s.mocks.drop(e.arn)
 	s.notifyStatus(e, e.infoLocked())
-	close(e.done)
+	e.closeDone()
 	s.release(e)
 	hop.Log(context.Background(), s.log, "done", "status", step.Status, "executionArn", e.arn)
 }

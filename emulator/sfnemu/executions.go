@@ -20,7 +20,7 @@ type execution struct {
 	arn   string
 	name  string
 	sm    *stateMachine
-	rev   revision // the state machine revision it runs
+	rev   *revision // the state machine revision it runs (shared, immutable)
 	input string
 	start time.Time
 	// versionArn and aliasArn name the version and alias it was started
@@ -36,11 +36,11 @@ type execution struct {
 	status   interp.Status
 	stop     time.Time
 	output   json.RawMessage
-	result   interp.Step // the terminal step (error, cause)
+	failure  asl.Failure // the terminal step's error and cause
 	timers   map[string]*timer
 	closed   map[string]struct{} // tokens closed by the machine
 	tokenSeq uint32
-	done     chan struct{} // closed when the execution ends
+	done     chan struct{} // closed when the execution ends; nil until waited on (doneChan)
 	// execTimer is the id of the execution timeout's timer ("" without
 	// one): it ends the execution even while a step evaluates.
 	execTimer string
@@ -49,7 +49,7 @@ type execution struct {
 
 	freed bool // freed by retention (retention.go); guarded by sm.mu
 
-	jr      execJournal     // its records in Config.Store (journal_exec.go)
+	jr      *execJournal    // its records in Config.Store (journal_exec.go); nil without one
 	mapRuns []*mapRunRecord // Distributed Map runs (mapruns.go)
 	indexed indexed         // their ARNs in the lookup indexes (mapruns_children.go)
 	redrive redriveState    // redrive.go
@@ -67,6 +67,33 @@ type execInfo struct {
 	events                  int
 }
 
+// closedChan is the done channel of an execution closed before any
+// caller waited on it.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// doneChan returns a channel closed when the execution ends. It is made
+// on demand: most executions are never waited on.
+func (e *execution) doneChan() <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done == nil {
+		if e.status != interp.StatusRunning {
+			return closedChan
+		}
+		e.done = make(chan struct{})
+	}
+	return e.done
+}
+
+// closeDone wakes the callers waiting for the execution to end. e.mu is
+// held.
+func (e *execution) closeDone() {
+	if e.done != nil {
+		close(e.done)
+		e.done = nil // a redrive's end is waited on anew
+	}
+}
+
 func (e *execution) info() execInfo {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -76,7 +103,7 @@ func (e *execution) info() execInfo {
 func (e *execution) infoLocked() execInfo {
 	return execInfo{arn: e.arn, smArn: e.sm.arn, name: e.name, status: e.status, input: e.input,
 		versionArn: e.versionArn, aliasArn: e.aliasArn, start: e.start, stop: e.stop, output: e.output,
-		failure: e.result.Failure, redrive: redriveState{count: e.redrive.count, date: e.redrive.date},
+		failure: e.failure, redrive: redriveState{count: e.redrive.count, date: e.redrive.date},
 		events: len(e.history)}
 }
 
@@ -170,8 +197,11 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (*execut
 		arn = s.expressArn(sm.name, in.name)
 	}
 	e := &execution{id: s.nextExec.Add(1), arn: arn, name: in.name, sm: sm,
-		input: in.input, start: s.cfg.Clock.Now(), status: interp.StatusRunning, done: make(chan struct{}),
+		input: in.input, start: s.cfg.Clock.Now(), status: interp.StatusRunning,
 		versionArn: in.sel.versionArn, aliasArn: in.sel.aliasArn}
+	if s.journal != nil {
+		e.jr = &execJournal{} // journalStart turns it on for a Standard execution
+	}
 	e.mu.Lock()
 	if old, err := s.register(e, sm, in, run); old != nil || err != nil {
 		e.mu.Unlock()
@@ -250,20 +280,15 @@ func (e *execution) sameStart(input string) (execInfo, error) {
 }
 
 func (s *Service) machineOptions(e *execution) interp.Options {
-	return s.journaled(e, interp.Options{
-		ExecutionArn: e.arn, ExecutionName: e.name,
-		StateMachineArn: e.sm.arn, StateMachineName: e.sm.name, RoleArn: e.rev.roleArn,
-		Region: s.cfg.Region, Account: s.cfg.Account,
-		NewToken: func() string { // called only by the Machine's caller
-			e.tokenSeq++
-			return s.tokens.mint(e.id, e.tokenSeq)
-		},
-		NewUUID:        s.newUUID,
-		Random:         s.randomInt,
-		ActivityExists: func(arn string) bool { _, err := s.activity(arn); return err == nil },
-		MaxEvalSteps:   s.cfg.MaxEvalSteps, MaxEvalBytes: s.cfg.MaxEvalBytes,
-		Interrupt: func() bool { return e.abandoned.Load() || s.closed() },
-	})
+	o := s.machineOpts
+	o.ExecutionArn, o.ExecutionName = e.arn, e.name
+	o.StateMachineArn, o.StateMachineName, o.RoleArn = e.sm.arn, e.sm.name, e.rev.roleArn
+	o.NewToken = func() string { // called only by the Machine's caller
+		e.tokenSeq++
+		return s.tokens.mint(e.id, e.tokenSeq)
+	}
+	o.Interrupt = func() bool { return e.abandoned.Load() || s.closed() }
+	return s.journaled(e, o)
 }
 
 // execution returns the execution with the given ARN.

@@ -37,7 +37,7 @@ func encodeDone(e *execution) ([]byte, error) {
 		start = b
 	}
 	tail, err := json.Marshal(doneTail{Term: e.jr.term, Status: e.status, Stop: e.stop, Output: e.output,
-		Failure: e.result.Failure})
+		Failure: e.failure})
 	if err != nil {
 		return nil, fmt.Errorf("encode end: %w", err)
 	}

@@ -20,10 +20,10 @@ func TestEncodeDoneIsMarshal(t *testing.T) {
 	steps := []stepRecord{{At: at}, {At: at.Add(time.Second), Kind: "interp.TaskInvoked",
 		Event: json.RawMessage(`{"TaskID":"1","Output":{"x":1}}`), Draws: drawn{UUIDs: []string{"u"}}}}
 	cases := map[string]*execution{
-		"succeeded": {status: interp.StatusSucceeded, stop: at.Add(2 * time.Second), output: json.RawMessage(`{"r":57}`)},
-		"failed": {status: interp.StatusFailed, stop: at, result: interp.Step{Failure: asl.NewFailure("E", "c")},
-			jr: execJournal{term: &termRecord{Type: "ExecutionFailed", Status: interp.StatusFailed, At: at}}},
-		"no steps": {status: interp.StatusAborted, stop: at},
+		"succeeded": {status: interp.StatusSucceeded, stop: at.Add(2 * time.Second), output: json.RawMessage(`{"r":57}`), jr: &execJournal{}},
+		"failed": {status: interp.StatusFailed, stop: at, failure: asl.NewFailure("E", "c"),
+			jr: &execJournal{term: &termRecord{Type: "ExecutionFailed", Status: interp.StatusFailed, At: at}}},
+		"no steps": {status: interp.StatusAborted, stop: at, jr: &execJournal{}},
 	}
 	for name, e := range cases {
 		for _, kept := range []bool{true, false} {
@@ -44,7 +44,7 @@ func TestEncodeDoneIsMarshal(t *testing.T) {
 				}
 			}
 			want, err := json.Marshal(doneRecord{Start: e.jr.start, Steps: e.jr.steps, Term: e.jr.term, Status: e.status,
-				Stop: e.stop, Output: e.output, Failure: e.result.Failure})
+				Stop: e.stop, Output: e.output, Failure: e.failure})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,8 +13,9 @@ import (
 // store, or Express: no API reads an Express execution once it ended, and
 // a running one is not resumed).
 
-// execJournal is an execution's part of the journal. Guarded by e.mu,
-// except draws and replay, which only the Machine's caller touches.
+// execJournal is an execution's part of the journal: nil without a store
+// (most executions, so they do not carry it). Guarded by e.mu, except
+// draws and replay, which only the Machine's caller touches.
 type execJournal struct {
 	on    bool
 	start startRecord
@@ -34,6 +35,24 @@ type execJournal struct {
 	replaying     bool
 	pendingTasks  map[string]interp.InvokeTask
 	pendingTimers map[string]time.Time
+}
+
+// isOn reports whether the execution is journaled.
+func (j *execJournal) isOn() bool { return j != nil && j.on }
+
+// writing reports whether the execution's steps are written: it is
+// journaled and not being replayed.
+func (j *execJournal) writing() bool { return j != nil && j.on && !j.replaying }
+
+// isReplaying reports whether resume.go is rebuilding the execution.
+func (j *execJournal) isReplaying() bool { return j != nil && j.replaying }
+
+// lastTicket is the last write queued for the execution (0: none).
+func (j *execJournal) lastTicket() uint64 {
+	if j == nil {
+		return 0
+	}
+	return j.ticket
 }
 
 // journaled wraps the Machine's sources of tokens, UUIDs and random
@@ -82,6 +101,9 @@ func (s *Service) journaled(e *execution, o interp.Options) interp.Options {
 
 // takeDraws returns and clears what the last call into the Machine drew.
 func (e *execution) takeDraws() drawn {
+	if e.jr == nil {
+		return drawn{}
+	}
 	d := e.jr.draws
 	e.jr.draws = drawn{}
 	return d
@@ -89,19 +111,22 @@ func (e *execution) takeDraws() drawn {
 
 // journalStart writes a new execution's start record. e.mu is held.
 func (s *Service) journalStart(e *execution) {
-	e.jr.on = s.journal != nil && e.sm.typ == typeStandard
+	if e.jr == nil {
+		return
+	}
+	e.jr.on = e.sm.typ == typeStandard
 	if !e.jr.on {
 		return
 	}
 	e.jr.start = startRecord{ID: e.id, ARN: e.arn, Name: e.name, SM: e.sm.arn, Input: e.input, Start: e.start,
-		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: snapRevision(e.rev), Draws: e.takeDraws()}
+		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: snapRevision(*e.rev), Draws: e.takeDraws()}
 	e.jr.startJSON = s.journalPut(e, runKey(e.id), e.jr.start)
 }
 
 // journalStep writes a delivery about to be applied: ev at at (nil: the
 // first state). e.mu is held.
 func (s *Service) journalStep(e *execution, at time.Time, ev interp.Event) {
-	if !e.jr.on || e.jr.replaying {
+	if !e.jr.writing() {
 		return
 	}
 	r := stepRecord{At: at, Draws: e.takeDraws()}
@@ -124,7 +149,7 @@ func (s *Service) journalStep(e *execution, at time.Time, ev interp.Event) {
 // journalTerm keeps a terminal step made outside the Machine. e.mu is
 // held.
 func (e *execution) journalTerm(step interp.Step) {
-	if !e.jr.on || e.jr.replaying {
+	if !e.jr.writing() {
 		return
 	}
 	ev := step.Events[0]
@@ -137,7 +162,7 @@ func (e *execution) journalTerm(step interp.Step) {
 
 // journalEnd compacts a closed execution to one record. e.mu is held.
 func (s *Service) journalEnd(e *execution) {
-	if !e.jr.on || e.jr.replaying {
+	if !e.jr.writing() {
 		return
 	}
 	b, err := encodeDone(e)
@@ -184,7 +209,7 @@ func (s *Service) journalWait(e *execution) error {
 		return nil
 	}
 	e.mu.Lock()
-	t := e.jr.ticket
+	t := e.jr.lastTicket()
 	e.mu.Unlock()
 	return s.journal.wait(t)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl"
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/emulator/store"
 )
@@ -31,7 +32,7 @@ type redriveRecord struct {
 // at, before the Machine's step is applied, and returns the ticket to
 // wait for. e.mu is held.
 func (s *Service) journalRedrive(e *execution, at time.Time, token *string) uint64 {
-	if !e.jr.on {
+	if !e.jr.isOn() {
 		return 0
 	}
 	var rec redriveRecord
@@ -92,7 +93,7 @@ func (s *Service) replayRedrive(e *execution, r stepRecord) error {
 // reopened makes e running again after its Machine's Redrive at now gave
 // step. e.mu is held.
 func (e *execution) reopened(step interp.Step, now time.Time) {
-	e.status, e.stop, e.result, e.output = interp.StatusRunning, time.Time{}, interp.Step{}, nil
+	e.status, e.stop, e.failure, e.output = interp.StatusRunning, time.Time{}, asl.Failure{}, nil
 	e.redrive.count, e.redrive.date = e.machine.RedriveCount(), now
 	for _, c := range step.Commands {
 		if t, ok := c.(interp.ArmTimer); ok {

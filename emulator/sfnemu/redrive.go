@@ -69,7 +69,7 @@ func (s *Service) RedriveExecution(_ context.Context, in RedriveExecutionInput) 
 	now := s.cfg.Clock.Now()
 	e.mu.Lock()
 	if date, ok := e.redrive.repeated(in.ClientToken, now); ok {
-		ticket := e.jr.ticket
+		ticket := e.jr.lastTicket()
 		e.mu.Unlock()
 		if err := s.journal.wait(ticket); err != nil { // the first answer waited too
 			return RedriveExecutionOutput{}, fmt.Errorf("redrive %s: %w", e.arn, err)
@@ -118,7 +118,6 @@ func (s *Service) reopen(e *execution, now time.Time, token *string) (uint64, er
 	sm.mu.Unlock()
 	ticket := s.journalRedrive(e, now, token)
 	e.reopened(step, now)
-	e.done = make(chan struct{})
 	e.abandoned.Store(false)
 	s.apply(e, step)
 	s.notifyStatus(e, e.infoLocked())

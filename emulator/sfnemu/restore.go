@@ -156,9 +156,9 @@ func (s *Service) rebuild(r doneRecord) (*execution, error) {
 		return nil, err
 	}
 	st := r.Start
-	e := &execution{id: st.ID, arn: st.ARN, name: st.Name, sm: sm, rev: rev, input: st.Input, start: st.Start,
-		status: interp.StatusRunning, done: make(chan struct{}), versionArn: st.VersionArn, aliasArn: st.AliasArn}
-	e.jr = execJournal{on: true, start: st, steps: r.Steps, term: r.Term}
+	e := &execution{id: st.ID, arn: st.ARN, name: st.Name, sm: sm, rev: &rev, input: st.Input, start: st.Start,
+		status: interp.StatusRunning, versionArn: st.VersionArn, aliasArn: st.AliasArn}
+	e.jr = &execJournal{on: true, start: st, steps: r.Steps, term: r.Term}
 	if err := s.replayExecution(e, r.Steps, r.Term); err != nil {
 		return nil, err
 	}
@@ -167,10 +167,10 @@ func (s *Service) rebuild(r doneRecord) (*execution, error) {
 			e.machine = nil // not the end its Machine replayed: not redrivable
 		}
 		e.status, e.stop, e.output = r.Status, r.Stop, r.Output
-		e.result.Status, e.result.Failure, e.result.Done = r.Status, r.Failure, true
+		e.failure = r.Failure
 	}
 	if e.status != interp.StatusRunning {
-		close(e.done)
+		e.closeDone()
 		e.mu.Lock()
 		// Replayed: a redrive journals and acts again.
 		e.jr.replaying, e.jr.pendingTasks, e.jr.pendingTimers = false, nil, nil

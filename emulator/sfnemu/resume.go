@@ -118,7 +118,7 @@ func (s *Service) replayApply(e *execution, step interp.Step, at time.Time) {
 		e.status = step.Status
 	}
 	if step.Done {
-		e.stop, e.result = at, step
+		e.stop, e.failure = at, step.Failure
 		if step.Status == interp.StatusSucceeded {
 			e.output = step.Output
 		}

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/clock"
@@ -116,6 +117,9 @@ type Service struct {
 	nextSweep atomic.Int64        // unix nanoseconds of the next sweep (retention.go)
 	mapRunIdx sync.Map            // Map Run ARN -> *execution (mapruns.go)
 	childIdx  sync.Map            // child execution ARN -> *childRef (mapruns_children.go)
+	// machineOpts is what every execution's Machine options share
+	// (machineOptions): its functions are made once, not per execution.
+	machineOpts interp.Options
 }
 
 // New returns a Service configured by cfg.
@@ -133,7 +137,7 @@ func New(cfg Config) *Service {
 	if cfg.Store != nil {
 		j = newJournal(cfg.Store)
 	}
-	return &Service{
+	s := &Service{
 		cfg: cfg, log: log, tokens: newTokenCodec(cfg.TokenKey), journal: j,
 		ctx: ctx, cancel: cancel,
 		machines:   map[string]*stateMachine{},
@@ -142,6 +146,11 @@ func New(cfg Config) *Service {
 		execByArn:  map[string]*execution{},
 		retention:  newRetention(cfg.RetainPerMachine, cfg.RetainFor),
 	}
+	s.machineOpts = interp.Options{Region: cfg.Region, Account: cfg.Account,
+		NewUUID: s.newUUID, Random: s.randomInt,
+		ActivityExists: func(arn string) bool { _, err := s.activity(arn); return err == nil },
+		MaxEvalSteps:   cfg.MaxEvalSteps, MaxEvalBytes: cfg.MaxEvalBytes}
+	return s
 }
 
 // spawn runs f, work for execution e, in a goroutine that Close waits

@@ -100,7 +100,7 @@ func (sm *stateMachine) snapshot() (machineSnapshot, bool) {
 	}
 	m := machineSnapshot{ARN: sm.arn, Name: sm.name, Type: sm.typ, Created: sm.created,
 		Encryption: sm.request.encryption, Publish: sm.request.publish, VersionDesc: sm.request.versionDescription,
-		Revision: snapRevision(sm.rev), Tags: append([]Tag(nil), sm.tags...), LastVersion: sm.lastVer}
+		Revision: snapRevision(*sm.rev), Tags: append([]Tag(nil), sm.tags...), LastVersion: sm.lastVer}
 	for _, v := range sm.versions {
 		m.Versions = append(m.Versions, versionSnapshot{Number: v.number, ARN: v.arn, Revision: snapRevision(v.rev),
 			Description: v.description, Created: v.created})
@@ -159,7 +159,7 @@ func restoreMachine(m machineSnapshot) (*stateMachine, error) {
 	if err != nil {
 		return nil, err
 	}
-	sm := &stateMachine{arn: m.ARN, name: m.Name, typ: m.Type, created: m.Created, rev: rev, lastVer: m.LastVersion,
+	sm := &stateMachine{arn: m.ARN, name: m.Name, typ: m.Type, created: m.Created, rev: &rev, lastVer: m.LastVersion,
 		request: createRequest{encryption: m.Encryption, publish: m.Publish, versionDescription: m.VersionDesc}}
 	sm.tags.set(m.Tags)
 	for _, v := range m.Versions {

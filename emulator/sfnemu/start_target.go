@@ -11,9 +11,9 @@ type selection struct {
 }
 
 // revisionOr returns the selected version's revision, or current.
-func (sel selection) revisionOr(current revision) revision {
+func (sel selection) revisionOr(current *revision) *revision {
 	if sel.rev != nil {
-		return *sel.rev
+		return sel.rev
 	}
 	return current
 }

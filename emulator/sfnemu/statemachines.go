@@ -60,7 +60,7 @@ type stateMachine struct {
 	request        createRequest
 
 	mu       sync.RWMutex
-	rev      revision
+	rev      *revision // replaced, never changed, by an update: executions share it
 	deleting bool
 	running  int          // executions not yet closed
 	execs    []*execution // Standard executions in start order, some freed (retention.go)
@@ -104,9 +104,9 @@ func (sm *stateMachine) current() (revision, string) {
 	sm.mu.RLock()
 	defer sm.mu.RUnlock()
 	if sm.deleting {
-		return sm.rev, machineDeleting
+		return *sm.rev, machineDeleting
 	}
-	return sm.rev, machineActive
+	return *sm.rev, machineActive
 }
 
 // CreateStateMachine creates a state machine, or returns the existing one
@@ -160,7 +160,7 @@ func (s *Service) newStateMachine(r CreateStateMachineInput) (*stateMachine, err
 	}
 	sm := &stateMachine{arn: s.stateMachineArn(name), name: name, typ: typ, created: now,
 		request: createRequest{encryption: encryption, publish: r.Publish, versionDescription: r.VersionDescription},
-		rev: revision{definition: definition, roleArn: roleArn, def: def, date: now,
+		rev: &revision{definition: definition, roleArn: roleArn, def: def, date: now,
 			logging: loggingOrDefault(r.LoggingConfiguration), tracing: derefOr(r.TracingConfiguration)}}
 	sm.tags.set(r.Tags)
 	return s.addStateMachine(sm)
@@ -307,7 +307,7 @@ func (s *Service) applyUpdate(sm *stateMachine, r UpdateStateMachineInput, def *
 	if sm.deleting {
 		return updateResult{}, fail(ErrStateMachineDeleting, sm.arn)
 	}
-	rev := sm.rev
+	rev := *sm.rev
 	if def != nil {
 		rev.definition, rev.def = *r.Definition, def
 	}
@@ -320,11 +320,11 @@ func (s *Service) applyUpdate(sm *stateMachine, r UpdateStateMachineInput, def *
 	if r.TracingConfiguration != nil {
 		rev.tracing = *r.TracingConfiguration
 	}
-	if !rev.sameConfig(sm.rev) {
+	if !rev.sameConfig(*sm.rev) {
 		rev.id, rev.date, rev.seq = uuid.New(), now, sm.rev.seq+1
-		sm.rev = rev
+		sm.rev = &rev
 	}
-	out := updateResult{rev: sm.rev, date: now}
+	out := updateResult{rev: *sm.rev, date: now}
 	if r.Publish {
 		v, err := sm.publishLocked(r.VersionDescription, now)
 		if err != nil {
@@ -378,11 +378,11 @@ func (s *Service) removeStateMachine(sm *stateMachine) {
 
 // admit registers a starting execution and returns the revision it runs:
 // StateMachineDeleting once DeleteStateMachine was called.
-func (sm *stateMachine) admit(e *execution) (revision, error) {
+func (sm *stateMachine) admit(e *execution) (*revision, error) {
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
 	if sm.deleting {
-		return revision{}, fail(ErrStateMachineDeleting, sm.arn)
+		return nil, fail(ErrStateMachineDeleting, sm.arn)
 	}
 	sm.running++
 	if sm.typ == typeStandard { // no API lists Express executions

@@ -36,7 +36,7 @@ func (s *Service) StartSyncExecution(ctx context.Context, r StartSyncExecutionIn
 		return SyncExecution{}, err
 	}
 	select {
-	case <-e.done:
+	case <-e.doneChan():
 	case <-ctx.Done():
 		return SyncExecution{}, fmt.Errorf("start sync execution %s: %w", e.arn, ctx.Err())
 	case <-s.ctx.Done():

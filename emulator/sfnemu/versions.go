@@ -54,7 +54,7 @@ func (sm *stateMachine) publishLocked(description *string, now time.Time) (*vers
 			sm.arn, maxVersions)
 	}
 	sm.lastVer++
-	v := &version{number: sm.lastVer, arn: versionArn(sm.arn, sm.lastVer), rev: sm.rev,
+	v := &version{number: sm.lastVer, arn: versionArn(sm.arn, sm.lastVer), rev: *sm.rev,
 		description: description, created: now}
 	sm.versions = append(sm.versions, v)
 	return v, nil

@@ -16,7 +16,7 @@ func (s *Service) WaitExecution(ctx context.Context, arn string) (interp.Status,
 		return "", fmt.Errorf("wait execution: %w", err)
 	}
 	select {
-	case <-e.done:
+	case <-e.doneChan():
 		return e.info().status, nil
 	case <-ctx.Done():
 		return "", fmt.Errorf("wait execution %s: %w", arn, ctx.Err())
