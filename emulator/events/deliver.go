@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 	"github.com/stepwire/stepwire/emulator/events/pattern"
 )
 
@@ -48,18 +50,25 @@ func (s *Service) emit(id string, e Event) {
 	if !s.anyTargets() {
 		return // no rule could deliver it: skip rendering and matching
 	}
+	if e.Time.IsZero() {
+		e.Time = s.cfg.Clock.Now()
+	}
+	flat, err := s.flatten(id, e)
+	if err != nil {
+		s.logger.Error("event not delivered", "id", id, "error", err)
+		return
+	}
+	rules := s.matchingRules(flat)
+	if len(rules) == 0 {
+		return // matched without rendering: most events match no rule
+	}
 	doc, decoded, err := s.render(id, e)
 	if err != nil {
 		s.logger.Error("event not delivered", "id", id, "error", err)
 		return
 	}
-	flat, err := pattern.FromValue(decoded)
-	if err != nil {
-		s.logger.Error("event not delivered", "id", id, "error", err)
-		return
-	}
 	var out []delivery
-	for _, r := range s.matchingRules(flat) {
+	for _, r := range rules {
 		for _, t := range r.targets {
 			if d, ok := s.payload(r, t, doc, decoded); ok {
 				out = append(out, d)
@@ -69,11 +78,44 @@ func (s *Service) emit(id string, e Event) {
 	s.enqueue(out)
 }
 
-// render builds the envelope and decodes it for matching and InputPath.
-func (s *Service) render(id string, e Event) ([]byte, any, error) {
-	if e.Time.IsZero() {
-		e.Time = s.cfg.Clock.Now()
+// flatten builds the event rules match, the envelope render would write,
+// from its parts: only the detail is decoded.
+func (s *Service) flatten(id string, e Event) (*pattern.Event, error) {
+	detail, err := decodeDetail(e.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("flatten event: %w", err)
 	}
+	flat := pattern.NewEvent()
+	flat.AddString("version", "0")
+	flat.AddString("id", id)
+	flat.AddString("detail-type", e.DetailType)
+	flat.AddString("source", e.Source)
+	flat.AddString("account", s.cfg.Account)
+	flat.AddString("time", e.Time.UTC().Format(timeLayout))
+	flat.AddString("region", s.cfg.Region)
+	for _, r := range e.Resources {
+		flat.AddString("resources", r)
+	}
+	flat.AddValue("detail", detail)
+	return flat, nil
+}
+
+// decodeDetail decodes a detail with jsonv, or with encoding/json when it
+// is not valid UTF-8 (encoding/json replaces the invalid bytes, as render's
+// decoding does; jsonv keeps them).
+func decodeDetail(doc []byte) (any, error) {
+	if utf8.Valid(doc) {
+		return jsonv.Decode(doc)
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// render builds the envelope and decodes it for InputPath.
+func (s *Service) render(id string, e Event) ([]byte, any, error) {
 	res := e.Resources
 	if res == nil {
 		res = []string{}
