@@ -53,7 +53,7 @@ func (s *Service) emit(id string, e Event) {
 	if e.Time.IsZero() {
 		e.Time = s.cfg.Clock.Now()
 	}
-	flat, err := s.flatten(id, e)
+	flat, err := s.flatten(id, e, s.testedPaths())
 	if err != nil {
 		s.logger.Error("event not delivered", "id", id, "error", err)
 		return
@@ -79,9 +79,11 @@ func (s *Service) emit(id string, e Event) {
 }
 
 // flatten builds the event rules match, the envelope render would write,
-// from its parts: only the detail is decoded.
-func (s *Service) flatten(id string, e Event) (*pattern.Event, error) {
-	detail, err := decodeDetail(e.Detail)
+// from its parts. Of the detail, it decodes only the members that paths
+// (the fields the rules test) reach into: the others cannot change a
+// match.
+func (s *Service) flatten(id string, e Event, paths []string) (*pattern.Event, error) {
+	members, err := topMembers(e.Detail)
 	if err != nil {
 		return nil, fmt.Errorf("flatten event: %w", err)
 	}
@@ -96,8 +98,51 @@ func (s *Service) flatten(id string, e Event) (*pattern.Event, error) {
 	for _, r := range e.Resources {
 		flat.AddString("resources", r)
 	}
-	flat.AddValue("detail", detail)
+	for i, m := range members {
+		path := "detail." + m.key
+		if !tested(paths, path) || repeated(members[i+1:], m.key) {
+			continue // a repeated key: the last one counts, as in a decoded map
+		}
+		v, err := decodeDetail(m.raw)
+		if err != nil {
+			return nil, fmt.Errorf("flatten event: %w", err)
+		}
+		flat.AddValue(path, v)
+	}
 	return flat, nil
+}
+
+// tested reports whether one of paths is path or lies under it.
+func tested(paths []string, path string) bool {
+	for _, p := range paths {
+		if strings.HasPrefix(p, path) && (len(p) == len(path) || p[len(path)] == '.') {
+			return true
+		}
+	}
+	return false
+}
+
+func repeated(members []member, key string) bool {
+	for _, m := range members {
+		if m.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// testedPaths returns the fields that the patterns of the rules with
+// targets test.
+func (s *Service) testedPaths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, r := range s.rules {
+		if len(r.targets) > 0 && r.pattern != nil {
+			out = append(out, r.pattern.Paths()...)
+		}
+	}
+	return out
 }
 
 // decodeDetail decodes a detail with jsonv, or with encoding/json when it

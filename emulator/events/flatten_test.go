@@ -28,6 +28,10 @@ func TestFlattenMatchesLikeTheRenderedEnvelope(t *testing.T) {
 		`{"time":[{"prefix":"2024-"}]}`,
 		`{"id":["id-1"]}`,
 		`{"detail":{"bad":["\ufffd"]}}`,
+		`{"detail":{"a":{"b":[1]}}}`,
+		`{"detail":{"a.b":[2]}}`,
+		`{"$or":[{"detail":{"status":["RUNNING"]}},{"detail":{"nested":{"deep":[{"exists":true}]}}}]}`,
+		`{"detail":{"k\u00e9y":["v"]}}`,
 	}
 	details := []string{
 		`{"status":"SUCCEEDED","n":5,"list":["a","b"],"nested":{"deep":null},"flag":true}`,
@@ -35,16 +39,14 @@ func TestFlattenMatchesLikeTheRenderedEnvelope(t *testing.T) {
 		`{"n":2,"n":7}`,
 		`{}`,
 		"{\"bad\":\"\xff\"}",
+		`{"a":{"b":1},"a.b":2, "n" : [ {"x":"}]"} , 7 ] }`,
+		`{"a":{"b":3},"a":{"b":1},"k\u00e9y":"v","status":"RUNNING","status":"FAILED"}`,
 	}
 	matched := 0
 	for _, res := range [][]string{nil, {"arn:aws:states:us-east-1:123456789012:execution:m:e"}} {
 		for _, d := range details {
 			e := Event{Source: "aws.states", DetailType: "Step Functions Execution Status Change", Resources: res,
 				Detail: []byte(d), Time: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)}
-			flat, err := s.flatten("id-1", e)
-			if err != nil {
-				t.Fatalf("flatten %s: %v", d, err)
-			}
 			doc, _, err := s.render("id-1", e)
 			if err != nil {
 				t.Fatalf("render %s: %v", d, err)
@@ -58,6 +60,10 @@ func TestFlattenMatchesLikeTheRenderedEnvelope(t *testing.T) {
 				if err != nil {
 					t.Fatalf("pattern %s: %v", src, err)
 				}
+				flat, err := s.flatten("id-1", e, p.Paths())
+				if err != nil {
+					t.Fatalf("flatten %s: %v", d, err)
+				}
 				got, want := p.Matches(flat), p.Matches(rendered)
 				if got != want {
 					t.Error(fmt.Sprintf("pattern %s on %s: flattened %v, rendered %v", src, doc, got, want))
@@ -70,5 +76,24 @@ func TestFlattenMatchesLikeTheRenderedEnvelope(t *testing.T) {
 	}
 	if matched < 10 {
 		t.Fatalf("only %d pattern/event pairs matched: the cases test too little", matched)
+	}
+}
+
+func TestTopMembers(t *testing.T) {
+	ms, err := topMembers([]byte(` { "a" : "x\"}" , "b":[1,{"c":"]"}], "c":null,"d":-1.5e3 } `))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.key+"="+string(m.raw))
+	}
+	if want := `[a="x\"}" b=[1,{"c":"]"}] c=null d=-1.5e3]`; fmt.Sprint(got) != want {
+		t.Fatalf("members %v, want %v", got, want)
+	}
+	for _, bad := range []string{``, `[]`, `"s"`, `{"a"}`, `{"a":}`, `{"a":1`, `{"a":"x}`, `{"a":[1}`, `{a:1}`, `{"a":1 "b":2}`} {
+		if _, err := topMembers([]byte(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
 	}
 }
