@@ -83,11 +83,23 @@ func (s *Service) emit(id string, e Event) {
 // (the fields the rules test) reach into: the others cannot change a
 // match.
 func (s *Service) flatten(id string, e Event, paths []string) (*pattern.Event, error) {
-	members, err := topMembers(e.Detail)
+	var tested []member // the last of each key, as in a decoded map
+	err := eachMember(e.Detail, func(m member) {
+		if !testedPath(paths, "detail", m.key) {
+			return
+		}
+		for i := range tested {
+			if tested[i].key == m.key {
+				tested[i] = m
+				return
+			}
+		}
+		tested = append(tested, m)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("flatten event: %w", err)
 	}
-	flat := pattern.NewEvent()
+	flat := pattern.NewEvent(8 + len(e.Resources) + len(tested))
 	flat.AddString("version", "0")
 	flat.AddString("id", id)
 	flat.AddString("detail-type", e.DetailType)
@@ -98,33 +110,22 @@ func (s *Service) flatten(id string, e Event, paths []string) (*pattern.Event, e
 	for _, r := range e.Resources {
 		flat.AddString("resources", r)
 	}
-	for i, m := range members {
-		path := "detail." + m.key
-		if !tested(paths, path) || repeated(members[i+1:], m.key) {
-			continue // a repeated key: the last one counts, as in a decoded map
-		}
+	for _, m := range tested {
 		v, err := decodeDetail(m.raw)
 		if err != nil {
 			return nil, fmt.Errorf("flatten event: %w", err)
 		}
-		flat.AddValue(path, v)
+		flat.AddValue("detail."+m.key, v)
 	}
 	return flat, nil
 }
 
-// tested reports whether one of paths is path or lies under it.
-func tested(paths []string, path string) bool {
+// testedPath reports whether one of paths is prefix.key or lies under it.
+func testedPath(paths []string, prefix, key string) bool {
+	n := len(prefix) + 1 + len(key)
 	for _, p := range paths {
-		if strings.HasPrefix(p, path) && (len(p) == len(path) || p[len(path)] == '.') {
-			return true
-		}
-	}
-	return false
-}
-
-func repeated(members []member, key string) bool {
-	for _, m := range members {
-		if m.key == key {
+		if len(p) >= n && p[len(prefix)] == '.' && strings.HasPrefix(p, prefix) && p[len(prefix)+1:n] == key &&
+			(len(p) == n || p[n] == '.') {
 			return true
 		}
 	}

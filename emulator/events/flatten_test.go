@@ -79,7 +79,13 @@ func TestFlattenMatchesLikeTheRenderedEnvelope(t *testing.T) {
 	}
 }
 
-func TestTopMembers(t *testing.T) {
+func topMembers(doc []byte) ([]member, error) {
+	var out []member
+	err := eachMember(doc, func(m member) { out = append(out, m) })
+	return out, err
+}
+
+func TestEachMember(t *testing.T) {
 	ms, err := topMembers([]byte(` { "a" : "x\"}" , "b":[1,{"c":"]"}], "c":null,"d":-1.5e3 } `))
 	if err != nil {
 		t.Fatal(err)

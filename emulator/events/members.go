@@ -16,50 +16,49 @@ type member struct {
 
 var errMalformed = errors.New("detail is not a JSON object")
 
-// topMembers lists the members of the JSON object doc in their order,
-// without decoding their values, so that only the members a rule tests
-// need decoding. doc is one JSON object (Publish and PutEvents checked
-// it); anything else is errMalformed.
-func topMembers(doc []byte) ([]member, error) {
+// eachMember calls f with each member of the JSON object doc, in order,
+// without decoding the values, so that only the members a rule tests need
+// decoding. doc is one JSON object (Publish and PutEvents checked it);
+// anything else is errMalformed.
+func eachMember(doc []byte, f func(member)) error {
 	i := skipSpace(doc, 0)
 	if i >= len(doc) || doc[i] != '{' {
-		return nil, errMalformed
+		return errMalformed
 	}
 	i = skipSpace(doc, i+1)
 	if i < len(doc) && doc[i] == '}' {
-		return nil, nil
+		return nil
 	}
-	var out []member
 	for {
 		end, ok := skipString(doc, i)
 		if !ok {
-			return nil, errMalformed
+			return errMalformed
 		}
 		key, ok := decodeKey(doc[i:end])
 		if !ok {
-			return nil, errMalformed
+			return errMalformed
 		}
 		i = skipSpace(doc, end)
 		if i >= len(doc) || doc[i] != ':' {
-			return nil, errMalformed
+			return errMalformed
 		}
 		i = skipSpace(doc, i+1)
 		end, ok = skipValue(doc, i)
 		if !ok {
-			return nil, errMalformed
+			return errMalformed
 		}
-		out = append(out, member{key: key, raw: doc[i:end]})
+		f(member{key: key, raw: doc[i:end]})
 		i = skipSpace(doc, end)
 		if i >= len(doc) {
-			return nil, errMalformed
+			return errMalformed
 		}
 		switch doc[i] {
 		case ',':
 			i = skipSpace(doc, i+1)
 		case '}':
-			return out, nil
+			return nil
 		default:
-			return nil, errMalformed
+			return errMalformed
 		}
 	}
 }

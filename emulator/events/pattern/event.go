@@ -51,10 +51,10 @@ func FromValue(v any) (*Event, error) {
 	return e, nil
 }
 
-// NewEvent returns an event with no fields, for a caller that flattens an
-// event from its parts with AddString and AddValue rather than decoding
-// its JSON text.
-func NewEvent() *Event { return &Event{fields: make(map[string][]value, 16)} }
+// NewEvent returns an event with no fields and room for about n paths,
+// for a caller that flattens an event from its parts with AddString and
+// AddValue rather than decoding its JSON text.
+func NewEvent(n int) *Event { return &Event{fields: make(map[string][]value, n)} }
 
 // AddString adds the string s under path, as a member holding it would.
 func (e *Event) AddString(path, s string) {
