@@ -11,6 +11,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 	"github.com/stepwire/stepwire/emulator/events/pattern"
+	"github.com/stepwire/stepwire/internal/jsonobj"
 )
 
 // envelope is an event as rules see it and targets receive it
@@ -84,10 +85,11 @@ func (s *Service) emit(id string, e Event) {
 // match.
 func (s *Service) flatten(id string, e Event, paths []string) (*pattern.Event, error) {
 	var tested []member // the last of each key, as in a decoded map
-	err := eachMember(e.Detail, func(m member) {
-		if !testedPath(paths, "detail", m.key) {
+	err := jsonobj.Members(e.Detail, func(key string, raw []byte) {
+		if !testedPath(paths, "detail", key) {
 			return
 		}
+		m := member{key: key, raw: raw}
 		for i := range tested {
 			if tested[i].key == m.key {
 				tested[i] = m
@@ -118,6 +120,13 @@ func (s *Service) flatten(id string, e Event, paths []string) (*pattern.Event, e
 		flat.AddValue("detail."+m.key, v)
 	}
 	return flat, nil
+}
+
+// member is one member of an event's detail: its key and the JSON text
+// of its value.
+type member struct {
+	key string
+	raw []byte
 }
 
 // testedPath reports whether one of paths is prefix.key or lies under it.

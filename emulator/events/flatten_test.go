@@ -78,28 +78,3 @@ func TestFlattenMatchesLikeTheRenderedEnvelope(t *testing.T) {
 		t.Fatalf("only %d pattern/event pairs matched: the cases test too little", matched)
 	}
 }
-
-func topMembers(doc []byte) ([]member, error) {
-	var out []member
-	err := eachMember(doc, func(m member) { out = append(out, m) })
-	return out, err
-}
-
-func TestEachMember(t *testing.T) {
-	ms, err := topMembers([]byte(` { "a" : "x\"}" , "b":[1,{"c":"]"}], "c":null,"d":-1.5e3 } `))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, m := range ms {
-		got = append(got, m.key+"="+string(m.raw))
-	}
-	if want := `[a="x\"}" b=[1,{"c":"]"}] c=null d=-1.5e3]`; fmt.Sprint(got) != want {
-		t.Fatalf("members %v, want %v", got, want)
-	}
-	for _, bad := range []string{``, `[]`, `"s"`, `{"a"}`, `{"a":}`, `{"a":1`, `{"a":"x}`, `{"a":[1}`, `{a:1}`, `{"a":1 "b":2}`} {
-		if _, err := topMembers([]byte(bad)); err == nil {
-			t.Errorf("%s: no error", bad)
-		}
-	}
-}
