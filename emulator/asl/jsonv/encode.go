@@ -1,31 +1,14 @@
 package jsonv
 
 import (
-	"sync"
 	"unicode/utf8"
 )
 
 // Encode returns the compact JSON text of v.
 func Encode(v any) []byte { return Append(nil, v) }
 
-// EncodeString returns the compact JSON text of v as a string. It encodes
-// into a reused buffer, so the string is the one allocation.
-func EncodeString(v any) string {
-	bp := encodeBufs.Get().(*[]byte)
-	b := Append((*bp)[:0], v)
-	s := string(b)
-	if cap(b) <= maxPooledBuf {
-		*bp = b
-		encodeBufs.Put(bp)
-	}
-	return s
-}
-
-// encodeBufs holds EncodeString's buffers; one that grew past
-// maxPooledBuf is left to the collector rather than kept.
-var encodeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
-const maxPooledBuf = 64 << 10
+// EncodeString returns the compact JSON text of v as a string.
+func EncodeString(v any) string { return string(Append(nil, v)) }
 
 // Append appends the compact JSON text of v to dst.
 func Append(dst []byte, v any) []byte {
