@@ -51,8 +51,7 @@ func (p *pool) serve(f func(), done func()) {
 	p.init()
 	var timer *time.Timer
 	for {
-		f()
-		done()
+		run(f, done)
 		f = nil // keep nothing of the finished work alive while idle
 		if !p.enterIdle() {
 			return
@@ -74,6 +73,13 @@ func (p *pool) serve(f func(), done func()) {
 			return
 		}
 	}
+}
+
+// run calls f, then done, also when f ends its goroutine with
+// runtime.Goexit (then the goroutine ends too) or panics.
+func run(f, done func()) {
+	defer done()
+	f()
 }
 
 func (p *pool) enterIdle() bool {

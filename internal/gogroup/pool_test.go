@@ -1,6 +1,7 @@
 package gogroup
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
@@ -52,4 +53,17 @@ func TestIdleGoroutinesAreCapped(t *testing.T) {
 	close(release)
 	g.Wait()
 	waitIdle(t, &g, maxIdle)
+}
+
+// A function that ends its goroutine (runtime.Goexit, as t.FailNow does)
+// still counts as returned for Wait, and the group goes on.
+func TestGoexitStillCountsAsReturned(t *testing.T) {
+	var g Group
+	defer g.Close()
+	g.Go(runtime.Goexit)
+	g.Wait()
+	ran := make(chan struct{})
+	g.Go(func() { close(ran) })
+	<-ran
+	g.Wait()
 }
