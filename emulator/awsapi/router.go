@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -100,7 +99,7 @@ func (r *Router) serveTarget(w http.ResponseWriter, req *http.Request, target st
 		WriteJSON10Error(w, &Error{Code: "UnknownOperationException", Message: "Unknown operation " + target})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, maxBody+1))
+	body, err := ReadBody(req, maxBody)
 	if err != nil {
 		WriteJSON10Error(w, &Error{Code: "SerializationException", Message: "read request body: " + err.Error()})
 		return

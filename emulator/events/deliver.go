@@ -7,8 +7,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 	"github.com/stepwire/stepwire/emulator/events/pattern"
+	"github.com/stepwire/stepwire/internal/jsonobj"
 )
 
 // envelope is an event as rules see it and targets receive it
@@ -48,18 +51,25 @@ func (s *Service) emit(id string, e Event) {
 	if !s.anyTargets() {
 		return // no rule could deliver it: skip rendering and matching
 	}
+	if e.Time.IsZero() {
+		e.Time = s.cfg.Clock.Now()
+	}
+	flat, err := s.flatten(id, e, s.testedPaths())
+	if err != nil {
+		s.logger.Error("event not delivered", "id", id, "error", err)
+		return
+	}
+	rules := s.matchingRules(flat)
+	if len(rules) == 0 {
+		return // matched without rendering: most events match no rule
+	}
 	doc, decoded, err := s.render(id, e)
 	if err != nil {
 		s.logger.Error("event not delivered", "id", id, "error", err)
 		return
 	}
-	flat, err := pattern.FromValue(decoded)
-	if err != nil {
-		s.logger.Error("event not delivered", "id", id, "error", err)
-		return
-	}
 	var out []delivery
-	for _, r := range s.matchingRules(flat) {
+	for _, r := range rules {
 		for _, t := range r.targets {
 			if d, ok := s.payload(r, t, doc, decoded); ok {
 				out = append(out, d)
@@ -69,11 +79,98 @@ func (s *Service) emit(id string, e Event) {
 	s.enqueue(out)
 }
 
-// render builds the envelope and decodes it for matching and InputPath.
-func (s *Service) render(id string, e Event) ([]byte, any, error) {
-	if e.Time.IsZero() {
-		e.Time = s.cfg.Clock.Now()
+// flatten builds the event rules match, the envelope render would write,
+// from its parts. Of the detail, it decodes only the members that paths
+// (the fields the rules test) reach into: the others cannot change a
+// match.
+func (s *Service) flatten(id string, e Event, paths []string) (*pattern.Event, error) {
+	var tested []member // the last of each key, as in a decoded map
+	err := jsonobj.Members(e.Detail, func(key string, raw []byte) {
+		if !testedPath(paths, "detail", key) {
+			return
+		}
+		m := member{key: key, raw: raw}
+		for i := range tested {
+			if tested[i].key == m.key {
+				tested[i] = m
+				return
+			}
+		}
+		tested = append(tested, m)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("flatten event: %w", err)
 	}
+	flat := pattern.NewEvent(8 + len(e.Resources) + len(tested))
+	flat.AddString("version", "0")
+	flat.AddString("id", id)
+	flat.AddString("detail-type", e.DetailType)
+	flat.AddString("source", e.Source)
+	flat.AddString("account", s.cfg.Account)
+	flat.AddString("time", e.Time.UTC().Format(timeLayout))
+	flat.AddString("region", s.cfg.Region)
+	for _, r := range e.Resources {
+		flat.AddString("resources", r)
+	}
+	for _, m := range tested {
+		v, err := decodeDetail(m.raw)
+		if err != nil {
+			return nil, fmt.Errorf("flatten event: %w", err)
+		}
+		flat.AddValue("detail."+m.key, v)
+	}
+	return flat, nil
+}
+
+// member is one member of an event's detail: its key and the JSON text
+// of its value.
+type member struct {
+	key string
+	raw []byte
+}
+
+// testedPath reports whether one of paths is prefix.key or lies under it.
+func testedPath(paths []string, prefix, key string) bool {
+	n := len(prefix) + 1 + len(key)
+	for _, p := range paths {
+		if len(p) >= n && p[len(prefix)] == '.' && strings.HasPrefix(p, prefix) && p[len(prefix)+1:n] == key &&
+			(len(p) == n || p[n] == '.') {
+			return true
+		}
+	}
+	return false
+}
+
+// testedPaths returns the fields that the patterns of the rules with
+// targets test.
+func (s *Service) testedPaths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, r := range s.rules {
+		if len(r.targets) > 0 && r.pattern != nil {
+			out = append(out, r.pattern.Paths()...)
+		}
+	}
+	return out
+}
+
+// decodeDetail decodes a detail with jsonv, or with encoding/json when it
+// is not valid UTF-8 (encoding/json replaces the invalid bytes, as render's
+// decoding does; jsonv keeps them).
+func decodeDetail(doc []byte) (any, error) {
+	if utf8.Valid(doc) {
+		return jsonv.Decode(doc)
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// render builds the envelope and decodes it for InputPath.
+func (s *Service) render(id string, e Event) ([]byte, any, error) {
 	res := e.Resources
 	if res == nil {
 		res = []string{}

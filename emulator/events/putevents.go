@@ -89,7 +89,7 @@ func (s *Service) putEntry(e Entry) EntryResult {
 }
 
 // Publish puts one event on the default bus for another service and
-// returns its id.
+// returns its id. It keeps e.Detail: the caller must not change it.
 func (s *Service) Publish(_ context.Context, e Event) (string, error) {
 	detail, ok := jsonObject(e.Detail)
 	if !ok {
@@ -118,12 +118,14 @@ func requestSize(entries []Entry) int {
 	return n
 }
 
-// jsonObject returns doc compacted when it is one JSON object. Compact
-// checks that doc is exactly one JSON value; the first byte says which.
+// jsonObject returns doc when it is one JSON object. It is not compacted
+// here: render's encoding compacts it into the envelope, and matching
+// reads it with its spaces; most events match no rule and are never
+// rendered.
 func jsonObject(doc []byte) (json.RawMessage, bool) {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, doc); err != nil || buf.Len() == 0 || buf.Bytes()[0] != '{' {
+	trimmed := bytes.TrimLeft(doc, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(doc) {
 		return nil, false
 	}
-	return buf.Bytes(), true
+	return doc, true
 }

@@ -92,6 +92,7 @@ func TestPutEventsDeliversTheEnvelope(t *testing.T) {
 		"source":"aws.states","account":"123456789012","time":"2026-03-05T10:07:35Z","region":"us-east-1",
 		"resources":["arn:exec"],"detail":{"status":"ABORTED","name":"exec-1"}}`, d.payload)
 	require.True(t, strings.HasPrefix(d.payload, `{"version":"0","id":"id-1","detail-type"`), "members in AWS's order")
+	require.True(t, strings.HasSuffix(d.payload, `"detail":{"status":"ABORTED","name":"exec-1"}}`), "the detail compacted")
 	requireNone(t, ch)
 }
 

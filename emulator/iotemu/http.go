@@ -133,7 +133,7 @@ func (s *Service) handlePublish(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	retain := r.URL.Query().Get("retain") == "true"
-	payload, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
+	payload, err := awsapi.ReadBody(r, maxPayload)
 	if err != nil {
 		writeErr(w, invalid("read payload: %v", err))
 		return

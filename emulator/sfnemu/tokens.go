@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"hash"
+	"sync"
 )
 
 // Task tokens are self-describing and authenticated, so the service can
@@ -35,6 +37,7 @@ type tokenRef struct {
 type tokenCodec struct {
 	key      []byte
 	instance [8]byte
+	macs     sync.Pool // hash.Hash: HMACs keyed with key, reset after use
 }
 
 func newTokenCodec(key []byte) *tokenCodec {
@@ -84,8 +87,16 @@ func (c *tokenCodec) parse(token string) (tokenRef, error) {
 // from an earlier run with the same key decode but name no live task).
 func (c *tokenCodec) current(ref tokenRef) bool { return ref.instance == c.instance }
 
+// mac is the HMAC-SHA256 of b. A pooled HMAC starts from its keyed state
+// (Reset), instead of hashing the key's pads again as hmac.New does.
 func (c *tokenCodec) mac(b []byte) []byte {
-	h := hmac.New(sha256.New, c.key)
+	h, ok := c.macs.Get().(hash.Hash)
+	if !ok {
+		h = hmac.New(sha256.New, c.key)
+	}
 	h.Write(b)
-	return h.Sum(nil)
+	sum := h.Sum(nil)
+	h.Reset()
+	c.macs.Put(h)
+	return sum
 }

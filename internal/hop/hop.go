@@ -30,6 +30,9 @@ func TokenRef(token string) string { return jobwire.TaskRef(token) }
 // Log logs the hop record for hop name on logger, with args as further
 // attributes (key-value pairs, as slog.Logger.Info takes them).
 func Log(ctx context.Context, logger *slog.Logger, name string, args ...any) {
+	if !logger.Enabled(ctx, slog.LevelInfo) {
+		return // build no record, nor the attribute list for it
+	}
 	logger.InfoContext(ctx, Message, append([]any{Key, name}, args...)...)
 }
 

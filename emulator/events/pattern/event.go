@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
 // value is one leaf of an event.
@@ -49,6 +51,20 @@ func FromValue(v any) (*Event, error) {
 	return e, nil
 }
 
+// NewEvent returns an event with no fields and room for about n paths,
+// for a caller that flattens an event from its parts with AddString and
+// AddValue rather than decoding its JSON text.
+func NewEvent(n int) *Event { return &Event{fields: make(map[string][]value, n)} }
+
+// AddString adds the string s under path, as a member holding it would.
+func (e *Event) AddString(path, s string) {
+	e.fields[path] = append(e.fields[path], value{kind: jString, text: s})
+}
+
+// AddValue flattens v under path, as a member holding it would: v is a
+// value decoded by encoding/json (as FromValue takes) or by jsonv.
+func (e *Event) AddValue(path string, v any) { e.add(path, v) }
+
 func (e *Event) addObject(prefix string, obj map[string]any) {
 	for k, v := range obj {
 		e.add(join(prefix, k), v)
@@ -59,6 +75,10 @@ func (e *Event) add(path string, v any) {
 	switch t := v.(type) {
 	case map[string]any:
 		e.addObject(path, t)
+	case *jsonv.Object:
+		for _, m := range t.Members {
+			e.add(join(path, m.Key), m.Value)
+		}
 	case []any:
 		for _, el := range t {
 			e.add(path, el)
@@ -67,6 +87,8 @@ func (e *Event) add(path string, v any) {
 		e.fields[path] = append(e.fields[path], value{kind: jString, text: t})
 	case json.Number:
 		e.fields[path] = append(e.fields[path], number(t.String()))
+	case jsonv.Number:
+		e.fields[path] = append(e.fields[path], number(string(t)))
 	case float64:
 		e.fields[path] = append(e.fields[path], value{kind: jNumber, text: strconv.FormatFloat(t, 'g', -1, 64), num: t, ok: true})
 	case bool:

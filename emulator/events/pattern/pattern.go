@@ -30,8 +30,9 @@ func invalid(format string, args ...any) *Error {
 // Pattern is a compiled, valid event pattern. It is immutable and safe
 // for concurrent use.
 type Pattern struct {
-	root *node
-	src  string
+	root  *node
+	src   string
+	paths []string // the fields it tests (paths.go)
 }
 
 // Parse compiles an event pattern. An invalid pattern is an *Error.
@@ -50,7 +51,7 @@ func Parse(src string) (*Pattern, error) {
 	if n := root.branches(); n > maxBranches {
 		return nil, invalid("Rule is too complex - the pattern has %d $or combinations, more than %d", n, maxBranches)
 	}
-	return &Pattern{root: root, src: src}, nil
+	return &Pattern{root: root, src: src, paths: root.paths(map[string]bool{}, nil)}, nil
 }
 
 // String returns the pattern's source text.

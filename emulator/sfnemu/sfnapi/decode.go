@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/internal/jsonobj"
 )
 
 // decodeRequest unmarshals an awsJson1_0 request body into the struct v
@@ -88,8 +89,7 @@ func decodeValue(raw json.RawMessage, dst reflect.Value) string {
 		if kind != "STRING_VALUE" {
 			return mismatch(kind, "a String")
 		}
-		var s string
-		_ = json.Unmarshal(raw, &s)
+		s, _ := jsonobj.String(bytes.TrimSpace(raw))
 		dst.SetString(s)
 	case reflect.Int32, reflect.Int64, reflect.Int:
 		if kind != "NUMBER_VALUE" {
@@ -152,8 +152,8 @@ func objectMembers(raw json.RawMessage, kind string) (map[string]json.RawMessage
 	default:
 		return nil, "Expected null"
 	}
-	var members map[string]json.RawMessage
-	_ = json.Unmarshal(raw, &members)
+	members := map[string]json.RawMessage{}
+	_ = jsonobj.Members(raw, func(key string, value []byte) { members[key] = value }) // the body is valid JSON
 	return members, ""
 }
 
