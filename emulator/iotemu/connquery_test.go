@@ -31,8 +31,10 @@ func TestSDKGetConnection(t *testing.T) {
 	cfg := setupThing(t, s, "dev", "")
 	mc, _, err := dialWith(t, s, cfg, &paho.Connect{ClientID: "dev", KeepAlive: 45, CleanStart: true})
 	require.NoError(t, err)
-	out, err := get("dev", false)
-	require.NoError(t, err)
+	// The broker records the session just after it sends CONNACK.
+	var out *iotdataplane.GetConnectionOutput
+	waitFor(t, func() bool { out, err = get("dev", false); return err == nil && out.ConnectedSince != 0 },
+		"the session was not recorded")
 	require.True(t, out.Connected)
 	require.Equal(t, "dev", aws.ToString(out.ClientId))
 	require.Equal(t, "dev", aws.ToString(out.ThingName), "the client id names a thing attached to its certificate")
