@@ -263,6 +263,7 @@ func (s *Service) Close() error {
 	s.closeListener()
 	err := s.broker.Close()
 	s.actions.Wait()
+	s.sessions.stopTimers()
 	if err != nil {
 		return fmt.Errorf("iot service: close: %w", err)
 	}

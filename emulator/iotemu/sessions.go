@@ -159,6 +159,18 @@ func (h *sessionHook) end(cl *mqtt.Client) bool {
 	return true
 }
 
+// stopTimers disarms every offline session's expiry when the service
+// closes: an armed timer would keep the closed service, and all it
+// references, in memory until the session's expiry (an hour by default).
+func (h *sessionHook) stopTimers() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, o := range h.offline {
+		o.timer.Stop()
+		delete(h.offline, id)
+	}
+}
+
 // stoppedTimer stands for the timer of a session that was never armed.
 type stoppedTimer struct{}
 

@@ -137,3 +137,22 @@ func TestSpecMQTT5SessionExpiryClampedToSevenDays(t *testing.T) {
 		})
 	}
 }
+
+// Close disarms the offline sessions' expiry timers: an armed one would
+// keep the closed service, and everything its callbacks reference, alive
+// until the session expires.
+func TestCloseStopsSessionTimers(t *testing.T) {
+	fake := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := startServiceWith(t, func(c *Config) { c.Clock = fake })
+	expiry := uint32(3600)
+	mc, _, err := dialWith(t, s, setupThing(t, s, "dev", ""), &paho.Connect{ClientID: "dev", KeepAlive: 30,
+		Properties: &paho.ConnectProperties{SessionExpiryInterval: &expiry}})
+	require.NoError(t, err)
+	require.NoError(t, mc.Disconnect(&paho.Disconnect{}))
+	waitFor(t, func() bool { return s.isOffline("dev") }, "the session did not go offline")
+	waitFor(t, func() bool { s.sessions.mu.Lock(); defer s.sessions.mu.Unlock(); return len(s.sessions.offline) == 1 },
+		"the session's expiry was not armed")
+	armed := fake.Pending()
+	require.NoError(t, s.Close())
+	require.Equal(t, armed-1, fake.Pending(), "the expiry timer outlived the service")
+}
