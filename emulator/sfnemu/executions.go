@@ -65,6 +65,9 @@ type execInfo struct {
 	failure                 asl.Failure
 	redrive                 redriveState
 	events                  int
+	// noMachine is set when the execution has no Machine left to redrive
+	// (closed outside it, as by StopExecution during a step).
+	noMachine bool
 }
 
 // closedChan is the done channel of an execution closed before any
@@ -104,7 +107,7 @@ func (e *execution) infoLocked() execInfo {
 	return execInfo{arn: e.arn, smArn: e.sm.arn, name: e.name, status: e.status, input: e.input,
 		versionArn: e.versionArn, aliasArn: e.aliasArn, start: e.start, stop: e.stop, output: e.output,
 		failure: e.failure, redrive: redriveState{count: e.redrive.count, date: e.redrive.date},
-		events: len(e.history)}
+		events: len(e.history), noMachine: e.machine == nil}
 }
 
 // StartExecution starts an execution, or answers a repeated start of a

@@ -188,7 +188,7 @@ func (r *redriveState) remember(token *string, now time.Time) {
 func redriveStatus(d *ExecutionDescription, info execInfo, now time.Time) {
 	d.RedriveStatus, d.RedriveStatusReason = redrivable, ""
 	switch {
-	case info.status == interp.StatusRunning || info.status == interp.StatusSucceeded:
+	case info.status == interp.StatusRunning || info.status == interp.StatusSucceeded || info.noMachine:
 		d.RedriveStatusReason = "Execution is " + string(info.status) + " and cannot be redriven"
 	case !now.Before(info.stop.Add(RedriveWindow)):
 		d.RedriveStatusReason = "Execution redrivable period exceeded"

@@ -127,4 +127,8 @@ func TestRedriveRefusedAfterAbandon(t *testing.T) {
 	require.ErrorIs(t, err, ErrExecutionNotRedrivable)
 	require.ErrorContains(t, err, "Execution is ABORTED and cannot be redriven")
 	require.Equal(t, []string{"ExecutionStarted", "ExecutionAborted"}, historyTypes(t, svc, arn))
+	d, err := svc.DescribeExecution(context.Background(), arn)
+	require.NoError(t, err)
+	require.Equal(t, "NOT_REDRIVABLE", d.RedriveStatus, "DescribeExecution agrees with RedriveExecution")
+	require.Equal(t, "Execution is ABORTED and cannot be redriven", d.RedriveStatusReason)
 }
