@@ -176,7 +176,7 @@ func (x *xiaExpr) functions(env *Env, r *run, bound map[string]reflect.Value) (e
 // fails like any non-function (T1006).
 func (x *xiaExpr) bind(vars map[string]reflect.Value, env *Env, ko *keyOrder) {
 	for _, n := range x.names {
-		v, ok := env.Vars[n]
+		v, ok := env.get(n)
 		if reserved(n) || !ok && !unbound(n) {
 			continue
 		}
