@@ -62,13 +62,15 @@ func (xiaEngine) Compile(text string) (out Expr, err error) {
 	setEngineTree(e, root)
 	guarded, _ := guardLambdas(e)
 	seen := map[string]bool{}
-	x := &xiaExpr{expr: e, guarded: guarded, hooks: hooks}
+	x := &xiaExpr{expr: e, guarded: guarded, hooks: hooks, refs: Refs{StatesWhole: true}}
 	if root, err := jparse.Parse(text); err == nil {
 		x.refs = refsOf(root)
 		x.ctors = constructorKeys(root)
-		if f, ok := statesFields(root); ok {
+		f, ok := statesFields(root)
+		if ok {
 			x.statesOnly = f
 		}
+		x.refs.StatesWhole = !ok
 		x.fast = compileFast(text, root)
 	}
 	for _, m := range reName.FindAllStringSubmatch(text, -1) {
