@@ -38,6 +38,9 @@ type xiaExpr struct {
 	// fast, when set, evaluates the expression without the engine where
 	// it can (fastpath.go).
 	fast *fastPath
+	// fx, when set, evaluates a small expression over scalars without
+	// the engine where it can (fastexpr.go).
+	fx fastExpr
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -58,6 +61,7 @@ func (xiaEngine) Compile(text string) (out Expr, err error) {
 	if !ok || !prototypesOK || !registryOK || !setEngineTree(e, root) {
 		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the evaluation of this JSONata engine"}
 	}
+	fx := compileFastExpr(root)
 	root, hooks := instrument(root)
 	setEngineTree(e, root)
 	guarded, _ := guardLambdas(e)
@@ -72,6 +76,9 @@ func (xiaEngine) Compile(text string) (out Expr, err error) {
 		}
 		x.refs.StatesWhole = !ok
 		x.fast = compileFast(text, root)
+	}
+	if x.fast == nil {
+		x.fx = fx
 	}
 	for _, m := range reName.FindAllStringSubmatch(text, -1) {
 		if !seen[m[1]] {
@@ -93,6 +100,11 @@ var jsNull *any
 func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	if x.fast != nil && input == nil {
 		if v, ok := x.fast.eval(env); ok {
+			return v, nil
+		}
+	}
+	if x.fx != nil && input == nil {
+		if v, ok := x.evalFastExpr(env); ok {
 			return v, nil
 		}
 	}
