@@ -37,6 +37,10 @@ type Definition struct {
 	Type string
 	// QueryLanguage is the machine's default, JSONPath or JSONata.
 	QueryLanguage QueryLanguage
+	// NoJSONataContext is set by Parse when no JSONata expression of the
+	// definition can read $states.context, which the interpreter then
+	// need not build; a definition built otherwise leaves it false.
+	NoJSONataContext bool
 }
 
 // Scope is a set of states with its own start: the machine itself, a

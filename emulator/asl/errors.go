@@ -68,6 +68,8 @@ type problems struct {
 	// inCatcher is set while a catcher's Output and Assign compile: only
 	// there does $states.errorOutput exist.
 	inCatcher bool
+	// readsContext is set once an expression may read $states.context.
+	readsContext bool
 }
 
 func (p *problems) add(code, loc, format string, args ...any) {

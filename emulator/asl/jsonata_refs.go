@@ -1,6 +1,10 @@
 package asl
 
-import "github.com/stepwire/stepwire/emulator/asl/jsonata"
+import (
+	"slices"
+
+	"github.com/stepwire/stepwire/emulator/asl/jsonata"
+)
 
 // CodeUnsupportedJSONata reports an expression that parses but reads what
 // Step Functions does not provide.
@@ -15,6 +19,9 @@ const CodeUnsupportedJSONata = "UNSUPPORTED_JSONATA_EXPRESSION"
 // floci's AWS-measured validation tests).
 func checkJSONataRefs(e jsonata.Expr, p *problems, loc string) {
 	r := e.Refs()
+	if r.StatesWhole || slices.Contains(r.States, "context") {
+		p.readsContext = true
+	}
 	for _, name := range r.TopLevel {
 		if name == "$$" {
 			p.add(CodeUnsupportedJSONata, loc, "Reference to '$$' is not supported.")

@@ -49,6 +49,18 @@ type JSONataEnv struct {
 	Limits budget.Limits
 }
 
+// Lookup reads $states ("states") or a workflow variable, for the
+// expressions evaluated with env.
+func (env *JSONataEnv) Lookup(name string) (any, bool) {
+	if name == "states" {
+		return env.States, true
+	}
+	if env.Var == nil {
+		return nil, false
+	}
+	return env.Var(name)
+}
+
 // QueryError is a JSONata evaluation failure: Step Functions reports it as
 // States.QueryEvaluationError with Msg as the cause (after the state
 // prefix) and Location in the EvaluationFailed event.
@@ -177,19 +189,9 @@ func (n *jnode) eval(env *JSONataEnv, loc string) (any, error) {
 }
 
 func (n *jnode) evalExpr(env *JSONataEnv, loc string) (any, error) {
-	names := n.expr.Vars()
-	jenv := &jsonata.Env{Now: env.Now, UUID: env.UUID, Random: env.Random, Vars: make(map[string]any, len(names)), Limits: env.Limits}
-	for _, name := range names {
-		if name == "states" {
-			jenv.Vars[name] = env.States
-			continue
-		}
-		if env.Var != nil {
-			if v, ok := env.Var(name); ok {
-				jenv.Vars[name] = v
-			}
-		}
-	}
+	// The expression reads $states and the workflow variables through
+	// env (Lookup) rather than a map built for each evaluation.
+	jenv := &jsonata.Env{Now: env.Now, UUID: env.UUID, Random: env.Random, Lookup: env, Limits: env.Limits}
 	v, err := n.expr.Eval(nil, jenv)
 	if err == nil {
 		return v, nil

@@ -36,6 +36,7 @@ func Parse(definition []byte, opts Options) (*Definition, error) {
 	if len(p.list) > 0 {
 		return nil, &DefinitionError{Problems: p.list}
 	}
+	def.NoJSONataContext = !p.readsContext
 	return def, nil
 }
 

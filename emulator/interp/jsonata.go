@@ -13,11 +13,14 @@ import (
 // before Output, and States.QueryEvaluationError (docs/step-functions.md §1.7).
 
 // statesVar builds $states for the current state: input and context
-// (result and errorOutput are added where they exist).
+// (result and errorOutput are added where they exist). The context is
+// left out when no expression of the definition can read it.
 func (m *Machine) statesVar() *jsonv.Object {
 	st := jsonv.NewObject(4)
 	st.Set("input", m.th.cur.rawInput)
-	st.Set("context", m.context())
+	if !m.def.NoJSONataContext {
+		st.Set("context", m.context())
+	}
 	return st
 }
 

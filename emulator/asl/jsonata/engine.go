@@ -54,6 +54,10 @@ type Env struct {
 	// Vars maps variable names (without $) to jsonv values; "states" is
 	// Step Functions' $states.
 	Vars map[string]any
+	// Lookup, when set, is asked for the names Vars does not hold, so a
+	// caller can lend its variables without copying them into a map for
+	// each evaluation.
+	Lookup Lookup
 	// Now is the time $now() and $millis() report.
 	Now time.Time
 	// UUID returns a fresh v4 UUID for $uuid(); nil makes $uuid() fail.
@@ -64,6 +68,22 @@ type Env struct {
 	// Limits bounds the evaluation's steps and memory (package budget);
 	// the zero value is the defaults.
 	Limits budget.Limits
+}
+
+// Lookup reads variables by name (without $).
+type Lookup interface {
+	Lookup(name string) (any, bool)
+}
+
+// get reads a variable from Vars, then from Lookup.
+func (e *Env) get(name string) (any, bool) {
+	if v, ok := e.Vars[name]; ok {
+		return v, true
+	}
+	if e.Lookup != nil {
+		return e.Lookup.Lookup(name)
+	}
+	return nil, false
 }
 
 // Error is a JSONata error with its reference code, e.g. T1006.

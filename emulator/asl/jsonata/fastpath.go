@@ -69,7 +69,7 @@ func compilePath(n jparse.Node) *fastPath {
 // eval returns the expression's value, or ok false for the engine to
 // evaluate it.
 func (f *fastPath) eval(env *Env) (any, bool) {
-	v, ok := env.Vars[f.root]
+	v, ok := env.get(f.root)
 	for _, name := range f.fields {
 		o, isObj := v.(*jsonv.Object)
 		if !ok || !isObj {

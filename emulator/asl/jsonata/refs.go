@@ -13,6 +13,10 @@ type Refs struct {
 	TopLevel []string
 	// States are the $states fields read ("input", "errorOutput", ...).
 	States []string
+	// StatesWhole is set when $states may be read other than through
+	// those fields ($states whole, $keys($states), $states.*), or when
+	// stepwire could not tell.
+	StatesWhole bool
 }
 
 // refsOf walks a parsed expression. Only the first step of a path reads

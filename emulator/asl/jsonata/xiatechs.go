@@ -38,6 +38,9 @@ type xiaExpr struct {
 	// fast, when set, evaluates the expression without the engine where
 	// it can (fastpath.go).
 	fast *fastPath
+	// fx, when set, evaluates a small expression over scalars without
+	// the engine where it can (fastexpr.go).
+	fx fastExpr
 }
 
 var reName = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -58,18 +61,24 @@ func (xiaEngine) Compile(text string) (out Expr, err error) {
 	if !ok || !prototypesOK || !registryOK || !setEngineTree(e, root) {
 		return nil, &Error{Code: "S0201", Message: "stepwire cannot bound the evaluation of this JSONata engine"}
 	}
+	fx := compileFastExpr(root)
 	root, hooks := instrument(root)
 	setEngineTree(e, root)
 	guarded, _ := guardLambdas(e)
 	seen := map[string]bool{}
-	x := &xiaExpr{expr: e, guarded: guarded, hooks: hooks}
+	x := &xiaExpr{expr: e, guarded: guarded, hooks: hooks, refs: Refs{StatesWhole: true}}
 	if root, err := jparse.Parse(text); err == nil {
 		x.refs = refsOf(root)
 		x.ctors = constructorKeys(root)
-		if f, ok := statesFields(root); ok {
+		f, ok := statesFields(root)
+		if ok {
 			x.statesOnly = f
 		}
+		x.refs.StatesWhole = !ok
 		x.fast = compileFast(text, root)
+	}
+	if x.fast == nil {
+		x.fx = fx
 	}
 	for _, m := range reName.FindAllStringSubmatch(text, -1) {
 		if !seen[m[1]] {
@@ -91,6 +100,11 @@ var jsNull *any
 func (x *xiaExpr) Eval(input any, env *Env) (out any, err error) {
 	if x.fast != nil && input == nil {
 		if v, ok := x.fast.eval(env); ok {
+			return v, nil
+		}
+	}
+	if x.fx != nil && input == nil {
+		if v, ok := x.evalFastExpr(env); ok {
 			return v, nil
 		}
 	}
@@ -176,7 +190,7 @@ func (x *xiaExpr) functions(env *Env, r *run, bound map[string]reflect.Value) (e
 // fails like any non-function (T1006).
 func (x *xiaExpr) bind(vars map[string]reflect.Value, env *Env, ko *keyOrder) {
 	for _, n := range x.names {
-		v, ok := env.Vars[n]
+		v, ok := env.get(n)
 		if reserved(n) || !ok && !unbound(n) {
 			continue
 		}
