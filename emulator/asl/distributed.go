@@ -5,8 +5,9 @@ import "github.com/stepwire/stepwire/emulator/asl/jsonpath"
 // Distributed is the configuration of a Distributed Map (ItemProcessor
 // ProcessorConfig Mode DISTRIBUTED): each item (or batch of items) runs as
 // a child execution of its own, grouped in a Map Run. Items come from the
-// state input; reading them from S3 (ItemReader) and exporting results
-// (ResultWriter) are refused at parse time.
+// state input or, with an ItemReader, from the execution's mock
+// configuration: stepwire does not read Amazon S3. A ResultWriter that
+// exports to S3 fails the state at run time (States.ResultWriterFailed).
 type Distributed struct {
 	// ExecutionType is STANDARD or EXPRESS, the type of the child
 	// executions.
@@ -26,6 +27,37 @@ type Distributed struct {
 	ToleratedFailureCountExpr, ToleratedFailurePercentageExpr *JValue
 	// Batcher groups items into batches; nil runs one child per item.
 	Batcher *ItemBatcher
+	// Reader is the ItemReader; nil takes the items from the input.
+	Reader *ItemReader
+	// Writer is the ResultWriter; nil keeps the results in the output.
+	Writer *ResultWriter
+}
+
+// ItemReader is a Distributed Map's ItemReader (AWS "ItemReader (Map)"):
+// where the items are read from, an Amazon S3 object or listing.
+type ItemReader struct {
+	// Resource is the S3 action, such as arn:aws:states:::s3:getObject or
+	// arn:aws:states:::s3:listObjectsV2.
+	Resource string
+	// InputType is ReaderConfig.InputType (CSV, JSON, JSONL, MANIFEST or
+	// PARQUET); empty when absent.
+	InputType string
+	// MaxItems bounds the items read (0: no limit); MaxItemsPath (JSONPath)
+	// or MaxItemsExpr (JSONata) give it at run time.
+	MaxItems     int64
+	MaxItemsPath *jsonpath.Path
+	MaxItemsExpr *JValue
+	// Parameters (JSONPath) or Arguments (JSONata) name the S3 object.
+	Parameters *Template
+	Arguments  *JValue
+}
+
+// ResultWriter is a Distributed Map's ResultWriter (AWS "ResultWriter
+// (Map)"): Resource (S3 putObject) exports the results; WriterConfig alone
+// only reshapes them.
+type ResultWriter struct {
+	// Resource is the S3 action; empty with WriterConfig only.
+	Resource string
 }
 
 // ItemBatcher groups the items of a Distributed Map: each child's input is

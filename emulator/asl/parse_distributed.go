@@ -40,13 +40,13 @@ func (ps *parser) processorConfig(v any, loc string) *Distributed {
 }
 
 // distributedFields reads the fields of a Distributed Map state o: Label,
-// the tolerated failures and ItemBatcher. ItemReader and ResultWriter
-// (S3) are not emulated and refused.
+// the tolerated failures, ItemBatcher, ItemReader and ResultWriter.
 func (ps *parser) distributedFields(d *Distributed, o *jsonv.Object, loc string) {
-	for _, f := range []string{"ItemReader", "ResultWriter"} {
-		if _, has := o.Get(f); has {
-			ps.p.schema(loc+"/"+f, "The field '%s' (Amazon S3 items and results of a Distributed Map) is not supported by stepwire: pass the items in the state input", f)
-		}
+	if v, has := o.Get("ItemReader"); has {
+		d.Reader = ps.itemReader(v, loc+"/ItemReader")
+	}
+	if v, has := o.Get("ResultWriter"); has {
+		d.Writer = ps.resultWriter(v, loc+"/ResultWriter")
 	}
 	if v, has := o.Get("Label"); has {
 		s, isStr := v.(string)

@@ -79,6 +79,14 @@ func (ps *parser) processor(o *jsonv.Object, loc string) (*Scope, *Distributed) 
 	if d != nil {
 		// Before the item processor's states change ps.ql.
 		ps.distributedFields(d, o, loc)
+	} else {
+		// An inline Map reads its items from its input and keeps its
+		// results in its output (AWS "Map state in Inline mode").
+		for _, f := range []string{"ItemReader", "ResultWriter"} {
+			if _, has := o.Get(f); has {
+				ps.p.schema(loc+"/"+f, "The field '%s' is supported only by a Map state in the DISTRIBUTED mode", f)
+			}
+		}
 	}
 	return ps.subScope(v, ploc), d
 }

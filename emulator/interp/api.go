@@ -57,6 +57,12 @@ type Options struct {
 	// evaluation; true fails it as a spent budget does. The driver may
 	// pass a deadline on its clock, or its execution being stopped.
 	Interrupt func() bool
+	// ReadItems supplies the items of the ItemReader of the Distributed
+	// Map state named state, as stepwire reads no Amazon S3: a JSON array,
+	// or the failure of the read (a mocked Throw). ok false (or a nil
+	// ReadItems) means nothing supplies them: the Map Run fails with
+	// States.ItemReaderFailed. It is called once per attempt of the state.
+	ReadItems func(state string) (items []byte, fail *asl.Failure, ok bool)
 }
 
 // Step is what one call into the Machine produced.

@@ -119,11 +119,11 @@ func (run *mapRun) exceededBy(failed, total int64) bool {
 	return run.hasPct && float64(failed)*100/float64(total) > run.info.ToleratedFailurePercentage
 }
 
-// failMapRun ends a run whose failures went over the threshold: the
-// children still running are aborted, MapRunFailed is logged and the Map
-// state fails with States.ExceedToleratedFailureThreshold, which its Retry
-// and Catch may handle. The current thread is the Map state's.
-func (m *Machine) failMapRun(r *stateRun) {
+// failMapRun ends a run with the failure f: the children still running
+// are aborted, MapRunFailed is logged and the Map state fails with f
+// (toleratedFailure when the failures went over the threshold), which its
+// Retry and Catch may handle. The current thread is the Map state's.
+func (m *Machine) failMapRun(r *stateRun, f asl.Failure) {
 	b := r.fanOut
 	b.active = false
 	for _, c := range b.children {
@@ -133,8 +133,8 @@ func (m *Machine) failMapRun(r *stateRun) {
 	}
 	b.run.info.Status = MapRunFailed
 	m.touchRun(b.run)
-	id := m.emit(EventMapRunFailed, b.last, errorDetails(toleratedFailure))
-	m.fanOutFailed(r, id, taskError{Failure: toleratedFailure})
+	id := m.emit(EventMapRunFailed, b.last, errorDetails(f))
+	m.fanOutFailed(r, id, taskError{Failure: f})
 }
 
 // mapRunSucceeded logs MapRunSucceeded once every child ended within the
@@ -185,7 +185,7 @@ func (m *Machine) updateMapRun(e UpdateMapRun) error {
 	}
 	m.touchRun(run)
 	if run.exceeded() {
-		m.failMapRun(r)
+		m.failMapRun(r, toleratedFailure)
 		return nil
 	}
 	m.pump(r)

@@ -137,7 +137,7 @@ func (m *Machine) childExecFailed(th *thread, prev int64, e taskError) {
 		b.finished++
 		m.touchRun(b.run)
 		if b.run.exceeded() {
-			m.failMapRun(r)
+			m.failMapRun(r, toleratedFailure)
 			return
 		}
 		m.pump(r)

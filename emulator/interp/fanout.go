@@ -44,6 +44,9 @@ type fanOutRun struct {
 	dist       *asl.Distributed
 	run        *mapRun
 	batchSizes []int64
+	// readFail is the failure of the ItemReader's read, which fails the
+	// Map Run once it started.
+	readFail   *asl.Failure
 	resultPath asl.IOPath
 	outputPath asl.IOPath
 }
@@ -64,7 +67,11 @@ func (m *Machine) startFanOut(r *stateRun, prev int64) {
 	n := len(b.inputs)
 	var id int64
 	if b.isMap {
-		id = m.emit(EventMapStateStarted, prev, &MapStateStartedDetails{Length: n})
+		length := n
+		if b.dist != nil && b.dist.Reader != nil {
+			length = 0 // AWS logs 0 for the items of an ItemReader
+		}
+		id = m.emit(EventMapStateStarted, prev, &MapStateStartedDetails{Length: length})
 	} else {
 		id = m.emit(EventParallelStateStarted, prev, nil)
 	}
@@ -78,6 +85,12 @@ func (m *Machine) startFanOut(r *stateRun, prev int64) {
 	b.startedID, b.prev, b.last = id, id, id
 	if b.dist != nil && !m.openMapRun(r, id) {
 		return
+	}
+	if b.dist != nil {
+		if f := b.s3Failure(r.name); f != nil {
+			m.failMapRun(r, *f)
+			return
+		}
 	}
 	m.pump(r)
 }

@@ -161,7 +161,14 @@ func (m *Machine) jsonataParallel(s *asl.Parallel) {
 
 func (m *Machine) jsonataMap(s *asl.Map) {
 	r := m.th.cur
-	items, ok := m.jsonataItems(s)
+	var items []any
+	var readFail *asl.Failure
+	ok := true
+	if readsItems(s) {
+		items, readFail, ok = m.readerItems(s, nil)
+	} else {
+		items, ok = m.jsonataItems(s)
+	}
 	if !ok {
 		return
 	}
@@ -187,7 +194,7 @@ func (m *Machine) jsonataMap(s *asl.Map) {
 	}
 	r.fanOut = &fanOutRun{isMap: true, scopes: []*asl.Scope{s.Processor}, inputs: inputs, jsonata: true,
 		limit: int(min(limit, 1<<30)), retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry)),
-		dist: s.Distributed, batchSizes: sizes}
+		dist: s.Distributed, batchSizes: sizes, readFail: readFail}
 	m.startFanOut(r, r.enteredID)
 }
 

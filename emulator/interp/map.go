@@ -25,8 +25,14 @@ func (m *Machine) runMap(s *asl.Map) {
 		m.runtimeError(err)
 		return
 	}
-	items, err := m.mapItems(s, eff)
-	if err != nil {
+	var items []any
+	var readFail *asl.Failure
+	if readsItems(s) {
+		var ok bool
+		if items, readFail, ok = m.readerItems(s, eff); !ok {
+			return
+		}
+	} else if items, err = m.mapItems(s, eff); err != nil {
 		m.runtimeError(err)
 		return
 	}
@@ -56,7 +62,7 @@ func (m *Machine) runMap(s *asl.Map) {
 		isMap: true, scopes: []*asl.Scope{s.Processor}, inputs: inputs, limit: int(min(limit, 1<<30)),
 		retriers: s.Retry, catchers: s.Catch, retries: make([]int64, len(s.Retry)),
 		resultSelector: s.ResultSelector, resultPath: s.ResultPath, outputPath: s.OutputPath,
-		dist: s.Distributed, batchSizes: sizes,
+		dist: s.Distributed, batchSizes: sizes, readFail: readFail,
 	}
 	m.startFanOut(r, r.enteredID)
 }

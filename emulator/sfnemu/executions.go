@@ -291,6 +291,7 @@ func (s *Service) machineOptions(e *execution) interp.Options {
 		return s.tokens.mint(e.id, e.tokenSeq)
 	}
 	o.Interrupt = func() bool { return e.abandoned.Load() || s.closed() }
+	o.ReadItems = s.mockedItems(e)
 	return s.journaled(e, o)
 }
 

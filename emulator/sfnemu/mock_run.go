@@ -137,3 +137,38 @@ func mockEvents(c interp.InvokeTask, r mockconfig.Response) []interp.Event {
 	}
 	return []interp.Event{interp.TaskInvoked{TaskID: c.TaskID, Output: r.Return}}
 }
+
+// mockedItems is interp.Options.ReadItems for the execution e: the items
+// of a Distributed Map's ItemReader are the Return (a JSON array) of the
+// response its test case mocks the Map state with, or its Throw. Without
+// a test case, or one that does not list the state, nothing supplies them.
+func (s *Service) mockedItems(e *execution) func(state string) ([]byte, *asl.Failure, bool) {
+	return func(state string) ([]byte, *asl.Failure, bool) {
+		run := s.mocks.run(e.arn)
+		if run == nil {
+			return nil, nil, false
+		}
+		name, n, ok := run.next(state)
+		if !ok {
+			return nil, nil, false
+		}
+		resp, ok := run.cfg.Response(name, n)
+		switch {
+		case !ok:
+			f := asl.NewFailure(asl.StatesItemReaderFailed, fmt.Sprintf(
+				"The mocked response '%s' of test case '%s' has no entry for invocation %d of state '%s'",
+				name, run.testCase, n, state))
+			return nil, &f, true
+		case resp.Throw != nil:
+			var f asl.Failure
+			if resp.Throw.Error != nil {
+				f.Error, f.HasError = *resp.Throw.Error, true
+			}
+			if resp.Throw.Cause != nil {
+				f.Cause, f.HasCause = *resp.Throw.Cause, true
+			}
+			return nil, &f, true
+		}
+		return resp.Return, nil, true
+	}
+}

@@ -54,8 +54,9 @@ func checkUnmocked(r TestStateInput, st asl.State) error {
 	return nil
 }
 
-// checkMockResult checks a mocked result: JSON, an array for a Map, one
-// item per branch for a Parallel.
+// checkMockResult checks a mocked result: JSON, an array for a Map (an
+// object for a Map with a ResultWriter, whose output describes the
+// export), one item per branch for a Parallel.
 func checkMockResult(result string, st asl.State) error {
 	v, err := jsonv.DecodeString(result)
 	if err != nil {
@@ -64,7 +65,11 @@ func checkMockResult(result string, st asl.State) error {
 	arr, isArray := v.([]any)
 	switch s := st.(type) {
 	case *asl.Map:
-		if !isArray {
+		if s.Distributed != nil && s.Distributed.Writer != nil {
+			if _, isObject := v.(*jsonv.Object); !isObject {
+				return fail(ErrValidation, "Mocked result must be a JSON object.")
+			}
+		} else if !isArray {
 			return fail(ErrValidation, "Mocked result must be an array.")
 		}
 	case *asl.Parallel:

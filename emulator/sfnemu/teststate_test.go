@@ -301,6 +301,13 @@ func TestTestStateRefuses(t *testing.T) {
 		name: "map result not an array", in: sfn.TestStateInput{Definition: aws.String(mapDef), Mock: result},
 		code: "ValidationException", message: "Mocked result must be an array.",
 	}, {
+		// [AWS-snap] a Map with a ResultWriter outputs the export's details.
+		name: "map with a result writer, result not an object",
+		in: sfn.TestStateInput{Definition: aws.String(`{"Type":"Map","ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b","Prefix":"p"}},` +
+			`"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}`),
+			Mock: &types.MockInput{Result: aws.String(`[1]`)}},
+		code: "ValidationException", message: "Mocked result must be a JSON object.",
+	}, {
 		name: "parallel result of the wrong length",
 		in:   sfn.TestStateInput{Definition: aws.String(par), Mock: &types.MockInput{Result: aws.String(`[1]`)}},
 		code: "ValidationException", message: "Mocked result must contain the same number of items as number of Parallel branches.",
