@@ -84,11 +84,14 @@ func (p *sleepProgress) report(i time.Duration) {
 	if p.stopped {
 		return
 	}
-	elapsed := i * p.step
-	_ = ReportPercent(p.ctx, float64(elapsed)*100/float64(p.d), fmt.Sprintf("slept %v of %v", elapsed, p.d)) // best effort
+	// The next step is armed before this one is reported: once the report
+	// is out, whoever watches it may move a fake clock past the next step,
+	// and a timer armed after that would wait for the clock's next move.
 	if next := (i + 1) * p.step; next < p.d {
 		p.next = p.clk.AfterFuncAt(p.start.Add(next), func() { p.report(i + 1) })
 	}
+	elapsed := i * p.step
+	_ = ReportPercent(p.ctx, float64(elapsed)*100/float64(p.d), fmt.Sprintf("slept %v of %v", elapsed, p.d)) // best effort
 }
 
 func (p *sleepProgress) stop() {
