@@ -122,11 +122,7 @@ func TestRestartKeepsRulesAndSchedules(t *testing.T) {
 		e.Close()
 		t.Fatal(err)
 	}
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	e = startDurable(t, dir)
+	e = restartDurable(t, e, dir)
 	defer e.Close()
 	ev, sc = eventsClient(e), schedulerClient(e)
 	r, err := ev.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String("failed")})

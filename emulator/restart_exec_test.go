@@ -40,11 +40,7 @@ func TestRestartResumesExecutions(t *testing.T) {
 		e.Close()
 		t.Fatal(err)
 	}
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	e = startDurable(t, dir)
+	e = restartDurable(t, e, dir)
 	defer e.Close()
 	c = sfnClient(e)
 	task, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn})
@@ -55,11 +51,7 @@ func TestRestartResumesExecutions(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitExecution(t, c, aws.ToString(run.ExecutionArn), sfntypes.ExecutionStatusSucceeded)
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	e = startDurable(t, dir)
+	e = restartDurable(t, e, dir)
 	defer e.Close()
 	c = sfnClient(e)
 	out := waitExecution(t, c, aws.ToString(run.ExecutionArn), sfntypes.ExecutionStatusSucceeded)

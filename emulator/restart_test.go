@@ -33,6 +33,16 @@ func startDurable(t *testing.T, dataDir string) *Emulator {
 	return e
 }
 
+// restartDurable closes e, failing t if it does not close cleanly, and
+// starts a new emulator on the same data dir.
+func restartDurable(t *testing.T, e *Emulator, dir string) *Emulator {
+	t.Helper()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return startDurable(t, dir)
+}
+
 func iotClient(e *Emulator) *iot.Client {
 	return iot.NewFromConfig(aws.Config{Region: e.Endpoints().Region,
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
@@ -74,11 +84,7 @@ func TestRestartKeepsState(t *testing.T) {
 		e.Close()
 		t.Fatal(err)
 	}
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	e = startDurable(t, dir)
+	e = restartDurable(t, e, dir)
 	defer e.Close()
 	desc, err := iotClient(e).DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: kc.CertificateId})
 	if err != nil {

@@ -110,7 +110,7 @@ func (s *Service) decodeSchedule(key string, b []byte) (scheduleRecord, *entry, 
 		return rec, nil, err
 	}
 	sc := rec.Schedule
-	if key != "schedule/"+sc.GroupName+"/"+sc.Name {
+	if key != "schedule/"+scheduleKey(sc.GroupName, sc.Name) {
 		return rec, nil, fmt.Errorf("the record is schedule %s/%s", sc.GroupName, sc.Name)
 	}
 	created, modified := sc.CreationDate, sc.LastModificationDate

@@ -69,7 +69,7 @@ func (s *Service) create(in *Schedule) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := in.GroupName + "/" + in.Name
+	key := scheduleKey(in.GroupName, in.Name)
 	if _, ok := s.schedules[key]; ok {
 		return svcerr.Newf(ErrConflict, "Schedule %s already exists.", in.Name)
 	}
@@ -97,7 +97,7 @@ func (s *Service) update(in *Schedule) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := in.GroupName + "/" + in.Name
+	key := scheduleKey(in.GroupName, in.Name)
 	old, ok := s.schedules[key]
 	if !ok {
 		return notFound(in.Name)
@@ -146,11 +146,15 @@ func (s *Service) Delete(group, name string) error {
 	return s.save()
 }
 
+// scheduleKey is a schedule's key in Service.schedules: its group and
+// name.
+func scheduleKey(group, name string) string { return group + "/" + name }
+
 func (s *Service) delete(group, name string) error {
 	group = orDefault(group)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := group + "/" + name
+	key := scheduleKey(group, name)
 	e, ok := s.schedules[key]
 	if !ok {
 		return notFound(name)
