@@ -2,9 +2,11 @@ package store
 
 import (
 	"bytes"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,21 +19,54 @@ const Format = "stepwire-state/1"
 
 const metaBucket = "_meta"
 
-// Bolt is the durable Store, on bbolt (docs/durability.md §1).
+// Bolt is the durable Store: bbolt, with a write-ahead log in front of
+// it (docs/durability.md §1, §2). A commit is one appended log record and
+// one fdatasync; its writes are then served from memory (the overlay)
+// until a checkpoint puts them in bbolt in one transaction with many
+// others (checkpoint.go).
 type Bolt struct {
 	db    *bolt.DB
 	path  string
+	id    []byte // the state file's, in its log segments' headers
 	group *group
+
+	// seg is the segment commits append to, and failed the error of a log
+	// write that failed, which every later commit returns: only the
+	// group's writer touches them (and Open, Close).
+	seg      *segment
+	segLimit int64
+	failed   error
+
+	// mu guards active, the writes logged since the last rotation, and
+	// frozen, those of the segments a checkpoint is putting in bbolt
+	// (nil if none). A read takes active, then frozen, then bbolt.
+	mu     sync.RWMutex
+	active *overlay
+	frozen *overlay
+	// ckpt is closed when the running checkpoint ends, with ckptErr set;
+	// nil if none ran. Writer only.
+	ckpt    chan struct{}
+	ckptErr error
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // lockTimeout is how long Open waits for another process's lock on the
 // file before it gives up.
 const lockTimeout = time.Second
 
-// Open opens or creates the state file at path. A file that is not a
-// bbolt database, or one that is but not stepwire's, is an error naming
-// the file; it is never reset.
-func Open(path string) (*Bolt, error) {
+// segmentLimit is the log size that starts a checkpoint: it bounds the
+// memory the overlays hold and the log a start reads.
+const segmentLimit = 8 << 20
+
+// Open opens or creates the state file at path, with its log segments
+// (path.wal.N). A file that is not a bbolt database, or one that is but
+// not stepwire's, or a segment of another state file, is an error naming
+// the file; nothing is ever reset.
+func Open(path string) (*Bolt, error) { return open(path, segmentLimit) }
+
+func open(path string, limit int64) (*Bolt, error) {
 	_, statErr := os.Stat(path)
 	fresh := errors.Is(statErr, os.ErrNotExist)
 	opts := &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType, NoFreelistSync: true}
@@ -42,14 +77,19 @@ func Open(path string) (*Bolt, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open state %s: not a stepwire state file (%v); move it away or start with --in-memory", path, err)
 	}
-	if err := checkFormat(db, fresh); err != nil {
+	id, err := checkFormat(db, fresh)
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w; move it away or start with --in-memory", path, err)
 	}
 	if db, err = compactIfWorth(db, path, opts); err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
-	b := &Bolt{db: db, path: path}
+	b := &Bolt{db: db, path: path, id: id, segLimit: limit, active: newOverlay()}
+	if err := b.recover(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open state %s: %w; move it away or start with --in-memory", path, err)
+	}
 	b.group = newGroup(b.commit)
 	return b, nil
 }
@@ -71,27 +111,35 @@ func compactIfWorth(db *bolt.DB, path string, opts *bolt.Options) (*bolt.DB, err
 	return db, nil
 }
 
-// checkFormat stamps a fresh file and checks an old one's stamp.
-func checkFormat(db *bolt.DB, fresh bool) error {
-	if fresh {
-		return db.Update(func(tx *bolt.Tx) error {
-			b, err := tx.CreateBucketIfNotExists([]byte(metaBucket))
-			if err != nil {
+// checkFormat stamps a fresh file and checks an old one's stamp. It
+// returns the file's id, which it gives a file made before ids were.
+func checkFormat(db *bolt.DB, fresh bool) (id []byte, err error) {
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(metaBucket))
+		if fresh {
+			if b, err = tx.CreateBucketIfNotExists([]byte(metaBucket)); err != nil {
 				return err
 			}
-			return b.Put([]byte("format"), []byte(Format))
-		})
-	}
-	return db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(metaBucket))
+			if err := b.Put([]byte("format"), []byte(Format)); err != nil {
+				return err
+			}
+		}
 		if b == nil {
 			return errors.New("not a stepwire state file (no format stamp)")
 		}
 		if f := b.Get([]byte("format")); !bytes.Equal(f, []byte(Format)) {
 			return fmt.Errorf("state file format %q, want %q", f, Format)
 		}
-		return nil
+		if id = bytes.Clone(b.Get([]byte("id"))); len(id) == 16 {
+			return nil
+		}
+		id = make([]byte, 16)
+		if _, err := rand.Read(id); err != nil {
+			return err
+		}
+		return b.Put([]byte("id"), id)
 	})
+	return id, err
 }
 
 // Path is the state file's path.
@@ -101,32 +149,60 @@ func (b *Bolt) Path() string { return b.path }
 // meanwhile, and on disk when Apply returns.
 func (b *Bolt) Apply(ops ...Op) error { return b.group.apply(ops) }
 
+// commit appends ops to the log as one record, and once that is on disk
+// serves them from the overlay. It runs on the group's writer only.
 func (b *Bolt) commit(ops []Op) error {
-	err := b.db.Update(func(tx *bolt.Tx) error {
-		for _, op := range ops {
-			bk, err := tx.CreateBucketIfNotExists([]byte(op.Bucket))
-			if err != nil {
-				return err
-			}
-			if op.Delete {
-				err = bk.Delete([]byte(op.Key))
-			} else {
-				err = bk.Put([]byte(op.Key), op.Value)
-			}
-			if err != nil {
-				return fmt.Errorf("%s/%s: %w", op.Bucket, op.Key, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store %s: commit: %w", b.path, err)
+	if b.failed != nil {
+		return b.failed
+	}
+	if err := b.seg.append(appendRecord(nil, ops)); err != nil {
+		// What the failed write left in the file is unknown, and so is
+		// whether a later sync would report it: refuse every later commit.
+		b.failed = fmt.Errorf("store %s: log write failed, later writes refused: %w", b.path, err)
+		return b.failed
+	}
+	kept := keepValues(ops)
+	b.mu.Lock()
+	b.active.apply(kept)
+	b.mu.Unlock()
+	if b.seg.size >= b.segLimit {
+		b.rotate()
 	}
 	return nil
 }
 
+// keepValues returns a copy of ops whose values are copied into one
+// buffer, for the overlay to keep.
+func keepValues(ops []Op) []Op {
+	n := 0
+	for _, op := range ops {
+		n += len(op.Value)
+	}
+	buf := make([]byte, 0, n)
+	kept := make([]Op, len(ops))
+	for i, op := range ops {
+		kept[i] = op
+		if !op.Delete {
+			start := len(buf)
+			buf = append(buf, op.Value...)
+			kept[i].Value = buf[start:len(buf):len(buf)]
+		}
+	}
+	return kept
+}
+
 // Get implements Store.
 func (b *Bolt) Get(bucket, key string) (v []byte, ok bool, err error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for _, o := range []*overlay{b.active, b.frozen} {
+		if e, ok := o.get(bucket, key); ok {
+			if e.del {
+				return nil, false, nil
+			}
+			return bytes.Clone(e.value), true, nil
+		}
+	}
 	err = b.db.View(func(tx *bolt.Tx) error {
 		if bk := tx.Bucket([]byte(bucket)); bk != nil {
 			if got := bk.Get([]byte(key)); got != nil {
@@ -138,34 +214,25 @@ func (b *Bolt) Get(bucket, key string) (v []byte, ok bool, err error) {
 	return v, ok, err
 }
 
-// Scan implements Store. fn runs inside a read transaction: it must not
-// Apply (it may Get).
-func (b *Bolt) Scan(bucket, prefix string, fn func(key string, value []byte) error) error {
-	err := b.db.View(func(tx *bolt.Tx) error {
-		bk := tx.Bucket([]byte(bucket))
-		if bk == nil {
-			return nil
-		}
-		c, p := bk.Cursor(), []byte(prefix)
-		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-			if err := fn(string(k), append([]byte(nil), v...)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return stopIsNil(err)
-}
-
-// Size is the state file's size in bytes.
+// Size is the state file's size in bytes, its log segments not counted.
 func (b *Bolt) Size() (int64, error) {
 	var n int64
 	err := b.db.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
 	return n, err
 }
 
-// Close commits what is queued and closes the file.
+// Close commits what is queued, puts every logged write in bbolt,
+// removes the log and closes the file.
 func (b *Bolt) Close() error {
-	b.group.stop()
-	return b.db.Close()
+	b.closeOnce.Do(func() {
+		b.group.stop()
+		err := b.waitCheckpoint()
+		if err == nil {
+			b.seg.f.Close()
+			b.freeze()
+			err = b.checkpoint(b.seg.seq + 1)
+		}
+		b.closeErr = errors.Join(err, b.db.Close())
+	})
+	return b.closeErr
 }

@@ -21,7 +21,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		return
 	}
 	path := filepath.Join(t.TempDir(), "state.db")
-	for round, kills := range []int{1, 40, 300} { // kill after this many acknowledgements
+	for round, kills := range []int{1, 40, 300, 3000} { // kill after this many acknowledgements
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashKeepsAcknowledgedWrites$")
 		cmd.Env = append(os.Environ(), "STEPWIRE_STORE_CRASH_WRITER="+path)
 		out, err := cmd.StdoutPipe()
@@ -48,19 +48,38 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: reopen after SIGKILL: %v", round, err)
 		}
-		for _, k := range acked {
-			if _, ok, err := s.Get("acked", k); !ok || err != nil {
-				t.Errorf("round %d: acknowledged write %s lost (%v)", round, k, err)
+		for k, state := range ackedStates(acked) {
+			_, ok, err := s.Get("acked", k)
+			switch {
+			case err != nil:
+				t.Fatal(err)
+			case state == '+' && !ok:
+				t.Errorf("round %d: acknowledged write %s lost", round, k)
+			case state == '-' && ok:
+				t.Errorf("round %d: acknowledged delete of %s lost", round, k)
 			}
 		}
 		s.Close()
 	}
 }
 
-// crashWriter writes until killed, printing each key once its Apply
-// returned. It stops by itself after a bounded number of writes.
+// ackedStates reads crashWriter's lines: a key's last line says what must
+// hold after the crash: '+' there, '-' gone, '~' either (its delete was
+// under way).
+func ackedStates(lines []string) map[string]byte {
+	states := map[string]byte{}
+	for _, l := range lines {
+		states[l[1:]] = l[0]
+	}
+	return states
+}
+
+// crashWriter writes until killed, printing "+key" once its put returned;
+// after every third put it deletes the put before, printing "~key" before
+// and "-key" once the delete returned. It stops by itself after a bounded
+// number of writes.
 func crashWriter(path string) {
-	s, err := Open(path)
+	s, err := open(path, 64<<10) // checkpoints all along
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -71,15 +90,25 @@ func crashWriter(path string) {
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Go(func() {
-			for i := range 5000 {
-				k := fmt.Sprintf("%s/%d/%d", pid, g, i)
-				if s.Apply(Put("acked", k, event)) != nil {
-					return
-				}
+			say := func(line string) {
 				mu.Lock()
-				fmt.Fprintln(w, k)
+				fmt.Fprintln(w, line)
 				w.Flush()
 				mu.Unlock()
+			}
+			key := func(i int) string { return fmt.Sprintf("%s/%d/%d", pid, g, i) }
+			for i := range 5000 {
+				if s.Apply(Put("acked", key(i), event)) != nil {
+					return
+				}
+				say("+" + key(i))
+				if i%3 == 2 {
+					say("~" + key(i-1))
+					if s.Apply(Del("acked", key(i-1))) != nil {
+						return
+					}
+					say("-" + key(i-1))
+				}
 			}
 		})
 	}

@@ -23,6 +23,14 @@ var impls = []struct {
 		}
 		return s
 	}},
+	// bolt with a tiny log: a checkpoint every few commits.
+	{"bolt-checkpoints", func(t testing.TB) Store {
+		s, err := open(filepath.Join(t.TempDir(), "state.db"), 2<<10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}},
 	{"sqlite", func(t testing.TB) Store {
 		s, err := openSQLite(filepath.Join(t.TempDir(), "state.sqlite"))
 		if err != nil {

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Checkpoints (docs/durability.md §2): once the current log segment
+// passes segLimit, the writer starts a new one and freezes the overlay;
+// a goroutine writes the frozen overlay to bbolt in one transaction
+// (bbolt's own two fsyncs), then deletes the segments it covered. Until
+// then reads still find those writes in the frozen overlay, and a crash
+// leaves the segments, which the next Open reads again: a put or delete
+// applied twice, in log order, gives the same state.
+
+// freeze makes the active overlay the frozen one. No checkpoint runs.
+func (b *Bolt) freeze() {
+	b.mu.Lock()
+	b.frozen, b.active = b.active, newOverlay()
+	b.mu.Unlock()
+}
+
+// rotate starts a new segment and checkpoints the previous ones, unless
+// a checkpoint is still running (the segment then grows until it ends).
+// Writer only.
+func (b *Bolt) rotate() {
+	if b.ckpt != nil {
+		select {
+		case <-b.ckpt:
+		default:
+			return
+		}
+		if b.ckptErr != nil {
+			b.failed = b.ckptErr // the log keeps everything; refuse to grow it unbounded
+			return
+		}
+	}
+	seg, err := createSegment(b.path, b.id, b.seg.seq+1)
+	if err != nil {
+		return // the current segment goes on; the next commit tries again
+	}
+	b.seg.f.Close()
+	b.seg = seg
+	b.freeze()
+	b.startCheckpoint(seg.seq)
+}
+
+// startCheckpoint checkpoints the frozen overlay in the background, and
+// then deletes the segments before seq.
+func (b *Bolt) startCheckpoint(seq uint64) {
+	done := make(chan struct{})
+	b.ckpt = done
+	go func() {
+		defer close(done)
+		if err := b.checkpoint(seq); err != nil {
+			b.ckptErr = fmt.Errorf("store %s: checkpoint: %w", b.path, err)
+		}
+	}()
+}
+
+// waitCheckpoint waits for the running checkpoint, if any, and returns
+// its error. Writer only (or once the writer has stopped).
+func (b *Bolt) waitCheckpoint() error {
+	if b.ckpt == nil {
+		return nil
+	}
+	<-b.ckpt
+	return b.ckptErr
+}
+
+// checkpoint writes the frozen overlay to bbolt, deletes the segments
+// before seq and drops the frozen overlay.
+func (b *Bolt) checkpoint(seq uint64) error {
+	b.mu.RLock()
+	frozen := b.frozen
+	b.mu.RUnlock()
+	if !frozen.empty() {
+		ops := frozen.sortedOps()
+		if err := b.db.Update(func(tx *bolt.Tx) error { return writeOps(tx, ops) }); err != nil {
+			return err
+		}
+	}
+	if err := removeSegments(b.path, seq); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.frozen = nil
+	b.mu.Unlock()
+	return nil
+}
+
+// writeOps applies ops in tx.
+func writeOps(tx *bolt.Tx, ops []Op) error {
+	var bk *bolt.Bucket
+	for i, op := range ops {
+		if i == 0 || op.Bucket != ops[i-1].Bucket {
+			var err error
+			if bk, err = tx.CreateBucketIfNotExists([]byte(op.Bucket)); err != nil {
+				return err
+			}
+		}
+		var err error
+		if op.Delete {
+			err = bk.Delete([]byte(op.Key))
+		} else {
+			err = bk.Put([]byte(op.Key), op.Value)
+		}
+		if err != nil {
+			return fmt.Errorf("%s/%s: %w", op.Bucket, op.Key, err)
+		}
+	}
+	return nil
+}
+
+// removeSegments deletes path's segments before seq, durably.
+func removeSegments(path string, seq uint64) error {
+	seqs, err := segmentSeqs(path)
+	if err != nil {
+		return err
+	}
+	removed := false
+	for _, s := range seqs {
+		if s < seq {
+			if err := os.Remove(segmentName(path, s)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			removed = true
+		}
+	}
+	if !removed {
+		return nil
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// recover reads the log segments a previous run left, oldest first, into
+// the frozen overlay, opens a new segment after them and checkpoints them
+// in the background. Called by open, before the writer starts.
+func (b *Bolt) recover() error {
+	seqs, err := segmentSeqs(b.path)
+	if err != nil {
+		return err
+	}
+	frozen := newOverlay()
+	for i, seq := range seqs {
+		last := i == len(seqs)-1
+		name := segmentName(b.path, seq)
+		batches, end, err := readSegment(name, b.id, seq)
+		switch {
+		case errors.Is(err, errTornHeader) && last:
+			// The crash came as it was being created: it holds nothing.
+			if err := os.Remove(name); err != nil {
+				return err
+			}
+			continue
+		case errors.Is(err, errTornHeader):
+			return fmt.Errorf("%s: incomplete header, and segments after it", name)
+		case err != nil:
+			return err
+		}
+		if err := cutTornTail(name, end, last); err != nil {
+			return err
+		}
+		for _, ops := range batches {
+			frozen.apply(ops)
+		}
+	}
+	next := uint64(1)
+	if len(seqs) > 0 {
+		next = seqs[len(seqs)-1] + 1
+	}
+	if b.seg, err = createSegment(b.path, b.id, next); err != nil {
+		return err
+	}
+	if len(seqs) > 0 {
+		b.frozen = frozen
+		b.startCheckpoint(next)
+	}
+	return nil
+}
+
+// cutTornTail truncates segment name to end, where its intact records
+// end, if it is longer: only the last segment may be, since a crash cuts
+// only the write in progress short.
+func cutTornTail(name string, end int64, last bool) error {
+	fi, err := os.Stat(name)
+	if err != nil || fi.Size() == end {
+		return err
+	}
+	if !last {
+		return fmt.Errorf("%s: incomplete record at offset %d, and segments after it", name, end)
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Truncate(end); err != nil {
+		return err
+	}
+	return f.Sync()
+}

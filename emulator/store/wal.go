@@ -1,0 +1,268 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The write-ahead log (docs/durability.md §2): a commit appends one
+// record, its batches' operations, to the current segment file and
+// fdatasyncs it — one sync a commit, where a bbolt commit takes two.
+// bbolt takes the records later, many commits in one transaction
+// (checkpoint.go). A segment is <state file>.wal.<seq>: a header naming
+// the state file it belongs to, then records, each
+//
+//	magic "SWR1" | payload length (uint32) | CRC-32C of payload | payload
+//
+// and a payload is a count, then each operation: a kind byte (put,
+// delete), then bucket, key and (for a put) value, each a uvarint length
+// and its bytes.
+
+const (
+	walHeaderMagic = "stepwire-wal/1\n\x00"
+	walHeaderSize  = len(walHeaderMagic) + 16 + 8 // magic, state file id, sequence
+	recMagic       = "SWR1"
+	recHeadSize    = 12
+	// maxRecord bounds a record's payload; a length past it is corrupt.
+	maxRecord = 1 << 30
+)
+
+const (
+	opPut byte = 1
+	opDel byte = 2
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// segmentName is the file of segment seq of the state file at path.
+func segmentName(path string, seq uint64) string {
+	return fmt.Sprintf("%s.wal.%08d", path, seq)
+}
+
+// segmentSeqs lists the sequence numbers of path's segments, in order.
+func segmentSeqs(path string) ([]uint64, error) {
+	names, err := filepath.Glob(path + ".wal.*")
+	if err != nil {
+		return nil, err
+	}
+	var seqs []uint64
+	for _, n := range names {
+		seq, err := strconv.ParseUint(strings.TrimPrefix(n, path+".wal."), 10, 64)
+		if err != nil {
+			continue // not a segment of ours (say, an editor's backup)
+		}
+		seqs = append(seqs, seq)
+	}
+	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
+	return seqs, nil
+}
+
+// appendRecord appends ops as one record to buf.
+func appendRecord(buf []byte, ops []Op) []byte {
+	start := len(buf)
+	buf = append(buf, recMagic...)
+	buf = append(buf, make([]byte, 8)...) // length and CRC, set below
+	buf = binary.AppendUvarint(buf, uint64(len(ops)))
+	for _, op := range ops {
+		kind := opPut
+		if op.Delete {
+			kind = opDel
+		}
+		buf = append(buf, kind)
+		buf = appendBytes(buf, op.Bucket)
+		buf = appendBytes(buf, op.Key)
+		if !op.Delete {
+			buf = appendBytes(buf, string(op.Value))
+		}
+	}
+	payload := buf[start+recHeadSize:]
+	binary.LittleEndian.PutUint32(buf[start+4:], uint32(len(payload)))
+	binary.LittleEndian.PutUint32(buf[start+8:], crc32.Checksum(payload, castagnoli))
+	return buf
+}
+
+func appendBytes(buf []byte, s string) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(s)))
+	return append(buf, s...)
+}
+
+// decodeRecord decodes a payload into ops whose values share payload.
+func decodeRecord(payload []byte) ([]Op, error) {
+	n, k := binary.Uvarint(payload)
+	if k <= 0 || n > uint64(len(payload)) {
+		return nil, errors.New("bad operation count")
+	}
+	payload = payload[k:]
+	ops := make([]Op, 0, n)
+	for range n {
+		if len(payload) == 0 {
+			return nil, errors.New("truncated operation")
+		}
+		kind := payload[0]
+		payload = payload[1:]
+		var bucket, key, value []byte
+		var err error
+		if bucket, payload, err = takeBytes(payload); err != nil {
+			return nil, err
+		}
+		if key, payload, err = takeBytes(payload); err != nil {
+			return nil, err
+		}
+		switch kind {
+		case opPut:
+			if value, payload, err = takeBytes(payload); err != nil {
+				return nil, err
+			}
+			ops = append(ops, Op{Bucket: string(bucket), Key: string(key), Value: value})
+		case opDel:
+			ops = append(ops, Op{Bucket: string(bucket), Key: string(key), Delete: true})
+		default:
+			return nil, fmt.Errorf("unknown operation kind %d", kind)
+		}
+	}
+	if len(payload) != 0 {
+		return nil, errors.New("trailing bytes")
+	}
+	return ops, nil
+}
+
+func takeBytes(b []byte) (v, rest []byte, err error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return nil, nil, errors.New("truncated field")
+	}
+	return b[k : k+int(n)], b[k+int(n):], nil
+}
+
+// walHeader is a segment's header.
+func walHeader(id []byte, seq uint64) []byte {
+	h := make([]byte, 0, walHeaderSize)
+	h = append(h, walHeaderMagic...)
+	h = append(h, id...)
+	return binary.LittleEndian.AppendUint64(h, seq)
+}
+
+// errTornHeader is a segment whose header is incomplete: the crash came
+// while it was being created.
+var errTornHeader = errors.New("incomplete header")
+
+// readSegment returns the operations of a segment's records, in order,
+// checking that it belongs to the state file id and is segment seq. A
+// bad record with no good record after it is a torn tail, the end of a
+// write a crash cut short (never acknowledged): the records before it are
+// returned with the offset where the good ones end. A bad record followed
+// by a good one is corruption, an error.
+func readSegment(name string, id []byte, seq uint64) (ops [][]Op, end int64, err error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(data) < walHeaderSize || !bytes.Equal(data[:len(walHeaderMagic)], []byte(walHeaderMagic)) {
+		if len(data) < walHeaderSize && bytes.HasPrefix([]byte(walHeaderMagic), data[:min(len(data), len(walHeaderMagic))]) {
+			return nil, 0, errTornHeader
+		}
+		return nil, 0, fmt.Errorf("%s: not a stepwire log segment", name)
+	}
+	if got := data[len(walHeaderMagic) : len(walHeaderMagic)+16]; !bytes.Equal(got, id) {
+		return nil, 0, fmt.Errorf("%s: log segment of another state file", name)
+	}
+	if got := binary.LittleEndian.Uint64(data[walHeaderSize-8:]); got != seq {
+		return nil, 0, fmt.Errorf("%s: log segment %d under the name of %d", name, got, seq)
+	}
+	off := walHeaderSize
+	for off < len(data) {
+		batch, n, ok := parseRecord(data[off:])
+		if !ok {
+			if next := findRecord(data[off+1:]); next >= 0 {
+				return nil, 0, fmt.Errorf("%s: corrupt record at offset %d, with records after it", name, off)
+			}
+			break
+		}
+		ops = append(ops, batch)
+		off += n
+	}
+	return ops, int64(off), nil
+}
+
+// parseRecord parses the record at the start of b: its operations and
+// length, or ok false if b does not start with a whole, intact record.
+func parseRecord(b []byte) (ops []Op, n int, ok bool) {
+	if len(b) < recHeadSize || string(b[:4]) != recMagic {
+		return nil, 0, false
+	}
+	size := binary.LittleEndian.Uint32(b[4:])
+	if size > maxRecord || int(size) > len(b)-recHeadSize {
+		return nil, 0, false
+	}
+	payload := b[recHeadSize : recHeadSize+int(size)]
+	if crc32.Checksum(payload, castagnoli) != binary.LittleEndian.Uint32(b[8:]) {
+		return nil, 0, false
+	}
+	ops, err := decodeRecord(payload)
+	if err != nil {
+		return nil, 0, false
+	}
+	return ops, recHeadSize + int(size), true
+}
+
+// findRecord returns the offset of the first intact record in b, or -1.
+func findRecord(b []byte) int {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte(recMagic))
+		if i < 0 {
+			return -1
+		}
+		if _, _, ok := parseRecord(b[off+i:]); ok {
+			return off + i
+		}
+		off += i + 1
+	}
+}
+
+// segment is the log segment commits append to.
+type segment struct {
+	f    *os.File
+	seq  uint64
+	size int64
+}
+
+// createSegment creates segment seq of path for the state file id and
+// makes its name durable.
+func createSegment(path string, id []byte, seq uint64) (*segment, error) {
+	name := segmentName(path, seq)
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	h := walHeader(id, seq)
+	if _, err := f.Write(h); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &segment{f: f, seq: seq, size: int64(len(h))}, nil
+}
+
+// append writes rec and waits until it is on disk.
+func (s *segment) append(rec []byte) error {
+	if _, err := s.f.Write(rec); err != nil {
+		return err
+	}
+	s.size += int64(len(rec))
+	return fdatasync(s.f)
+}

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// crashCopy copies the state file at path and its log segments to a new
+// directory, as a crash would leave them at this moment (no checkpoint
+// runs: the log limit is above what the test writes), and returns the
+// copy's path.
+func crashCopy(t *testing.T, path string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "state.db")
+	names, _ := filepath.Glob(path + "*")
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst+strings.TrimPrefix(n, path), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// openLogged opens a store at a new path whose log takes limit bytes
+// before a checkpoint, with n puts and every third of them deleted.
+func openLogged(t *testing.T, limit int64, n int) (*Bolt, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := open(path, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if err := s.Apply(Put("k", fmt.Sprintf("%04d", i), []byte(fmt.Sprint(i)))); err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 2 {
+			if err := s.Apply(Del("k", fmt.Sprintf("%04d", i-1))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return s, path
+}
+
+// wantLogged checks s holds what openLogged wrote.
+func wantLogged(t *testing.T, s Store, n int) {
+	t.Helper()
+	var want []string
+	for i := range n {
+		if i%3 != 1 || i == n-1 {
+			want = append(want, fmt.Sprintf("%04d=%d", i, i))
+		}
+	}
+	if got := scanAll(t, s, "k", ""); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("scan = %v\nwant %v", got, want)
+	}
+}
+
+// TestLogRecoversAfterCrash: writes acknowledged only in the log (no
+// checkpoint yet) are there after a crash (docs/durability.md §2).
+func TestLogRecoversAfterCrash(t *testing.T) {
+	s, path := openLogged(t, 1<<30, 200)
+	defer s.Close()
+	crashed := crashCopy(t, path)
+	if n, _ := filepath.Glob(crashed + ".wal.*"); len(n) != 1 {
+		t.Fatalf("segments %v, want 1", n)
+	}
+	c, err := Open(crashed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLogged(t, c, 200)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := filepath.Glob(crashed + ".wal.*"); len(n) != 0 {
+		t.Errorf("segments %v left after Close", n)
+	}
+	c, err = Open(crashed) // now from bbolt alone
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	wantLogged(t, c, 200)
+}
+
+// TestCheckpointsKeepEverything: with a checkpoint every few commits,
+// reads during and after see every write, and a reopen too.
+func TestCheckpointsKeepEverything(t *testing.T) {
+	s, path := openLogged(t, 1<<10, 600)
+	wantLogged(t, s, 600)
+	if v, ok, err := s.Get("k", "0001"); ok || err != nil {
+		t.Errorf("get of a deleted key = %q %v %v", v, ok, err)
+	}
+	if v, ok, _ := s.Get("k", "0599"); !ok || string(v) != "599" {
+		t.Errorf("get 0599 = %q %v", v, ok)
+	}
+	crashed := crashCopy(t, path) // may catch a checkpoint midway
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, crashed} {
+		r, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantLogged(t, r, 600)
+		r.Close()
+	}
+}
+
+// TestTornTailIsDropped: a record cut short by a crash (its Apply never
+// returned) is dropped, and the segment cut back to its intact records.
+func TestTornTailIsDropped(t *testing.T) {
+	s, path := openLogged(t, 1<<30, 30)
+	defer s.Close()
+	crashed := crashCopy(t, path)
+	seg := crashed + ".wal.00000001"
+	whole := appendRecord(nil, []Op{Put("k", "torn", []byte("never acknowledged"))})
+	for _, tail := range [][]byte{whole[:5], whole[:len(whole)-1], bytes.Repeat([]byte{0}, 40)} {
+		before, _ := os.ReadFile(seg)
+		os.WriteFile(seg, append(bytes.Clone(before), tail...), 0o600)
+		c, err := Open(crashed)
+		if err != nil {
+			t.Fatalf("open with a torn tail: %v", err)
+		}
+		if _, ok, _ := c.Get("k", "torn"); ok {
+			t.Error("a torn record was applied")
+		}
+		wantLogged(t, c, 30)
+		c.Close()
+		crashed = crashCopy(t, path) // Close checkpointed the copy; start again
+		seg = crashed + ".wal.00000001"
+	}
+}
+
+// TestCorruptLogIsRefused: a bad record with good ones after it, or a
+// segment of another state file, stops Open with an error naming the
+// segment; nothing is reset (docs/durability.md §3).
+func TestCorruptLogIsRefused(t *testing.T) {
+	s, path := openLogged(t, 1<<30, 30)
+	defer s.Close()
+	crashed := crashCopy(t, path)
+	seg := crashed + ".wal.00000001"
+	b, _ := os.ReadFile(seg)
+	b[walHeaderSize+recHeadSize+2] ^= 0xff // the first record's payload
+	os.WriteFile(seg, b, 0o600)
+	if _, err := Open(crashed); err == nil || !strings.Contains(err.Error(), seg) || !strings.Contains(err.Error(), "corrupt record") {
+		t.Errorf("open with a corrupt record = %v, want an error naming %s", err, seg)
+	}
+	if after, _ := os.ReadFile(seg); !bytes.Equal(after, b) {
+		t.Error("the corrupt segment was changed")
+	}
+
+	other, otherPath := openLogged(t, 1<<30, 3)
+	defer other.Close()
+	foreign := crashCopy(t, otherPath) + ".wal.00000001"
+	crashed = crashCopy(t, path)
+	fb, _ := os.ReadFile(foreign)
+	os.WriteFile(crashed+".wal.00000001", fb, 0o600)
+	if _, err := Open(crashed); err == nil || !strings.Contains(err.Error(), "another state file") {
+		t.Errorf("open with another file's segment = %v", err)
+	}
+}
+
+// TestIncompleteSegmentIsRemoved: a segment whose header a crash cut
+// short, the last one, held nothing and goes.
+func TestIncompleteSegmentIsRemoved(t *testing.T) {
+	s, path := openLogged(t, 1<<30, 30)
+	defer s.Close()
+	crashed := crashCopy(t, path)
+	os.WriteFile(crashed+".wal.00000002", []byte(walHeaderMagic[:7]), 0o600)
+	c, err := Open(crashed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	wantLogged(t, c, 30)
+	if _, err := os.Stat(crashed + ".wal.00000002"); !os.IsNotExist(err) {
+		t.Errorf("incomplete segment still there: %v", err)
+	}
+}
+
+func TestRecordRoundTrip(t *testing.T) {
+	ops := []Op{Put("a", "k", []byte("v")), Del("b", "gone"), Put("", "", nil), Put("c", strings.Repeat("x", 300), bytes.Repeat([]byte{0}, 70000))}
+	rec := appendRecord(nil, ops)
+	got, n, ok := parseRecord(rec)
+	if !ok || n != len(rec) || len(got) != len(ops) {
+		t.Fatalf("parse = %v %d %v", got, n, ok)
+	}
+	for i := range ops {
+		if got[i].Bucket != ops[i].Bucket || got[i].Key != ops[i].Key || got[i].Delete != ops[i].Delete || !bytes.Equal(got[i].Value, ops[i].Value) {
+			t.Errorf("op %d = %+v, want %+v", i, got[i], ops[i])
+		}
+	}
+	for cut := range len(rec) - 1 {
+		if _, _, ok := parseRecord(rec[:cut]); ok {
+			t.Fatalf("a record cut at %d parsed", cut)
+		}
+	}
+}
