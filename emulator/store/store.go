@@ -1,9 +1,10 @@
 // Package store keeps the emulator's state: a small key-value interface
 // of named buckets, an in-memory implementation for tests and the
 // conformance runner, and a durable one on an embedded database for
-// `stepwire up` (docs/durability.md). Writes from concurrent callers are
-// grouped into one transaction and one fsync (group.go): a caller returns
-// from Apply only when its write is on disk.
+// `stepwire up` (docs/durability.md): bbolt behind a write-ahead log.
+// Writes from concurrent callers are grouped into one log record and one
+// fdatasync (group.go, wal.go): a caller returns from Apply only when its
+// write is on disk.
 package store
 
 import (
