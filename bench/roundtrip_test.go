@@ -36,10 +36,45 @@ func BenchmarkRoundTrip(b *testing.B) {
 }
 
 // BenchmarkRoundTripDurable is BenchmarkRoundTrip with the emulator's
-// state in a state file, as `stepwire up` keeps it, beside the in-memory
-// figure (docs/durability.md §5).
+// state in a state file, as `stepwire up` keeps it, measured side by side
+// with an in-memory emulator: the two in turns, and the ratios of their
+// figures (docs/durability.md §5; the bar: p50 at most 1.5×, throughput
+// at least 0.7×).
 func BenchmarkRoundTripDurable(b *testing.B) {
-	roundTripBench(b, "roundtrip_durable", emulatortest.WithTemplate("../template.yaml"), emulatortest.WithDurable())
+	tpl := emulatortest.WithTemplate("../template.yaml")
+	mem, memC := sampleEmulator(b, tpl)
+	dur, durC := sampleEmulator(b, tpl, emulatortest.WithDurable())
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		var memLat, durLat []time.Duration
+		for range sequential / 100 { // in turns, so that both see the same machine
+			for range 100 {
+				memLat = append(memLat, roundTrip(b, ctx, mem, memC, nil))
+			}
+			for range 100 {
+				durLat = append(durLat, roundTrip(b, ctx, dur, durC, nil))
+			}
+		}
+		memEPS := concurrent / throughput(b, ctx, mem, memC, nil).Seconds()
+		durEPS := concurrent / throughput(b, ctx, dur, durC, nil).Seconds()
+		if b.Failed() {
+			return
+		}
+		memP50, _ := percentiles(memLat)
+		p50, p99 := percentiles(durLat)
+		b.ReportMetric(p50, "p50_ms")
+		b.ReportMetric(durEPS, "executions/s")
+		fmt.Printf("roundtrip_durable_p50_ms=%.3f roundtrip_durable_p99_ms=%.3f roundtrip_durable_throughput_eps=%.0f "+
+			"roundtrip_durable_p50_ratio=%.2f roundtrip_durable_eps_ratio=%.2f (in memory beside it: p50 %.3f ms, %.0f executions/s)\n",
+			p50, p99, durEPS, p50/memP50, durEPS/memEPS, memP50, memEPS)
+	}
+}
+
+// percentiles returns the p50 and p99 of lat, in milliseconds.
+func percentiles(lat []time.Duration) (p50, p99 float64) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100])
 }
 
 // BenchmarkRoundTripProcessLambdas is BenchmarkRoundTrip with the
@@ -65,8 +100,7 @@ func roundTripBench(b *testing.B, name string, opts ...emulatortest.Option) {
 		if b.Failed() {
 			return
 		}
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		p50, p99 := ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100])
+		p50, p99 := percentiles(lat)
 		eps := concurrent / throughput(b, ctx, srv, c, nil).Seconds()
 		b.ReportMetric(p50, "p50_ms")
 		b.ReportMetric(p99, "p99_ms")
