@@ -15,7 +15,7 @@ import (
 const redriveDef = `{"StartAt":"P","States":{
  "P":{"Type":"Pass","Result":{"x":1},"Assign":{"v":"kept"},"Next":"T"},
  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
-  "Parameters":{"in.$":"$","exec.$":"$$.Execution","v.$":"$v"},"End":true}}}`
+  "Parameters":{"FunctionName":"f","in.$":"$","exec.$":"$$.Execution","v.$":"$v"},"End":true}}}`
 
 // TestRedriveRestartsFromFailedState checks docs/step-functions.md §7.2:
 // the failed state is entered again with its input after
