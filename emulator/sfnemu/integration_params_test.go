@@ -33,20 +33,28 @@ func TestIntegrationParametersRefusedThroughTheAPI(t *testing.T) {
 	requireAPIError(t, err, "InvalidDefinition",
 		`Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The field "Foo" is not supported by Step Functions at /States/Call/Parameters'`)
 
-	// JSONata: an unknown field and a missing required one, two diagnostics.
+	// JSONata: an unknown field (and a missing required one, which AWS's
+	// single problem per state leaves unsaid).
 	jsonata := `{"QueryLanguage":"JSONata","StartAt":"Send","States":{"Send":{"Type":"Task",` +
 		`"Resource":"arn:aws:states:::sqs:sendMessage","Arguments":{"QueueUrl":"q","Body":"{% $states.input %}"},"End":true}}}`
 	out, err := h.client.ValidateStateMachineDefinition(ctx, &sfn.ValidateStateMachineDefinitionInput{Definition: aws.String(jsonata)})
 	require.NoError(t, err)
 	require.Equal(t, types.ValidateStateMachineDefinitionResultCodeFail, out.Result)
-	require.Len(t, out.Diagnostics, 2)
+	require.Len(t, out.Diagnostics, 1)
 	d := out.Diagnostics[0]
 	require.Equal(t, types.ValidateStateMachineDefinitionSeverityError, d.Severity)
 	require.Equal(t, "SCHEMA_VALIDATION_FAILED", aws.ToString(d.Code))
 	require.Equal(t, `The field "Body" is not supported by Step Functions`, aws.ToString(d.Message))
 	require.Equal(t, "/States/Send/Arguments", aws.ToString(d.Location))
-	require.Equal(t, "The field 'MessageBody' is required but was missing", aws.ToString(out.Diagnostics[1].Message))
-	require.Equal(t, "/States/Send/Arguments", aws.ToString(out.Diagnostics[1].Location))
+
+	// A missing required field alone.
+	missing := `{"QueryLanguage":"JSONata","StartAt":"Send","States":{"Send":{"Type":"Task",` +
+		`"Resource":"arn:aws:states:::sqs:sendMessage","Arguments":{"QueueUrl":"q"},"End":true}}}`
+	out, err = h.client.ValidateStateMachineDefinition(ctx, &sfn.ValidateStateMachineDefinitionInput{Definition: aws.String(missing)})
+	require.NoError(t, err)
+	require.Len(t, out.Diagnostics, 1)
+	require.Equal(t, "The field 'MessageBody' is required but was missing", aws.ToString(out.Diagnostics[0].Message))
+	require.Equal(t, "/States/Send/Arguments", aws.ToString(out.Diagnostics[0].Location))
 
 	// The same machine with the fields SendMessage takes is OK.
 	good := `{"QueryLanguage":"JSONata","StartAt":"Send","States":{"Send":{"Type":"Task",` +
