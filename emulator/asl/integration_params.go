@@ -188,3 +188,29 @@ func (c *fieldChecker) value(key string, v any) {
 		}
 	}
 }
+
+// UnknownField returns the first field of an evaluated request, a Task's
+// Parameters after its paths were resolved, that the integration does not
+// take, at any depth the API model describes; ok is false when there is
+// none or the integration's fields are not described. AWS refuses such a
+// request when the task starts (docs §4.6.1).
+func (in Integration) UnknownField(request any) (field string, ok bool) {
+	rule, described := in.FieldRule()
+	params, isObj := request.(*jsonv.Object)
+	if !described || !isObj {
+		return "", false
+	}
+	var c fieldChecker
+	top := integrationShapes[rule.shape]
+	for _, m := range params.Members {
+		if !rule.allows(m.Key) {
+			c.unknown(m.Key)
+			break
+		}
+		c.value(top.members[m.Key], m.Value)
+		if c.first != "" {
+			break
+		}
+	}
+	return c.first, c.first != ""
+}
