@@ -45,6 +45,7 @@ func (ps *parser) jsonataTask(b Base, o *jsonv.Object, loc string) State {
 	t.Resource = res
 	ps.checkResource(res, loc+"/Resource")
 	t.Arguments = ps.jvalue(o, "Arguments", loc)
+	ps.checkIntegrationFields(res, o, "Arguments", loc)
 	t.TimeoutSeconds, t.TimeoutExpr = ps.secondsField(o, "TimeoutSeconds", loc, 1)
 	t.HeartbeatSeconds, t.HeartbeatExpr = ps.secondsField(o, "HeartbeatSeconds", loc, 1)
 	if t.TimeoutSeconds > 0 && t.HeartbeatSeconds >= t.TimeoutSeconds {

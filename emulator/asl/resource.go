@@ -3,9 +3,9 @@ package asl
 import "strings"
 
 // msgResourceNotRecognized is the text for an integration resource AWS does
-// not offer. It is the text AWS Step Functions is reported to give (as
-// other emulators reproduce it); no recording of it on AWS is at hand, so
-// docs/step-functions.md §4.6 marks it unverified.
+// not offer, as AWS gave it for arn:aws:states:::dynamodb:query (a
+// recording of 2025-11-06 in LocalStack's snapshot tests,
+// docs/step-functions.md §4.6).
 const msgResourceNotRecognized = "The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region."
 
 // ParseIntegration splits a service integration resource,

@@ -17,6 +17,7 @@ func (ps *parser) task(b Base, o *jsonv.Object, loc string) State {
 	t.Resource = res
 	ps.checkResource(res, loc+"/Resource")
 	t.Parameters = ps.template(o, "Parameters", loc)
+	ps.checkIntegrationFields(res, o, "Parameters", loc)
 	t.ResultSelector = ps.template(o, "ResultSelector", loc)
 	t.ResultPath = ps.ioPath(o, "ResultPath", loc, true)
 	t.TimeoutSeconds, _ = ps.positiveInt(o, "TimeoutSeconds", loc+"/TimeoutSeconds")

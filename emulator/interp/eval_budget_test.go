@@ -63,7 +63,7 @@ func TestRunawayJSONataFailsTheState(t *testing.T) {
 // again, then a Catch moves on with the error output.
 func TestSpentBudgetIsRetriedThenCaught(t *testing.T) {
 	def := `{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task",
-	 "Resource":"arn:aws:states:::lambda:invoke","Arguments":{"s":"{% $reduce([1..40], function($acc, $v){ $acc & $acc }, 'x') %}"},
+	 "Resource":"arn:aws:states:::lambda:invoke","Arguments":{"FunctionName":"f","Payload":"{% $reduce([1..40], function($acc, $v){ $acc & $acc }, 'x') %}"},
 	 "Retry":[{"ErrorEquals":["States.QueryEvaluationError"],"IntervalSeconds":1,"MaxAttempts":1}],
 	 "Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $states.errorOutput %}","Next":"D"}],"End":true},
 	 "D":{"Type":"Succeed"}}}`
@@ -102,7 +102,7 @@ func TestRunawayIntrinsicsAndPathsFailWithRuntime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
-			 "Parameters":` + tt.params + `,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"D"}],"End":true},"D":{"Type":"Succeed"}}}`
+			 "Parameters":{"FunctionName":"f","Payload":` + tt.params + `},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"D"}],"End":true},"D":{"Type":"Succeed"}}}`
 			h := newHarnessWith(t, def, fmt.Sprintf(`{"s":%q}`, s), smallBudgets)
 			if h.last.Status != StatusFailed || h.last.Error != string(asl.StatesRuntime) {
 				t.Fatalf("status %s, error %s, cause %s", h.last.Status, h.last.Error, h.last.Cause)

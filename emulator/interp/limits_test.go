@@ -25,14 +25,14 @@ func TestHistoryCap(t *testing.T) {
 // Reference §1.4: $$.State.RetryCount counts the retries of the state.
 func TestRetryCountInContext(t *testing.T) {
 	def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
- "Parameters":{"n.$":"$$.State.RetryCount"},"Retry":[{"ErrorEquals":["E"],"MaxAttempts":2}],"End":true}}}`
+ "Parameters":{"FunctionName":"f","Payload":{"n.$":"$$.State.RetryCount"}},"Retry":[{"ErrorEquals":["E"],"MaxAttempts":2}],"End":true}}}`
 	h := newHarness(t, def, `{}`)
 	for range 2 {
 		_ = h.handle(TaskFailed{TaskID: h.lastInvoke().TaskID, Failure: asl.ErrorOnly("E")})
 		h.fireNext()
 	}
 	for i, inv := range h.invokes {
-		if want := `{"n":` + string(rune('0'+i)) + `}`; string(inv.Parameters) != want {
+		if want := `{"FunctionName":"f","Payload":{"n":` + string(rune('0'+i)) + `}}`; string(inv.Parameters) != want {
 			t.Fatalf("attempt %d parameters %s, want %s", i, inv.Parameters, want)
 		}
 	}

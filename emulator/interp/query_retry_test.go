@@ -3,7 +3,7 @@ package interp
 import "testing"
 
 const queryRetryMachine = `{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task",
- "Resource":"arn:aws:states:::lambda:invoke","Arguments":{"n":"{% $states.input.n + $missing %}"},
+ "Resource":"arn:aws:states:::lambda:invoke","Arguments":{"FunctionName":"f","Payload":"{% $states.input.n + $missing %}"},
  "Retry":[{"ErrorEquals":["States.QueryEvaluationError"],"IntervalSeconds":2,"MaxAttempts":1}],
  "Catch":[{"ErrorEquals":["States.QueryEvaluationError"],"Output":"{% $states.errorOutput.Error %}","Next":"D"}],"End":true},
  "D":{"Type":"Succeed"}}}`

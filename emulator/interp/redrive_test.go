@@ -15,7 +15,7 @@ import (
 const redriveDef = `{"StartAt":"P","States":{
  "P":{"Type":"Pass","Result":{"x":1},"Assign":{"v":"kept"},"Next":"T"},
  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
-  "Parameters":{"in.$":"$","exec.$":"$$.Execution","v.$":"$v"},"End":true}}}`
+  "Parameters":{"FunctionName":"f","Payload":{"in.$":"$","exec.$":"$$.Execution","v.$":"$v"}},"End":true}}}`
 
 // TestRedriveRestartsFromFailedState checks docs/step-functions.md §7.2:
 // the failed state is entered again with its input after
@@ -46,14 +46,17 @@ func TestRedriveRestartsFromFailedState(t *testing.T) {
 	if got := h.details(failedID + 1); got != `{"redriveCount":1}` {
 		t.Errorf("ExecutionRedriven details %s", got)
 	}
-	var params struct {
-		In   map[string]any `json:"in"`
-		V    string         `json:"v"`
-		Exec map[string]any `json:"exec"`
+	var request struct {
+		Payload struct {
+			In   map[string]any `json:"in"`
+			V    string         `json:"v"`
+			Exec map[string]any `json:"exec"`
+		}
 	}
-	if err := json.Unmarshal(h.lastInvoke().Parameters, &params); err != nil {
+	if err := json.Unmarshal(h.lastInvoke().Parameters, &request); err != nil {
 		t.Fatal(err)
 	}
+	params := request.Payload
 	if params.In["x"] != 1.0 || params.V != "kept" {
 		t.Errorf("redriven task parameters %s", h.lastInvoke().Parameters)
 	}

@@ -128,6 +128,10 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 			m.runtimeError(err)
 			return
 		}
+		if err = requestError(t.def.Resource, params); err != nil {
+			m.runtimeError(err)
+			return
+		}
 	}
 	text := jsonv.EncodeString(params)
 	t.token = sharedToken(text, t.token)
@@ -163,6 +167,23 @@ func (m *Machine) startAttempt(t *taskRun, prev int64) {
 	if !t.activity {
 		m.startClocks(t)
 	}
+}
+
+// requestError refuses the evaluated Parameters of an optimized
+// integration that name a field it does not take: a key ending in .$ is
+// not checked when the machine is created, and AWS fails the task when
+// it starts instead, with this text (docs/step-functions.md §4.6.1).
+func requestError(resource string, params any) error {
+	in, ok := asl.ParseIntegration(resource)
+	if !ok {
+		return nil
+	}
+	field, bad := in.UnknownField(params)
+	if !bad {
+		return nil
+	}
+	return fmt.Errorf("The Parameters '%s' could not be used to start the Task: [The field \"%s\" is not supported by Step Functions]",
+		jsonv.EncodeString(params), field)
 }
 
 // sharedToken returns token as the copy of it inside the task's encoded

@@ -74,13 +74,27 @@ func (s *Service) idle(e *execution, run *mockRun) bool {
 			return false
 		}
 	}
-	var scheduled int64
-	for _, ev := range e.history {
-		if ev.Type == interp.EventTaskScheduled || ev.Type == interp.EventLambdaFunctionScheduled {
-			scheduled++
+	// The tasks of a Distributed Map's child executions run as the
+	// execution's own (and count in finished), but their events are in
+	// the children's histories.
+	scheduled := countScheduled(e.history)
+	for _, r := range e.mapRuns {
+		for _, c := range r.children {
+			scheduled += countScheduled(c.history)
 		}
 	}
 	return scheduled == finished
+}
+
+// countScheduled counts the task invocations a history shows.
+func countScheduled(history []interp.HistoryEvent) int64 {
+	var n int64
+	for _, ev := range history {
+		if ev.Type == interp.EventTaskScheduled || ev.Type == interp.EventLambdaFunctionScheduled {
+			n++
+		}
+	}
+	return n
 }
 
 // mockedExecution returns the execution arn and its test-case run; the run

@@ -18,12 +18,41 @@ import (
 var Placeholders = []string{"<arn>", "<token>", "<timestamp>", "<uuid>", "<name>", "<region>", "<account>", "<url>", "<any>"}
 
 func isPlaceholder(s string) bool {
-	for _, p := range Placeholders {
-		if s == p {
-			return true
+	return placeholderAt(s) == len(s) && s != ""
+}
+
+// placeholderAt returns the length of the placeholder s starts with, 0 if
+// it starts with none. Besides the placeholders themselves it reads the
+// form the recording tool gives a value it replaced by reference, where
+// every occurrence of one run-specific value gets the same numbered name:
+// "<" + name + ":" + n + ">" (LocalStack's snapshot transformers with
+// replace_reference). Where that name was itself normalised to a
+// placeholder, the recording holds "<<token>:1>"; it stands for a value as
+// the placeholder does. That two references with the same number stand
+// for the same value is not checked.
+func placeholderAt(s string) int {
+	if strings.HasPrefix(s, "<") {
+		if n := plainPlaceholderAt(s[1:]); n > 0 && n+1 < len(s) && s[1+n] == ':' {
+			i := 2 + n
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				i++
+			}
+			if i > 2+n && i < len(s) && s[i] == '>' {
+				return i + 1
+			}
 		}
 	}
-	return false
+	return plainPlaceholderAt(s)
+}
+
+// plainPlaceholderAt is placeholderAt for the placeholders alone.
+func plainPlaceholderAt(s string) int {
+	for _, p := range Placeholders {
+		if strings.HasPrefix(s, p) {
+			return len(p)
+		}
+	}
+	return 0
 }
 
 // Value compares JSON values (package jsonv); an expected string that is a
@@ -110,13 +139,10 @@ func literals(want string) []string {
 		if want[i] != '<' {
 			continue
 		}
-		for _, p := range Placeholders {
-			if strings.HasPrefix(want[i:], p) {
-				out = append(out, want[start:i])
-				start = i + len(p)
-				i = start - 1
-				break
-			}
+		if n := placeholderAt(want[i:]); n > 0 {
+			out = append(out, want[start:i])
+			start = i + n
+			i = start - 1
 		}
 	}
 	return append(out, want[start:])

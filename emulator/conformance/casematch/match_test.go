@@ -31,6 +31,12 @@ func TestValue(t *testing.T) {
 		{`[1,2]`, `[1]`, false},
 		{`1.0`, `1`, true},
 		{`"x.y"`, `"xay"`, false},
+		// A value the recording replaced by reference, its name a
+		// placeholder (callback.test_callback__test_sqs_wait_for_task_token_timeout).
+		{`{"TaskToken":"<<token>:1>"}`, `{"TaskToken":"AAAA+bb/cc="}`, true},
+		{`"<<token>:12>"`, `5`, true},
+		{`"<<token>:>"`, `"x"`, false},
+		{`"<<nope>:1>"`, `"x"`, false},
 	} {
 		if got := Value(decode(t, tc.want), decode(t, tc.got)); got != tc.ok {
 			t.Errorf("Value(%s, %s) = %v, want %v", tc.want, tc.got, got, tc.ok)
@@ -71,6 +77,9 @@ func TestString(t *testing.T) {
 		{"a<b>c", "a<b>c", true},
 		{"a<b>c", "abc", false},
 		{"a\nb<any>", "a\nb\nc", true},
+		{"token <<token>:1> end", "token ABC end", true},
+		{"token <<token>:1> end", "token ABC", false},
+		{"<<token>:1", "<x:1", true},
 	} {
 		if got := String(tc.want, tc.got); got != tc.ok {
 			t.Errorf("String(%q, %q) = %v, want %v", tc.want, tc.got, got, tc.ok)
