@@ -96,6 +96,7 @@ func TestDrainedJobRetriesOnTheNextWorker(t *testing.T) {
 	waitArmed(t, srv, 1) // the drain timeout: the execution itself waits on no timer
 	srv.Clock.Advance(10 * time.Second)
 	waitHistory(t, c, arn, types.HistoryEventTypeTaskFailed)
+	waitArmed(t, srv, 1)               // the retry's timer, armed just after TaskFailed is logged
 	srv.Clock.Advance(5 * time.Second) // Retry's IntervalSeconds: the job is dispatched again
 	waitHistoryCount(t, c, arn, types.HistoryEventTypeTaskSubmitted, 2)
 
