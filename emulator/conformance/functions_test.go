@@ -65,13 +65,19 @@ func TestDeployedFunctions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range RunAll(loaded, 2) {
+	results := RunAll(loaded, 2)
+	for _, r := range results {
 		if r.Err != nil {
 			t.Errorf("%s: %v", r.Case.ID, r.Err)
 		}
 		if n := len(r.Case.Functions); (r.Case.ID == "t/deployed") != (n == 1) {
 			t.Errorf("%s has %d deployed functions", r.Case.ID, n)
 		}
+	}
+	var out strings.Builder
+	PrintDeployed(&out, Summarise(results))
+	if got, want := out.String(), "ran the Lambda functions their tests deployed (functions.json): 1 cases\n"; got != want {
+		t.Errorf("PrintDeployed wrote %q, want %q", got, want)
 	}
 }
 
