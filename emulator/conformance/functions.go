@@ -29,9 +29,11 @@ const FunctionsFile = "functions.json"
 // cold start on a loaded machine, within caseTimeout.
 const functionTimeout = 15 * time.Second
 
-// functionEnvironments caps each function's concurrent processes; further
-// invocations wait for one to come free.
-const functionEnvironments = 2
+// functionEnvironments caps each function's processes: one, which
+// serves the invocations in turn. The recorded tests' functions answer in
+// a millisecond, while starting a process is what costs (a fraction of a
+// second, more behind a pyenv shim on a loaded machine).
+const functionEnvironments = 1
 
 // Function is one Lambda function a case's test deployed: its code runs
 // as a process of its runtime through stepwire's Lambda service whenever
