@@ -102,7 +102,11 @@ func parseFunctions(data []byte, base string) ([]entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, _ := asObject(v).Get("functions")
+	doc := asObject(v)
+	if doc == nil {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	list, _ := doc.Get("functions")
 	items, ok := list.([]any)
 	if !ok {
 		return nil, fmt.Errorf(`no "functions" list`)

@@ -88,6 +88,7 @@ func TestDeployedFunctionsFileIsChecked(t *testing.T) {
 		{strings.Replace(fnEntry, `function:f"`, `function:g"`, 1), `does not name function`},
 		{strings.Replace(fnEntry, `,"function_file":"tests/fns/h.py"`, ``, 1), `source.function_file`},
 		{strings.Replace(fnEntry, `"handler":"h.handler",`, ``, 1), `handler`},
+		{`1`, `entry 0: case, function`},
 	} {
 		_, err := Load(writeFnCases(t, tc.entry))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
