@@ -48,6 +48,7 @@ func conformanceCmd(_ context.Context, args []string) error {
 	conformance.PrintTable(os.Stdout, report)
 	conformance.PrintBarTallies(os.Stdout, report)
 	conformance.PrintChanges(os.Stdout, report)
+	conformance.PrintDeployed(os.Stdout, report)
 	bar := conformance.Bar{MinPass: *minPass, MinCategory: *minCat, MaxSkip: *maxSkip, MinQueryPass: *minQuery}
 	unmet := bar.Check(report)
 	for _, u := range unmet {

@@ -21,7 +21,10 @@ import (
 type Case struct {
 	ID, Category, File string
 	Tags               []string
-	doc                *jsonv.Object
+	// Functions are the Lambda functions the case's test deployed, from
+	// the functions file beside its directory (FunctionsFile).
+	Functions []Function
+	doc       *jsonv.Object
 }
 
 // get returns a top-level member of the case document.
@@ -44,7 +47,8 @@ func (c *Case) HasTag(tag string) bool {
 	return false
 }
 
-// Load reads every *.json case of the directories, sorted by file name.
+// Load reads every *.json case of the directories, sorted by file name,
+// with the deployed functions the file beside each directory lists.
 func Load(dirs ...string) ([]*Case, error) {
 	var out []*Case
 	for _, dir := range dirs {
@@ -56,13 +60,18 @@ func Load(dirs ...string) ([]*Case, error) {
 			return nil, fmt.Errorf("load cases: no *.json in %s", dir)
 		}
 		sort.Strings(files)
+		var inDir []*Case
 		for _, f := range files {
 			c, err := loadCase(f)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, c)
+			inDir = append(inDir, c)
 		}
+		if err := loadFunctions(dir, inDir); err != nil {
+			return nil, err
+		}
+		out = append(out, inDir...)
 	}
 	return out, nil
 }

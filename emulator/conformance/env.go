@@ -27,25 +27,40 @@ var roleArn = arn.IAMRole(account, "stepwire-conformance")
 var start = time.Date(2024, 4, 18, 6, 18, 29, 0, time.UTC)
 
 // env is a fresh Step Functions service for one case: no MQTT broker, no
-// Lambda service, no listener; only the service, called directly to run
-// executions, and the AWS API router that api cases replay their calls
-// through.
+// listener; only the service, called directly to run executions, and the
+// AWS API router that api cases replay their calls through. Its Lambda
+// holds the case's deployed functions (Case.Functions) and nothing else:
+// without any, every unmocked invocation fails with
+// Lambda.ResourceNotFoundException.
 type env struct {
-	clk *clock.Fake // fires timers one at a time, in the runner's goroutine
-	svc *sfnemu.Service
-	api client
+	clk    *clock.Fake // fires timers one at a time, in the runner's goroutine
+	svc    *sfnemu.Service
+	api    client
+	lambda *lambdaService // nil without deployed functions
 }
 
-func newEnv() *env {
+func newEnv(c *Case) (*env, error) {
+	lambda, err := startFunctions(c.Functions)
+	if err != nil {
+		return nil, err
+	}
 	clk := clock.NewFake(start)
-	svc := sfnemu.New(sfnemu.Config{Clock: clk, Region: region, Account: account,
-		Logger: slog.New(slog.DiscardHandler)})
+	cfg := sfnemu.Config{Clock: clk, Region: region, Account: account, Logger: slog.New(slog.DiscardHandler)}
+	if lambda != nil {
+		cfg.Invoke = lambda.invoke
+	}
+	svc := sfnemu.New(cfg)
 	r := awsapi.NewRouter()
 	r.HandleTarget("AWSStepFunctions", sfnapi.Handler(svc))
-	return &env{clk: clk, svc: svc, api: client{h: r}}
+	return &env{clk: clk, svc: svc, api: client{h: r}, lambda: lambda}, nil
 }
 
-func (e *env) close() { e.svc.Close() }
+func (e *env) close() {
+	e.svc.Close()
+	if e.lambda != nil {
+		e.lambda.close()
+	}
+}
 
 // substituteNow replaces ${now} and ${now+<N>s} with the virtual time as
 // YYYY-MM-DDTHH:MM:SS.

@@ -36,6 +36,9 @@ type Report struct {
 	// Changes counts, per documented AWS change, the cases recorded
 	// before it that were compared with today's behaviour.
 	Changes map[string]int
+	// Deployed counts the cases that ran with Lambda functions their
+	// tests deployed (Case.Functions).
+	Deployed int
 }
 
 // Summarise tallies results overall, per category and for the bar.
@@ -44,6 +47,9 @@ func Summarise(results []Result) Report {
 	for _, res := range results {
 		for _, ch := range res.Changes {
 			r.Changes[ch]++
+		}
+		if res.Skip == "" && len(res.Case.Functions) > 0 {
+			r.Deployed++
 		}
 		cat := res.Case.Category
 		r.All.add(res)
@@ -114,6 +120,14 @@ func PrintChanges(w io.Writer, r Report) {
 	sort.Strings(names)
 	for _, name := range names {
 		fmt.Fprintf(w, "compared with today's behaviour, %d cases recorded before an AWS change: %s\n", r.Changes[name], name)
+	}
+}
+
+// PrintDeployed says how many cases ran the Lambda functions their tests
+// deployed, as the functions file beside their directory lists them.
+func PrintDeployed(w io.Writer, r Report) {
+	if r.Deployed > 0 {
+		fmt.Fprintf(w, "ran the Lambda functions their tests deployed (%s): %d cases\n", FunctionsFile, r.Deployed)
 	}
 }
 

@@ -46,7 +46,11 @@ func Run(c *Case) (res Result) {
 			res.Err = fmt.Errorf("runner panic: %v", p)
 		}
 	}()
-	e := newEnv()
+	e, err := newEnv(c)
+	if err != nil {
+		res.Err = err
+		return res
+	}
 	defer e.close()
 	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
 	defer cancel()

@@ -22,12 +22,13 @@ const conformanceFloor = 746
 
 // unsupportedTags are features this interpreter does not have yet.
 // Distributed Map cases run: their children are threads of the Machine.
-// Two of them fail here as they fail through the service
-// (docs/step-functions.md §1.2, Map distributed): they call Lambda inside
-// the child executions, whose events are not in the recorded parent
-// history, so the case has no mock for them
-// (test_map_state_config_distributed_reentrant_lambda,
-// test_map_state_nested_config_distributed_no_max_max_concurrency).
+// Two of them fail here: they call Lambda inside the child executions,
+// whose events are not in the recorded parent history, so the case has no
+// mock for them (test_map_state_config_distributed_reentrant_lambda,
+// test_map_state_nested_config_distributed_no_max_max_concurrency). The
+// Machine alone has no Lambda; stepwire conformance runs them with the
+// function their tests deployed (testdata/conformance/sfn/functions.json,
+// docs/step-functions.md §5.2).
 // Cases recorded before a documented AWS change are compared with today's
 // behaviour (casematch.Current).
 var unsupportedTags = []string{"api"}
