@@ -36,6 +36,9 @@ type Bolt struct {
 	seg      *segment
 	segLimit int64
 	failed   error
+	// spare delivers the next segment, prepared in the background; nil
+	// when none is being prepared (checkpoint.go). Writer only.
+	spare chan *segment
 
 	// mu guards active, the writes logged since the last rotation, and
 	// frozen, those of the segments a checkpoint is putting in bbolt
@@ -168,6 +171,7 @@ func (b *Bolt) commit(ops []Op) error {
 	if b.seg.size >= b.segLimit {
 		b.rotate()
 	}
+	b.prepareSpare()
 	return nil
 }
 
@@ -227,10 +231,15 @@ func (b *Bolt) Close() error {
 	b.closeOnce.Do(func() {
 		b.group.stop()
 		err := b.waitCheckpoint()
+		last := b.seg.seq
+		if spare := b.takeSpare(); spare != nil {
+			spare.f.Close()
+			last = spare.seq
+		}
 		if err == nil {
 			b.seg.f.Close()
 			b.freeze()
-			err = b.checkpoint(b.seg.seq + 1)
+			err = b.checkpoint(last + 1)
 		}
 		b.closeErr = errors.Join(err, b.db.Close())
 	})

@@ -39,14 +39,51 @@ func (b *Bolt) rotate() {
 			return
 		}
 	}
-	seg, err := createSegment(b.path, b.id, b.seg.seq+1)
-	if err != nil {
-		return // the current segment goes on; the next commit tries again
+	seg := b.takeSpare()
+	if seg == nil {
+		var err error
+		if seg, err = createSegment(b.path, b.id, b.seg.seq+1, 0); err != nil {
+			return // the current segment goes on; the next commit tries again
+		}
 	}
 	b.seg.f.Close()
 	b.seg = seg
 	b.freeze()
 	b.startCheckpoint(seg.seq)
+}
+
+// spareAt is how far the current segment fills before the next one is
+// prepared, preallocated, in the background: a log that stays small (an
+// idle emulator, a test) never writes one.
+func (b *Bolt) spareAt() int64 { return b.segLimit / 4 }
+
+// prepareSpare starts preparing the segment after the current one, if it
+// is time and none is under way. Writer only.
+func (b *Bolt) prepareSpare() {
+	if b.spare != nil || b.seg.size < b.spareAt() {
+		return
+	}
+	ch := make(chan *segment, 1)
+	b.spare = ch
+	seq, limit := b.seg.seq+1, b.segLimit
+	go func() {
+		seg, err := createSegment(b.path, b.id, seq, limit)
+		if err != nil {
+			seg = nil // rotate creates one as it goes
+		}
+		ch <- seg
+	}()
+}
+
+// takeSpare returns the prepared segment, waiting for it if it is under
+// way, or nil if none was prepared or preparing it failed. Writer only.
+func (b *Bolt) takeSpare() *segment {
+	if b.spare == nil {
+		return nil
+	}
+	seg := <-b.spare
+	b.spare = nil
+	return seg
 }
 
 // startCheckpoint checkpoints the frozen overlay in the background, and
@@ -145,27 +182,13 @@ func (b *Bolt) recover() error {
 	if err != nil {
 		return err
 	}
+	segs, err := readSegments(b.path, b.id, seqs)
+	if err != nil {
+		return err
+	}
 	frozen := newOverlay()
-	for i, seq := range seqs {
-		last := i == len(seqs)-1
-		name := segmentName(b.path, seq)
-		batches, end, err := readSegment(name, b.id, seq)
-		switch {
-		case errors.Is(err, errTornHeader) && last:
-			// The crash came as it was being created: it holds nothing.
-			if err := os.Remove(name); err != nil {
-				return err
-			}
-			continue
-		case errors.Is(err, errTornHeader):
-			return fmt.Errorf("%s: incomplete header, and segments after it", name)
-		case err != nil:
-			return err
-		}
-		if err := cutTornTail(name, end, last); err != nil {
-			return err
-		}
-		for _, ops := range batches {
+	for _, sg := range segs {
+		for _, ops := range sg.batches {
 			frozen.apply(ops)
 		}
 	}
@@ -173,7 +196,7 @@ func (b *Bolt) recover() error {
 	if len(seqs) > 0 {
 		next = seqs[len(seqs)-1] + 1
 	}
-	if b.seg, err = createSegment(b.path, b.id, next); err != nil {
+	if b.seg, err = createSegment(b.path, b.id, next, 0); err != nil {
 		return err
 	}
 	if len(seqs) > 0 {
@@ -183,17 +206,68 @@ func (b *Bolt) recover() error {
 	return nil
 }
 
+// readSeg is what a start read of one segment.
+type readSeg struct {
+	name    string
+	batches [][]Op
+	end     int64 // where its intact records end
+	size    int64
+}
+
+// holds reports whether the segment has anything past its header: a
+// record, or the torn start of one.
+func (r readSeg) holds() bool { return len(r.batches) > 0 || r.end < r.size }
+
+// readSegments reads the segments seqs of path. Only the last one holding
+// anything may end in a torn record, which a crash cut short: it is cut
+// off. Segments after it hold nothing (prepared ahead of use) and a last
+// one whose header is incomplete (the crash came as it was created) is
+// removed.
+func readSegments(path string, id []byte, seqs []uint64) ([]readSeg, error) {
+	var segs []readSeg
+	for i, seq := range seqs {
+		name := segmentName(path, seq)
+		batches, end, err := readSegment(name, id, seq)
+		switch {
+		case errors.Is(err, errTornHeader) && i == len(seqs)-1:
+			if err := os.Remove(name); err != nil {
+				return nil, err
+			}
+			continue
+		case errors.Is(err, errTornHeader):
+			return nil, fmt.Errorf("%s: incomplete header, and segments after it", name)
+		case err != nil:
+			return nil, err
+		}
+		fi, err := os.Stat(name)
+		if err != nil {
+			return nil, err
+		}
+		segs = append(segs, readSeg{name: name, batches: batches, end: end, size: fi.Size()})
+	}
+	live := -1
+	for i, sg := range segs {
+		if sg.holds() {
+			live = i
+		}
+	}
+	for i, sg := range segs {
+		if sg.end == sg.size {
+			continue
+		}
+		if i != live {
+			return nil, fmt.Errorf("%s: incomplete record at offset %d, and records after it", sg.name, sg.end)
+		}
+		if err := cutTornTail(sg.name, sg.end); err != nil {
+			return nil, err
+		}
+	}
+	return segs, nil
+}
+
 // cutTornTail truncates segment name to end, where its intact records
-// end, if it is longer: only the last segment may be, since a crash cuts
-// only the write in progress short.
-func cutTornTail(name string, end int64, last bool) error {
-	fi, err := os.Stat(name)
-	if err != nil || fi.Size() == end {
-		return err
-	}
-	if !last {
-		return fmt.Errorf("%s: incomplete record at offset %d, and segments after it", name, end)
-	}
+// end.
+func cutTornTail(name string, end int64) error {
 	f, err := os.OpenFile(name, os.O_WRONLY, 0)
 	if err != nil {
 		return err

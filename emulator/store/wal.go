@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -159,7 +160,8 @@ var errTornHeader = errors.New("incomplete header")
 // bad record with no good record after it is a torn tail, the end of a
 // write a crash cut short (never acknowledged): the records before it are
 // returned with the offset where the good ones end. A bad record followed
-// by a good one is corruption, an error.
+// by a good one is corruption, an error. Zeros after the records are the
+// unused rest of a preallocated segment: end is then the file's size.
 func readSegment(name string, id []byte, seq uint64) (ops [][]Op, end int64, err error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -180,6 +182,9 @@ func readSegment(name string, id []byte, seq uint64) (ops [][]Op, end int64, err
 	off := walHeaderSize
 	for off < len(data) {
 		batch, n, ok := parseRecord(data[off:])
+		if !ok && allZero(data[off:]) {
+			return ops, int64(len(data)), nil // the rest of a preallocated segment
+		}
 		if !ok {
 			if next := findRecord(data[off+1:]); next >= 0 {
 				return nil, 0, fmt.Errorf("%s: corrupt record at offset %d, with records after it", name, off)
@@ -190,6 +195,15 @@ func readSegment(name string, id []byte, seq uint64) (ops [][]Op, end int64, err
 		off += n
 	}
 	return ops, int64(off), nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // parseRecord parses the record at the start of b: its operations and
@@ -229,33 +243,55 @@ func findRecord(b []byte) int {
 
 // segment is the log segment commits append to.
 type segment struct {
-	f    *os.File
-	seq  uint64
+	f   *os.File
+	seq uint64
+	// size is where the next record goes: the end of the records, which
+	// in a preallocated segment is not the end of the file.
 	size int64
 }
 
 // createSegment creates segment seq of path for the state file id and
-// makes its name durable.
-func createSegment(path string, id []byte, seq uint64) (*segment, error) {
+// makes its name durable. With prealloc, the file is first written with
+// zeros to that size, so that a record written into it later changes no
+// file metadata and its fdatasync writes the data alone.
+func createSegment(path string, id []byte, seq uint64, prealloc int64) (*segment, error) {
 	name := segmentName(path, seq)
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	h := walHeader(id, seq)
-	if _, err := f.Write(h); err != nil {
+	seg, err := writeHeader(f, walHeader(id, seq), prealloc)
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
 		f.Close()
+		os.Remove(name)
 		return nil, err
+	}
+	seg.seq = seq
+	return seg, nil
+}
+
+// writeHeader writes h and the zeros up to prealloc to f, syncs it, and
+// leaves f's offset after h.
+func writeHeader(f *os.File, h []byte, prealloc int64) (*segment, error) {
+	if _, err := f.Write(h); err != nil {
+		return nil, err
+	}
+	zeros := make([]byte, 1<<20)
+	for left := prealloc - int64(len(h)); left > 0; left -= int64(len(zeros)) {
+		if _, err := f.Write(zeros[:min(left, int64(len(zeros)))]); err != nil {
+			return nil, err
+		}
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
 		return nil, err
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		f.Close()
+	if _, err := f.Seek(int64(len(h)), io.SeekStart); err != nil {
 		return nil, err
 	}
-	return &segment{f: f, seq: seq, size: int64(len(h))}, nil
+	return &segment{f: f, size: int64(len(h))}, nil
 }
 
 // append writes rec and waits until it is on disk.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // crashCopy copies the state file at path and its log segments to a new
@@ -254,5 +255,64 @@ func TestReadsDuringCheckpoints(t *testing.T) {
 		if int64(seen) < n {
 			t.Fatalf("scan saw %d keys, %d acknowledged before it", seen, n)
 		}
+	}
+}
+
+// TestPreparedSegment: the next segment is prepared, preallocated with
+// zeros, once the current one is a quarter full; records written into a
+// preallocated segment end at the zeros, and a torn record in the current
+// segment is cut off even with the prepared one after it.
+func TestPreparedSegment(t *testing.T) {
+	const limit = 64 << 10
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := open(path, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	put := func(from, to int) {
+		for i := from; i < to; i++ {
+			if err := s.Apply(Put("k", fmt.Sprintf("%05d", i), event)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	spareReady := func(seq uint64) {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if fi, err := os.Stat(segmentName(path, seq)); err == nil && fi.Size() == limit {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("segment %d not prepared", seq)
+			}
+			time.Sleep(time.Millisecond) // polling interval, not synchronisation
+		}
+	}
+	put(0, 60) // about 20 KiB: past a quarter
+	spareReady(2)
+	crashed := crashCopy(t, path)
+	seg1 := crashed + ".wal.00000001"
+	b, _ := os.ReadFile(seg1)
+	torn := appendRecord(nil, []Op{Put("k", "torn", event)})
+	os.WriteFile(seg1, append(b, torn[:len(torn)/2]...), 0o600)
+	c, err := Open(crashed)
+	if err != nil {
+		t.Fatalf("open with a torn record before a prepared segment: %v", err)
+	}
+	if n := len(scanAll(t, c, "k", "")); n != 60 {
+		t.Errorf("%d keys, want 60", n)
+	}
+	c.Close()
+
+	put(60, 300) // into the preallocated segment 2, and segment 3 prepared
+	spareReady(3)
+	c, err = Open(crashCopy(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if n := len(scanAll(t, c, "k", "")); n != 300 {
+		t.Errorf("%d keys, want 300", n)
 	}
 }
