@@ -11,46 +11,44 @@ import (
 // The execution journal (docs/durability.md §6): with Config.Store set,
 // each Standard execution's inputs (its start, every delivery its Machine
 // applied, the values it drew) are written to the store, so that a
-// restarted service rebuilds it by replay (resume.go). Writes are queued
-// for one writer goroutine that commits everything queued in one batch;
+// restarted service rebuilds it by replay (resume.go). Writes are queued;
 // the calls a client waits on (StartExecution, SendTask*, StopExecution)
-// answer once their record is committed, the steps an execution takes on
-// its own do not wait: they ride with the next commit a call waits for, or
-// are committed flushDelay after they were queued if no call comes
-// (docs/durability.md §6).
+// answer once their record is committed, and the first of them to wait
+// commits everything queued itself, in one batch, while the others queue
+// behind it (no writer goroutine to hand over to). The steps an execution
+// takes on its own do not wait: they ride with the next commit a call
+// waits for, or are committed flushDelay after they were queued if no call
+// comes (docs/durability.md §6).
 
 // journalBucket holds the executions' records.
 const journalBucket = "exec"
 
-// maxJournalQueue bounds the writes queued for the writer; a caller past
-// it waits for the writer.
+// maxJournalQueue bounds the writes queued; a caller past it commits them,
+// or waits for the commit under way.
 const maxJournalQueue = 1 << 16
 
 // flushDelay is the longest a write no call waits for stays queued.
 const flushDelay = 10 * time.Millisecond
 
-// journal queues writes to the store for its writer goroutine.
+// journal queues writes to the store and commits them in batches.
 type journal struct {
 	st   store.Store
 	mu   sync.Mutex
-	cond *sync.Cond
+	cond *sync.Cond // a commit ended, or the queue has room
 	// pending are queued writes; queued counts every write queued,
-	// written those committed (or failed: err), wanted the highest
-	// ticket a caller waits for.
-	pending                 []store.Op
-	queued, written, wanted uint64
-	err                     error
-	closing                 bool
-	// due is set flushDelay after a write was queued (armed: the timer
-	// is running), to commit writes no call waits for.
-	due, armed bool
-	done       chan struct{}
+	// written those committed (or failed: err).
+	pending         []store.Op
+	queued, written uint64
+	err             error
+	// committing is set while a caller commits; closing once close began.
+	committing, closing bool
+	// armed is set while a timer runs to commit writes no call waits for.
+	armed bool
 }
 
 func newJournal(st store.Store) *journal {
-	j := &journal{st: st, done: make(chan struct{})}
+	j := &journal{st: st}
 	j.cond = sync.NewCond(&j.mu)
-	go j.run()
 	return j
 }
 
@@ -63,6 +61,10 @@ func (j *journal) add(ops ...store.Op) uint64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for len(j.pending) >= maxJournalQueue && !j.closing {
+		if !j.committing {
+			j.commitLocked()
+			continue
+		}
 		j.cond.Wait()
 	}
 	if j.closing {
@@ -70,92 +72,82 @@ func (j *journal) add(ops ...store.Op) uint64 {
 	}
 	j.pending = append(j.pending, ops...)
 	j.queued++
-	if !j.armed {
-		j.armed = true
-		time.AfterFunc(flushDelay, j.flushDue)
-	}
-	if len(j.pending) >= maxJournalQueue {
-		j.cond.Broadcast()
-	}
+	j.armLocked()
 	return j.queued
 }
 
-// flushDue has the writer commit what is queued, waited for or not.
-func (j *journal) flushDue() {
-	j.mu.Lock()
-	j.due, j.armed = len(j.pending) > 0, false
-	j.cond.Broadcast()
-	j.mu.Unlock()
+// armLocked arms the timer that commits writes no call waits for, unless
+// it runs or nothing is queued. j.mu is held.
+func (j *journal) armLocked() {
+	if !j.armed && len(j.pending) > 0 && !j.closing {
+		j.armed = true
+		time.AfterFunc(flushDelay, j.flushDue)
+	}
 }
 
-// ready reports whether the writer should commit now: a caller waits for
-// a queued write, one has been queued flushDelay, the queue is full, or
-// the journal is closing. j.mu is held.
-func (j *journal) ready() bool {
-	if len(j.pending) == 0 {
-		return j.closing
+// flushDue commits what is queued, waited for or not, unless a commit is
+// under way (its caller arms the timer again when it ends).
+func (j *journal) flushDue() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.armed = false
+	if len(j.pending) > 0 && !j.committing && !j.closing {
+		j.commitLocked()
 	}
-	return j.wanted > j.written || j.due || j.closing || len(j.pending) >= maxJournalQueue
+}
+
+// commitLocked commits every queued write in one batch. j.mu is held and
+// no commit is under way; it is released during the commit.
+func (j *journal) commitLocked() {
+	j.committing = true
+	batch, upTo := j.pending, j.queued
+	j.pending = nil
+	j.cond.Broadcast() // room in the queue
+	j.mu.Unlock()
+	err := j.st.Apply(batch...)
+	j.mu.Lock()
+	j.written = upTo
+	if err != nil {
+		j.err = fmt.Errorf("execution journal: %w", err)
+	}
+	j.committing = false
+	j.cond.Broadcast()
+	j.armLocked()
 }
 
 // wait returns once the writes of ticket t are committed, with the
-// writer's error, if any.
+// journal's error, if any: it commits them itself unless a commit is
+// under way, whose end it waits for.
 func (j *journal) wait(t uint64) error {
 	if j == nil || t == 0 {
 		return nil
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if t > j.wanted {
-		j.wanted = t
-		j.cond.Broadcast()
-	}
 	for j.written < t {
+		if !j.committing {
+			j.commitLocked()
+			continue
+		}
 		j.cond.Wait()
 	}
 	return j.err
 }
 
-// run commits what is queued, one batch at a time, until closed and
-// drained.
-func (j *journal) run() {
-	defer close(j.done)
-	for {
-		j.mu.Lock()
-		for !j.ready() {
-			j.cond.Wait()
-		}
-		if len(j.pending) == 0 {
-			j.mu.Unlock()
-			return
-		}
-		batch, upTo := j.pending, j.queued
-		j.pending, j.due = nil, false
-		j.cond.Broadcast()
-		j.mu.Unlock()
-		err := j.st.Apply(batch...)
-		j.mu.Lock()
-		j.written = upTo
-		if err != nil {
-			j.err = fmt.Errorf("execution journal: %w", err)
-		}
-		j.cond.Broadcast()
-		j.mu.Unlock()
-	}
-}
-
-// close commits what is queued and stops the writer.
+// close commits what is queued; later writes are refused (add returns 0).
 func (j *journal) close() error {
 	if j == nil {
 		return nil
 	}
 	j.mu.Lock()
-	j.closing = true
-	j.cond.Broadcast()
-	j.mu.Unlock()
-	<-j.done
-	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.closing = true
+	for j.committing {
+		j.cond.Wait()
+	}
+	if len(j.pending) > 0 {
+		j.commitLocked()
+	}
 	return j.err
 }
 

@@ -8,82 +8,107 @@ import (
 // waiting for the next: a caller past it waits to enqueue.
 const maxGroup = 512
 
-// group commits the batches of concurrent callers together: one writer
-// goroutine takes every batch queued while the previous commit ran and
-// writes them in one transaction, one fsync (docs/durability.md §2).
+// group commits the batches of concurrent callers together, with no
+// goroutine of its own (docs/durability.md §2): a caller that finds no
+// commit under way leads one, writing every batch queued with its own in
+// one commit; callers that come meanwhile queue, and when the commit ends
+// the first of them leads the next one with all the others. The caller
+// alone, the common case, commits on its own goroutine: no hand-off to a
+// writer and back.
 type group struct {
-	reqs   chan *request
 	commit func(ops []Op) error
-	done   chan struct{}
 
-	mu     sync.RWMutex // held for reading while enqueueing; for writing by stop
-	closed bool
+	mu      sync.Mutex
+	queue   []*request
+	leading bool // a commit is under way
+	closed  bool
+	room    *sync.Cond // the queue has room, or the group closed
+	idle    *sync.Cond // no commit is under way
+	ops     []Op       // the leader's scratch
 }
 
 type request struct {
-	ops []Op
-	err chan error
+	ops  []Op
+	wake chan wakeup // one wakeup: its commit's result, or the lead
+}
+
+type wakeup struct {
+	err  error
+	lead bool
 }
 
 func newGroup(commit func(ops []Op) error) *group {
-	g := &group{reqs: make(chan *request, maxGroup), commit: commit, done: make(chan struct{})}
-	go g.run()
+	g := &group{commit: commit}
+	g.room = sync.NewCond(&g.mu)
+	g.idle = sync.NewCond(&g.mu)
 	return g
 }
 
-// apply queues ops and waits for their commit.
+// apply queues ops and returns once they are committed.
 func (g *group) apply(ops []Op) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	r := &request{ops: ops, err: make(chan error, 1)}
-	g.mu.RLock()
+	r := &request{ops: ops, wake: make(chan wakeup, 1)}
+	g.mu.Lock()
+	for len(g.queue) >= maxGroup && !g.closed {
+		g.room.Wait()
+	}
 	if g.closed {
-		g.mu.RUnlock()
+		g.mu.Unlock()
 		return ErrClosed
 	}
-	g.reqs <- r
-	g.mu.RUnlock()
-	return <-r.err
+	g.queue = append(g.queue, r)
+	if g.leading {
+		g.mu.Unlock()
+		w := <-r.wake
+		if !w.lead {
+			return w.err
+		}
+		g.mu.Lock()
+	}
+	g.leading = true
+	return g.lead(r)
 }
 
-func (g *group) run() {
-	defer close(g.done)
-	batch := make([]*request, 0, maxGroup)
-	var ops []Op
-	for r := range g.reqs {
-		batch = append(batch[:0], r)
-	fill:
-		for len(batch) < maxGroup {
-			select {
-			case r, ok := <-g.reqs:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		ops = ops[:0]
-		for _, r := range batch {
-			ops = append(ops, r.ops...)
-		}
-		err := g.commit(ops)
-		for _, r := range batch {
-			r.err <- err
+// lead commits the queued batches, r's among them, and passes the lead
+// on to the first caller queued meanwhile. g.mu is held; lead releases it.
+func (g *group) lead(r *request) error {
+	batch := g.queue[:min(len(g.queue), maxGroup)]
+	g.queue = g.queue[len(batch):]
+	g.room.Broadcast()
+	g.mu.Unlock()
+
+	g.ops = g.ops[:0]
+	for _, q := range batch {
+		g.ops = append(g.ops, q.ops...)
+	}
+	err := g.commit(g.ops)
+	for _, q := range batch {
+		if q != r {
+			q.wake <- wakeup{err: err}
 		}
 	}
-}
 
-// stop refuses new batches, commits the queued ones and waits for the
-// writer to end.
-func (g *group) stop() {
 	g.mu.Lock()
-	if !g.closed {
-		g.closed = true
-		close(g.reqs)
+	if len(g.queue) > 0 {
+		g.queue[0].wake <- wakeup{lead: true}
+	} else {
+		g.leading = false
+		g.idle.Broadcast()
 	}
 	g.mu.Unlock()
-	<-g.done
+	return err
+}
+
+// stop refuses new batches and waits for the queued ones to be
+// committed.
+func (g *group) stop() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed = true
+	g.room.Broadcast()
+	for g.leading {
+		g.idle.Wait()
+	}
 }
