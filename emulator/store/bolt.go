@@ -59,9 +59,14 @@ type Bolt struct {
 // file before it gives up.
 const lockTimeout = time.Second
 
-// segmentLimit is the log size that starts a checkpoint: it bounds the
+// segmentLimit is the largest log segment: the log size that starts a
+// checkpoint, once the log has grown (checkpoint.go). It bounds the
 // memory the overlays hold and the log a start reads.
 const segmentLimit = 8 << 20
+
+// firstSegmentLimit is the size of a start's first segment; each next one
+// is twice as large, up to segmentLimit.
+const firstSegmentLimit = 256 << 10
 
 // Open opens or creates the state file at path, with its log segments
 // (path.wal.N). A file that is not a bbolt database, or one that is but
@@ -168,7 +173,7 @@ func (b *Bolt) commit(ops []Op) error {
 	b.mu.Lock()
 	b.active.apply(kept)
 	b.mu.Unlock()
-	if b.seg.size >= b.segLimit {
+	if b.seg.size >= b.seg.limit {
 		b.rotate()
 	}
 	b.prepareSpare()

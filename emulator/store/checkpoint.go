@@ -10,7 +10,7 @@ import (
 )
 
 // Checkpoints (docs/durability.md §2): once the current log segment
-// passes segLimit, the writer starts a new one and freezes the overlay;
+// passes its limit, the writer starts a new one and freezes the overlay;
 // a goroutine writes the frozen overlay to bbolt in one transaction
 // (bbolt's own two fsyncs), then deletes the segments it covered. Until
 // then reads still find those writes in the frozen overlay, and a crash
@@ -45,6 +45,7 @@ func (b *Bolt) rotate() {
 		if seg, err = createSegment(b.path, b.id, b.seg.seq+1, 0); err != nil {
 			return // the current segment goes on; the next commit tries again
 		}
+		seg.limit = b.nextLimit()
 	}
 	b.seg.f.Close()
 	b.seg = seg
@@ -52,24 +53,27 @@ func (b *Bolt) rotate() {
 	b.startCheckpoint(seg.seq)
 }
 
-// spareAt is how far the current segment fills before the next one is
-// prepared, preallocated, in the background: a log that stays small (an
-// idle emulator, a test) never writes one.
-func (b *Bolt) spareAt() int64 { return b.segLimit / 4 }
+// nextLimit is the size of the segment after the current one: twice
+// its size, up to segLimit. A start's first segment is small, so that a
+// log that stays small (a test, an idle emulator) never prepares one.
+func (b *Bolt) nextLimit() int64 { return min(2*b.seg.limit, b.segLimit) }
 
-// prepareSpare starts preparing the segment after the current one, if it
-// is time and none is under way. Writer only.
+// prepareSpare starts preparing the segment after the current one, once
+// the current one is a quarter full, unless it is under way: created and
+// preallocated to its limit in the background. Writer only.
 func (b *Bolt) prepareSpare() {
-	if b.spare != nil || b.seg.size < b.spareAt() {
+	if b.spare != nil || b.seg.size < b.seg.limit/4 {
 		return
 	}
 	ch := make(chan *segment, 1)
 	b.spare = ch
-	seq, limit := b.seg.seq+1, b.segLimit
+	seq, limit := b.seg.seq+1, b.nextLimit()
 	go func() {
 		seg, err := createSegment(b.path, b.id, seq, limit)
 		if err != nil {
 			seg = nil // rotate creates one as it goes
+		} else {
+			seg.limit = limit
 		}
 		ch <- seg
 	}()
@@ -199,6 +203,7 @@ func (b *Bolt) recover() error {
 	if b.seg, err = createSegment(b.path, b.id, next, 0); err != nil {
 		return err
 	}
+	b.seg.limit = min(firstSegmentLimit, b.segLimit)
 	if len(seqs) > 0 {
 		b.frozen = frozen
 		b.startCheckpoint(next)

@@ -248,6 +248,8 @@ type segment struct {
 	// size is where the next record goes: the end of the records, which
 	// in a preallocated segment is not the end of the file.
 	size int64
+	// limit is the size at which the next segment takes over.
+	limit int64
 }
 
 // createSegment creates segment seq of path for the state file id and
