@@ -80,7 +80,7 @@ func (s *Service) callback(e *execution, op string, ev interp.Event, token strin
 	s.feedLocked(e, d, driveOwn)
 	err := <-d.reply
 	if err == nil {
-		err = s.journalWait(e)
+		err = s.journalWaitShared(e)
 	}
 	switch {
 	case errors.Is(err, interp.ErrTokenClosed), errors.Is(err, interp.ErrUnknownTask):

@@ -134,6 +134,42 @@ func (j *journal) wait(t uint64) error {
 	return j.err
 }
 
+// callbackWindow is how long a SendTask* answer waits for another call's
+// commit to carry its record before it commits it itself: in a loop of
+// executions, the next StartExecution usually comes within it, and one
+// commit then serves both (docs/durability.md §6).
+const callbackWindow = time.Millisecond
+
+// waitShared is wait for a call whose answer may wait a little longer: it
+// returns once ticket t is committed, by the first commit some other call
+// (or the flush timer) makes within window, else by its own.
+func (j *journal) waitShared(t uint64, window time.Duration) error {
+	if j == nil || t == 0 {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.written >= t {
+		return j.err
+	}
+	expired := false
+	timer := time.AfterFunc(window, func() {
+		j.mu.Lock()
+		expired = true
+		j.cond.Broadcast()
+		j.mu.Unlock()
+	})
+	defer timer.Stop()
+	for j.written < t {
+		if expired && !j.committing {
+			j.commitLocked()
+			continue
+		}
+		j.cond.Wait()
+	}
+	return j.err
+}
+
 // close commits what is queued; later writes are refused (add returns 0).
 func (j *journal) close() error {
 	if j == nil {

@@ -202,6 +202,18 @@ func (s *Service) journalPut(e *execution, key string, v any) []byte {
 	return b
 }
 
+// journalWaitShared is journalWait for SendTask*, whose record may ride
+// with the next commit another call makes within callbackWindow.
+func (s *Service) journalWaitShared(e *execution) error {
+	if s.journal == nil {
+		return nil
+	}
+	e.mu.Lock()
+	t := e.jr.lastTicket()
+	e.mu.Unlock()
+	return s.journal.waitShared(t, callbackWindow)
+}
+
 // journalWait returns once every write queued for e so far is committed:
 // for the calls a client waits on.
 func (s *Service) journalWait(e *execution) error {
