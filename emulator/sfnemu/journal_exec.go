@@ -202,26 +202,27 @@ func (s *Service) journalPut(e *execution, key string, v any) []byte {
 	return b
 }
 
-// journalWaitShared is journalWait for SendTask*, whose record may ride
-// with the next commit another call makes within callbackWindow.
-func (s *Service) journalWaitShared(e *execution) error {
-	if s.journal == nil {
-		return nil
-	}
-	e.mu.Lock()
-	t := e.jr.lastTicket()
-	e.mu.Unlock()
-	return s.journal.waitShared(t, callbackWindow)
-}
-
 // journalWait returns once every write queued for e so far is committed:
 // for the calls a client waits on.
 func (s *Service) journalWait(e *execution) error {
 	if s.journal == nil {
 		return nil
 	}
+	return s.journal.wait(e.ticket())
+}
+
+// journalWaitShared is journalWait for SendTask*, whose record may ride
+// with the next commit another call makes within callbackWindow.
+func (s *Service) journalWaitShared(e *execution) error {
+	if s.journal == nil {
+		return nil
+	}
+	return s.journal.waitShared(e.ticket(), callbackWindow)
+}
+
+// ticket is the last write queued for e.
+func (e *execution) ticket() uint64 {
 	e.mu.Lock()
-	t := e.jr.lastTicket()
-	e.mu.Unlock()
-	return s.journal.wait(t)
+	defer e.mu.Unlock()
+	return e.jr.lastTicket()
 }
