@@ -106,7 +106,9 @@ var ErrFunctionNotFound = errors.New("function not found")
 // Lambda.ServiceException with the error's text in the cause. The event is
 // nil on success; errClosed reports a call cut short by Close.
 func (s *Service) invoke(e *execution, taskID, function string, payload []byte) (InvokeResult, interp.Event, error) {
-	hop.Log(context.Background(), s.log, "dispatch", "function", function, "executionArn", e.arn)
+	if s.hopsOn() {
+		hop.Log(context.Background(), s.log, "dispatch", "function", function, "executionArn", e.arn)
+	}
 	if s.cfg.Invoke == nil {
 		return InvokeResult{}, s.functionNotFound(taskID, function), nil
 	}
