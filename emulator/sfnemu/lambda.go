@@ -168,6 +168,16 @@ func taskFailed(taskID, name, cause string) interp.Event {
 // {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata,
 // StatusCode}.
 func (s *Service) invokeResponse(res InvokeResult, status int) json.RawMessage {
+	return encodeInvokeResponse(res, status, uuid.New(), s.cfg.Clock.Now().UTC().Format(time.RFC1123))
+}
+
+// encodeInvokeResponse writes the Invoke response with request id id and
+// Date date: the bytes json.Marshal made of an invokeOutput (keys in the
+// struct's order, header maps' keys sorted, strings and payload escaped
+// for HTML, the payload compacted), without building the header maps. The
+// payload and strings that need escaping or compacting go through
+// encoding/json.
+func encodeInvokeResponse(res InvokeResult, status int, id, date string) json.RawMessage {
 	version := res.ExecutedVersion
 	if version == "" {
 		version = "$LATEST"
@@ -178,43 +188,73 @@ func (s *Service) invokeResponse(res InvokeResult, status int) json.RawMessage {
 	} else if !json.Valid(payload) {
 		payload, _ = json.Marshal(string(res.Payload))
 	}
-	id := uuid.New()
-	headers := map[string]string{
-		"Connection":                     "keep-alive",
-		"Content-Length":                 strconv.Itoa(len(res.Payload)),
-		"Content-Type":                   "application/json",
-		"Date":                           s.cfg.Clock.Now().UTC().Format(time.RFC1123),
-		"X-Amz-Executed-Version":         version,
-		"x-amzn-Remapped-Content-Length": "0",
-		"x-amzn-RequestId":               id,
+	// The headers in json.Marshal's order: keys sorted bytewise.
+	headers := [...][2]string{
+		{"Connection", "keep-alive"},
+		{"Content-Length", strconv.Itoa(len(res.Payload))},
+		{"Content-Type", "application/json"},
+		{"Date", date},
+		{"X-Amz-Executed-Version", version},
+		{"x-amzn-Remapped-Content-Length", "0"},
+		{"x-amzn-RequestId", id},
 	}
-	all := make(map[string][]string, len(headers))
-	for k, v := range headers {
-		all[k] = []string{v}
+	b := make([]byte, 0, 640+len(payload)+3*len(version))
+	b = append(b, `{"ExecutedVersion":`...)
+	b = appendMarshalString(b, version)
+	b = append(b, `,"Payload":`...)
+	b = appendMarshalRaw(b, payload)
+	b = append(b, `,"SdkHttpMetadata":{"AllHttpHeaders":{`...)
+	for i, h := range headers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendMarshalString(b, h[0])
+		b = append(b, ":["...)
+		b = appendMarshalString(b, h[1])
+		b = append(b, ']')
 	}
-	out, _ := json.Marshal(invokeOutput{
-		ExecutedVersion: version, Payload: payload,
-		SdkHTTPMetadata:     sdkHTTPMetadata{AllHTTPHeaders: all, HTTPHeaders: headers, HTTPStatusCode: status},
-		SdkResponseMetadata: sdkResponseMetadata{RequestID: id},
-		StatusCode:          status,
-	})
-	return out
+	b = append(b, `},"HttpHeaders":{`...)
+	for i, h := range headers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendMarshalString(b, h[0])
+		b = append(b, ':')
+		b = appendMarshalString(b, h[1])
+	}
+	b = append(b, `},"HttpStatusCode":`...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, `},"SdkResponseMetadata":{"RequestId":`...)
+	b = appendMarshalString(b, id)
+	b = append(b, `},"StatusCode":`...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	return append(b, '}')
 }
 
-type invokeOutput struct {
-	ExecutedVersion     string              `json:"ExecutedVersion"`
-	Payload             json.RawMessage     `json:"Payload"`
-	SdkHTTPMetadata     sdkHTTPMetadata     `json:"SdkHttpMetadata"`
-	SdkResponseMetadata sdkResponseMetadata `json:"SdkResponseMetadata"`
-	StatusCode          int                 `json:"StatusCode"`
+// appendMarshalString appends s as json.Marshal writes a string: printable
+// ASCII other than " \ < > & as it is, anything else through json.Marshal.
+func appendMarshalString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
-type sdkHTTPMetadata struct {
-	AllHTTPHeaders map[string][]string `json:"AllHttpHeaders"`
-	HTTPHeaders    map[string]string   `json:"HttpHeaders"`
-	HTTPStatusCode int                 `json:"HttpStatusCode"`
-}
-
-type sdkResponseMetadata struct {
-	RequestID string `json:"RequestId"`
+// appendMarshalRaw appends valid JSON raw as json.Marshal writes a
+// json.RawMessage: compacted, with < > & U+2028 U+2029 escaped. Text with
+// no space and none of those bytes is already so.
+func appendMarshalRaw(b []byte, raw json.RawMessage) []byte {
+	for _, c := range raw {
+		switch c {
+		case ' ', '\t', '\n', '\r', '<', '>', '&', 0xe2: // 0xe2 leads U+2028 and U+2029 in UTF-8
+			q, _ := json.Marshal(raw)
+			return append(b, q...)
+		}
+	}
+	return append(b, raw...)
 }
