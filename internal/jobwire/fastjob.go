@@ -11,99 +11,125 @@ import (
 var jobKeys = [...]string{"version", "Input", "TaskToken", "jobType", "jobId", "heartbeatSeconds", "executionArn"}
 
 // parseJobPlain reads a job the way json.Unmarshal does, without
-// reflection, when the message is plain: one object whose members named
-// like Job's fields are spelt exactly so, with strings free of escapes and
-// invalid UTF-8, integers free of fractions and exponents within int's
-// range, and no null among them (Unmarshal treats null field by field). ok
-// is false for anything else, invalid JSON included, which ParseJob then
-// hands to json.Unmarshal. Other members are checked with json.Valid and
-// skipped, as Unmarshal skips them; a member named twice keeps its last
-// value, as with Unmarshal.
+// reflection, when the message is plain (plainObject); ok is false
+// otherwise, and ParseJob then hands the message to json.Unmarshal.
 func parseJobPlain(data []byte) (j Job, ok bool) {
+	if !plainObject(data, jobKeys[:], j.set) {
+		return Job{}, false
+	}
+	return j, true
+}
+
+// plainObject reads data as json.Unmarshal reads it into a struct whose
+// JSON names are keys, calling set with the index of the name and the
+// member's text, when data is plain: one object whose members named like
+// the struct's fields are spelt exactly so and whose values set accepts
+// (plain strings, integers, JSON text, no null: Unmarshal treats null
+// field by field). Other members are checked with json.Valid and skipped,
+// as Unmarshal skips them; a member named twice is set twice, the last
+// value staying, as with Unmarshal. It reports false for anything else,
+// invalid JSON included.
+func plainObject(data []byte, keys []string, set func(field int, value []byte) bool) bool {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
-		return Job{}, false
+		return false
 	}
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
-		return j, skipSpace(data, i+1) == len(data)
+		return skipSpace(data, i+1) == len(data)
 	}
 	for {
 		key, next, plain := plainString(data, i)
 		if !plain {
-			return Job{}, false
+			return false
 		}
 		i = skipSpace(data, next)
 		if i >= len(data) || data[i] != ':' {
-			return Job{}, false
+			return false
 		}
 		i = skipSpace(data, i+1)
 		end := skipValue(data, i)
 		if end < 0 {
-			return Job{}, false
+			return false
 		}
 		value := data[i:end]
 		field := -1
-		for f, name := range jobKeys {
+		for f, name := range keys {
 			if key == name {
 				field = f
 				break
 			}
 			if strings.EqualFold(key, name) {
-				return Job{}, false // Unmarshal matches names case-insensitively
+				return false // Unmarshal matches names case-insensitively
 			}
 		}
-		if field >= 0 && !j.set(field, value) || field < 0 && !json.Valid(value) {
-			return Job{}, false
+		if field >= 0 && !set(field, value) || field < 0 && !json.Valid(value) {
+			return false
 		}
 		i = skipSpace(data, end)
 		if i >= len(data) {
-			return Job{}, false
+			return false
 		}
 		switch data[i] {
 		case '}':
-			return j, skipSpace(data, i+1) == len(data)
+			return skipSpace(data, i+1) == len(data)
 		case ',':
 			i = skipSpace(data, i+1)
 		default:
-			return Job{}, false
+			return false
 		}
 	}
 }
 
-// set stores value, plain JSON text, in the field jobKeys[field] names.
+// set stores value, a member's JSON text, in the field jobKeys[field]
+// names, if it is plain.
 func (j *Job) set(field int, value []byte) bool {
 	switch field {
+	case 0:
+		return setInt(&j.Version, value)
 	case 1:
-		if string(value) == "null" || !json.Valid(value) {
-			return false
-		}
-		j.Input = append(json.RawMessage(nil), value...)
-		return true
-	case 0, 5:
-		n, ok := plainInt(value)
-		if field == 0 {
-			j.Version = n
-		} else {
-			j.HeartbeatSeconds = n
-		}
-		return ok
+		return setRaw(&j.Input, value)
+	case 2:
+		return setString(&j.TaskToken, value)
+	case 3:
+		return setString(&j.JobType, value)
+	case 4:
+		return setString(&j.JobID, value)
+	case 5:
+		return setInt(&j.HeartbeatSeconds, value)
+	case 6:
+		return setString(&j.ExecutionArn, value)
 	}
+	return false
+}
+
+// setRaw stores JSON text other than null, as json.RawMessage's
+// UnmarshalJSON stores it (a copy).
+func setRaw(dst *json.RawMessage, value []byte) bool {
+	if string(value) == "null" || !json.Valid(value) {
+		return false
+	}
+	*dst = append(json.RawMessage(nil), value...)
+	return true
+}
+
+// setString stores a plain string literal.
+func setString(dst *string, value []byte) bool {
 	s, end, ok := plainString(value, 0)
 	if !ok || end != len(value) {
 		return false
 	}
-	switch field {
-	case 2:
-		j.TaskToken = s
-	case 3:
-		j.JobType = s
-	case 4:
-		j.JobID = s
-	case 6:
-		j.ExecutionArn = s
-	}
+	*dst = s
 	return true
+}
+
+// setInt stores a plain integer literal.
+func setInt(dst *int, value []byte) bool {
+	n, ok := plainInt(value)
+	if ok {
+		*dst = n
+	}
+	return ok
 }
 
 // plainString reads the string literal at data[i]: its text when it has
@@ -198,4 +224,43 @@ func skipValue(data []byte, i int) int {
 		}
 		return k
 	}
+}
+
+// resultKeys are Result's JSON names, in struct order.
+var resultKeys = [...]string{"version", "TaskToken", "kind", "result", "error", "cause", "exception", "progress", "executionArn", "jobId"}
+
+// parseResultPlain is parseJobPlain for a results-topic message.
+func parseResultPlain(data []byte) (r Result, ok bool) {
+	if !plainObject(data, resultKeys[:], r.set) {
+		return Result{}, false
+	}
+	return r, true
+}
+
+// set stores value, a member's JSON text, in the field resultKeys[field]
+// names, if it is plain.
+func (r *Result) set(field int, value []byte) bool {
+	switch field {
+	case 0:
+		return setInt(&r.Version, value)
+	case 1:
+		return setString(&r.TaskToken, value)
+	case 2:
+		return setString((*string)(&r.Kind), value)
+	case 3:
+		return setRaw(&r.Result, value)
+	case 4:
+		return setString(&r.Error, value)
+	case 5:
+		return setString(&r.Cause, value)
+	case 6:
+		return setString(&r.Exception, value)
+	case 7:
+		return setRaw(&r.Progress, value)
+	case 8:
+		return setString(&r.ExecutionArn, value)
+	case 9:
+		return setString(&r.JobID, value)
+	}
+	return false
 }

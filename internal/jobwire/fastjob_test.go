@@ -61,3 +61,49 @@ func checkPlainJob(t *testing.T, data []byte) bool {
 	}
 	return true
 }
+
+var plainResultSeeds = []string{
+	`{"version":1,"TaskToken":"AAAA","result":57}`, `{"TaskToken":"t","result":{"a":[1,2]},"kind":"success"}`,
+	`{"TaskToken":"t","error":"E","cause":"c","exception":"X"}`, `{"TaskToken":"t","kind":"progress","progress":{"pct":5},"jobId":"j","executionArn":"a"}`,
+	`{"TaskToken":"t","result":null}`, `{"TaskToken":"t","Result":1}`, `{"TaskToken":"t","kind":"heart\u0062eat"}`,
+	`{"TaskToken":"t","result":1,"result":2}`, `{"TaskToken":"t","x":{"y":[null]},"result":"s"}`, `{"TaskToken":"t","result":}`,
+	`{"TaskToken":"t","version":1.5}`, `{"TaskToken":"t"}  `, `{"TaskToken":"t"},`,
+}
+
+// TestParseResultPlainAsUnmarshal compares the plain reader of results
+// with json.Unmarshal wherever it answers.
+func TestParseResultPlainAsUnmarshal(t *testing.T) {
+	answered := 0
+	for _, s := range append(plainResultSeeds, plainJobSeeds...) {
+		if checkPlainResult(t, []byte(s)) {
+			answered++
+		}
+	}
+	if answered < 8 {
+		t.Errorf("the plain reader answered %d seeds", answered)
+	}
+}
+
+func FuzzParseResultPlain(f *testing.F) {
+	for _, s := range plainResultSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkPlainResult(t, data) })
+}
+
+func checkPlainResult(t *testing.T, data []byte) bool {
+	t.Helper()
+	got, ok := parseResultPlain(data)
+	if !ok {
+		return false
+	}
+	var want Result
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Errorf("%s: the plain reader answered %+v, Unmarshal failed: %v", data, got, err)
+		return true
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: the plain reader read %+v, Unmarshal %+v", data, got, want)
+	}
+	return true
+}
