@@ -174,9 +174,8 @@ func (s *Service) invokeResponse(res InvokeResult, status int) json.RawMessage {
 // encodeInvokeResponse writes the Invoke response with request id id and
 // Date date: the bytes json.Marshal made of an invokeOutput (keys in the
 // struct's order, header maps' keys sorted, strings and payload escaped
-// for HTML, the payload compacted), without building the header maps. The
-// payload and strings that need escaping or compacting go through
-// encoding/json.
+// for HTML, the payload compacted), without building the header maps. A
+// payload that needs compacting or escaping goes through encoding/json.
 func encodeInvokeResponse(res InvokeResult, status int, id, date string) json.RawMessage {
 	version := res.ExecutedVersion
 	if version == "" {
@@ -229,20 +228,6 @@ func encodeInvokeResponse(res InvokeResult, status int, id, date string) json.Ra
 	b = append(b, `},"StatusCode":`...)
 	b = strconv.AppendInt(b, int64(status), 10)
 	return append(b, '}')
-}
-
-// appendMarshalString appends s as json.Marshal writes a string: printable
-// ASCII other than " \ < > & as it is, anything else through json.Marshal.
-func appendMarshalString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // appendMarshalRaw appends valid JSON raw as json.Marshal writes a
