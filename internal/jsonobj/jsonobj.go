@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -125,17 +126,65 @@ func skipValue(doc []byte, i int) (int, bool) {
 }
 
 // String decodes the JSON string value as encoding/json does, without
-// reflection when it has no escapes, and reports false when value is not
-// a string.
+// reflection when it has no escapes or only two-character ones (JSON text
+// carried in a string, such as a task's output, has many \"), and reports
+// false when value is not a string.
 func String(value []byte) (string, bool) {
 	if len(value) < 2 || value[0] != '"' || value[len(value)-1] != '"' {
 		return "", false
 	}
-	if inner := value[1 : len(value)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+	inner := value[1 : len(value)-1]
+	esc := bytes.IndexByte(inner, '\\')
+	if esc < 0 && utf8.Valid(inner) {
 		return string(inner), true
+	}
+	if esc >= 0 && utf8.Valid(inner) {
+		if s, ok := unescapeShort(inner); ok {
+			return s, true
+		}
 	}
 	var s string
 	return s, json.Unmarshal(value, &s) == nil
+}
+
+// unescapeShort decodes the inside of a string literal whose escapes are
+// all two-character ones (\" \\ \/ \b \f \n \r \t) and which holds no
+// control character nor unescaped quote. It reports false for anything
+// else (\u escapes included), which encoding/json decides.
+func unescapeShort(inner []byte) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(inner))
+	start := 0 // of the text not yet written
+	for i := 0; i < len(inner); i++ {
+		c := inner[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		if c != '\\' || i+1 == len(inner) {
+			return "", false
+		}
+		b.Write(inner[start:i])
+		i++
+		switch inner[i] {
+		case '"', '\\', '/':
+			b.WriteByte(inner[i])
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		default:
+			return "", false
+		}
+		start = i + 1
+	}
+	b.Write(inner[start:])
+	return b.String(), true
 }
 
 // endsLiteral reports whether c ends a number, true, false or null.
