@@ -3,6 +3,7 @@ package sfnemu
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"testing"
 )
@@ -76,5 +77,37 @@ func TestInvokeResponseAsJSONMarshal(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+var invokeParamSeeds = []string{
+	`{"FunctionName":"arn:aws:lambda:us-east-1:123456789012:function:dispatch","Payload":{"Input":{"a":15},"TaskToken":"t"}}`,
+	`{"FunctionName":"f","Payload":"s","InvocationType":"Event","Qualifier":"3"}`, `{"FunctionName":"f","Payload":null}`,
+	`{"functionName":"f"}`, `{"FunctionName":"f\u0041"}`, `{"FunctionName":1}`, `{"FunctionName":"f","Other":[1,{"x":null}]}`,
+	`{"FunctionName":"f","Payload":1,"Payload":[2]}`, `{"FunctionName":"f",}`, `[]`, `{}`, `{"FunctionName":null}`,
+}
+
+// TestDecodeInvokeParamsAsUnmarshal checks that the plain reading of a
+// lambda:invoke task's Parameters gives what json.Unmarshal gives.
+func TestDecodeInvokeParamsAsUnmarshal(t *testing.T) {
+	for _, s := range invokeParamSeeds {
+		checkInvokeParams(t, []byte(s))
+	}
+}
+
+func FuzzDecodeInvokeParams(f *testing.F) {
+	for _, s := range invokeParamSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkInvokeParams(t, data) })
+}
+
+func checkInvokeParams(t *testing.T, data []byte) {
+	t.Helper()
+	got, gotErr := decodeInvokeParams(data)
+	var want invokeParams
+	wantErr := json.Unmarshal(data, &want)
+	if (gotErr == nil) != (wantErr == nil) || gotErr == nil && !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: decodeInvokeParams = %+v, %v; Unmarshal %+v, %v", data, got, gotErr, want, wantErr)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hop"
+	"github.com/stepwire/stepwire/internal/jsonobj"
 	"github.com/stepwire/stepwire/internal/uuid"
 )
 
@@ -56,13 +57,45 @@ type invokeParams struct {
 	InvocationType string          `json:"InvocationType"`
 }
 
+// invokeParamKeys are invokeParams' JSON names, in struct order.
+var invokeParamKeys = [...]string{"FunctionName", "Payload", "Qualifier", "InvocationType"}
+
+// decodeInvokeParams decodes a lambda:invoke Task's Parameters as
+// json.Unmarshal does, without reflection when they are plain
+// (jsonobj.Plain), as the interpreter writes them.
+func decodeInvokeParams(params []byte) (invokeParams, error) {
+	var p invokeParams
+	if jsonobj.Plain(params, invokeParamKeys[:], p.set) {
+		return p, nil
+	}
+	p = invokeParams{}
+	err := json.Unmarshal(params, &p)
+	return p, err
+}
+
+// set stores value, a member's JSON text, in the field invokeParamKeys[field]
+// names, if it is plain.
+func (p *invokeParams) set(field int, value []byte) bool {
+	switch field {
+	case 0:
+		return jsonobj.SetString(&p.FunctionName, value)
+	case 1:
+		return jsonobj.SetRaw(&p.Payload, value)
+	case 2:
+		return jsonobj.SetString(&p.Qualifier, value)
+	case 3:
+		return jsonobj.SetString(&p.InvocationType, value)
+	}
+	return false
+}
+
 // runInvoke runs arn:aws:states:::lambda:invoke[.waitForTaskToken]: the
 // function gets Payload as its event; the result is Lambda's Invoke
 // response. InvocationType "Event" answers 202 at once and runs the
 // function in the background.
 func (s *Service) runInvoke(e *execution, c interp.InvokeTask) interp.Event {
-	var p invokeParams
-	if err := json.Unmarshal(c.Parameters, &p); err != nil || p.FunctionName == "" {
+	p, err := decodeInvokeParams(c.Parameters)
+	if err != nil || p.FunctionName == "" {
 		return taskFailed(c.TaskID, string(asl.StatesRuntime), fmt.Sprintf(
 			"The Parameters of state '%s' must be an object with a string field 'FunctionName'", c.StateName))
 	}

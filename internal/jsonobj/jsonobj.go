@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -62,6 +63,135 @@ func Members(doc []byte, f func(key string, value []byte)) error {
 			return ErrNotObject
 		}
 	}
+}
+
+// Plain reads doc as json.Unmarshal reads it into a struct whose JSON
+// names are keys, calling set with the index of a member's name and the
+// member's text, when doc is plain: one object whose members named like
+// the struct's fields are spelt exactly so (Unmarshal also matches names
+// case-insensitively) and whose values set accepts; the setters below
+// accept plain strings, integers and JSON text, never null (Unmarshal
+// treats null field by field). Other members are checked with json.Valid
+// and skipped, as Unmarshal skips them; a member named twice is set twice,
+// the last value staying, as with Unmarshal. It reports false for
+// anything else, invalid JSON included: the caller then decodes doc with
+// json.Unmarshal. set must store nothing it is not sure of.
+func Plain(doc []byte, keys []string, set func(field int, value []byte) bool) bool {
+	i := skipSpace(doc, 0)
+	if i >= len(doc) || doc[i] != '{' {
+		return false
+	}
+	i = skipSpace(doc, i+1)
+	if i < len(doc) && doc[i] == '}' {
+		return skipSpace(doc, i+1) == len(doc)
+	}
+	for {
+		key, next, ok := plainString(doc, i)
+		if !ok {
+			return false
+		}
+		i = skipSpace(doc, next)
+		if i >= len(doc) || doc[i] != ':' {
+			return false
+		}
+		i = skipSpace(doc, i+1)
+		end, ok := skipValue(doc, i)
+		if !ok {
+			return false
+		}
+		value := doc[i:end]
+		field := -1
+		for f, name := range keys {
+			if key == name {
+				field = f
+				break
+			}
+			if strings.EqualFold(key, name) {
+				return false // Unmarshal matches names case-insensitively
+			}
+		}
+		if field >= 0 && !set(field, value) || field < 0 && !json.Valid(value) {
+			return false
+		}
+		i = skipSpace(doc, end)
+		if i >= len(doc) {
+			return false
+		}
+		switch doc[i] {
+		case '}':
+			return skipSpace(doc, i+1) == len(doc)
+		case ',':
+			i = skipSpace(doc, i+1)
+		default:
+			return false
+		}
+	}
+}
+
+// SetRaw stores JSON text other than null, as json.RawMessage's
+// UnmarshalJSON stores it (a copy), for Plain.
+func SetRaw(dst *json.RawMessage, value []byte) bool {
+	if string(value) == "null" || !json.Valid(value) {
+		return false
+	}
+	*dst = append(json.RawMessage(nil), value...)
+	return true
+}
+
+// SetString stores a string literal without escapes nor control
+// characters that is valid UTF-8, for Plain.
+func SetString(dst *string, value []byte) bool {
+	s, end, ok := plainString(value, 0)
+	if !ok || end != len(value) {
+		return false
+	}
+	*dst = s
+	return true
+}
+
+// SetInt stores a JSON integer literal without fraction or exponent that
+// fits an int, for Plain.
+func SetInt(dst *int, value []byte) bool {
+	digits := value
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 1 && digits[0] == '0' {
+		return false // no digits, or a leading zero
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	n, err := strconv.Atoi(string(value))
+	if err != nil {
+		return false
+	}
+	*dst = n
+	return true
+}
+
+// plainString reads the string literal at doc[i]: its text when it has no
+// escapes nor control characters and is valid UTF-8, and the index after
+// it.
+func plainString(doc []byte, i int) (s string, next int, ok bool) {
+	if i >= len(doc) || doc[i] != '"' {
+		return "", 0, false
+	}
+	for k := i + 1; k < len(doc); k++ {
+		switch c := doc[k]; {
+		case c == '\\' || c < 0x20:
+			return "", 0, false
+		case c == '"':
+			b := doc[i+1 : k]
+			if !utf8.Valid(b) {
+				return "", 0, false
+			}
+			return string(b), k + 1, true
+		}
+	}
+	return "", 0, false
 }
 
 func skipSpace(doc []byte, i int) int {
