@@ -217,7 +217,7 @@ func encodeInvokeResponse(res InvokeResult, status int, id, date string) json.Ra
 	payload := json.RawMessage(res.Payload)
 	if len(payload) == 0 {
 		payload = json.RawMessage("null")
-	} else if !json.Valid(payload) {
+	} else if !jsonobj.Valid(payload) {
 		payload, _ = json.Marshal(string(res.Payload))
 	}
 	// The headers in json.Marshal's order: keys sorted bytewise.

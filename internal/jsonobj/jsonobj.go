@@ -71,8 +71,8 @@ func Members(doc []byte, f func(key string, value []byte)) error {
 // the struct's fields are spelt exactly so (Unmarshal also matches names
 // case-insensitively) and whose values set accepts; the setters below
 // accept plain strings, integers and JSON text, never null (Unmarshal
-// treats null field by field). Other members are checked with json.Valid
-// and skipped, as Unmarshal skips them; a member named twice is set twice,
+// treats null field by field). Other members are checked with Valid and
+// skipped, as Unmarshal skips them; a member named twice is set twice,
 // the last value staying, as with Unmarshal. It reports false for
 // anything else, invalid JSON included: the caller then decodes doc with
 // json.Unmarshal. set must store nothing it is not sure of.
@@ -110,7 +110,7 @@ func Plain(doc []byte, keys []string, set func(field int, value []byte) bool) bo
 				return false // Unmarshal matches names case-insensitively
 			}
 		}
-		if field >= 0 && !set(field, value) || field < 0 && !json.Valid(value) {
+		if field >= 0 && !set(field, value) || field < 0 && !Valid(value) {
 			return false
 		}
 		i = skipSpace(doc, end)
@@ -131,7 +131,7 @@ func Plain(doc []byte, keys []string, set func(field int, value []byte) bool) bo
 // SetRaw stores JSON text other than null, as json.RawMessage's
 // UnmarshalJSON stores it (a copy), for Plain.
 func SetRaw(dst *json.RawMessage, value []byte) bool {
-	if string(value) == "null" || !json.Valid(value) {
+	if string(value) == "null" || !Valid(value) {
 		return false
 	}
 	*dst = append(json.RawMessage(nil), value...)
