@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/stepwire/stepwire/emulator/lambdaemu"
+	"github.com/stepwire/stepwire/internal/jsonobj"
 )
 
 // jsonHandler adapts a Lambda handler function to lambdaemu.Handler as
@@ -19,7 +20,11 @@ type jsonHandler[In, Out any] func(context.Context, In) (Out, error)
 // Invoke decodes payload, calls the function and encodes its result.
 func (f jsonHandler[In, Out]) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var in In
-	if err := json.Unmarshal(payload, &in); err != nil {
+	if raw, ok := any(&in).(*json.RawMessage); ok && jsonobj.Valid(payload) {
+		// What json.Unmarshal stores in a RawMessage: a copy of the value
+		// without the space around it, after one faster validity scan.
+		*raw = append(json.RawMessage(nil), trimSpace(payload)...)
+	} else if err := json.Unmarshal(payload, &in); err != nil {
 		return nil, err // as the Go runtime reports it: a *json.SyntaxError, say
 	}
 	out, err := f(ctx, in)
@@ -27,6 +32,18 @@ func (f jsonHandler[In, Out]) Invoke(ctx context.Context, payload []byte) ([]byt
 		return nil, err
 	}
 	return json.Marshal(out)
+}
+
+// trimSpace cuts JSON's space (not Unicode's) around b.
+func trimSpace(b []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // noResult adapts a handler that returns only an error; its invocations

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -46,5 +47,37 @@ func TestJSONHandlerErrors(t *testing.T) {
 	var se *json.SyntaxError
 	if _, err := typed.Invoke(context.Background(), []byte(`{`)); !errors.As(err, &se) {
 		t.Fatalf("a payload that is not JSON: err %v, want a *json.SyntaxError", err)
+	}
+}
+
+var rawPayloads = []string{`{"a":15}`, ` {"a" : [1, "x\"y"]} `, "\t\n[]\r ", `"s"`, `null`, `12`, `{"a":}`, `{`, ``, " ", "\u00a0{}", `{} x`}
+
+// TestJSONHandlerRawMessageAsUnmarshal checks that a handler taking a
+// json.RawMessage gets what json.Unmarshal gives it, and the same error.
+func TestJSONHandlerRawMessageAsUnmarshal(t *testing.T) {
+	for _, p := range rawPayloads {
+		checkRawPayload(t, []byte(p))
+	}
+}
+
+func FuzzJSONHandlerRawMessage(f *testing.F) {
+	for _, p := range rawPayloads {
+		f.Add([]byte(p))
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) { checkRawPayload(t, payload) })
+}
+
+func checkRawPayload(t *testing.T, payload []byte) {
+	t.Helper()
+	var got json.RawMessage
+	h := jsonHandler[json.RawMessage, *struct{}](func(_ context.Context, in json.RawMessage) (*struct{}, error) {
+		got = in
+		return nil, nil
+	})
+	_, err := h.Invoke(context.Background(), payload)
+	var want json.RawMessage
+	wantErr := json.Unmarshal(payload, &want)
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) || err == nil && !bytes.Equal(got, want) {
+		t.Errorf("%q: got %q, %v; json.Unmarshal %q, %v", payload, got, err, want, wantErr)
 	}
 }

@@ -35,6 +35,14 @@ func number(in map[string]json.RawMessage, name string) (json.Number, error) {
 	if !ok {
 		return "", invalidInput(fmt.Sprintf("field %q is missing", name))
 	}
+	if isNumber(raw) {
+		return json.Number(raw), nil // as a decoder with UseNumber reads it, without one
+	}
+	return decodeNumber(raw, name)
+}
+
+// decodeNumber reads raw as a JSON number with the decoder.
+func decodeNumber(raw json.RawMessage, name string) (json.Number, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
@@ -46,6 +54,20 @@ func number(in map[string]json.RawMessage, name string) (json.Number, error) {
 		return "", invalidInput(fmt.Sprintf("field %q must be a number, got %s", name, raw))
 	}
 	return n, nil
+}
+
+// isNumber reports whether raw is one JSON number and nothing else, as
+// the members json.Unmarshal gives a map of raw messages are (no space
+// around them). Anything else goes through the decoder, which says what
+// is wrong with it.
+func isNumber(raw []byte) bool {
+	if len(raw) == 0 || raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+		return false
+	}
+	if last := raw[len(raw)-1]; last < '0' || last > '9' {
+		return false
+	}
+	return json.Valid(raw)
 }
 
 func sum(a, b json.Number) (json.RawMessage, error) {

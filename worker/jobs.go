@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"time"
 
@@ -89,6 +90,9 @@ func (w *Worker) reject(job jobwire.Job, rejection *JobError) {
 // logger) becomes a WorkerPanic failure for the job, and false.
 func (w *Worker) logReceived(job jobwire.Job) (ok bool) {
 	defer w.rescue("receiving the job", job, &running{token: job.TaskToken, id: job.JobID, cancel: func(error) {}}, true)
+	if !hop.Enabled(context.Background(), w.logger) {
+		return true // no logger of the job to build, no token to hash
+	}
 	log := w.logger.With(hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID, "jobType", job.JobType)
 	hop.Log(context.Background(), log, "worker-received")
 	return true
@@ -181,10 +185,14 @@ func (w *Worker) report(ctx context.Context, job jobwire.Job, r *running, result
 // send logs the hop and reports one message about job through the
 // worker's sink (report.go).
 func (w *Worker) send(ctx context.Context, job jobwire.Job, payload []byte, kind jobwire.Kind) {
-	log := w.logger.With(hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID, "kind", string(kind))
-	hop.Log(ctx, log, "worker-publish")
+	log := func() *slog.Logger {
+		return w.logger.With(hop.TokenRefKey, hop.TokenRef(job.TaskToken), "jobId", job.JobID, "kind", string(kind))
+	}
+	if hop.Enabled(ctx, w.logger) {
+		hop.Log(ctx, log(), "worker-publish")
+	}
 	if err := w.out.send(ctx, payload); err != nil {
-		log.Error("reporting job message failed", "err", err)
+		log().Error("reporting job message failed", "err", err)
 	}
 }
 

@@ -35,6 +35,7 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 	return autopaho.ClientConfig{
 		ServerUrls:                    []*url.URL{w.url},
 		TlsCfg:                        w.tls,
+		AttemptConnection:             attemptConnection, // packetConn: one write a packet
 		KeepAlive:                     w.cfg.KeepAlive,
 		CleanStartOnInitialConnection: false,
 		SessionExpiryInterval:         w.cfg.SessionExpiry,

@@ -53,16 +53,18 @@ func (r *reporter) attach(ctx context.Context) context.Context {
 }
 
 func newReporter(w *Worker, job jobwire.Job) *reporter {
-	topic := jobwire.ProgressTopic(w.cfg.SubmitTopic, job)
 	send := func(ctx context.Context, payload []byte) (err error) {
 		err = errWorkerPanic // unless publishTo returns
 		defer w.rescue("publishing progress", job, nil, false)
-		err = w.publishTo(ctx, topic, payload, true)
+		// The topic is made here, not for every job: most report no progress.
+		err = w.publishTo(ctx, jobwire.ProgressTopic(w.cfg.SubmitTopic, job), payload, true)
 		if err != nil || len(payload) == 0 {
 			return err
 		}
-		hop.Log(ctx, w.logger, "worker-publish", hop.TokenRefKey, hop.TokenRef(job.TaskToken),
-			"jobId", job.JobID, "kind", string(jobwire.KindProgress))
+		if hop.Enabled(ctx, w.logger) {
+			hop.Log(ctx, w.logger, "worker-publish", hop.TokenRefKey, hop.TokenRef(job.TaskToken),
+				"jobId", job.JobID, "kind", string(jobwire.KindProgress))
+		}
 		if _, direct := w.out.(directSink); direct {
 			// Reporting direct, the worker is its own heartbeat path:
 			// the report is also a SendTaskHeartbeat.

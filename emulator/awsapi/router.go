@@ -56,7 +56,8 @@ const maxBody = 2 << 20
 // ServeHTTP implements http.Handler. A handler that panics gets a 500
 // InternalFailure in AWS's error shape; the emulator keeps serving.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	w.Header().Set("X-Amzn-RequestId", uuid.New())
+	// As Header().Set stores it, without canonicalizing the name anew.
+	w.Header()["X-Amzn-Requestid"] = []string{uuid.New()}
 	if err := serveRecovered(w, req, http.HandlerFunc(r.route), r.Logger); err != nil {
 		panic(http.ErrAbortHandler) // the response was begun: abort the connection
 	}

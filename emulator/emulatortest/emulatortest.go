@@ -13,10 +13,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/stepwire/stepwire/emulator"
@@ -125,8 +127,17 @@ func start(cfg emulator.Config) (*emulator.Emulator, error) {
 	return emu, nil
 }
 
+// idleConnsPerHost is how many idle connections the HTTP client of
+// AWSConfig keeps to the emulator: as many as the SDK's client keeps in
+// all (its default keeps 10 for one host).
+const idleConnsPerHost = 100
+
 // AWSConfig is an AWS SDK config pointed at the emulator, with dummy
-// credentials, or the first key of WithCredentials.
+// credentials, or the first key of WithCredentials. Its HTTP client is the
+// SDK's default one keeping up to idleConnsPerHost idle connections to the
+// emulator, so that a test with many calls in flight reuses its
+// connections instead of opening one for most calls; the clients made from
+// one config share it.
 func (s *Server) AWSConfig() aws.Config {
 	ends := s.Endpoints()
 	creds := credentials.NewStaticCredentialsProvider("test", "test", "")
@@ -137,6 +148,9 @@ func (s *Server) AWSConfig() aws.Config {
 		Region:       ends.Region,
 		Credentials:  creds,
 		BaseEndpoint: aws.String(ends.HTTP),
+		HTTPClient: awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConnsPerHost = idleConnsPerHost
+		}),
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator/iotemu/rules"
 	"github.com/stepwire/stepwire/internal/hop"
+	"github.com/stepwire/stepwire/internal/jsonobj"
 )
 
 // rulesHook feeds every published message (from MQTT clients and from the
@@ -148,7 +149,7 @@ func (s *Service) doAction(r *storedRule, a Action, msg rules.Message, event []b
 			return kind, resource, fmt.Errorf("%w: functionArn: %v", errRuleAction, err)
 		}
 		resource = fn
-		if !json.Valid(event) {
+		if !jsonobj.Valid(event) {
 			return kind, resource, fmt.Errorf("%w: Lambda accepts only JSON and the SELECT result is not JSON", errRuleAction)
 		}
 		if s.cfg.InvokeAsync == nil {
@@ -160,7 +161,7 @@ func (s *Service) doAction(r *storedRule, a Action, msg rules.Message, event []b
 		return kind, resource, s.cfg.InvokeAsync(ctx, resource, event)
 	case a.StepFunctions != nil:
 		kind, resource = "StepFunctionsAction", a.StepFunctions.StateMachineName
-		if !json.Valid(event) {
+		if !jsonobj.Valid(event) {
 			return kind, resource, fmt.Errorf("%w: execution input must be JSON", errRuleAction)
 		}
 		if s.cfg.StartExecution == nil {

@@ -55,7 +55,9 @@ func (s *Service) scheduleActivity(e *execution, c interp.InvokeTask) {
 		s.spawn(e, "an activity task", func() { s.deliver(e, ev) })
 		return
 	}
-	hop.Log(context.Background(), s.log, "activity", "activityArn", a.arn, "executionArn", e.arn)
+	if s.hopsOn() {
+		hop.Log(context.Background(), s.log, "activity", "activityArn", a.arn, "executionArn", e.arn)
+	}
 	a.push(&activityTask{e: e, taskID: c.TaskID, token: c.Token, input: string(c.Parameters)})
 }
 
@@ -186,7 +188,9 @@ func (s *Service) handOut(t *activityTask, worker string) (bool, error) {
 		e.mu.Unlock()
 		return false, nil
 	}
-	hop.Log(context.Background(), s.log, "activity-task", "worker", worker, "executionArn", e.arn)
+	if s.hopsOn() {
+		hop.Log(context.Background(), s.log, "activity-task", "worker", worker, "executionArn", e.arn)
+	}
 	// The open token says the attempt is current; a refusal is the
 	// interpreter's to explain (it is logged), and the worker keeps the
 	// task.

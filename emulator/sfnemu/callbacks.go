@@ -75,7 +75,9 @@ func (s *Service) callback(e *execution, op string, ev interp.Event, token strin
 		return fail(ErrTaskTimedOut, "Provided task does not exist anymore")
 	}
 	d := &delivery{ev: ev, reply: make(chan error, 1), accept: func() {
-		hop.Log(context.Background(), s.log, "callback", "op", op, "executionArn", e.arn)
+		if s.hopsOn() {
+			hop.Log(context.Background(), s.log, "callback", "op", op, "executionArn", e.arn)
+		}
 	}}
 	s.feedLocked(e, d, driveOwn)
 	err := <-d.reply

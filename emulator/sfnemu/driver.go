@@ -127,7 +127,9 @@ func (s *Service) finish(e *execution, step interp.Step) {
 	s.notifyStatus(e, e.infoLocked())
 	e.closeDone()
 	s.release(e)
-	hop.Log(context.Background(), s.log, "done", "status", step.Status, "executionArn", e.arn)
+	if s.hopsOn() {
+		hop.Log(context.Background(), s.log, "done", "status", step.Status, "executionArn", e.arn)
+	}
 }
 
 // stopTimers disarms every timer of e. e.mu is held.

@@ -214,7 +214,9 @@ func (s *Service) launch(sm *stateMachine, in startInput, run *mockRun) (*execut
 		info, err := old.sameStart(in.input)
 		return old, info, err
 	}
-	hop.Log(context.Background(), s.log, "start", "execution", in.name, "executionArn", e.arn)
+	if s.hopsOn() {
+		hop.Log(context.Background(), s.log, "start", "execution", in.name, "executionArn", e.arn)
+	}
 	s.notifyStatus(e, e.infoLocked())
 	def := e.rev.def
 	if sm.typ == typeExpress && (def.TimeoutSeconds == 0 || def.TimeoutSeconds > expressLimit) {

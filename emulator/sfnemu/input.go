@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/stepwire/stepwire/internal/jsonobj"
 )
 
 // checkInput validates StartExecution input: AWS reports an empty string
@@ -19,7 +21,7 @@ func checkInput(in string) error {
 // checkJSON reports text that is not one JSON value as kind, with a message
 // shaped like the Jackson parser texts AWS returns.
 func checkJSON(text string, kind error) error {
-	if json.Valid([]byte(text)) {
+	if jsonobj.Valid([]byte(text)) {
 		return nil
 	}
 	var v any

@@ -13,6 +13,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hop"
+	"github.com/stepwire/stepwire/internal/jsonobj"
 	"github.com/stepwire/stepwire/internal/uuid"
 )
 
@@ -56,13 +57,45 @@ type invokeParams struct {
 	InvocationType string          `json:"InvocationType"`
 }
 
+// invokeParamKeys are invokeParams' JSON names, in struct order.
+var invokeParamKeys = [...]string{"FunctionName", "Payload", "Qualifier", "InvocationType"}
+
+// decodeInvokeParams decodes a lambda:invoke Task's Parameters as
+// json.Unmarshal does, without reflection when they are plain
+// (jsonobj.Plain), as the interpreter writes them.
+func decodeInvokeParams(params []byte) (invokeParams, error) {
+	var p invokeParams
+	if jsonobj.Plain(params, invokeParamKeys[:], p.set) {
+		return p, nil
+	}
+	p = invokeParams{}
+	err := json.Unmarshal(params, &p)
+	return p, err
+}
+
+// set stores value, a member's JSON text, in the field invokeParamKeys[field]
+// names, if it is plain.
+func (p *invokeParams) set(field int, value []byte) bool {
+	switch field {
+	case 0:
+		return jsonobj.SetString(&p.FunctionName, value)
+	case 1:
+		return jsonobj.SetRaw(&p.Payload, value)
+	case 2:
+		return jsonobj.SetString(&p.Qualifier, value)
+	case 3:
+		return jsonobj.SetString(&p.InvocationType, value)
+	}
+	return false
+}
+
 // runInvoke runs arn:aws:states:::lambda:invoke[.waitForTaskToken]: the
 // function gets Payload as its event; the result is Lambda's Invoke
 // response. InvocationType "Event" answers 202 at once and runs the
 // function in the background.
 func (s *Service) runInvoke(e *execution, c interp.InvokeTask) interp.Event {
-	var p invokeParams
-	if err := json.Unmarshal(c.Parameters, &p); err != nil || p.FunctionName == "" {
+	p, err := decodeInvokeParams(c.Parameters)
+	if err != nil || p.FunctionName == "" {
 		return taskFailed(c.TaskID, string(asl.StatesRuntime), fmt.Sprintf(
 			"The Parameters of state '%s' must be an object with a string field 'FunctionName'", c.StateName))
 	}
@@ -106,7 +139,9 @@ var ErrFunctionNotFound = errors.New("function not found")
 // Lambda.ServiceException with the error's text in the cause. The event is
 // nil on success; errClosed reports a call cut short by Close.
 func (s *Service) invoke(e *execution, taskID, function string, payload []byte) (InvokeResult, interp.Event, error) {
-	hop.Log(context.Background(), s.log, "dispatch", "function", function, "executionArn", e.arn)
+	if s.hopsOn() {
+		hop.Log(context.Background(), s.log, "dispatch", "function", function, "executionArn", e.arn)
+	}
 	if s.cfg.Invoke == nil {
 		return InvokeResult{}, s.functionNotFound(taskID, function), nil
 	}
@@ -166,6 +201,15 @@ func taskFailed(taskID, name, cause string) interp.Event {
 // {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata,
 // StatusCode}.
 func (s *Service) invokeResponse(res InvokeResult, status int) json.RawMessage {
+	return encodeInvokeResponse(res, status, uuid.New(), s.cfg.Clock.Now().UTC().Format(time.RFC1123))
+}
+
+// encodeInvokeResponse writes the Invoke response with request id id and
+// Date date: the bytes json.Marshal made of an invokeOutput (keys in the
+// struct's order, header maps' keys sorted, strings and payload escaped
+// for HTML, the payload compacted), without building the header maps. A
+// payload that needs compacting or escaping goes through encoding/json.
+func encodeInvokeResponse(res InvokeResult, status int, id, date string) json.RawMessage {
 	version := res.ExecutedVersion
 	if version == "" {
 		version = "$LATEST"
@@ -173,46 +217,62 @@ func (s *Service) invokeResponse(res InvokeResult, status int) json.RawMessage {
 	payload := json.RawMessage(res.Payload)
 	if len(payload) == 0 {
 		payload = json.RawMessage("null")
-	} else if !json.Valid(payload) {
+	} else if !jsonobj.Valid(payload) {
 		payload, _ = json.Marshal(string(res.Payload))
 	}
-	id := uuid.New()
-	headers := map[string]string{
-		"Connection":                     "keep-alive",
-		"Content-Length":                 strconv.Itoa(len(res.Payload)),
-		"Content-Type":                   "application/json",
-		"Date":                           s.cfg.Clock.Now().UTC().Format(time.RFC1123),
-		"X-Amz-Executed-Version":         version,
-		"x-amzn-Remapped-Content-Length": "0",
-		"x-amzn-RequestId":               id,
+	// The headers in json.Marshal's order: keys sorted bytewise.
+	headers := [...][2]string{
+		{"Connection", "keep-alive"},
+		{"Content-Length", strconv.Itoa(len(res.Payload))},
+		{"Content-Type", "application/json"},
+		{"Date", date},
+		{"X-Amz-Executed-Version", version},
+		{"x-amzn-Remapped-Content-Length", "0"},
+		{"x-amzn-RequestId", id},
 	}
-	all := make(map[string][]string, len(headers))
-	for k, v := range headers {
-		all[k] = []string{v}
+	b := make([]byte, 0, 640+len(payload)+3*len(version))
+	b = append(b, `{"ExecutedVersion":`...)
+	b = appendMarshalString(b, version)
+	b = append(b, `,"Payload":`...)
+	b = appendMarshalRaw(b, payload)
+	b = append(b, `,"SdkHttpMetadata":{"AllHttpHeaders":{`...)
+	for i, h := range headers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendMarshalString(b, h[0])
+		b = append(b, ":["...)
+		b = appendMarshalString(b, h[1])
+		b = append(b, ']')
 	}
-	out, _ := json.Marshal(invokeOutput{
-		ExecutedVersion: version, Payload: payload,
-		SdkHTTPMetadata:     sdkHTTPMetadata{AllHTTPHeaders: all, HTTPHeaders: headers, HTTPStatusCode: status},
-		SdkResponseMetadata: sdkResponseMetadata{RequestID: id},
-		StatusCode:          status,
-	})
-	return out
+	b = append(b, `},"HttpHeaders":{`...)
+	for i, h := range headers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendMarshalString(b, h[0])
+		b = append(b, ':')
+		b = appendMarshalString(b, h[1])
+	}
+	b = append(b, `},"HttpStatusCode":`...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, `},"SdkResponseMetadata":{"RequestId":`...)
+	b = appendMarshalString(b, id)
+	b = append(b, `},"StatusCode":`...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	return append(b, '}')
 }
 
-type invokeOutput struct {
-	ExecutedVersion     string              `json:"ExecutedVersion"`
-	Payload             json.RawMessage     `json:"Payload"`
-	SdkHTTPMetadata     sdkHTTPMetadata     `json:"SdkHttpMetadata"`
-	SdkResponseMetadata sdkResponseMetadata `json:"SdkResponseMetadata"`
-	StatusCode          int                 `json:"StatusCode"`
-}
-
-type sdkHTTPMetadata struct {
-	AllHTTPHeaders map[string][]string `json:"AllHttpHeaders"`
-	HTTPHeaders    map[string]string   `json:"HttpHeaders"`
-	HTTPStatusCode int                 `json:"HttpStatusCode"`
-}
-
-type sdkResponseMetadata struct {
-	RequestID string `json:"RequestId"`
+// appendMarshalRaw appends valid JSON raw as json.Marshal writes a
+// json.RawMessage: compacted, with < > & U+2028 U+2029 escaped. Text with
+// no space and none of those bytes is already so.
+func appendMarshalRaw(b []byte, raw json.RawMessage) []byte {
+	for _, c := range raw {
+		switch c {
+		case ' ', '\t', '\n', '\r', '<', '>', '&', 0xe2: // 0xe2 leads U+2028 and U+2029 in UTF-8
+			q, _ := json.Marshal(raw)
+			return append(b, q...)
+		}
+	}
+	return append(b, raw...)
 }

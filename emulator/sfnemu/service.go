@@ -163,5 +163,9 @@ func (s *Service) spawn(e *execution, what string, f func()) bool {
 	})
 }
 
+// hopsOn reports whether hop records are logged; callers check it first,
+// so that a disabled logger costs no attribute list.
+func (s *Service) hopsOn() bool { return hop.Enabled(context.Background(), s.log) }
+
 // closed reports whether Close was called.
 func (s *Service) closed() bool { return s.work.Closed() }

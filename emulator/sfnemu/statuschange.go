@@ -3,6 +3,7 @@ package sfnemu
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -15,69 +16,81 @@ type StatusChangeEvent struct {
 	ExecutionDescription
 }
 
-// statusDetail is the event's detail as AWS sends it (docs/eventbridge.md
-// §1): dates in epoch milliseconds, input and output as JSON text, absent
-// values as null.
-type statusDetail struct {
-	ExecutionArn           string    `json:"executionArn"`
-	StateMachineArn        string    `json:"stateMachineArn"`
-	Name                   string    `json:"name"`
-	Status                 string    `json:"status"`
-	StartDate              int64     `json:"startDate"`
-	StopDate               *int64    `json:"stopDate"`
-	Input                  string    `json:"input"`
-	InputDetails           included  `json:"inputDetails"`
-	Output                 *string   `json:"output"`
-	OutputDetails          *included `json:"outputDetails"`
-	StateMachineVersionArn *string   `json:"stateMachineVersionArn"`
-	StateMachineAliasArn   *string   `json:"stateMachineAliasArn"`
-	RedriveCount           int       `json:"redriveCount"`
-	RedriveDate            *int64    `json:"redriveDate"`
-	RedriveStatus          string    `json:"redriveStatus"`
-	RedriveStatusReason    *string   `json:"redriveStatusReason"`
-	Error                  *string   `json:"error"`
-	Cause                  *string   `json:"cause"`
-}
-
-type included struct {
-	Included bool `json:"included"`
-}
-
-// Detail is the event's detail object (docs/eventbridge.md §1). Input and
-// output are always included: stepwire does not apply the 248 KB cut.
+// Detail is the event's detail object (docs/eventbridge.md §1): dates in
+// epoch milliseconds, input and output as JSON text, absent values as
+// null. Input and output are always included: stepwire does not apply the
+// 248 KB cut. It is written directly, in the bytes json.Marshal wrote for
+// the struct of the detail's members (statuschange_test.go keeps it).
 func (ev StatusChangeEvent) Detail() json.RawMessage {
-	d := statusDetail{
-		ExecutionArn: ev.ExecutionArn, StateMachineArn: ev.StateMachineArn, Name: ev.Name,
-		Status: string(ev.Status), StartDate: millis(ev.StartDate), Input: ev.Input,
-		InputDetails: included{true}, Output: ev.Output,
-		StateMachineVersionArn: optionalString(ev.StateMachineVersionArn),
-		StateMachineAliasArn:   optionalString(ev.StateMachineAliasArn),
-		RedriveStatus:          ev.RedriveStatus, RedriveStatusReason: optionalString(ev.RedriveStatusReason),
-		Error: ev.Error, Cause: ev.Cause,
-	}
-	if !ev.StopDate.IsZero() {
-		ms := millis(ev.StopDate)
-		d.StopDate = &ms
-	}
+	size := 512 + len(ev.ExecutionArn) + len(ev.StateMachineArn) + len(ev.Name) + len(ev.Input)
 	if ev.Output != nil {
-		d.OutputDetails = &included{true}
+		size += len(*ev.Output)
 	}
-	if d.RedriveStatusReason == nil && ev.RedriveStatus == "REDRIVABLE" {
-		reason := "Execution is " + string(ev.Status) + " and is redrivable"
-		d.RedriveStatusReason = &reason
+	b := make([]byte, 0, size)
+	b = append(b, `{"executionArn":`...)
+	b = appendMarshalString(b, ev.ExecutionArn)
+	b = append(b, `,"stateMachineArn":`...)
+	b = appendMarshalString(b, ev.StateMachineArn)
+	b = append(b, `,"name":`...)
+	b = appendMarshalString(b, ev.Name)
+	b = append(b, `,"status":`...)
+	b = appendMarshalString(b, string(ev.Status))
+	b = append(b, `,"startDate":`...)
+	b = strconv.AppendInt(b, millis(ev.StartDate), 10)
+	b = append(b, `,"stopDate":`...)
+	if ev.StopDate.IsZero() {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, millis(ev.StopDate), 10)
 	}
-	b, _ := json.Marshal(d) // strings, numbers and pointers only: cannot fail
-	return b
+	b = append(b, `,"input":`...)
+	b = appendMarshalString(b, ev.Input)
+	b = append(b, `,"inputDetails":{"included":true},"output":`...)
+	if ev.Output == nil {
+		b = append(b, `null,"outputDetails":null`...)
+	} else {
+		b = appendMarshalString(b, *ev.Output)
+		b = append(b, `,"outputDetails":{"included":true}`...)
+	}
+	b = append(b, `,"stateMachineVersionArn":`...)
+	b = appendOptionalString(b, ev.StateMachineVersionArn)
+	b = append(b, `,"stateMachineAliasArn":`...)
+	b = appendOptionalString(b, ev.StateMachineAliasArn)
+	b = append(b, `,"redriveCount":0,"redriveDate":null,"redriveStatus":`...)
+	b = appendMarshalString(b, ev.RedriveStatus)
+	b = append(b, `,"redriveStatusReason":`...)
+	switch {
+	case ev.RedriveStatusReason != "":
+		b = appendMarshalString(b, ev.RedriveStatusReason)
+	case ev.RedriveStatus == "REDRIVABLE":
+		b = appendMarshalString(b, "Execution is "+string(ev.Status)+" and is redrivable")
+	default:
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"error":`...)
+	b = appendStringPointer(b, ev.Error)
+	b = append(b, `,"cause":`...)
+	b = appendStringPointer(b, ev.Cause)
+	return append(b, '}')
+}
+
+// appendOptionalString appends s, or null when it is empty.
+func appendOptionalString(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return appendMarshalString(b, s)
+}
+
+// appendStringPointer appends *s, or null when s is nil.
+func appendStringPointer(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendMarshalString(b, *s)
 }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
-
-func optionalString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
 
 // statusQueue hands status changes to Config.StatusChange in the order
 // they happened, on one of the service's goroutines and with no lock

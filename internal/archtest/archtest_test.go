@@ -16,8 +16,9 @@ const module = "github.com/stepwire/stepwire"
 
 // pureCores are deterministic: only the standard library's data packages,
 // no network, files, clock or randomness (docs/architecture.md, "Dependency rules").
-// internal/arn, the one ARN parser, is pure data too, so interp may use it.
-var pureCores = []string{"emulator/asl", "emulator/interp", "emulator/iotemu/policy", "emulator/iotemu/rules", "internal/jobwire", "internal/arn", "emulator/events/pattern", "emulator/scheduler/schedexpr"}
+// internal/arn, the one ARN parser, is pure data too, so interp may use it;
+// so is internal/jsonobj, which jobwire reads messages with.
+var pureCores = []string{"emulator/asl", "emulator/interp", "emulator/iotemu/policy", "emulator/iotemu/rules", "internal/jobwire", "internal/arn", "internal/jsonobj", "emulator/events/pattern", "emulator/scheduler/schedexpr"}
 
 // pureThirdParty are the third-party packages a pure core may import: the
 // JSONata engine behind emulator/asl/jsonata (docs/jsonata-engine.md), pure

@@ -30,10 +30,17 @@ func TokenRef(token string) string { return jobwire.TaskRef(token) }
 // Log logs the hop record for hop name on logger, with args as further
 // attributes (key-value pairs, as slog.Logger.Info takes them).
 func Log(ctx context.Context, logger *slog.Logger, name string, args ...any) {
-	if !logger.Enabled(ctx, slog.LevelInfo) {
+	if !Enabled(ctx, logger) {
 		return // build no record, nor the attribute list for it
 	}
 	logger.InfoContext(ctx, Message, append([]any{Key, name}, args...)...)
+}
+
+// Enabled reports whether logger logs hop records: callers whose
+// attributes cost something to compute (TokenRef hashes the token) ask it
+// first.
+func Enabled(ctx context.Context, logger *slog.Logger) bool {
+	return logger.Enabled(ctx, slog.LevelInfo)
 }
 
 // OrDefault returns logger, or slog.Default when logger is nil. It is

@@ -32,6 +32,9 @@ type Job struct {
 // (InvalidJob) rather than let it time out. Any other error means a message
 // without a usable token, to be dropped.
 func ParseJob(data []byte) (Job, error) {
+	if j, ok := parseJobPlain(data); ok {
+		return j, j.Validate()
+	}
 	var j Job
 	if err := json.Unmarshal(data, &j); err != nil {
 		var te *json.UnmarshalTypeError

@@ -45,9 +45,11 @@ type Result struct {
 // Kind. A message with an error or exception field is a failure even when
 // it also carries a result, so a worker failure never turns into a success.
 func ParseResult(data []byte) (Result, error) {
-	var r Result
-	if err := json.Unmarshal(data, &r); err != nil {
-		return Result{}, fmt.Errorf("%w: %v", ErrNotJSON, err)
+	r, plain := parseResultPlain(data)
+	if !plain {
+		if err := json.Unmarshal(data, &r); err != nil {
+			return Result{}, fmt.Errorf("%w: %v", ErrNotJSON, err)
+		}
 	}
 	if err := checkToken(r.TaskToken); err != nil {
 		return Result{}, err

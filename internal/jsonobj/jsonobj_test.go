@@ -1,6 +1,8 @@
 package jsonobj
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"testing"
 )
@@ -35,5 +37,39 @@ func TestString(t *testing.T) {
 		if _, ok := String([]byte(in)); ok {
 			t.Errorf("String(%s) reported a string", in)
 		}
+	}
+}
+
+var escapedStrings = []string{`"{\"a\":15,\"b\":42}"`, `"a\\b\/c\bd\fe\nf\rg\th"`, `"\u0041\"x"`, `"\ud83d\ude00 \"y\""`,
+	`"\q"`, `"a\"`, `"\"` + "\x01" + `"`, `"ab\"c` + "\xff" + `\"d"`, `"trailing\\"`, `"x\"y"z"`, `"\"\"\""`}
+
+// TestStringAsUnmarshal compares String with json.Unmarshal on strings
+// with escapes.
+func TestStringAsUnmarshal(t *testing.T) {
+	for _, in := range escapedStrings {
+		checkString(t, []byte(in))
+	}
+}
+
+func FuzzString(f *testing.F) {
+	for _, in := range escapedStrings {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(func(t *testing.T, value []byte) {
+		// Callers hand String a value without the space around it; the
+		// unescaping paths are those with a backslash.
+		if value = bytes.TrimSpace(value); bytes.IndexByte(value, '\\') >= 0 {
+			checkString(t, value)
+		}
+	})
+}
+
+func checkString(t *testing.T, value []byte) {
+	t.Helper()
+	got, ok := String(value)
+	var want string
+	err := json.Unmarshal(value, &want)
+	if ok != (err == nil) || got != want {
+		t.Errorf("String(%s) = %q, %v; Unmarshal %q, %v", value, got, ok, want, err)
 	}
 }

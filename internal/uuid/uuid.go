@@ -11,7 +11,9 @@ import (
 
 // New returns a version-4 UUID drawn from crypto/rand.
 func New() string {
-	return From(rand.Reader)
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return format(&b)
 }
 
 // From returns a version-4 UUID drawn from r, so that a caller that injects
@@ -20,8 +22,23 @@ func New() string {
 func From(r io.Reader) string {
 	var b [16]byte
 	_, _ = io.ReadFull(r, b[:])
+	return format(&b)
+}
+
+// format sets b's version and variant bits and writes it in the 8-4-4-4-12
+// form, with one allocation (the string).
+func format(b *[16]byte) string {
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:36], b[10:16])
+	return string(s[:])
 }

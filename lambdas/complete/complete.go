@@ -62,11 +62,12 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) error {
 		h.logger.WarnContext(ctx, "dropping results message", "err", err, "size", len(event))
 		return nil
 	}
-	ref := hop.TokenRef(r.TaskToken)
-	hop.Log(ctx, h.logger, "complete", "op", sfncallback.Op(r.Kind), "kind", string(r.Kind), hop.TokenRefKey, ref)
+	if hop.Enabled(ctx, h.logger) {
+		hop.Log(ctx, h.logger, "complete", "op", sfncallback.Op(r.Kind), "kind", string(r.Kind), hop.TokenRefKey, hop.TokenRef(r.TaskToken))
+	}
 	op, err := sfncallback.Send(ctx, h.sfn, r)
 	if sfncallback.TaskGone(err) {
-		h.logger.WarnContext(ctx, "task is gone; dropping message", "op", op, hop.TokenRefKey, ref, "err", err)
+		h.logger.WarnContext(ctx, "task is gone; dropping message", "op", op, hop.TokenRefKey, hop.TokenRef(r.TaskToken), "err", err)
 		return nil
 	}
 	if err != nil {

@@ -63,7 +63,9 @@ func (h *Handler) Handle(ctx context.Context, event json.RawMessage) (Response, 
 	if err != nil {
 		return Response{}, fmt.Errorf("dispatch: %w", err)
 	}
-	hop.Log(ctx, h.logger, "dispatch-publish", "topic", h.topic.Name, hop.TokenRefKey, hop.TokenRef(j.TaskToken))
+	if hop.Enabled(ctx, h.logger) {
+		hop.Log(ctx, h.logger, "dispatch-publish", "topic", h.topic.Name, hop.TokenRefKey, hop.TokenRef(j.TaskToken))
+	}
 	if err := h.topic.Publish(ctx, event); err != nil {
 		return Response{}, fmt.Errorf("dispatch: %w", err)
 	}

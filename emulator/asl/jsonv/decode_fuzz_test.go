@@ -56,6 +56,9 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode(%s) accepted invalid JSON as %s", short(data), short(Encode(v)))
 		}
 		enc := Encode(v)
+		if want := Append(nil, v); string(enc) != string(want) || cap(enc) != len(want) {
+			t.Fatalf("Encode sized its buffer %d for %d bytes of %s", cap(enc), len(want), short(want))
+		}
 		if !json.Valid(enc) {
 			t.Fatalf("Encode gave invalid JSON %s for input %s", short(enc), short(data))
 		}

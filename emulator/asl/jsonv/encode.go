@@ -2,13 +2,87 @@ package jsonv
 
 import (
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Encode returns the compact JSON text of v.
-func Encode(v any) []byte { return Append(nil, v) }
+func Encode(v any) []byte { return Append(make([]byte, 0, encodedLen(v)), v) }
 
-// EncodeString returns the compact JSON text of v as a string.
-func EncodeString(v any) string { return string(Append(nil, v)) }
+// EncodeString returns the compact JSON text of v as a string. It encodes
+// into a buffer of the text's length, measured first, and the string
+// shares that buffer, which nothing else holds or writes: one allocation
+// instead of a buffer grown from nothing and a copy.
+func EncodeString(v any) string {
+	b := Encode(v)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// encodedLen is the length of the text Append writes for v.
+func encodedLen(v any) int {
+	switch x := v.(type) {
+	case nil:
+		return len("null")
+	case bool:
+		if x {
+			return len("true")
+		}
+		return len("false")
+	case Number:
+		return len(x)
+	case string:
+		return stringLen(x)
+	case []any:
+		n := len("[]")
+		for i, e := range x {
+			if i > 0 {
+				n++
+			}
+			n += encodedLen(e)
+		}
+		return n
+	case *Object:
+		n := len("{}")
+		for i, m := range x.Members {
+			if i > 0 {
+				n++
+			}
+			n += stringLen(m.Key) + 1 + encodedLen(m.Value)
+		}
+		return n
+	}
+	return len("null")
+}
+
+// stringLen is the length of the literal AppendString writes for s.
+func stringLen(s string) int {
+	n := len(`""`)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				n += len(`\ufffd`)
+			} else {
+				n += size
+			}
+			i += size
+			continue
+		}
+		switch c {
+		case '"', '\\', '\n', '\r', '\t', '\b', '\f':
+			n += 2
+		default:
+			n += len(`\u0000`)
+		}
+		i++
+	}
+	return n
+}
 
 // Append appends the compact JSON text of v to dst.
 func Append(dst []byte, v any) []byte {

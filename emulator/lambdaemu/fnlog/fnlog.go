@@ -67,7 +67,9 @@ func (b *Book) add(fn, line string, level slog.Level) string {
 	}
 	r.add(line)
 	b.mu.Unlock()
-	b.logger.Log(context.Background(), level, line, "function", fn)
+	if ctx := context.Background(); b.logger.Enabled(ctx, level) { // else no attribute list to build
+		b.logger.Log(ctx, level, line, "function", fn)
+	}
 	return line
 }
 

@@ -19,7 +19,7 @@ import (
 // can not be converted to a String", "Expected list or null", ...), never
 // a 500.
 func decodeRequest(body []byte, v any) *awsapi.Error {
-	if !json.Valid(body) {
+	if !jsonobj.Valid(body) {
 		return serializationError("Malformed request body: not a JSON document")
 	}
 	if err := decodeValue(json.RawMessage(body), reflect.ValueOf(v).Elem()); err != "" {
