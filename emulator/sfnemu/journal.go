@@ -2,6 +2,7 @@ package sfnemu
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -44,7 +45,13 @@ type journal struct {
 	committing, closing bool
 	// armed is set while a timer runs to commit writes no call waits for.
 	armed bool
+	// lastEnd is when the last commit ended.
+	lastEnd time.Time
 }
+
+// busyGap: a commit that starts this soon after the last one ended finds
+// the journal busy, and yields once to let more writes join it.
+const busyGap = 200 * time.Microsecond
 
 func newJournal(st store.Store) *journal {
 	j := &journal{st: st}
@@ -100,6 +107,13 @@ func (j *journal) flushDue() {
 // no commit is under way; it is released during the commit.
 func (j *journal) commitLocked() {
 	j.committing = true
+	if time.Since(j.lastEnd) < busyGap {
+		// Commits follow each other: let the goroutines that are about to
+		// queue a write do so first, and commit theirs with this batch.
+		j.mu.Unlock()
+		runtime.Gosched()
+		j.mu.Lock()
+	}
 	batch, upTo := j.pending, j.queued
 	j.pending = nil
 	j.cond.Broadcast() // room in the queue
@@ -111,6 +125,7 @@ func (j *journal) commitLocked() {
 		j.err = fmt.Errorf("execution journal: %w", err)
 	}
 	j.committing = false
+	j.lastEnd = time.Now()
 	j.cond.Broadcast()
 	j.armLocked()
 }
