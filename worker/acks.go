@@ -59,10 +59,13 @@ func (s *ackSession) forget() {
 	clear(s.owed)
 }
 
-func (s *ackSession) settled() bool {
+func (s *ackSession) settled() bool { return s.owing() == 0 }
+
+// owing is how many PUBACKs are owed.
+func (s *ackSession) owing() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.owed) == 0
+	return len(s.owed)
 }
 
 // settle waits until every owed PUBACK has been sent, or ctx is done. It

@@ -41,6 +41,13 @@ import (
 // clock: it waits on the network.
 const disconnectTimeout = 5 * time.Second
 
+// settleTimeout bounds the wait for owed PUBACKs before that disconnect,
+// on the wall clock. paho flushes them every ackInterval; one can still be
+// lost to a race in paho (a message that arrives as a session-present
+// connection comes up is tracked, then the tracker is reset), and it must
+// not hold the shutdown up.
+const settleTimeout = time.Second
+
 // errShutdown is the cancel cause of jobs running when the worker stops.
 var errShutdown = errors.New("worker is shutting down")
 
@@ -180,14 +187,26 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.drain(ctx)
 	}
 	w.stop()
+	w.settleAcks(base)
 	dctx, cancel := context.WithTimeout(base, disconnectTimeout)
 	defer cancel()
-	w.acks.settle(dctx)
 	if err := w.disconnect(dctx, cm); err != nil {
 		return fmt.Errorf("worker: disconnect: %w", err)
 	}
 	w.logger.Info("worker stopped")
 	return nil
+}
+
+// settleAcks waits up to settleTimeout for the PUBACKs of the jobs taken
+// on, and says so when one was not sent: the broker delivers that job
+// again to the next connection with this client ID.
+func (w *Worker) settleAcks(base context.Context) {
+	ctx, cancel := context.WithTimeout(base, settleTimeout)
+	defer cancel()
+	w.acks.settle(ctx)
+	if n := w.acks.owing(); n > 0 {
+		w.logger.Warn("acknowledgements not sent before disconnecting; the broker will deliver those jobs again", "count", n)
+	}
 }
 
 // disconnect ends the connection cleanly (a DISCONNECT packet when it is
