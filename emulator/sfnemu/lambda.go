@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/asl"
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 	"github.com/stepwire/stepwire/emulator/interp"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hop"
@@ -232,7 +233,7 @@ func encodeInvokeResponse(res InvokeResult, status int, id, date string) json.Ra
 	}
 	b := make([]byte, 0, 640+len(payload)+3*len(version))
 	b = append(b, `{"ExecutedVersion":`...)
-	b = appendMarshalString(b, version)
+	b = jsonv.AppendMarshalString(b, version)
 	b = append(b, `,"Payload":`...)
 	b = appendMarshalRaw(b, payload)
 	b = append(b, `,"SdkHttpMetadata":{"AllHttpHeaders":{`...)
@@ -240,9 +241,9 @@ func encodeInvokeResponse(res InvokeResult, status int, id, date string) json.Ra
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendMarshalString(b, h[0])
+		b = jsonv.AppendMarshalString(b, h[0])
 		b = append(b, ":["...)
-		b = appendMarshalString(b, h[1])
+		b = jsonv.AppendMarshalString(b, h[1])
 		b = append(b, ']')
 	}
 	b = append(b, `},"HttpHeaders":{`...)
@@ -250,14 +251,14 @@ func encodeInvokeResponse(res InvokeResult, status int, id, date string) json.Ra
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendMarshalString(b, h[0])
+		b = jsonv.AppendMarshalString(b, h[0])
 		b = append(b, ':')
-		b = appendMarshalString(b, h[1])
+		b = jsonv.AppendMarshalString(b, h[1])
 	}
 	b = append(b, `},"HttpStatusCode":`...)
 	b = strconv.AppendInt(b, int64(status), 10)
 	b = append(b, `},"SdkResponseMetadata":{"RequestId":`...)
-	b = appendMarshalString(b, id)
+	b = jsonv.AppendMarshalString(b, id)
 	b = append(b, `},"StatusCode":`...)
 	b = strconv.AppendInt(b, int64(status), 10)
 	return append(b, '}')

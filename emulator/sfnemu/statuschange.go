@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 )
 
 // StatusChangeEvent is one "Step Functions Execution Status Change": a
@@ -28,13 +30,13 @@ func (ev StatusChangeEvent) Detail() json.RawMessage {
 	}
 	b := make([]byte, 0, size)
 	b = append(b, `{"executionArn":`...)
-	b = appendMarshalString(b, ev.ExecutionArn)
+	b = jsonv.AppendMarshalString(b, ev.ExecutionArn)
 	b = append(b, `,"stateMachineArn":`...)
-	b = appendMarshalString(b, ev.StateMachineArn)
+	b = jsonv.AppendMarshalString(b, ev.StateMachineArn)
 	b = append(b, `,"name":`...)
-	b = appendMarshalString(b, ev.Name)
+	b = jsonv.AppendMarshalString(b, ev.Name)
 	b = append(b, `,"status":`...)
-	b = appendMarshalString(b, string(ev.Status))
+	b = jsonv.AppendMarshalString(b, string(ev.Status))
 	b = append(b, `,"startDate":`...)
 	b = strconv.AppendInt(b, millis(ev.StartDate), 10)
 	b = append(b, `,"stopDate":`...)
@@ -44,12 +46,12 @@ func (ev StatusChangeEvent) Detail() json.RawMessage {
 		b = strconv.AppendInt(b, millis(ev.StopDate), 10)
 	}
 	b = append(b, `,"input":`...)
-	b = appendMarshalString(b, ev.Input)
+	b = jsonv.AppendMarshalString(b, ev.Input)
 	b = append(b, `,"inputDetails":{"included":true},"output":`...)
 	if ev.Output == nil {
 		b = append(b, `null,"outputDetails":null`...)
 	} else {
-		b = appendMarshalString(b, *ev.Output)
+		b = jsonv.AppendMarshalString(b, *ev.Output)
 		b = append(b, `,"outputDetails":{"included":true}`...)
 	}
 	b = append(b, `,"stateMachineVersionArn":`...)
@@ -57,13 +59,13 @@ func (ev StatusChangeEvent) Detail() json.RawMessage {
 	b = append(b, `,"stateMachineAliasArn":`...)
 	b = appendOptionalString(b, ev.StateMachineAliasArn)
 	b = append(b, `,"redriveCount":0,"redriveDate":null,"redriveStatus":`...)
-	b = appendMarshalString(b, ev.RedriveStatus)
+	b = jsonv.AppendMarshalString(b, ev.RedriveStatus)
 	b = append(b, `,"redriveStatusReason":`...)
 	switch {
 	case ev.RedriveStatusReason != "":
-		b = appendMarshalString(b, ev.RedriveStatusReason)
+		b = jsonv.AppendMarshalString(b, ev.RedriveStatusReason)
 	case ev.RedriveStatus == "REDRIVABLE":
-		b = appendMarshalString(b, "Execution is "+string(ev.Status)+" and is redrivable")
+		b = jsonv.AppendMarshalString(b, "Execution is "+string(ev.Status)+" and is redrivable")
 	default:
 		b = append(b, "null"...)
 	}
@@ -79,7 +81,7 @@ func appendOptionalString(b []byte, s string) []byte {
 	if s == "" {
 		return append(b, "null"...)
 	}
-	return appendMarshalString(b, s)
+	return jsonv.AppendMarshalString(b, s)
 }
 
 // appendStringPointer appends *s, or null when s is nil.
@@ -87,7 +89,7 @@ func appendStringPointer(b []byte, s *string) []byte {
 	if s == nil {
 		return append(b, "null"...)
 	}
-	return appendMarshalString(b, *s)
+	return jsonv.AppendMarshalString(b, *s)
 }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }

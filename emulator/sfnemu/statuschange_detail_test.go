@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepwire/stepwire/emulator/asl/jsonv"
 	"github.com/stepwire/stepwire/emulator/interp"
 )
 
@@ -77,7 +78,7 @@ var marshalStrings = []string{"", "plain", `q"b\s`, "\b\f\n\r\t\x00\x01\x1f\x7f"
 func TestAppendMarshalString(t *testing.T) {
 	for _, s := range marshalStrings {
 		want, _ := json.Marshal(s)
-		if got := appendMarshalString([]byte("x"), s); !bytes.Equal(got, append([]byte("x"), want...)) {
+		if got := jsonv.AppendMarshalString([]byte("x"), s); !bytes.Equal(got, append([]byte("x"), want...)) {
 			t.Errorf("%q: got %s, want %s", s, got[1:], want)
 		}
 	}
@@ -89,7 +90,7 @@ func FuzzAppendMarshalString(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		want, _ := json.Marshal(s)
-		if got := appendMarshalString(nil, s); !bytes.Equal(got, want) {
+		if got := jsonv.AppendMarshalString(nil, s); !bytes.Equal(got, want) {
 			t.Fatalf("%q: got %s, want %s", s, got, want)
 		}
 	})

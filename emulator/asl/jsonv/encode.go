@@ -126,23 +126,36 @@ const hex = "0123456789abcdef"
 
 // AppendString appends s as a JSON string literal. Only the characters JSON
 // requires are escaped (no HTML escaping).
-func AppendString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte { return appendString(dst, s, false) }
+
+// AppendMarshalString appends s as json.Marshal writes a string: as
+// AppendString, and also < > & escaped for HTML as \u003c \u003e \u0026,
+// U+2028 and U+2029 as \u2028 and \u2029.
+func AppendMarshalString(dst []byte, s string) []byte { return appendString(dst, s, true) }
+
+// appendString appends s quoted: " \\ and control characters escaped (\b
+// \f \n \r \t, others as \u00XX), each byte of invalid UTF-8 as \ufffd,
+// and with html what json.Marshal escapes besides.
+func appendString(dst []byte, s string, html bool) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf && !(html && (c == '<' || c == '>' || c == '&')) {
 			i++
 			continue
 		}
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
+			switch {
+			case r == utf8.RuneError && size == 1:
 				dst = append(dst, s[start:i]...)
 				dst = append(dst, `\ufffd`...)
-				i += size
-				start = i
-				continue
+				start = i + size
+			case html && (r == '\u2028' || r == '\u2029'):
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+				start = i + size
 			}
 			i += size
 			continue
