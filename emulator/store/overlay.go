@@ -54,20 +54,22 @@ type keyed struct {
 	entry
 }
 
-// scan returns the entries of bucket whose key begins with prefix, in key
+// scanOverlays returns the entries of bucket whose key begins with prefix, in key
 // order, those of newer taking precedence over older's.
 func scanOverlays(bucket, prefix string, newer, older *overlay) []keyed {
 	var out []keyed
-	seen := map[string]bool{}
 	for _, o := range []*overlay{newer, older} {
 		if o == nil {
 			continue
 		}
 		for k, e := range o.buckets[bucket] {
-			if strings.HasPrefix(k, prefix) && !seen[k] {
-				seen[k] = true
-				out = append(out, keyed{k, e})
+			if !strings.HasPrefix(k, prefix) {
+				continue
 			}
+			if _, shadowed := newer.get(bucket, k); o == older && shadowed {
+				continue
+			}
+			out = append(out, keyed{k, e})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })

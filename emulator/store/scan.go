@@ -56,12 +56,12 @@ func (b *Bolt) Scan(bucket, prefix string, fn func(key string, value []byte) err
 }
 
 // emit calls fn with an entry that is not a tombstone, with a copy of
-// its value if the overlay holds it (copy).
-func emit(kv keyed, copy bool, fn func(key string, value []byte) error) error {
+// its value if the overlay holds it (clone).
+func emit(kv keyed, clone bool, fn func(key string, value []byte) error) error {
 	switch {
 	case kv.del:
 		return nil
-	case copy:
+	case clone:
 		return fn(kv.key, bytes.Clone(kv.value))
 	}
 	return fn(kv.key, kv.value)
