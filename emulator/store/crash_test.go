@@ -33,7 +33,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		}
 		var acked []string
 		sc := bufio.NewScanner(out)
-		for sc.Scan() && len(acked) < kills {
+		for len(acked) < kills && sc.Scan() { // Scan only for a line it keeps
 			acked = append(acked, sc.Text())
 		}
 		cmd.Process.Kill() // SIGKILL
