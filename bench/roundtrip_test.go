@@ -16,6 +16,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator"
 	"github.com/stepwire/stepwire/emulator/emulatortest"
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/worker"
 )
 
@@ -39,35 +40,45 @@ func BenchmarkRoundTrip(b *testing.B) {
 // state in a state file, as `stepwire up` keeps it, measured side by side
 // with an in-memory emulator: the two in turns, and the ratios of their
 // figures (docs/durability.md §5; the bar: p50 at most 1.5×, throughput
-// at least 0.7×).
+// at least 0.7×). It measures the default sync mode (background) and,
+// beside it, --sync commit.
 func BenchmarkRoundTripDurable(b *testing.B) {
 	tpl := emulatortest.WithTemplate("../template.yaml")
 	mem, memC := sampleEmulator(b, tpl)
 	dur, durC := sampleEmulator(b, tpl, emulatortest.WithDurable())
+	com, comC := sampleEmulator(b, tpl, emulatortest.WithDurable(), emulatortest.WithSync(store.SyncCommit))
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		var memLat, durLat []time.Duration
-		for range sequential / 100 { // in turns, so that both see the same machine
+		var memLat, durLat, comLat []time.Duration
+		for range sequential / 100 { // in turns, so that all see the same machine
 			for range 100 {
 				memLat = append(memLat, roundTrip(b, ctx, mem, memC, nil))
 			}
 			for range 100 {
 				durLat = append(durLat, roundTrip(b, ctx, dur, durC, nil))
 			}
+			for range 100 {
+				comLat = append(comLat, roundTrip(b, ctx, com, comC, nil))
+			}
 		}
 		memEPS := concurrent / throughput(b, ctx, mem, memC, nil).Seconds()
 		durEPS := concurrent / throughput(b, ctx, dur, durC, nil).Seconds()
+		comEPS := concurrent / throughput(b, ctx, com, comC, nil).Seconds()
 		if b.Failed() {
 			return
 		}
 		memP50, _ := percentiles(memLat)
 		p50, p99 := percentiles(durLat)
+		comP50, comP99 := percentiles(comLat)
 		b.ReportMetric(p50, "p50_ms")
 		b.ReportMetric(durEPS, "executions/s")
 		fmt.Printf("roundtrip_durable_p50_ms=%.3f roundtrip_durable_p99_ms=%.3f roundtrip_durable_throughput_eps=%.0f "+
 			"roundtrip_durable_p50_ratio=%.2f roundtrip_durable_eps_ratio=%.2f (in memory beside it: p50 %.3f ms, %.0f executions/s)\n",
 			p50, p99, durEPS, p50/memP50, durEPS/memEPS, memP50, memEPS)
+		fmt.Printf("roundtrip_durable_sync_commit_p50_ms=%.3f roundtrip_durable_sync_commit_p99_ms=%.3f roundtrip_durable_sync_commit_throughput_eps=%.0f "+
+			"roundtrip_durable_sync_commit_p50_ratio=%.2f roundtrip_durable_sync_commit_eps_ratio=%.2f\n",
+			comP50, comP99, comEPS, comP50/memP50, comEPS/memEPS)
 	}
 }
 

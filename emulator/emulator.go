@@ -113,6 +113,11 @@ type Config struct {
 	// Scheduler schedules in <DataDir>/state.db across restarts
 	// (docs/durability.md §4); off, everything is in memory.
 	Durable bool
+	// Sync is when the state file's log reaches the disk: in the
+	// background (the default; every acknowledged change survives a crash
+	// of the process) or before each change is acknowledged (a crash of
+	// the machine too) (docs/durability.md §2).
+	Sync store.SyncMode
 	// WrapStore, when set with Durable, wraps the opened state file: the
 	// emulator reads and writes through what it returns (tests that stop
 	// its writes, as a killed process's, before closing it).

@@ -22,7 +22,7 @@ func openStore(cfg Config) (store.Store, error) {
 	if !cfg.Durable {
 		return nil, nil
 	}
-	st, err := store.Open(filepath.Join(cfg.DataDir, StateFile))
+	st, err := store.OpenWith(filepath.Join(cfg.DataDir, StateFile), store.Options{Sync: cfg.Sync})
 	if err != nil {
 		return nil, fmt.Errorf("new emulator: %w", err)
 	}

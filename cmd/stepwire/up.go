@@ -13,6 +13,7 @@ import (
 	"github.com/stepwire/stepwire/emulator/iotemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu"
 	"github.com/stepwire/stepwire/emulator/sfnemu/mockconfig"
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/arn"
 	"github.com/stepwire/stepwire/internal/hoplog"
 )
@@ -22,6 +23,8 @@ func up(ctx context.Context, args []string) error {
 	tpl := fs.String("template", "template.yaml", "SAM template to load")
 	dataDir := fs.String("data-dir", ".stepwire", "directory for the local CA, endpoints.json and the state file state.db")
 	inMemory := fs.Bool("in-memory", false, "keep no state file (state.db): IoT registry, retained messages, state machines and activities start empty and are lost when stepwire stops")
+	syncMode := fs.String("sync", store.SyncBackground.String(), "when the state file's log reaches the disk: background (every acknowledged change survives a crash of stepwire; "+
+		"a crash of the machine may lose the last milliseconds) or commit (each change is synced before it is acknowledged, slower)")
 	httpAddr := fs.String("http", "127.0.0.1:4566", "AWS API listen address; \":PORT\" binds loopback, \"0.0.0.0:PORT\" every interface, port 0 a free one")
 	mqttAddr := fs.String("mqtt", "127.0.0.1:8883", "MQTT over TLS listen address; \":PORT\" binds loopback, \"0.0.0.0:PORT\" every interface, port 0 a free one")
 	region := fs.String("region", arn.DefaultRegion, "emulated region")
@@ -58,6 +61,10 @@ func up(ctx context.Context, args []string) error {
 	if *lambdaMode != emulator.LambdaInProcess && *lambdaMode != emulator.LambdaProcess {
 		return fmt.Errorf("up: --lambda-mode %q: want inprocess or process", *lambdaMode)
 	}
+	sync, err := store.ParseSyncMode(*syncMode)
+	if err != nil {
+		return fmt.Errorf("up: --sync: %w", err)
+	}
 	logger := slog.New(hoplog.New(os.Stderr, *verbose))
 	var mocks *mockconfig.Config
 	if *mockPath != "" {
@@ -79,7 +86,7 @@ func up(ctx context.Context, args []string) error {
 		MockConfig: mocks, Credentials: creds,
 		MQTTConnectTimeout: *connectTimeout, MQTTMaxConnections: *maxConns, MQTTRequireSNI: *requireSNI,
 		RetainExecutions: noLimitIfZero(*retain), RetainExecutionsFor: noLimitIfZero(*retainFor),
-		LambdaMode: *lambdaMode, Durable: !*inMemory,
+		LambdaMode: *lambdaMode, Durable: !*inMemory, Sync: sync,
 	})
 	if err != nil {
 		return err

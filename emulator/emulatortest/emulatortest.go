@@ -23,6 +23,7 @@ import (
 
 	"github.com/stepwire/stepwire/emulator"
 	"github.com/stepwire/stepwire/emulator/awsapi"
+	"github.com/stepwire/stepwire/emulator/store"
 	"github.com/stepwire/stepwire/internal/clock"
 )
 
@@ -61,6 +62,10 @@ func WithLambdaMode(mode string) Option { return func(o *options) { o.cfg.Lambda
 // WithDurable keeps the emulator's state in a state file in its data dir,
 // as `stepwire up` does (emulator.Config.Durable); in memory by default.
 func WithDurable() Option { return func(o *options) { o.cfg.Durable = true } }
+
+// WithSync sets when a durable emulator's log reaches the disk
+// (emulator.Config.Sync).
+func WithSync(m store.SyncMode) Option { return func(o *options) { o.cfg.Sync = m } }
 
 // WithMaxConnections caps concurrent MQTT connections at n
 // (emulator.Config.MQTTMaxConnections; iotemu.DefaultMaxConnections by

@@ -36,6 +36,9 @@ type Bolt struct {
 	seg      *segment
 	segLimit int64
 	failed   error
+	// syncer syncs the log in the background; nil with SyncCommit, where
+	// each commit syncs its record (syncer.go).
+	syncer *syncer
 	// spare delivers the next segment, prepared in the background; nil
 	// when none is being prepared (checkpoint.go). Writer only.
 	spare chan *segment
@@ -68,13 +71,27 @@ const segmentLimit = 8 << 20
 // is twice as large, up to segmentLimit.
 const firstSegmentLimit = 256 << 10
 
-// Open opens or creates the state file at path, with its log segments
+// Options are how the durable store runs.
+type Options struct {
+	// Sync is when a commit reaches the disk (syncer.go).
+	Sync SyncMode
+
+	segLimit int64                // segmentLimit, unless a test sets it
+	syncFn   func(*os.File) error // fdatasync, unless a test sets it
+}
+
+// Open opens or creates the state file at path with the default options.
+func Open(path string) (*Bolt, error) { return OpenWith(path, Options{}) }
+
+// OpenWith opens or creates the state file at path, with its log segments
 // (path.wal.N). A file that is not a bbolt database, or one that is but
 // not stepwire's, or a segment of another state file, is an error naming
 // the file; nothing is ever reset.
-func Open(path string) (*Bolt, error) { return open(path, segmentLimit) }
-
-func open(path string, limit int64) (*Bolt, error) {
+func OpenWith(path string, o Options) (*Bolt, error) {
+	limit := o.segLimit
+	if limit == 0 {
+		limit = segmentLimit
+	}
 	_, statErr := os.Stat(path)
 	fresh := errors.Is(statErr, os.ErrNotExist)
 	opts := &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType, NoFreelistSync: true}
@@ -97,6 +114,13 @@ func open(path string, limit int64) (*Bolt, error) {
 	if err := b.recover(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w; move it away or start with --in-memory", path, err)
+	}
+	if o.Sync == SyncBackground {
+		fn := o.syncFn
+		if fn == nil {
+			fn = fdatasync
+		}
+		b.syncer = newSyncer(b.seg.f, fn)
 	}
 	b.group = newGroup(b.commit)
 	return b, nil
@@ -157,16 +181,16 @@ func (b *Bolt) Path() string { return b.path }
 // meanwhile, and on disk when Apply returns.
 func (b *Bolt) Apply(ops ...Op) error { return b.group.apply(ops) }
 
-// commit appends ops to the log as one record, and once that is on disk
-// serves them from the overlay. It runs on the group's writer only.
+// commit appends ops to the log as one record, and once that is logged
+// (written, or synced: syncer.go) serves them from the overlay. It runs on the group's writer only.
 func (b *Bolt) commit(ops []Op) error {
 	if b.failed != nil {
 		return b.failed
 	}
-	if err := b.seg.append(appendRecord(nil, ops)); err != nil {
+	if err := b.log(appendRecord(nil, ops)); err != nil {
 		// What the failed write left in the file is unknown, and so is
 		// whether a later sync would report it: refuse every later commit.
-		b.failed = fmt.Errorf("store %s: log write failed, later writes refused: %w", b.path, err)
+		b.failed = fmt.Errorf("store %s: log write or sync failed, later writes refused: %w", b.path, err)
 		return b.failed
 	}
 	kept := keepValues(ops)
@@ -178,6 +202,18 @@ func (b *Bolt) commit(ops []Op) error {
 	}
 	b.prepareSpare()
 	return nil
+}
+
+// log appends rec to the current segment and syncs it, or has the syncer
+// sync it.
+func (b *Bolt) log(rec []byte) error {
+	if err := b.seg.write(rec); err != nil {
+		return err
+	}
+	if b.syncer == nil {
+		return fdatasync(b.seg.f)
+	}
+	return b.syncer.wrote(len(rec))
 }
 
 // keepValues returns a copy of ops whose values are copied into one
@@ -235,7 +271,11 @@ func (b *Bolt) Size() (int64, error) {
 func (b *Bolt) Close() error {
 	b.closeOnce.Do(func() {
 		b.group.stop()
-		err := b.waitCheckpoint()
+		var err error
+		if b.syncer != nil {
+			err = b.syncer.close()
+		}
+		err = errors.Join(err, b.waitCheckpoint())
 		last := b.seg.seq
 		if spare := b.takeSpare(); spare != nil {
 			spare.f.Close()

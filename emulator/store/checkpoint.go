@@ -47,6 +47,17 @@ func (b *Bolt) rotate() {
 		}
 		seg.limit = b.nextLimit()
 	}
+	if b.syncer != nil {
+		// The previous segment is on disk before a record follows in the
+		// next one: only the last segment holding records may lose any.
+		if err := b.syncer.flush(); err != nil {
+			seg.f.Close()
+			os.Remove(segmentName(b.path, seg.seq))
+			b.failed = fmt.Errorf("store %s: log sync failed, later writes refused: %w", b.path, err)
+			return
+		}
+		b.syncer.switchTo(seg.f)
+	}
 	b.seg.f.Close()
 	b.seg = seg
 	b.freeze()

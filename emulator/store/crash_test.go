@@ -13,17 +13,29 @@ import (
 
 // TestCrashKeepsAcknowledgedWrites SIGKILLs a process that writes from
 // several goroutines at once and checks that every write it acknowledged
-// (printed after Apply returned) is in the file afterwards
-// (docs/durability.md §3).
+// (printed after Apply returned) is in the file afterwards, in both sync
+// modes (docs/durability.md §3).
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
-	if os.Getenv("STEPWIRE_STORE_CRASH_WRITER") != "" {
-		crashWriter(os.Getenv("STEPWIRE_STORE_CRASH_WRITER"))
+	if path := os.Getenv("STEPWIRE_STORE_CRASH_WRITER"); path != "" {
+		mode, err := ParseSyncMode(os.Getenv("STEPWIRE_STORE_CRASH_SYNC"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		crashWriter(path, mode)
 		return
 	}
+	for _, mode := range []SyncMode{SyncBackground, SyncCommit} {
+		t.Run(mode.String(), func(t *testing.T) { crashRounds(t, mode) })
+	}
+}
+
+// crashRounds kills a writer in mode at four points, one after the
+// other, on the same state file.
+func crashRounds(t *testing.T, mode SyncMode) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	for round, kills := range []int{1, 40, 300, 3000} { // kill after this many acknowledgements
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashKeepsAcknowledgedWrites$")
-		cmd.Env = append(os.Environ(), "STEPWIRE_STORE_CRASH_WRITER="+path)
+		cmd.Env = append(os.Environ(), "STEPWIRE_STORE_CRASH_WRITER="+path, "STEPWIRE_STORE_CRASH_SYNC="+mode.String())
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -78,8 +90,8 @@ func ackedStates(lines []string) map[string]byte {
 // after every third put it deletes the put before, printing "~key" before
 // and "-key" once the delete returned. It stops by itself after a bounded
 // number of writes.
-func crashWriter(path string) {
-	s, err := open(path, 64<<10) // checkpoints all along
+func crashWriter(path string, mode SyncMode) {
+	s, err := OpenWith(path, Options{Sync: mode, segLimit: 64 << 10}) // checkpoints all along
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

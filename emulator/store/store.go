@@ -2,9 +2,10 @@
 // of named buckets, an in-memory implementation for tests and the
 // conformance runner, and a durable one on an embedded database for
 // `stepwire up` (docs/durability.md): bbolt behind a write-ahead log.
-// Writes from concurrent callers are grouped into one log record and one
-// fdatasync (group.go, wal.go): a caller returns from Apply only when its
-// write is on disk.
+// Writes from concurrent callers are grouped into one log record (group.go,
+// wal.go): a caller returns from Apply once its write is in the log, where
+// a crash of the process cannot take it back, and, with SyncCommit, synced
+// to disk (syncer.go).
 package store
 
 import (
@@ -26,7 +27,8 @@ func Del(bucket, key string) Op { return Op{Bucket: bucket, Key: key, Delete: tr
 
 // Store is a key-value store of buckets. Keys within a bucket are ordered
 // bytewise. Apply writes a batch atomically; on a durable store it returns
-// once the batch survives a crash. Values passed to Apply or returned by
+// once the batch survives a crash of the process (and of the machine, as
+// its SyncMode says). Values passed to Apply or returned by
 // Get and Scan are not retained or shared by the store.
 type Store interface {
 	Apply(ops ...Op) error

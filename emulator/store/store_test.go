@@ -10,6 +10,12 @@ import (
 	"testing"
 )
 
+// open opens a Bolt whose log segments take limit bytes before a
+// checkpoint.
+func open(path string, limit int64) (*Bolt, error) {
+	return OpenWith(path, Options{segLimit: limit})
+}
+
 // impls are the stores every behaviour test runs on.
 var impls = []struct {
 	name string
@@ -26,6 +32,14 @@ var impls = []struct {
 	// bolt with a tiny log: a checkpoint every few commits.
 	{"bolt-checkpoints", func(t testing.TB) Store {
 		s, err := open(filepath.Join(t.TempDir(), "state.db"), 2<<10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}},
+	// bolt syncing each commit before it returns.
+	{"bolt-sync-commit", func(t testing.TB) Store {
+		s, err := OpenWith(filepath.Join(t.TempDir(), "state.db"), Options{Sync: SyncCommit, segLimit: 4 << 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -159,8 +159,9 @@ var errTornHeader = errors.New("incomplete header")
 // checking that it belongs to the state file id and is segment seq. A
 // bad record with no good record after it is a torn tail, the end of a
 // write a crash cut short (never acknowledged): the records before it are
-// returned with the offset where the good ones end. A bad record followed
-// by a good one is corruption, an error. Zeros after the records are the
+// returned with the offset where the good ones end; so is a gap of
+// zeros (unwritten). Any other bad record followed by a good one is
+// corruption, an error. Zeros after the records are the
 // unused rest of a preallocated segment: end is then the file's size.
 func readSegment(name string, id []byte, seq uint64) (ops [][]Op, end int64, err error) {
 	data, err := os.ReadFile(name)
@@ -186,7 +187,7 @@ func readSegment(name string, id []byte, seq uint64) (ops [][]Op, end int64, err
 			return ops, int64(len(data)), nil // the rest of a preallocated segment
 		}
 		if !ok {
-			if next := findRecord(data[off+1:]); next >= 0 {
+			if next := findRecord(data[off+1:]); next >= 0 && !unwritten(data[off:]) {
 				return nil, 0, fmt.Errorf("%s: corrupt record at offset %d, with records after it", name, off)
 			}
 			break
@@ -196,6 +197,14 @@ func readSegment(name string, id []byte, seq uint64) (ops [][]Op, end int64, err
 	}
 	return ops, int64(off), nil
 }
+
+// unwritten reports whether b starts where nothing reached the disk: a
+// record header's worth of zeros. With SyncBackground, a crash of the
+// machine may keep some of the writes no sync covered yet and lose
+// others (syncer.go): a gap of zeros with records after it is then the
+// end of what the log holds, as a torn tail is; none of it had been
+// synced. Anything else before an intact record is corruption.
+func unwritten(b []byte) bool { return allZero(b[:min(len(b), recHeadSize)]) }
 
 func allZero(b []byte) bool {
 	for _, c := range b {
@@ -296,11 +305,11 @@ func writeHeader(f *os.File, h []byte, prealloc int64) (*segment, error) {
 	return &segment{f: f, size: int64(len(h))}, nil
 }
 
-// append writes rec and waits until it is on disk.
-func (s *segment) append(rec []byte) error {
+// write appends rec; the caller syncs it.
+func (s *segment) write(rec []byte) error {
 	if _, err := s.f.Write(rec); err != nil {
 		return err
 	}
 	s.size += int64(len(rec))
-	return fdatasync(s.f)
+	return nil
 }

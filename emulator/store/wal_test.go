@@ -149,6 +149,44 @@ func TestTornTailIsDropped(t *testing.T) {
 	}
 }
 
+// TestUnwrittenGapEndsTheLog: a machine crash that kept later unsynced
+// writes and lost an earlier one leaves zeros with intact records after
+// them; the log ends at the gap, as at a torn tail (docs/durability.md
+// §3).
+func TestUnwrittenGapEndsTheLog(t *testing.T) {
+	s, path := openLogged(t, 1<<30, 30)
+	defer s.Close()
+	crashed := crashCopy(t, path)
+	seg := crashed + ".wal.00000001"
+	b, _ := os.ReadFile(seg)
+	var ends []int // where each record ends
+	for off := walHeaderSize; ; {
+		_, n, ok := parseRecord(b[off:])
+		if !ok {
+			break
+		}
+		off += n
+		ends = append(ends, off)
+	}
+	if len(ends) != 40 { // 30 puts, 10 deletes
+		t.Fatalf("%d records, want 40", len(ends))
+	}
+	clear(b[ends[19]:ends[20]]) // the 21st record never reached the disk
+	os.WriteFile(seg, b, 0o600)
+	c, err := Open(crashed)
+	if err != nil {
+		t.Fatalf("open with an unwritten gap: %v", err)
+	}
+	defer c.Close()
+	// 20 records: puts 0..14 and the deletes of 1, 4, 7, 10, 13.
+	if got, want := strings.Join(scanAll(t, c, "k", ""), ","), "0000=0,0002=2,0003=3,0005=5,0006=6,0008=8,0009=9,0011=11,0012=12,0014=14"; got != want {
+		t.Errorf("scan = %s\nwant %s", got, want)
+	}
+	if fi, _ := os.Stat(seg); fi.Size() != int64(ends[19]) {
+		t.Errorf("segment size %d, want it cut at the gap, %d", fi.Size(), ends[19])
+	}
+}
+
 // TestCorruptLogIsRefused: a bad record with good ones after it, or a
 // segment of another state file, stops Open with an error naming the
 // segment; nothing is reset (docs/durability.md §3).
