@@ -63,19 +63,7 @@ func (s *Service) journaled(e *execution, o interp.Options) interp.Options {
 		return o
 	}
 	newToken, newUUID, random := o.NewToken, o.NewUUID, o.Random
-	o.NewToken = func() string {
-		if r := e.jr.replay; r != nil && len(r.Tokens) > 0 {
-			t := r.Tokens[0]
-			r.Tokens = r.Tokens[1:]
-			if ref, err := s.tokens.parse(t); err == nil && ref.seq > e.tokenSeq {
-				e.tokenSeq = ref.seq
-			}
-			return t
-		}
-		t := newToken()
-		e.jr.draws.Tokens = append(e.jr.draws.Tokens, t)
-		return t
-	}
+	o.NewToken = func() string { return s.journaledToken(e, newToken) }
 	o.NewUUID = func() string {
 		if r := e.jr.replay; r != nil && len(r.UUIDs) > 0 {
 			u := r.UUIDs[0]
@@ -131,7 +119,7 @@ func (s *Service) journalStep(e *execution, at time.Time, ev interp.Event) {
 	}
 	r := stepRecord{At: at, Draws: e.takeDraws()}
 	if ev != nil {
-		kind, b, err := encodeEvent(ev)
+		kind, b, err := encodeEvent(s.shortToken(e, ev))
 		if err != nil {
 			s.log.Error("execution step not journaled", "executionArn", e.arn, "err", err)
 			return

@@ -24,13 +24,16 @@ func doneKey(id uint64) string          { return fmt.Sprintf("d/%016x", id) }
 
 // draws are the values an execution drew during one call into its
 // Machine, in order of each kind: replay hands them back.
+// Tokens are minted again from their sequence numbers (TokenSeqs); a
+// journal written before tokens could be has the tokens themselves.
 type drawn struct {
-	Tokens  []string `json:"t,omitempty"`
-	UUIDs   []string `json:"u,omitempty"`
-	Randoms []int64  `json:"r,omitempty"`
+	Tokens    []string `json:"t,omitempty"`
+	TokenSeqs []uint32 `json:"ts,omitempty"`
+	UUIDs     []string `json:"u,omitempty"`
+	Randoms   []int64  `json:"r,omitempty"`
 }
 
-func (d drawn) empty() bool { return len(d.Tokens)+len(d.UUIDs)+len(d.Randoms) == 0 }
+func (d drawn) empty() bool { return len(d.Tokens)+len(d.TokenSeqs)+len(d.UUIDs)+len(d.Randoms) == 0 }
 
 // startRecord is what StartExecution fixed.
 type startRecord struct {

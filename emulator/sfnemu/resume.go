@@ -73,6 +73,9 @@ func (s *Service) replayStep(e *execution, r stepRecord) error {
 	if err != nil {
 		return err
 	}
+	if ev, err = s.fullToken(e, ev); err != nil {
+		return err
+	}
 	e.jr.settle(ev)
 	step, err := e.machine.Handle(r.At, ev)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"hash"
+	mathrand "math/rand/v2"
 	"sync"
 )
 
@@ -14,10 +15,14 @@ import (
 // tell garbage (InvalidToken) from a token it once issued (TaskTimedOut,
 // TaskDoesNotExist) without a global table:
 //
-//	version(1) | instance(8) | execution id(8) | sequence(4) | nonce(16) | padding | HMAC-SHA256(32)
+//	version(1) | instance(8) | execution id(8) | sequence(4) | padding(471) | HMAC-SHA256(32)
 //
 // encoded with standard base64 (so '+', '/' and '=' appear, as in real
-// tokens) and padded to 700 characters, about the length AWS issues.
+// tokens), 700 characters, about the length AWS issues. The padding is a
+// keyed stream of the fields before it, so a token is a function of the
+// key and those fields: replay mints an execution's tokens again from
+// their sequence numbers, and the journal keeps the numbers, not 700
+// characters each (journal_tokens.go).
 const (
 	tokenVersion  = 1
 	tokenRawLen   = 524 // 700 base64 characters, one '=' of padding
@@ -50,14 +55,20 @@ func newTokenCodec(key []byte) *tokenCodec {
 	return c
 }
 
-// mint returns a fresh token for the given execution and sequence number.
+// tokenFieldsLen is the length of a token's fields before its padding.
+const tokenFieldsLen = 21
+
+// mint returns the token of the given execution and sequence number.
 func (c *tokenCodec) mint(exec uint64, seq uint32) string {
 	raw := make([]byte, tokenRawLen)
 	raw[0] = tokenVersion
 	copy(raw[1:9], c.instance[:])
 	binary.BigEndian.PutUint64(raw[9:17], exec)
-	binary.BigEndian.PutUint32(raw[17:21], seq)
-	_, _ = rand.Read(raw[21 : tokenRawLen-tokenMACLen])
+	binary.BigEndian.PutUint32(raw[17:tokenFieldsLen], seq)
+	// The padding's seed is the HMAC of the fields, a message of another
+	// length than the one the token's own HMAC covers.
+	pad := mathrand.NewChaCha8([32]byte(c.mac(raw[:tokenFieldsLen])))
+	_, _ = pad.Read(raw[tokenFieldsLen : tokenRawLen-tokenMACLen])
 	copy(raw[tokenRawLen-tokenMACLen:], c.mac(raw[:tokenRawLen-tokenMACLen]))
 	return base64.StdEncoding.EncodeToString(raw)
 }
