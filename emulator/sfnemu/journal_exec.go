@@ -106,8 +106,11 @@ func (s *Service) journalStart(e *execution) {
 	if !e.jr.on {
 		return
 	}
+	rev := snapRevision(*e.rev)
+	key := s.journalDef(rev.Definition)
+	rev.Definition = ""
 	e.jr.start = startRecord{ID: e.id, ARN: e.arn, Name: e.name, SM: e.sm.arn, Input: e.input, Start: e.start,
-		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: snapRevision(*e.rev), Draws: e.takeDraws()}
+		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: rev, DefKey: key, Draws: e.takeDraws()}
 	e.jr.startJSON = s.journalPut(e, runKey(e.id), e.jr.start)
 }
 

@@ -14,6 +14,7 @@ import (
 //	r/<id>        startRecord of a running execution
 //	r/<id>/<seq>  stepRecord: one delivery its Machine applied
 //	d/<id>        doneRecord: a closed execution, compacted
+//	v/<hash>      a definition the start records name (journal_defs.go)
 //
 // with <id> the execution id and <seq> the step's number in hex, fixed
 // width, so a prefix scan returns an execution's records in order.
@@ -35,7 +36,9 @@ type drawn struct {
 
 func (d drawn) empty() bool { return len(d.Tokens)+len(d.TokenSeqs)+len(d.UUIDs)+len(d.Randoms) == 0 }
 
-// startRecord is what StartExecution fixed.
+// startRecord is what StartExecution fixed. Its revision's definition is
+// journaled apart, under DefKey (journal_defs.go); a record written
+// before that holds it in Rev.
 type startRecord struct {
 	ID                   uint64
 	ARN, Name, SM, Input string
@@ -43,7 +46,8 @@ type startRecord struct {
 	VersionArn           string `json:",omitempty"`
 	AliasArn             string `json:",omitempty"`
 	Rev                  revisionSnapshot
-	Draws                drawn `json:",omitempty"`
+	DefKey               string `json:",omitempty"`
+	Draws                drawn  `json:",omitempty"`
 }
 
 // stepRecord is one delivery applied: Kind names the event ("" for

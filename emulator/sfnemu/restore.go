@@ -26,9 +26,13 @@ func (s *Service) RestoreExecutions() error {
 	if err != nil {
 		return err
 	}
+	defs, err := s.loadDefs()
+	if err != nil {
+		return err
+	}
 	var running []*execution
 	for _, r := range recs {
-		e, err := s.rebuild(r)
+		e, err := s.rebuild(defs.resolve(r))
 		if err != nil {
 			s.log.Warn("execution not restored", "executionArn", r.Start.ARN, "err", err)
 			s.journalDrop(r)
@@ -39,6 +43,7 @@ func (s *Service) RestoreExecutions() error {
 		}
 		s.nextExec.Store(max(s.nextExec.Load(), e.id))
 	}
+	s.keepDefs(defs)
 	s.retainRestored()
 	for _, e := range running {
 		e.mu.Lock()
@@ -158,6 +163,9 @@ func (s *Service) rebuild(r doneRecord) (*execution, error) {
 	st := r.Start
 	e := &execution{id: st.ID, arn: st.ARN, name: st.Name, sm: sm, rev: &rev, input: st.Input, start: st.Start,
 		status: interp.StatusRunning, versionArn: st.VersionArn, aliasArn: st.AliasArn}
+	if st.DefKey != "" {
+		st.Rev.Definition = "" // journaled apart
+	}
 	e.jr = &execJournal{on: true, start: st, steps: r.Steps, term: r.Term}
 	if err := s.replayExecution(e, r.Steps, r.Term); err != nil {
 		return nil, err

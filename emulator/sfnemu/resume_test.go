@@ -189,3 +189,58 @@ func TestRestartRedrivesLambda(t *testing.T) {
 	out := h.waitStatus(arn, types.ExecutionStatusSucceeded)
 	require.JSONEq(t, `{"n":2}`, aws.ToString(out.Output))
 }
+
+// journalKeys returns the keys of the journal beginning with prefix.
+func journalKeys(t *testing.T, st store.Store, prefix string, each func(v []byte)) []string {
+	t.Helper()
+	var keys []string
+	require.NoError(t, st.Scan(journalBucket, prefix, func(k string, v []byte) error {
+		keys = append(keys, k)
+		if each != nil {
+			each(v)
+		}
+		return nil
+	}))
+	return keys
+}
+
+// A definition is journaled once, apart from the executions that run it;
+// a restart keeps those its executions name, deletes the others, and
+// drops (with a warning) an execution whose definition is gone.
+func TestDefinitionsAreJournaledOnce(t *testing.T) {
+	h := newDurable(t)
+	st := h.svc.cfg.Store
+	kept := h.createMachine("Kept", `{"StartAt":"KeptPass","States":{"KeptPass":{"Type":"Pass","End":true}}}`)
+	gone := h.createMachine("Gone", `{"StartAt":"GonePass","States":{"GonePass":{"Type":"Pass","End":true}}}`)
+	var arns []string
+	for range 3 {
+		arns = append(arns, h.start(kept, `{}`))
+	}
+	h.waitStatus(h.start(gone, `{}`), types.ExecutionStatusSucceeded)
+	for _, arn := range arns {
+		h.waitStatus(arn, types.ExecutionStatusSucceeded)
+	}
+	require.Eventually(t, func() bool { return len(journalKeys(t, st, "d/", nil)) == 4 }, 10*time.Second, time.Millisecond,
+		"closed records committed (flushDelay)")
+	require.Len(t, journalKeys(t, st, defPrefix, nil), 2, "one record per definition")
+	journalKeys(t, st, "d/", func(v []byte) {
+		require.NotContains(t, string(v), "Pass\"", "a closed record holds no definition")
+	})
+
+	_, err := h.client.DeleteStateMachine(context.Background(), &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(gone)})
+	require.NoError(t, err)
+	h = h.restart(nil)
+	for _, arn := range arns {
+		h.waitStatus(arn, types.ExecutionStatusSucceeded)
+	}
+	keptKey := defKey(`{"StartAt":"KeptPass","States":{"KeptPass":{"Type":"Pass","End":true}}}`)
+	require.Eventually(t, func() bool { return len(journalKeys(t, st, defPrefix, nil)) == 1 }, 10*time.Second, time.Millisecond,
+		"the definition no execution names is deleted")
+	require.Equal(t, []string{keptKey}, journalKeys(t, st, defPrefix, nil))
+
+	require.NoError(t, st.Apply(store.Del(journalBucket, keptKey)))
+	h = h.restart(nil)
+	list, err := h.client.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: aws.String(kept)})
+	require.NoError(t, err)
+	require.Empty(t, list.Executions, "executions whose definition is gone are dropped")
+}

@@ -113,6 +113,7 @@ type Service struct {
 	retention retention
 	journal   *journal            // nil without Config.Store
 	revCache  map[string]revision // while RestoreExecutions runs
+	defs      defKeys             // definitions journaled (journal_defs.go)
 	statusQ   statusQueue         // status changes for cfg.StatusChange
 	nextSweep atomic.Int64        // unix nanoseconds of the next sweep (retention.go)
 	mapRunIdx sync.Map            // Map Run ARN -> *execution (mapruns.go)
