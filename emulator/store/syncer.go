@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 )
 
 // When a commit is durable (docs/durability.md §2). Both modes write a
@@ -15,10 +16,10 @@ import (
 //
 //   - SyncCommit: Apply returns once the record is fdatasynced.
 //   - SyncBackground: a goroutine fdatasyncs the log behind the writer,
-//     one sync after another while there is anything to sync, so a crash
-//     of the machine loses the commits of the sync under way and those
-//     written since, never more than maxUnsynced bytes of them: a commit
-//     that would leave more waits for the sync.
+//     one sync every syncInterval while there is anything to sync, so a
+//     crash of the machine loses the commits of the sync under way and
+//     those written since, never more than maxUnsynced bytes of them: a
+//     commit that would leave more waits for the sync.
 //
 // SyncBackground is the default: the sync then costs a commit nothing on
 // its way, where SyncCommit puts the disk's latency on every call that
@@ -59,6 +60,12 @@ func ParseSyncMode(s string) (SyncMode, error) {
 // SyncBackground mode.
 const maxUnsynced = 1 << 20
 
+// syncInterval is the shortest time from one background sync's start to
+// the next one's, unless a flush or the bound on unsynced bytes urges it:
+// under load a sync covers the commits of a few milliseconds, not of the
+// last sync's duration, and costs the machine far fewer of them.
+const syncInterval = 5 * time.Millisecond
+
 // syncer fdatasyncs the log segment commits append to, in the
 // background. Bytes are counted over all segments: written is what the
 // writer appended, synced what a finished sync covers.
@@ -72,12 +79,13 @@ type syncer struct {
 	err             error
 	stop            bool
 	done            chan struct{}
+	urge            chan struct{} // ends the wait for the interval
 	waiting         int // writers waiting for a sync: a test's view
 }
 
 // newSyncer starts syncing f with fn.
 func newSyncer(f *os.File, fn func(*os.File) error) *syncer {
-	s := &syncer{sync: fn, f: f, done: make(chan struct{})}
+	s := &syncer{sync: fn, f: f, done: make(chan struct{}), urge: make(chan struct{}, 1)}
 	s.cond = sync.NewCond(&s.mu)
 	go s.run()
 	return s
@@ -96,6 +104,7 @@ func (s *syncer) run() {
 		}
 		target, f := s.written, s.f
 		s.mu.Unlock()
+		started := time.Now()
 		err := s.sync(f)
 		s.mu.Lock()
 		if err != nil {
@@ -104,6 +113,32 @@ func (s *syncer) run() {
 			s.synced = target
 		}
 		s.cond.Broadcast()
+		if !s.stop {
+			s.mu.Unlock()
+			s.pause(syncInterval - time.Since(started))
+			s.mu.Lock()
+		}
+	}
+}
+
+// pause waits d, or less if urged.
+func (s *syncer) pause(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-s.urge:
+	}
+}
+
+// hurry ends the syncer's pause, if any. s.mu is held.
+func (s *syncer) hurry() {
+	select {
+	case s.urge <- struct{}{}:
+	default:
 	}
 }
 
@@ -116,6 +151,7 @@ func (s *syncer) wrote(n int) error {
 	s.written += int64(n)
 	s.cond.Broadcast()
 	for s.err == nil && s.written-s.synced > maxUnsynced {
+		s.hurry()
 		s.waiting++
 		s.cond.Wait()
 		s.waiting--
@@ -129,6 +165,7 @@ func (s *syncer) flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.err == nil && s.synced < s.written {
+		s.hurry()
 		s.cond.Wait()
 	}
 	return s.err
@@ -146,6 +183,7 @@ func (s *syncer) switchTo(f *os.File) {
 func (s *syncer) close() error {
 	s.mu.Lock()
 	s.stop = true
+	s.hurry()
 	s.cond.Broadcast()
 	s.mu.Unlock()
 	<-s.done
