@@ -1,7 +1,6 @@
 package sfnemu
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/stepwire/stepwire/emulator/interp"
@@ -111,7 +110,13 @@ func (s *Service) journalStart(e *execution) {
 	rev.Definition = ""
 	e.jr.start = startRecord{ID: e.id, ARN: e.arn, Name: e.name, SM: e.sm.arn, Input: e.input, Start: e.start,
 		VersionArn: e.versionArn, AliasArn: e.aliasArn, Rev: rev, DefKey: key, Draws: e.takeDraws()}
-	e.jr.startJSON = s.journalPut(e, runKey(e.id), e.jr.start)
+	b, err := appendStart(nil, e.jr.start)
+	if err != nil {
+		s.log.Error("execution record not journaled", "executionArn", e.arn, "err", err)
+		return
+	}
+	e.jr.ticket = s.journal.add(store.Put(journalBucket, runKey(e.id), b))
+	e.jr.startJSON = b
 }
 
 // journalStep writes a delivery about to be applied: ev at at (nil: the
@@ -129,7 +134,8 @@ func (s *Service) journalStep(e *execution, at time.Time, ev interp.Event) {
 		}
 		r.Kind, r.Event = kind, b
 	}
-	enc := s.journalPut(e, stepKey(e.id, len(e.jr.steps)), r)
+	enc := appendStep(make([]byte, 0, 64+len(r.Event)), r)
+	e.jr.ticket = s.journal.add(store.Put(journalBucket, stepKey(e.id, len(e.jr.steps)), enc))
 	for len(e.jr.stepsJSON) < len(e.jr.steps) {
 		e.jr.stepsJSON = append(e.jr.stepsJSON, nil)
 	}
@@ -179,18 +185,6 @@ func (s *Service) journalFree(freed []*execution) {
 		ops = append(ops, store.Del(journalBucket, doneKey(e.id)))
 	}
 	s.journal.add(ops...)
-}
-
-// journalPut queues one record of e and returns its encoding (nil if it
-// was not journaled). e.mu is held.
-func (s *Service) journalPut(e *execution, key string, v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		s.log.Error("execution record not journaled", "executionArn", e.arn, "err", err)
-		return nil
-	}
-	e.jr.ticket = s.journal.add(store.Put(journalBucket, key, b))
-	return b
 }
 
 // journalWait returns once every write queued for e so far is committed:

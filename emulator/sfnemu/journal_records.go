@@ -90,6 +90,9 @@ type taskInvokedRecord struct {
 func encodeEvent(ev interp.Event) (string, json.RawMessage, error) {
 	var v any = ev
 	if t, ok := ev.(interp.TaskInvoked); ok {
+		if b, ok := appendTaskInvoked(make([]byte, 0, 32+len(t.Output)), t); ok {
+			return "interp.TaskInvoked", b, nil
+		}
 		v = taskInvokedRecord(t)
 	}
 	b, err := json.Marshal(v)
