@@ -309,6 +309,10 @@ func (e *Emulator) Start(ctx context.Context) error {
 			return fmt.Errorf("start emulator: %w", err)
 		}
 	}
+	// The executions a durable start restored go on once what they call
+	// and report to is in place: the template's functions, the API, the
+	// event buses.
+	e.SFN.ResumeExecutions()
 	return e.writeEndpoints()
 }
 

@@ -297,3 +297,45 @@ func TestCorruptRulesAndSchedulesAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestResumedExecutionEndsAfterRestart: an execution whose Wait came due
+// while the emulator was down ends at once when it starts again, and its
+// status change, sent to EventBridge, finds the event buses in place
+// (restored executions resume once the emulator is built).
+func TestResumedExecutionEndsAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC)
+	e := startOnClock(t, dir, clock.NewFake(t0))
+	sm, err := sfnClient(e).CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("Waits"),
+		Definition: aws.String(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":10,"End":true}}}`),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/r")})
+	if err != nil {
+		e.Close()
+		t.Fatal(err)
+	}
+	run, err := sfnClient(e).StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		e.Close()
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e = startOnClock(t, dir, clock.NewFake(t0.Add(time.Minute)))
+	defer e.Close()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		d, err := e.SFN.DescribeExecution(ctx, aws.ToString(run.ExecutionArn))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status == "SUCCEEDED" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status %s after the restart, want SUCCEEDED", d.Status)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -69,7 +69,7 @@ func restoreSFN(st store.Store, svc *sfnemu.Service) (*store.Snapshot, error) {
 		err = svc.RestoreConfig(b)
 	}
 	if err == nil {
-		err = svc.RestoreExecutions()
+		err = svc.LoadExecutions() // resumed once the emulator is built (Start)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("new emulator: %w", err)

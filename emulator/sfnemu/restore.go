@@ -10,12 +10,23 @@ import (
 	"github.com/stepwire/stepwire/emulator/store"
 )
 
-// RestoreExecutions rebuilds the executions of the journal (resume.go)
-// and resumes the RUNNING ones, once RestoreConfig gave back their state
-// machines; it also takes the task-token key of the state file, so that
-// tokens issued before the restart stay valid. Without Config.Store it
-// does nothing. Call it before the service is used.
+// RestoreExecutions rebuilds the executions of the journal and resumes
+// the RUNNING ones: LoadExecutions, then ResumeExecutions.
 func (s *Service) RestoreExecutions() error {
+	if err := s.LoadExecutions(); err != nil {
+		return err
+	}
+	s.ResumeExecutions()
+	return nil
+}
+
+// LoadExecutions rebuilds the executions of the journal (resume.go), once
+// RestoreConfig gave back their state machines; it also takes the
+// task-token key of the state file, so that tokens issued before the
+// restart stay valid. The RUNNING ones wait for ResumeExecutions, so that
+// what they report (status changes) finds its receivers in place. Without
+// Config.Store it does nothing. Call it before the service is used.
+func (s *Service) LoadExecutions() error {
 	if s.journal == nil {
 		return nil
 	}
@@ -30,7 +41,6 @@ func (s *Service) RestoreExecutions() error {
 	if err != nil {
 		return err
 	}
-	var running []*execution
 	for _, r := range recs {
 		e, err := s.rebuild(defs.resolve(r))
 		if err != nil {
@@ -39,12 +49,23 @@ func (s *Service) RestoreExecutions() error {
 			continue
 		}
 		if e.status == interp.StatusRunning {
-			running = append(running, e)
+			s.toResume = append(s.toResume, e)
 		}
 		s.nextExec.Store(max(s.nextExec.Load(), e.id))
 	}
 	s.keepDefs(defs)
 	s.retainRestored()
+	if len(recs) > 0 {
+		s.log.Info(fmt.Sprintf("restored %d executions, %d running", len(recs), len(s.toResume)))
+	}
+	return nil
+}
+
+// ResumeExecutions carries on the RUNNING executions LoadExecutions
+// rebuilt: their timers armed, their outstanding tasks started again.
+func (s *Service) ResumeExecutions() {
+	running := s.toResume
+	s.toResume = nil
 	for _, e := range running {
 		e.mu.Lock()
 		drive := s.resume(e)
@@ -53,10 +74,6 @@ func (s *Service) RestoreExecutions() error {
 			s.goDrive(e)
 		}
 	}
-	if len(recs) > 0 {
-		s.log.Info(fmt.Sprintf("restored %d executions, %d running", len(recs), len(running)))
-	}
-	return nil
 }
 
 // tokenState is the task-token key kept in the state file.

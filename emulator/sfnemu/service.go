@@ -114,6 +114,7 @@ type Service struct {
 	journal   *journal            // nil without Config.Store
 	revCache  map[string]revision // while RestoreExecutions runs
 	defs      defKeys             // definitions journaled (journal_defs.go)
+	toResume  []*execution        // loaded, not yet resumed (restore.go)
 	statusQ   statusQueue         // status changes for cfg.StatusChange
 	nextSweep atomic.Int64        // unix nanoseconds of the next sweep (retention.go)
 	mapRunIdx sync.Map            // Map Run ARN -> *execution (mapruns.go)
