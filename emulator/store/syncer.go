@@ -80,7 +80,7 @@ type syncer struct {
 	stop            bool
 	done            chan struct{}
 	urge            chan struct{} // ends the wait for the interval
-	waiting         int // writers waiting for a sync: a test's view
+	waiting         int           // writers waiting for a sync: a test's view
 }
 
 // newSyncer starts syncing f with fn.
