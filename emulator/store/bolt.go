@@ -187,13 +187,14 @@ func (b *Bolt) commit(ops []Op) error {
 	if b.failed != nil {
 		return b.failed
 	}
-	if err := b.log(appendRecord(nil, ops)); err != nil {
+	rec := appendRecord(nil, ops)
+	if err := b.log(rec); err != nil {
 		// What the failed write left in the file is unknown, and so is
 		// whether a later sync would report it: refuse every later commit.
 		b.failed = fmt.Errorf("store %s: log write or sync failed, later writes refused: %w", b.path, err)
 		return b.failed
 	}
-	kept := keepValues(ops)
+	kept := keptIn(rec[recHeadSize:], ops)
 	b.mu.Lock()
 	b.active.apply(kept)
 	b.mu.Unlock()
@@ -214,26 +215,6 @@ func (b *Bolt) log(rec []byte) error {
 		return fdatasync(b.seg.f)
 	}
 	return b.syncer.wrote(len(rec))
-}
-
-// keepValues returns a copy of ops whose values are copied into one
-// buffer, for the overlay to keep.
-func keepValues(ops []Op) []Op {
-	n := 0
-	for _, op := range ops {
-		n += len(op.Value)
-	}
-	buf := make([]byte, 0, n)
-	kept := make([]Op, len(ops))
-	for i, op := range ops {
-		kept[i] = op
-		if !op.Delete {
-			start := len(buf)
-			buf = append(buf, op.Value...)
-			kept[i].Value = buf[start:len(buf):len(buf)]
-		}
-	}
-	return kept
 }
 
 // Get implements Store.

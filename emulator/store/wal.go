@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,8 +67,18 @@ func segmentSeqs(path string) ([]uint64, error) {
 	return seqs, nil
 }
 
+// recordSize is the size of ops' record.
+func recordSize(ops []Op) int {
+	n := recHeadSize + binary.MaxVarintLen64
+	for _, op := range ops {
+		n += 1 + 3*binary.MaxVarintLen32 + len(op.Bucket) + len(op.Key) + len(op.Value)
+	}
+	return n
+}
+
 // appendRecord appends ops as one record to buf.
 func appendRecord(buf []byte, ops []Op) []byte {
+	buf = slices.Grow(buf, recordSize(ops))
 	start := len(buf)
 	buf = append(buf, recMagic...)
 	buf = append(buf, make([]byte, 8)...) // length and CRC, set below
@@ -88,6 +99,26 @@ func appendRecord(buf []byte, ops []Op) []byte {
 	binary.LittleEndian.PutUint32(buf[start+4:], uint32(len(payload)))
 	binary.LittleEndian.PutUint32(buf[start+8:], crc32.Checksum(payload, castagnoli))
 	return buf
+}
+
+// keptIn returns ops with each value a slice of payload, their record's,
+// for the overlay to keep: a record is not changed once written, and
+// sharing it saves a copy of every value.
+func keptIn(payload []byte, ops []Op) []Op {
+	_, k := binary.Uvarint(payload)
+	p := payload[k:]
+	kept := make([]Op, len(ops))
+	for i, op := range ops {
+		kept[i] = op
+		_, p, _ = takeBytes(p[1:]) // the kind, then the bucket
+		_, p, _ = takeBytes(p)     // the key
+		if !op.Delete {
+			var v []byte
+			v, p, _ = takeBytes(p)
+			kept[i].Value = v[:len(v):len(v)]
+		}
+	}
+	return kept
 }
 
 func appendBytes(buf []byte, s string) []byte {

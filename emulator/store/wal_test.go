@@ -354,3 +354,28 @@ func TestPreparedSegment(t *testing.T) {
 		t.Errorf("%d keys, want 300", n)
 	}
 }
+
+// TestKeptValuesShareTheRecord: the overlay keeps each value as a slice
+// of the record written, not of the caller's bytes, and with no room to
+// grow into the next value.
+func TestKeptValuesShareTheRecord(t *testing.T) {
+	in := []byte("value")
+	ops := []Op{Put("a", "k", in), Del("b", "gone"), Put("", "", nil), Put("c", "long", bytes.Repeat([]byte{7}, 300))}
+	rec := appendRecord(nil, ops)
+	if len(rec) > recordSize(ops) {
+		t.Errorf("record %d bytes, past its computed bound %d", len(rec), recordSize(ops))
+	}
+	kept := keptIn(rec[recHeadSize:], ops)
+	in[0] = 'X' // the caller's bytes change after Apply
+	for i, op := range ops {
+		if kept[i].Bucket != op.Bucket || kept[i].Key != op.Key || kept[i].Delete != op.Delete {
+			t.Errorf("op %d = %+v, want %+v", i, kept[i], op)
+		}
+		if cap(kept[i].Value) != len(kept[i].Value) {
+			t.Errorf("op %d: value has room to grow", i)
+		}
+	}
+	if string(kept[0].Value) != "value" || len(kept[2].Value) != 0 || !bytes.Equal(kept[3].Value, ops[3].Value) {
+		t.Errorf("kept values %q %q %q", kept[0].Value, kept[2].Value, kept[3].Value)
+	}
+}
