@@ -25,12 +25,14 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/stepwire/stepwire/internal/gctune"
 	"github.com/stepwire/stepwire/internal/hoplog"
 	"github.com/stepwire/stepwire/worker"
 	"github.com/stepwire/stepwire/worker/sqljob"
 )
 
 func main() {
+	gctune.Apply()
 	if len(os.Args) > 1 && os.Args[1] == "health" {
 		if err := health(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "stepwire-worker health:", err)

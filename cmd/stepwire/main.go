@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/stepwire/stepwire/internal/gctune"
 )
 
 const usage = `usage: stepwire <command> [flags]
@@ -34,6 +36,7 @@ Run "stepwire <command> -h" for a command's flags.
 `
 
 func main() {
+	gctune.Apply()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:]); err != nil {
