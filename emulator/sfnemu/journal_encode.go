@@ -100,29 +100,26 @@ func appendDrawn(b []byte, d drawn) []byte {
 		b = appendStrings(append(sep(b), `"t":`...), d.Tokens)
 	}
 	if len(d.TokenSeqs) > 0 {
-		b = append(sep(b), `"ts":[`...)
-		for i, n := range d.TokenSeqs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendUint(b, uint64(n), 10)
-		}
-		b = append(b, ']')
+		b = appendInts(append(sep(b), `"ts":`...), d.TokenSeqs)
 	}
 	if len(d.UUIDs) > 0 {
 		b = appendStrings(append(sep(b), `"u":`...), d.UUIDs)
 	}
 	if len(d.Randoms) > 0 {
-		b = append(sep(b), `"r":[`...)
-		for i, n := range d.Randoms {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, n, 10)
-		}
-		b = append(b, ']')
+		b = appendInts(append(sep(b), `"r":`...), d.Randoms)
 	}
 	return append(b, '}')
+}
+
+func appendInts[T uint32 | int64](b []byte, ns []T) []byte {
+	b = append(b, '[')
+	for i, n := range ns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return append(b, ']')
 }
 
 func appendStrings(b []byte, ss []string) []byte {
