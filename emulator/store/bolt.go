@@ -20,8 +20,9 @@ const Format = "stepwire-state/1"
 const metaBucket = "_meta"
 
 // Bolt is the durable Store: bbolt, with a write-ahead log in front of
-// it (docs/durability.md §1, §2). A commit is one appended log record and
-// one fdatasync; its writes are then served from memory (the overlay)
+// it (docs/durability.md §1, §2). A commit is one appended log record,
+// synced by it or behind it (syncer.go); its writes are then served from
+// memory (the overlay)
 // until a checkpoint puts them in bbolt in one transaction with many
 // others (checkpoint.go).
 type Bolt struct {
@@ -178,11 +179,12 @@ func checkFormat(db *bolt.DB, fresh bool) (id []byte, err error) {
 func (b *Bolt) Path() string { return b.path }
 
 // Apply implements Store: the batch is committed with the others queued
-// meanwhile, and on disk when Apply returns.
+// meanwhile, and in the log (synced, with SyncCommit) when Apply returns.
 func (b *Bolt) Apply(ops ...Op) error { return b.group.apply(ops) }
 
 // commit appends ops to the log as one record, and once that is logged
-// (written, or synced: syncer.go) serves them from the overlay. It runs on the group's writer only.
+// (written, or synced: syncer.go) serves them from the overlay. It runs
+// on the group's writer only.
 func (b *Bolt) commit(ops []Op) error {
 	if b.failed != nil {
 		return b.failed

@@ -67,7 +67,7 @@ func segmentSeqs(path string) ([]uint64, error) {
 	return seqs, nil
 }
 
-// recordSize is the size of ops' record.
+// recordSize bounds the size of ops' record.
 func recordSize(ops []Op) int {
 	n := recHeadSize + binary.MaxVarintLen64
 	for _, op := range ops {
