@@ -30,7 +30,8 @@ func (s *Service) LoadExecutions() error {
 	if s.journal == nil {
 		return nil
 	}
-	if err := s.restoreTokenKey(); err != nil {
+	ts, err := s.restoreTokenKey()
+	if err != nil {
 		return err
 	}
 	recs, err := s.loadJournal()
@@ -52,6 +53,9 @@ func (s *Service) LoadExecutions() error {
 			s.toResume = append(s.toResume, e)
 		}
 		s.nextExec.Store(max(s.nextExec.Load(), e.id))
+	}
+	if err := s.beginRun(ts); err != nil {
+		return err
 	}
 	s.keepDefs(defs)
 	s.retainRestored()
@@ -76,29 +80,51 @@ func (s *Service) ResumeExecutions() {
 	}
 }
 
-// tokenState is the task-token key kept in the state file.
+// tokenState is the task-token key kept in the state file, with the
+// first execution id of the next run.
 type tokenState struct {
 	Key      []byte
 	Instance [8]byte
+	NextRun  uint64 `json:",omitempty"`
 }
+
+// runIDs is how many execution ids a run may hand out: each run starts at
+// a multiple of it past every id an earlier run could have used.
+const runIDs = 1 << 32
 
 // restoreTokenKey takes the token key of the state file, or keeps this
 // service's one there.
-func (s *Service) restoreTokenKey() error {
+func (s *Service) restoreTokenKey() (tokenState, error) {
 	b, ok, err := s.cfg.Store.Get("sfn", "tokens")
 	if err != nil {
-		return fmt.Errorf("restore task-token key: %w", err)
+		return tokenState{}, fmt.Errorf("restore task-token key: %w", err)
 	}
 	var ts tokenState
 	if ok {
 		if err := json.Unmarshal(b, &ts); err != nil || len(ts.Key) == 0 {
-			return fmt.Errorf("restore task-token key: unreadable record (%v)", err)
+			return tokenState{}, fmt.Errorf("restore task-token key: unreadable record (%v)", err)
 		}
 		s.tokens = &tokenCodec{key: ts.Key, instance: ts.Instance}
-		return nil
+		return ts, nil
 	}
-	ts = tokenState{Key: s.tokens.key, Instance: s.tokens.instance}
-	if b, err = json.Marshal(ts); err == nil {
+	return tokenState{Key: s.tokens.key, Instance: s.tokens.instance}, nil
+}
+
+// beginRun numbers this run's executions past every id an earlier run
+// used or could have, and keeps the start of the next run's ids. A task
+// token names its execution by id, and the token key and instance outlive
+// a run: an id used again would let a token an earlier run issued (and a
+// worker still holds) answer a new execution's task, after retention
+// freed every execution that would have kept the numbering going.
+func (s *Service) beginRun(ts tokenState) error {
+	first := max(s.nextExec.Load()+1, ts.NextRun) // past the restored ids
+	if r := first % runIDs; r != 0 {
+		first += runIDs - r
+	}
+	s.nextExec.Store(first - 1)
+	ts.NextRun = first + runIDs
+	b, err := json.Marshal(ts)
+	if err == nil {
 		err = s.cfg.Store.Apply(store.Put("sfn", "tokens", b))
 	}
 	if err != nil {

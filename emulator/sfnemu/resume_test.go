@@ -244,3 +244,33 @@ func TestDefinitionsAreJournaledOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, list.Executions, "executions whose definition is gone are dropped")
 }
+
+// A restart numbers its executions past every id an earlier run could
+// have used: once retention has freed every execution, a token an
+// earlier run issued must not answer a new execution's task.
+func TestRestartNumbersExecutionsApart(t *testing.T) {
+	h := newDurable(t)
+	st := h.svc.cfg.Store
+	sm := h.createMachine("OnPremJobs", sampleDefinition)
+	old := h.start(sm, `{"n":1}`)
+	stale := h.nextJob().Token
+	_, err := h.client.SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{TaskToken: aws.String(stale), Output: aws.String(`{}`)})
+	require.NoError(t, err)
+	h.waitStatus(old, types.ExecutionStatusSucceeded)
+	config, err := h.svc.SnapshotConfig()
+	require.NoError(t, err)
+	h.svc.Close()
+	for _, k := range journalKeys(t, st, "d/", nil) { // retention freed it
+		require.NoError(t, st.Apply(store.Del(journalBucket, k)))
+	}
+
+	h = h.restartWith(config, nil)
+	arn := h.start(sm, `{"n":2}`)
+	fresh := h.nextJob().Token
+	require.NotEqual(t, stale, fresh)
+	_, err = h.client.SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{TaskToken: aws.String(stale), Output: aws.String(`{"stale":true}`)})
+	require.Error(t, err, "the earlier run's token answered the new execution's task")
+	_, err = h.client.SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{TaskToken: aws.String(fresh), Output: aws.String(`{}`)})
+	require.NoError(t, err)
+	h.waitStatus(arn, types.ExecutionStatusSucceeded)
+}
