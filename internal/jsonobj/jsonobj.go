@@ -50,19 +50,33 @@ func Members(doc []byte, f func(key string, value []byte)) error {
 			return ErrNotObject
 		}
 		f(key, doc[i:end])
-		i = skipSpace(doc, end)
-		if i >= len(doc) {
+		var closed bool
+		i, closed, ok = afterElement(doc, end, '}')
+		switch {
+		case !ok:
 			return ErrNotObject
-		}
-		switch doc[i] {
-		case ',':
-			i = skipSpace(doc, i+1)
-		case '}':
+		case closed:
 			return nil
-		default:
-			return ErrNotObject
 		}
 	}
+}
+
+// afterElement reads what follows an object's member or an array's
+// element that ends at doc[end]: a comma, and then i is where the next
+// one starts, or the container's closer, and then closed is set and i is
+// just past it.
+func afterElement(doc []byte, end int, closer byte) (i int, closed, ok bool) {
+	i = skipSpace(doc, end)
+	if i >= len(doc) {
+		return 0, false, false
+	}
+	switch doc[i] {
+	case ',':
+		return skipSpace(doc, i+1), false, true
+	case closer:
+		return i + 1, true, true
+	}
+	return 0, false, false
 }
 
 // Plain reads doc as json.Unmarshal reads it into a struct whose JSON
@@ -113,17 +127,9 @@ func Plain(doc []byte, keys []string, set func(field int, value []byte) bool) bo
 		if field >= 0 && !set(field, value) || field < 0 && !Valid(value) {
 			return false
 		}
-		i = skipSpace(doc, end)
-		if i >= len(doc) {
-			return false
-		}
-		switch doc[i] {
-		case '}':
-			return skipSpace(doc, i+1) == len(doc)
-		case ',':
-			i = skipSpace(doc, i+1)
-		default:
-			return false
+		var closed bool
+		if i, closed, ok = afterElement(doc, end, '}'); !ok || closed {
+			return ok && skipSpace(doc, i) == len(doc)
 		}
 	}
 }

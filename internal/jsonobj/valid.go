@@ -47,17 +47,9 @@ func validValue(doc []byte, i, depth int) (int, bool) {
 			if i, ok = validValue(doc, skipSpace(doc, i+1), depth+1); !ok {
 				return 0, false
 			}
-			i = skipSpace(doc, i)
-			if i >= len(doc) {
-				return 0, false
-			}
-			switch doc[i] {
-			case ',':
-				i = skipSpace(doc, i+1)
-			case '}':
-				return i + 1, true
-			default:
-				return 0, false
+			var closed bool
+			if i, closed, ok = afterElement(doc, i, '}'); !ok || closed {
+				return i, ok
 			}
 		}
 	case c == '[':
@@ -73,17 +65,9 @@ func validValue(doc []byte, i, depth int) (int, bool) {
 			if i, ok = validValue(doc, i, depth+1); !ok {
 				return 0, false
 			}
-			i = skipSpace(doc, i)
-			if i >= len(doc) {
-				return 0, false
-			}
-			switch doc[i] {
-			case ',':
-				i = skipSpace(doc, i+1)
-			case ']':
-				return i + 1, true
-			default:
-				return 0, false
+			var closed bool
+			if i, closed, ok = afterElement(doc, i, ']'); !ok || closed {
+				return i, ok
 			}
 		}
 	case c == '-' || c >= '0' && c <= '9':
