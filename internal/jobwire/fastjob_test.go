@@ -45,13 +45,17 @@ func FuzzParseJobPlain(f *testing.F) {
 
 // checkPlainJob checks parseJobPlain's answer for data, if any, against
 // json.Unmarshal's.
-func checkPlainJob(t *testing.T, data []byte) bool {
+func checkPlainJob(t *testing.T, data []byte) bool { return checkPlain(t, data, parseJobPlain) }
+
+// checkPlain checks parse's answer for data, if any, against
+// json.Unmarshal's into the same type, and reports whether it answered.
+func checkPlain[T any](t *testing.T, data []byte, parse func([]byte) (T, bool)) bool {
 	t.Helper()
-	got, ok := parseJobPlain(data)
+	got, ok := parse(data)
 	if !ok {
 		return false
 	}
-	var want Job
+	var want T
 	if err := json.Unmarshal(data, &want); err != nil {
 		t.Errorf("%s: the plain reader answered %+v, Unmarshal failed: %v", data, got, err)
 		return true
@@ -91,19 +95,4 @@ func FuzzParseResultPlain(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { checkPlainResult(t, data) })
 }
 
-func checkPlainResult(t *testing.T, data []byte) bool {
-	t.Helper()
-	got, ok := parseResultPlain(data)
-	if !ok {
-		return false
-	}
-	var want Result
-	if err := json.Unmarshal(data, &want); err != nil {
-		t.Errorf("%s: the plain reader answered %+v, Unmarshal failed: %v", data, got, err)
-		return true
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s: the plain reader read %+v, Unmarshal %+v", data, got, want)
-	}
-	return true
-}
+func checkPlainResult(t *testing.T, data []byte) bool { return checkPlain(t, data, parseResultPlain) }
