@@ -48,17 +48,7 @@ func (s *Service) journaledToken(e *execution, newToken func() string) string {
 // shortToken returns ev with its token replaced by "#<number>" when the
 // token is one of e's that minting gives back.
 func (s *Service) shortToken(e *execution, ev interp.Event) interp.Event {
-	switch ev := ev.(type) {
-	case interp.CallbackSuccess:
-		ev.Token = s.tokenNumber(e, ev.Token)
-		return ev
-	case interp.CallbackFailure:
-		ev.Token = s.tokenNumber(e, ev.Token)
-		return ev
-	case interp.CallbackHeartbeat:
-		ev.Token = s.tokenNumber(e, ev.Token)
-		return ev
-	}
+	ev, _ = withToken(ev, func(token string) (string, error) { return s.tokenNumber(e, token), nil })
 	return ev
 }
 
@@ -72,16 +62,22 @@ func (s *Service) tokenNumber(e *execution, token string) string {
 
 // fullToken is the inverse of shortToken.
 func (s *Service) fullToken(e *execution, ev interp.Event) (interp.Event, error) {
+	return withToken(ev, func(token string) (string, error) { return s.mintNumbered(e, token) })
+}
+
+// withToken returns ev with the token of a SendTask* event replaced by
+// f's answer; other events as they are.
+func withToken(ev interp.Event, f func(string) (string, error)) (interp.Event, error) {
 	var err error
 	switch ev := ev.(type) {
 	case interp.CallbackSuccess:
-		ev.Token, err = s.mintNumbered(e, ev.Token)
+		ev.Token, err = f(ev.Token)
 		return ev, err
 	case interp.CallbackFailure:
-		ev.Token, err = s.mintNumbered(e, ev.Token)
+		ev.Token, err = f(ev.Token)
 		return ev, err
 	case interp.CallbackHeartbeat:
-		ev.Token, err = s.mintNumbered(e, ev.Token)
+		ev.Token, err = f(ev.Token)
 		return ev, err
 	}
 	return ev, nil
