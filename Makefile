@@ -108,7 +108,7 @@ bench:
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./bench/ | tee bin/bench.out
 	set -o pipefail; $(GO) test -run '^$$' -bench WorkerRoundTrip -benchtime 3000x ./worker/ | tee -a bin/bench.out
 	@echo "== summary"
-	@grep -E '^(broker_|interp_|jsonata_|soak_|cancel_|lambda_|scenarios_|roundtrip_process_|roundtrip_durable_|restart_|statefile_|console_|flatcost_)|worker_concurrency=' bin/bench.out | sed 's/^Benchmark[^\t]*\t *//' || true
+	@grep -E '^(broker_|interp_|jsonata_|soak_|cancel_|lambda_|scenarios_|roundtrip_process_|roundtrip_durable_|roundtrip_floor_|library_|restart_|statefile_|console_|flatcost_)|worker_concurrency=' bin/bench.out | sed 's/^Benchmark[^\t]*\t *//' || true
 	@grep '^roundtrip_p50_ms=' bin/bench.out | tail -1
 	@echo "== against bench/baseline.txt (now/baseline; informative: the machine may be noisy)"
 	@./scripts/benchcmp.sh bench/baseline.txt bin/bench.out
