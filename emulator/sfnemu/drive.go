@@ -63,6 +63,10 @@ const (
 	// driveAway: a new goroutine drives. For StartExecution, which answers
 	// before the first state is evaluated.
 	driveAway
+	// drivePool: the caller, a goroutine of the service's pool, drives
+	// until the inbox is empty, then runs one task the steps started
+	// (adopt.go).
+	drivePool
 )
 
 // feed queues d for e's Machine and makes sure a goroutine drives it. A
@@ -72,25 +76,26 @@ func (s *Service) feed(e *execution, d *delivery, mode driveMode) {
 	s.feedLocked(e, d, mode)
 }
 
-// feedLocked is feed for a caller that holds e.mu; it releases it.
-func (s *Service) feedLocked(e *execution, d *delivery, mode driveMode) {
+// feedLocked is feed for a caller that holds e.mu; it releases it. In
+// drivePool mode it returns the task the caller is to run, if any.
+func (s *Service) feedLocked(e *execution, d *delivery, mode driveMode) *task {
 	if e.status != interp.StatusRunning || s.closed() {
 		s.settled(e, d, staleError(e))
 		e.mu.Unlock()
-		return
+		return nil
 	}
 	e.inbox = append(e.inbox, d)
 	if e.driving {
 		e.mu.Unlock()
-		return
+		return nil
 	}
 	s.startDriving(e)
 	e.mu.Unlock()
 	if mode == driveAway {
 		s.goDrive(e)
-		return
+		return nil
 	}
-	s.drive(e, d, mode)
+	return s.drive(e, d, mode)
 }
 
 // startDriving makes the caller e's driver. e.mu is held.
@@ -118,7 +123,7 @@ func (s *Service) refuseQueued(e *execution) {
 // goDrive drives e on a new goroutine of the service. Once the service is
 // closed, e stops advancing instead.
 func (s *Service) goDrive(e *execution) {
-	if s.spawn(e, "the interpreter", func() { s.drive(e, nil, driveHere) }) {
+	if s.spawn(e, "the interpreter", func() { s.runTasks(e, s.drive(e, nil, drivePool)) }) {
 		return
 	}
 	e.mu.Lock()
@@ -129,19 +134,28 @@ func (s *Service) goDrive(e *execution) {
 // drive evaluates e's inbox in order; the caller is e's driver. It
 // returns once the inbox is empty, e has ended or the service closed
 // (then e stays as it is), or, in driveOwn mode, once own was settled and
-// a new goroutine took over the rest.
-func (s *Service) drive(e *execution, own *delivery, mode driveMode) {
+// a new goroutine took over the rest. In drivePool mode it returns the
+// task the steps left to the caller, if any.
+func (s *Service) drive(e *execution, own *delivery, mode driveMode) *task {
+	var adopted task
 	for {
 		e.mu.Lock()
 		if len(e.inbox) == 0 || e.status != interp.StatusRunning || s.closed() {
 			s.stopDriving(e)
+			e.adopt = nil
 			e.mu.Unlock()
-			return
+			if adopted.run == nil {
+				return nil
+			}
+			return &adopted
 		}
 		if mode == driveOwn && own.handled {
 			e.mu.Unlock()
 			s.goDrive(e)
-			return
+			return nil
+		}
+		if mode == drivePool {
+			e.adopt = &adopted
 		}
 		d := e.inbox[0]
 		e.inbox[0] = nil

@@ -42,7 +42,7 @@ func (s *Service) command(e *execution, c interp.Command) {
 			return
 		}
 		run := s.mocks.run(e.arn) // read while e runs: a late task stays mocked
-		s.spawn(e, "the task of state '"+c.StateName+"'", func() { s.deliver(e, s.runTask(e, run, c)) })
+		s.startTask(e, task{what: "the task of state '" + c.StateName + "'", run: func() interp.Event { return s.runTask(e, run, c) }})
 	case interp.ArmTimer:
 		s.armTimer(e, c)
 	case interp.CancelTimer:

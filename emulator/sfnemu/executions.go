@@ -46,6 +46,9 @@ type execution struct {
 	execTimer string
 	inbox     []*delivery // events waiting for the Machine (drive.go)
 	driving   bool        // a goroutine drives the Machine
+	// adopt, while a goroutine of the service's pool drives, holds the
+	// one task it runs itself once it stops driving (drive.go).
+	adopt *task
 
 	freed bool // freed by retention (retention.go); guarded by sm.mu
 
