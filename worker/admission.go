@@ -13,8 +13,8 @@ import (
 // Admission: how a job message becomes a running job, and when the broker
 // learns that it has been taken.
 //
-// The worker acknowledges job messages itself (paho's manual
-// acknowledgement), and only once it has taken the job on: when the job
+// The worker acknowledges job messages itself (acks.go), and only once it
+// has taken the job on: when the job
 // starts, or when it is dropped for good (malformed, a duplicate, rejected
 // with a failure). At most Config.MaxConcurrent jobs run; a job that
 // arrives past that waits in a FIFO line, unacknowledged, until a running
@@ -63,22 +63,10 @@ func (w *Worker) inboundOf(pr paho.PublishReceived) inbound {
 		return in
 	}
 	in.gone = pr.Client.Done()
+	p := w.acks.expect(pr.Packet.QoS, pr.Packet.PacketID)
 	var once sync.Once
-	ack := func(owe bool) {
-		once.Do(func() {
-			if owe && pr.Packet.QoS > 0 {
-				w.acks.owe(pr.Packet.PacketID)
-			}
-			if err := pr.Client.Ack(pr.Packet); err != nil {
-				// Not sent (the connection it came on has gone): nothing
-				// to wait for before disconnecting.
-				w.acks.unowe(pr.Packet.PacketID)
-				w.logger.Warn("acknowledging a message failed", "err", err)
-			}
-		})
-	}
-	in.ack = func() { ack(false) }
-	in.take = func() { ack(true) }
+	in.ack = func() { once.Do(func() { w.acks.release(p, false) }) }
+	in.take = func() { once.Do(func() { w.acks.release(p, true) }) }
 	return in
 }
 

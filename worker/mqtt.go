@@ -16,9 +16,9 @@ import (
 // subscribeTimeout bounds one SUBSCRIBE round trip.
 const subscribeTimeout = 10 * time.Second
 
-// ackInterval is how often paho sends the acknowledgements the worker has
-// released (manual acknowledgement sends them in order, in batches).
-const ackInterval = 5 * time.Millisecond
+// subscribeRetryPace is the wait before the first retry of a SUBSCRIBE
+// refused with 0x91, and the step it grows by.
+const subscribeRetryPace = 20 * time.Millisecond
 
 // The session and its pitfall. The worker connects with Clean Start false
 // and a Session Expiry Interval (Config.SessionExpiry), so the broker keeps
@@ -55,11 +55,9 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 			w.logger.Warn("mqtt connect failed", "err", err)
 		},
 		ClientConfig: paho.ClientConfig{
-			ClientID:                   w.cfg.ClientID,
-			OnPublishReceived:          []func(paho.PublishReceived) (bool, error){w.onPublish},
-			Session:                    w.acks,
-			EnableManualAcknowledgment: true,
-			SendAcksInterval:           ackInterval,
+			ClientID:          w.cfg.ClientID,
+			OnPublishReceived: []func(paho.PublishReceived) (bool, error){w.onPublish},
+			Session:           w.acks, // acknowledges in order, once the worker is done with a message
 			OnClientError: func(err error) {
 				w.logger.Warn("mqtt client error", "err", err)
 			},
@@ -113,7 +111,7 @@ func subscribeOne(ctx context.Context, cm *autopaho.ConnectionManager, topic str
 		if err != nil && ack != nil && len(ack.Reasons) == 1 {
 			if ack.Reasons[0] == packetIDInUse && attempt < subscribeAttempts {
 				select {
-				case <-time.After(time.Duration(attempt) * 4 * ackInterval): // the pace of the broker, on the wall clock
+				case <-time.After(time.Duration(attempt) * subscribeRetryPace): // the pace of the broker, on the wall clock
 					continue
 				case <-ctx.Done():
 				}

@@ -42,10 +42,8 @@ import (
 const disconnectTimeout = 5 * time.Second
 
 // settleTimeout bounds the wait for owed PUBACKs before that disconnect,
-// on the wall clock. paho flushes them every ackInterval; one can still be
-// lost to a race in paho (a message that arrives as a session-present
-// connection comes up is tracked, then the tracker is reset), and it must
-// not hold the shutdown up.
+// on the wall clock. They are sent once every earlier message in line is
+// released (acks.go), which must not hold the shutdown up.
 const settleTimeout = time.Second
 
 // errShutdown is the cancel cause of jobs running when the worker stops.
