@@ -77,7 +77,7 @@ func BenchmarkFlatCost(b *testing.B) {
 
 		f0 := settledMemory()
 		begin := time.Now()
-		startFleet(b, srv)
+		fleetCPU := startFleet(b, srv)
 		fleet := time.Since(begin)
 
 		m0 := settledMemory() // also the fleet's memory, since f0
@@ -100,11 +100,12 @@ func BenchmarkFlatCost(b *testing.B) {
 			"flatcost_waiting_rss_mb=%.1f flatcost_waiting_heap_mb=%.1f flatcost_waiting_stacks_mb=%.1f "+
 			"(executions=%d workers=%d goroutines=+%d; memory: VmRSS, Go heap objects and goroutine stacks "+
 			"grown across starting the executions, each after GC and FreeOSMemory; connect %.1fs, start %.1fs)\n"+
-			"flatcost_fleet_rss_mb=%.1f flatcost_fleet_heap_mb=%.1f (workers=%d goroutines=+%d; the emulator's side "+
-			"of the connections: grown across connecting the fleet, which runs in a process of its own)\n",
+			"flatcost_fleet_rss_mb=%.1f flatcost_fleet_heap_mb=%.1f flatcost_fleet_idle_cpu_pct=%.1f (workers=%d goroutines=+%d; "+
+			"the emulator's side of the connections: grown across connecting the fleet, which runs in a process of its own; "+
+			"the fleet's own CPU while idle, in %% of one core)\n",
 			idle, loaded, ratio, m1.rss-m0.rss, m1.heap-m0.heap, m1.stacks-m0.stacks,
 			flatWaiting, flatWorkers, m1.goroutines-m0.goroutines, fleet.Seconds(), waiting.Seconds(),
-			m0.rss-f0.rss, m0.heap-f0.heap, flatWorkers, m0.goroutines-f0.goroutines)
+			m0.rss-f0.rss, m0.heap-f0.heap, fleetCPU, flatWorkers, m0.goroutines-f0.goroutines)
 	}
 }
 

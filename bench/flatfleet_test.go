@@ -2,16 +2,20 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,8 +50,11 @@ type fleetWorker struct {
 
 // startFleet issues flatWorkers things and certificates under the
 // FlatWorker policy, starts the fleet process and returns once every
-// worker is connected and subscribed. The process stops at cleanup.
-func startFleet(b *testing.B, srv *emulatortest.Server) {
+// worker is connected and subscribed, with the share of one core the
+// connected fleet then uses while no job comes (idle workers should not
+// wake: on two cores what they use the emulator does not get). The
+// process stops at cleanup.
+func startFleet(b *testing.B, srv *emulatortest.Server) (idleCPU float64) {
 	b.Helper()
 	if err := srv.IoT.CreatePolicy("FlatWorker", flatPolicy); err != nil {
 		b.Fatal(err)
@@ -120,6 +127,38 @@ func startFleet(b *testing.B, srv *emulatortest.Server) {
 	case <-time.After(2 * time.Minute):
 		b.Fatal("fleet not ready within 2 minutes")
 	}
+	return idleShare(b, cmd.Process.Pid)
+}
+
+// fleetIdleWindow is how long startFleet watches the idle fleet.
+const fleetIdleWindow = 2 * time.Second
+
+// idleShare is the share of one core (user and system) that process pid
+// uses over fleetIdleWindow, in percent, from a second after the call:
+// the fleet's collection of its start-up garbage is not idling.
+func idleShare(b *testing.B, pid int) float64 {
+	time.Sleep(time.Second)
+	before := processCPU(b, pid)
+	start := time.Now()
+	time.Sleep(fleetIdleWindow) // a window to measure, not a wait for an event
+	return 100 * (processCPU(b, pid) - before).Seconds() / time.Since(start).Seconds()
+}
+
+// processCPU is the CPU time process pid has used, from /proc/<pid>/stat
+// (utime and stime, fields 14 and 15, in clock ticks of 1/100 s).
+func processCPU(b *testing.B, pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Fields after the command, which is in parentheses and may hold spaces.
+	f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		b.Fatalf("read /proc/%d/stat: %v", pid, err)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // TestFlatFleet is BenchmarkFlatCost's fleet process (fleetEnv); it skips
