@@ -154,6 +154,7 @@ func (s *Service) drive(e *execution, own *delivery, mode driveMode) *task {
 			s.goDrive(e)
 			return nil
 		}
+		e.adopt = nil // only this driver's steps may fill a slot
 		if mode == drivePool {
 			e.adopt = &adopted
 		}
