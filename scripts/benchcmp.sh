@@ -2,7 +2,7 @@
 # benchcmp.sh BASELINE CURRENT: compares the figures (name=value) that
 # make bench printed in CURRENT with those in BASELINE and prints their
 # ratios. A rate (…_eps, …_per_s…) more than 20% below its baseline, or a
-# time, size or ratio (…_ms, …_mb, …_ratio) more than 20% above, is marked
+# time, size or ratio (…_ms, …_us, …_mb, …_ratio) more than 20% above, is marked
 # "<< REGRESSION".
 # Informative only: it always exits 0, as the machine may be shared and
 # noisy; re-run before believing a mark.
@@ -37,7 +37,7 @@ END {
 		r = cur[k] / base[k]
 		mark = ""
 		if (k ~ /(_eps|_per_s)/ && r < 1 - tol) mark = "  << REGRESSION (rate below baseline)"
-		else if (k ~ /(_ms|_mb|_ratio)$/ && k !~ /_eps/ && r > 1 + tol) mark = "  << REGRESSION (above baseline)"
+		else if (k ~ /(_ms|_us|_mb|_ratio)$/ && k !~ /_eps/ && r > 1 + tol) mark = "  << REGRESSION (above baseline)"
 		printf "%-44s %12g %12g %7.2f%s\n", k, base[k], cur[k], r, mark
 	}
 }' "$base" "$cur"
