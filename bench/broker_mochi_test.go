@@ -18,15 +18,24 @@ import (
 // IoT policy, rules, lifecycle events or limits. The bar of issue 15 is
 // stepwire at 0.9× of it or better.
 func mochiBroker(b *testing.B) *brokerTarget {
+	_, addr, clients := bareMochi(b, "mochi", false)
+	return &brokerTarget{name: "mochi", addr: addr, client: clients}
+}
+
+// bareMochi starts mochi with mochiBroker's mTLS listener, and an inline
+// client (for publishes from the broker's own process) when inline is
+// set. It returns the broker, its address and the clients' TLS
+// configurations.
+func bareMochi(b *testing.B, id string, inline bool) (*mqtt.Server, string, func(i int) *tls.Config) {
 	ca, server, clients := brokerPKI(b)
 	roots := x509.NewCertPool()
 	roots.AddCert(ca.Cert)
-	srv := mqtt.New(&mqtt.Options{InlineClient: false, Logger: slog.New(slog.DiscardHandler)})
+	srv := mqtt.New(&mqtt.Options{InlineClient: inline, Logger: slog.New(slog.DiscardHandler)})
 	if err := srv.AddHook(new(allowAll), nil); err != nil {
 		b.Fatal(err)
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", brokerFreePort(b))
-	tcp := listeners.NewTCP(listeners.Config{ID: "mochi", Address: addr, TLSConfig: &tls.Config{
+	tcp := listeners.NewTCP(listeners.Config{ID: id, Address: addr, TLSConfig: &tls.Config{
 		Certificates: []tls.Certificate{server}, ClientCAs: roots,
 		ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12,
 	}})
@@ -37,7 +46,7 @@ func mochiBroker(b *testing.B) *brokerTarget {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = srv.Close() })
-	return &brokerTarget{name: "mochi", addr: addr, client: clients}
+	return srv, addr, clients
 }
 
 // brokerRatios prints stepwire's figures over another broker's, the form

@@ -3,11 +3,9 @@ package bench
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -23,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/eclipse/paho.golang/paho"
 	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/stepwire/stepwire/emulator/awsapi"
@@ -121,28 +118,10 @@ func startFloor(b *testing.B) *floor {
 	return f
 }
 
-// floorBroker starts bare mochi with the mTLS listener of mochiBroker and
-// an inline client, for the data plane's publishes.
+// floorBroker starts bare mochi with an inline client, for the data
+// plane's publishes, and returns the TLS configuration of one client.
 func floorBroker(b *testing.B) (*mqtt.Server, string, *tls.Config) {
-	ca, server, clients := brokerPKI(b)
-	roots := x509.NewCertPool()
-	roots.AddCert(ca.Cert)
-	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: slog.New(slog.DiscardHandler)})
-	if err := srv.AddHook(new(allowAll), nil); err != nil {
-		b.Fatal(err)
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", brokerFreePort(b))
-	tcp := listeners.NewTCP(listeners.Config{ID: "floor", Address: addr, TLSConfig: &tls.Config{
-		Certificates: []tls.Certificate{server}, ClientCAs: roots,
-		ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12,
-	}})
-	if err := srv.AddListener(tcp); err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Serve(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = srv.Close() })
+	srv, addr, clients := bareMochi(b, "floor", true)
 	return srv, addr, clients(0)
 }
 
