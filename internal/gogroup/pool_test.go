@@ -34,9 +34,13 @@ func TestFinishedGoroutineRunsTheNextFunction(t *testing.T) {
 
 func TestCloseEndsIdleGoroutines(t *testing.T) {
 	var g Group
+	// The three run at once, so that they are three goroutines: one that
+	// finished could otherwise take the next function.
+	release := make(chan struct{})
 	for range 3 {
-		g.Go(func() {})
+		g.Go(func() { <-release })
 	}
+	close(release)
 	g.Wait()
 	waitIdle(t, &g, 3)
 	g.Close()
