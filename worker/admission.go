@@ -14,11 +14,10 @@ import (
 // learns that it has been taken.
 //
 // The worker acknowledges job messages itself (acks.go), and only once it
-// has taken the job on: when the job
-// starts, or when it is dropped for good (malformed, a duplicate, rejected
-// with a failure). At most Config.MaxConcurrent jobs run; a job that
-// arrives past that waits in a FIFO line, unacknowledged, until a running
-// job ends. The broker stops sending once its in-flight window of
+// has taken the job on: when the job starts, or when it is dropped for
+// good (malformed, a duplicate, rejected with a failure). At most
+// Config.MaxConcurrent jobs run; a job that arrives past that waits in a
+// FIFO line, unacknowledged, until a running job ends. The broker stops sending once its in-flight window of
 // unacknowledged messages is full (IoT Core: 100 per client; the emulator
 // likewise), and the rest wait in the broker's session. No job is dropped
 // for want of a slot.
