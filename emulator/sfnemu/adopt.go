@@ -9,7 +9,11 @@ import "github.com/stepwire/stepwire/emulator/interp"
 // a Lambda then takes one hand-off fewer. Only pool goroutines adopt: a
 // request handler that drives (SendTask*) answers first, and a timer's
 // step stays done when the clock's Advance returns. A step that starts
-// several tasks (Parallel, Map) hands the others out as before.
+// several tasks (Parallel, Map) hands the others out as before. An adopted
+// task never waits for other deliveries: when more are queued after its
+// step, it goes to a goroutine of its own at once; and it does not run
+// when its execution ended, or the service closed, before its driver
+// stopped.
 
 // task is an integration to run for an execution: its outcome, if any,
 // is the execution's next event.

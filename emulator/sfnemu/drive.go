@@ -141,6 +141,9 @@ func (s *Service) drive(e *execution, own *delivery, mode driveMode) *task {
 	for {
 		e.mu.Lock()
 		if len(e.inbox) == 0 || e.status != interp.StatusRunning || s.closed() {
+			if e.status != interp.StatusRunning || s.closed() {
+				adopted = task{} // ended meanwhile: nothing to run it for
+			}
 			s.stopDriving(e)
 			e.adopt = nil
 			e.mu.Unlock()
@@ -153,6 +156,10 @@ func (s *Service) drive(e *execution, own *delivery, mode driveMode) *task {
 			e.mu.Unlock()
 			s.goDrive(e)
 			return nil
+		}
+		if adopted.run != nil { // more to evaluate first: the task does not wait for it
+			s.startTask(e, adopted)
+			adopted = task{}
 		}
 		e.adopt = nil // only this driver's steps may fill a slot
 		if mode == drivePool {
