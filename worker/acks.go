@@ -2,7 +2,9 @@ package worker
 
 import (
 	"context"
+	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/eclipse/paho.golang/packets"
@@ -29,10 +31,14 @@ import (
 // PUBACKs of the jobs taken on ("owed").
 type ackSession struct {
 	session.SessionManager
-	mu   sync.Mutex
-	line []*pendingAck          // in arrival order, the head not yet released
-	ids  map[uint16]*pendingAck // the line, and those sent that paho has not called Ack for
-	owed int                    // released as taken on, PUBACK not yet sent
+	logger *slog.Logger
+	mu     sync.Mutex             // held while PUBACKs are written, which keeps them in order
+	line   []*pendingAck          // in arrival order, the head not yet released
+	ids    map[uint16]*pendingAck // the line, and those sent that paho has not called Ack for
+	// owed counts the messages released as taken on whose PUBACK is not
+	// sent yet; read without mu, so that settle keeps its deadline while
+	// a write blocks.
+	owed atomic.Int64
 }
 
 // pendingAck is one QoS 1 message of the current connection.
@@ -45,8 +51,8 @@ type pendingAck struct {
 	dropped  bool // its connection ended first: never sent
 }
 
-func newAckSession() *ackSession {
-	return &ackSession{SessionManager: state.NewInMemory(), ids: map[uint16]*pendingAck{}}
+func newAckSession(logger *slog.Logger) *ackSession {
+	return &ackSession{SessionManager: state.NewInMemory(), logger: logger, ids: map[uint16]*pendingAck{}}
 }
 
 // expect puts a message that has arrived in line; it returns nil for a
@@ -78,7 +84,7 @@ func (s *ackSession) release(p *pendingAck, owe bool) {
 	p.released = true
 	if owe {
 		p.owed = true
-		s.owed++
+		s.owed.Add(1)
 	}
 	s.flushLocked()
 }
@@ -91,10 +97,13 @@ func (s *ackSession) flushLocked() {
 		p := s.line[0]
 		s.line[0] = nil
 		s.line = s.line[1:]
-		_ = s.SessionManager.Ack(p.pb)
+		if err := s.SessionManager.Ack(p.pb); err != nil {
+			// The connection has gone: the broker delivers the message again.
+			s.logger.Warn("acknowledging a message failed", "packetId", p.pb.PacketID, "err", err)
+		}
 		p.sent = true
 		if p.owed {
-			s.owed--
+			s.owed.Add(-1)
 		}
 		if p.handed {
 			delete(s.ids, p.pb.PacketID)
@@ -132,17 +141,13 @@ func (s *ackSession) forget() {
 	}
 	s.line = nil
 	clear(s.ids)
-	s.owed = 0
+	s.owed.Store(0)
 }
 
 func (s *ackSession) settled() bool { return s.owing() == 0 }
 
 // owing is how many PUBACKs of jobs taken on are not sent yet.
-func (s *ackSession) owing() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.owed
-}
+func (s *ackSession) owing() int { return int(s.owed.Load()) }
 
 // settlePoll is how often settle looks, on the wall clock: it waits for
 // earlier messages in line to be released.

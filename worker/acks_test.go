@@ -2,8 +2,10 @@ package worker
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho/session"
@@ -32,7 +34,7 @@ func (s *sentAcks) sent() []uint16 {
 
 func newRecordedAcks() (*ackSession, *sentAcks) {
 	rec := &sentAcks{}
-	s := newAckSession()
+	s := newAckSession(slog.New(slog.DiscardHandler))
 	s.SessionManager = rec
 	return s, rec
 }
@@ -124,6 +126,49 @@ func TestSettleWaitsForOwedAcks(t *testing.T) {
 		close(done)
 	}()
 	s.release(a, false)
-	<-done
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("settle did not return once the owed PUBACK was sent")
+	}
 	require.True(t, s.settled())
+}
+
+// blockedAcks is a session whose PUBACK writes block until released.
+type blockedAcks struct {
+	session.SessionManager
+	writing chan struct{} // closed when the first write starts
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *blockedAcks) Ack(*packets.Publish) error {
+	s.once.Do(func() { close(s.writing) })
+	<-s.release
+	return nil
+}
+
+// settle keeps its deadline while a PUBACK write blocks (a half-open
+// connection): what is owed is read without the line's lock.
+func TestSettleKeepsItsDeadlineWhileAWriteBlocks(t *testing.T) {
+	blocked := &blockedAcks{writing: make(chan struct{}), release: make(chan struct{})}
+	s := newAckSession(slog.New(slog.DiscardHandler))
+	s.SessionManager = blocked
+	p := s.expect(1, 1)
+	go s.release(p, true)
+	<-blocked.writing
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	returned := make(chan struct{})
+	go func() {
+		s.settle(ctx)
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(10 * time.Second):
+		t.Fatal("settle waited for a blocked write past its deadline")
+	}
+	require.Equal(t, 1, s.owing())
+	close(blocked.release)
 }

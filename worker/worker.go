@@ -132,10 +132,10 @@ func New(cfg Config, h Handler, logger *slog.Logger) (*Worker, error) {
 		cmSet:  make(chan struct{}),
 		jobs:   newJobTable(),
 		recent: newRecentJobs(cfg.DedupCapacity),
-		acks:   newAckSession(),
 
 		drainReq: make(chan struct{}),
 	}
+	w.acks = newAckSession(w.logger)
 	if w.out, err = w.newSink(); err != nil {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
