@@ -37,6 +37,10 @@ import (
 // GetActivityTask calls against the polls the service holds: a poll on
 // its way in, or a task on its way back, is work in flight.
 //
+// It sees the asynchronous hand-offs between the services too: status-change
+// events queued in Step Functions, EventBridge deliveries and Lambda Event
+// invocations on their way.
+//
 // What it cannot see, and what remains timing-dependent: goroutines inside
 // the Step Functions service (a timer already past due when armed fires on
 // a goroutine of its own), rule actions other than Lambda, MQTT clients
@@ -48,10 +52,14 @@ import (
 // row with nothing moving (drive.go) narrows these windows but does not
 // close them; scenarios keep two events due at one instant apart.
 type probe struct {
-	steps   func() int64         // executions whose steps evaluate (sfnemu.Service.Driving)
-	pollers func() int           // GetActivityTask calls waiting in the service (sfnemu.Service.ActivityPollers)
-	workers func() []*liveWorker // the scenario's workers
-	parked  atomic.Int64         // jobs whose handler waits only on time or cancellation
+	steps func() int64 // executions whose steps evaluate (sfnemu.Service.Driving)
+	// deliveries counts what the services still hand on asynchronously:
+	// status-change events (sfnemu), EventBridge deliveries (events) and
+	// Event invocations (lambdaemu) on their way.
+	deliveries func() int64
+	pollers    func() int           // GetActivityTask calls waiting in the service (sfnemu.Service.ActivityPollers)
+	workers    func() []*liveWorker // the scenario's workers
+	parked     atomic.Int64         // jobs whose handler waits only on time or cancellation
 
 	started, finished atomic.Uint64 // Lambda invocations
 	completions       atomic.Uint64 // invocations of functions that topic rules invoke
@@ -103,6 +111,9 @@ func (p *probe) wrapFunctions(srv *emulatortest.Server, tpl *template.Template) 
 // (after a restart, the new one's).
 func (p *probe) attach(srv *emulatortest.Server) {
 	p.steps, p.pollers = srv.SFN.Driving, srv.SFN.ActivityPollers
+	p.deliveries = func() int64 {
+		return int64(srv.SFN.StatusChangesPending()+srv.Events.Pending()) + srv.Lambda.AsyncPending()
+	}
 }
 
 // countingHandler counts the invocations of one function.
@@ -128,11 +139,11 @@ func (h *countingHandler) Invoke(ctx context.Context, payload []byte) ([]byte, e
 
 // counters is one reading of every counter the probe follows.
 type counters struct {
-	started, finished, completions uint64
-	busy, parked, steps            int64
-	received, published            uint64
-	connecting                     int64  // workers reconnecting
-	jobs, onTheWay                 uint64 // jobs published; of them, not yet at a connected worker
+	started, finished, completions  uint64
+	busy, parked, steps, deliveries int64
+	received, published             uint64
+	connecting                      int64  // workers reconnecting
+	jobs, onTheWay                  uint64 // jobs published; of them, not yet at a connected worker
 	// Activity workers: SendTask* calls in flight and made, their
 	// GetActivityTask calls in flight, and the polls the service holds.
 	activityCalls, activityPolls, pollers int64
@@ -144,6 +155,9 @@ func (p *probe) read() counters {
 		completions: p.completions.Load(), parked: p.parked.Load(), published: p.rawPublished.Load()}
 	if p.steps != nil {
 		c.steps = p.steps()
+	}
+	if p.deliveries != nil {
+		c.deliveries = p.deliveries()
 	}
 	if p.pollers != nil {
 		c.pollers = int64(p.pollers())
@@ -185,6 +199,8 @@ func (p *probe) pending(c counters, histories [][]types.HistoryEvent) string {
 	switch {
 	case c.steps > 0:
 		return fmt.Sprintf("%d execution(s) evaluating steps", c.steps)
+	case c.deliveries > 0:
+		return fmt.Sprintf("%d status change(s), event deliveries or Event invocations on their way", c.deliveries)
 	case c.started != c.finished:
 		return fmt.Sprintf("%d Lambda invocation(s) running", c.started-c.finished)
 	case c.connecting > 0:

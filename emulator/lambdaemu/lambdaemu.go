@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -98,6 +99,8 @@ type Service struct {
 	ctx    context.Context // cancelled by Close; bounds async invocations
 	cancel context.CancelFunc
 	async  gogroup.Group // Event invocations in flight
+	// asyncPending counts them, from InvokeAsync until the handler returns.
+	asyncPending atomic.Int64
 
 	mu    sync.RWMutex
 	funcs map[string]*Function
@@ -235,7 +238,9 @@ func (s *Service) InvokeAsync(ctx context.Context, ref string, payload []byte) e
 		return fmt.Errorf("invoke %s: %w", ref, ErrFunctionNotFound)
 	}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.asyncPending.Add(1)
 	started := s.async.Go(func() {
+		defer s.asyncPending.Add(-1)
 		defer cancel()
 		stop := context.AfterFunc(s.ctx, cancel)
 		defer stop()
@@ -248,11 +253,17 @@ func (s *Service) InvokeAsync(ctx context.Context, ref string, payload []byte) e
 		}
 	})
 	if !started {
+		s.asyncPending.Add(-1)
 		cancel()
 		return fmt.Errorf("invoke %s: %w", ref, ErrClosed)
 	}
 	return nil
 }
+
+// AsyncPending returns how many Event invocations have been asked for and
+// not yet returned. Test harnesses on virtual time read it to tell whether
+// work is in flight.
+func (s *Service) AsyncPending() int64 { return s.asyncPending.Load() }
 
 // call runs f's handler and returns its output, or the error payload when
 // it returned an error or panicked. A panic is logged with its stack.

@@ -123,6 +123,21 @@ func (s *Service) notifyStatus(e *execution, info execInfo) {
 	}
 }
 
+// StatusChangesPending reports the status-change events queued or being
+// handed to Config.StatusChange (the drainer counts as one more from when
+// it is started): zero exactly when every one has been handed on. Test
+// harnesses on virtual time read it to tell whether work is in flight.
+func (s *Service) StatusChangesPending() int {
+	q := &s.statusQ
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := len(q.items)
+	if q.draining {
+		n++ // the drainer, and the event it holds
+	}
+	return n
+}
+
 func (s *Service) drainStatus() {
 	q := &s.statusQ
 	for {
