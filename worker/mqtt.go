@@ -154,8 +154,8 @@ func (w *Worker) route(topic string, in inbound) {
 	}()
 	defer w.rescue("receiving a message", jobwire.Job{}, nil, true)
 	if topic == w.cfg.ControlTopic() {
+		w.onCancel(in.payload) // first: the PUBACK write need not delay the cancel
 		in.ack()
-		w.onCancel(in.payload)
 	} else {
 		w.onJob(in)
 	}
