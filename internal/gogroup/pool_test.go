@@ -25,8 +25,12 @@ func TestFinishedGoroutineRunsTheNextFunction(t *testing.T) {
 	waitIdle(t, &g, 1)
 	second := make(chan struct{})
 	g.wg.Add(1) // as Go does
-	if !g.pool.handOff(func() { close(second) }) {
-		t.Fatal("an idle goroutine did not take the work")
+	// The goroutine counts itself idle just before it waits for work: try
+	// until it takes it.
+	for deadline := time.Now().Add(10 * time.Second); !g.pool.handOff(func() { close(second) }); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("an idle goroutine did not take the work")
+		}
 	}
 	<-second
 	waitIdle(t, &g, 1)
