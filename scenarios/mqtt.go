@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -175,6 +176,32 @@ type mqttClient struct {
 	mu             sync.Mutex
 	seen           []seenMessage
 	now            func() time.Duration
+	barriers       atomic.Int64 // barrier messages received (barrier)
+}
+
+// barrierTopic is where the observer publishes to itself at the end of a
+// run on its own broker. The broker hands one client its messages in the
+// order it took them, so once the observer has its barrier back it has
+// every message published before it. Barrier messages are not recorded.
+const barrierTopic = "stepwire-scenario/barrier"
+
+// barrierWait bounds the wait for a barrier, on the wall clock.
+const barrierWait = 10 * time.Second
+
+// barrier publishes to barrierTopic and waits until the message is back,
+// or barrierWait passes (the run then goes on, and a message still on its
+// way is missing from its transcript).
+func (mc *mqttClient) barrier(ctx context.Context) error {
+	want := mc.barriers.Load() + 1
+	if ok, err := mc.publish(ctx, barrierTopic, []byte(`{}`)); err != nil || !ok {
+		return fmt.Errorf("client %s: barrier: published %v: %w", mc.name, ok, err)
+	}
+	for deadline := time.Now().Add(barrierWait); mc.barriers.Load() < want; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("client %s: barrier not back within %v", mc.name, barrierWait)
+		}
+	}
+	return nil
 }
 
 // dialClient connects as clientID over TLS and subscribes to filters.
@@ -216,6 +243,10 @@ func (mc *mqttClient) connect(ctx context.Context, noteDenied bool) error {
 }
 
 func (mc *mqttClient) receive(pr paho.PublishReceived) (bool, error) {
+	if pr.Packet.Topic == barrierTopic {
+		mc.barriers.Add(1)
+		return true, nil
+	}
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
 	if len(mc.seen) < maxMessages {

@@ -75,6 +75,11 @@ func play(tb testing.TB, s *Scenario, w *world, book *logBook, ip InProcess) (Re
 	if err := r.settle(ctx); err != nil { // what the ends set off: cancels, late reports
 		return Result{}, fmt.Errorf("after the executions ended: %w", err)
 	}
+	if !w.shared { // its own broker keeps each client's messages in order
+		if err := r.observer.barrier(ctx); err != nil {
+			return Result{}, fmt.Errorf("after the executions ended: %w", err)
+		}
+	}
 	deadline := time.Now().Add(endOfRunGrace)
 	pause := 5 * pollInterval
 	if w.shared {
