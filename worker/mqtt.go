@@ -73,11 +73,11 @@ func (w *Worker) clientConfig() autopaho.ClientConfig {
 // new one does not. A refused subscription is logged; the worker keeps
 // running.
 //
-// Jobs come at QoS 1. Cancel messages come at QoS 0: the broker's in-flight
-// window counts only QoS 1 messages, so a cancel still arrives when the
-// window is full of jobs waiting for a slot, which is when a long job most needs
-// cancelling. The price: a cancel published while the worker is offline is
-// not queued for it.
+// Jobs come at QoS 1, and so do cancel messages (the cancel Lambda
+// publishes them at QoS 1), so a cancel published while the worker is
+// offline waits in its session. The broker's in-flight window counts them
+// with the jobs: when it is full of jobs waiting for a slot, a cancel waits
+// behind them.
 func (w *Worker) subscribe(cm *autopaho.ConnectionManager, ack *paho.Connack) {
 	defer w.rescue("subscribing", jobwire.Job{}, nil, false)
 	ctx, cancel := context.WithTimeout(w.jobsCtx, subscribeTimeout)
