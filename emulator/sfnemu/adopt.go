@@ -23,12 +23,17 @@ type task struct {
 }
 
 // startTask runs t: on the goroutine that drives e when it adopts one and
-// has none yet, else on a new goroutine of the pool. e.mu is held.
+// has none yet, else on a goroutine of its own (goTask). e.mu is held.
 func (s *Service) startTask(e *execution, t task) {
 	if e.adopt != nil && e.adopt.run == nil {
 		*e.adopt = t
 		return
 	}
+	s.goTask(e, t)
+}
+
+// goTask runs t on a goroutine of the pool of its own.
+func (s *Service) goTask(e *execution, t task) {
 	s.spawn(e, t.what, func() { s.runTasks(e, &t) })
 }
 

@@ -158,7 +158,7 @@ func (s *Service) drive(e *execution, own *delivery, mode driveMode) *task {
 			return nil
 		}
 		if adopted.run != nil { // more to evaluate first: the task does not wait for it
-			s.startTask(e, adopted)
+			s.goTask(e, adopted)
 			adopted = task{}
 		}
 		e.adopt = nil // only this driver's steps may fill a slot
