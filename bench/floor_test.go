@@ -74,6 +74,7 @@ var floorToken = strings.Repeat("AAAAKgAAAAIAAAAAAAAAAQ", 20)
 
 // floor is the round trip's libraries wired together with nothing between.
 type floor struct {
+	b       *testing.B
 	client  *sfn.Client
 	next    atomic.Int64
 	mu      sync.Mutex
@@ -81,15 +82,10 @@ type floor struct {
 }
 
 func startFloor(b *testing.B) *floor {
-	f := &floor{waiting: map[string]chan struct{}{}}
+	f := &floor{b: b, waiting: map[string]chan struct{}{}}
 	broker, addr, clientTLS := floorBroker(b)
-	creds := credentials.NewStaticCredentialsProvider("AKIDBENCH", "bench-secret", "")
-	local := func(h http.Handler) aws.Config {
-		return aws.Config{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String("http://stepwire.local"),
-			HTTPClient: &http.Client{Transport: awsapi.LocalTransport{Handler: h}}}
-	}
-	callbacks := sfn.NewFromConfig(local(http.HandlerFunc(f.serveCallback)))
-	pub := iotdataplane.NewFromConfig(local(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	callbacks := sfn.NewFromConfig(socketless(http.HandlerFunc(f.serveCallback)))
+	pub := iotdataplane.NewFromConfig(socketless(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if err := broker.Publish(strings.TrimPrefix(r.URL.Path, "/topics/"), body, false, 1); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -98,24 +94,44 @@ func startFloor(b *testing.B) *floor {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte("{}"))
 	})))
-	if err := broker.AddHook(&floorResults{sfn: callbacks}, nil); err != nil {
+	if err := broker.AddHook(&floorResults{sfn: callbacks, b: b}, nil); err != nil {
 		b.Fatal(err)
 	}
 	f.startWorker(b, addr, clientTLS)
-	api := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	url := serveLoopback(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.serveStart(w, r, pub)
-	})}
+	}))
+	f.client = sfn.NewFromConfig(overHTTP(url))
+	return f
+}
+
+// benchCredentials sign the floor's and the library costs' requests.
+var benchCredentials = credentials.NewStaticCredentialsProvider("AKIDBENCH", "bench-secret", "")
+
+// overHTTP is the configuration of an AWS SDK client of the service at url.
+func overHTTP(url string) aws.Config {
+	return aws.Config{Region: "us-east-1", Credentials: benchCredentials, BaseEndpoint: aws.String(url)}
+}
+
+// socketless is the configuration of an AWS SDK client served by h in the
+// caller's goroutine, as the emulator's in-process Lambdas reach it.
+func socketless(h http.Handler) aws.Config {
+	cfg := overHTTP("http://stepwire.local")
+	cfg.HTTPClient = &http.Client{Transport: awsapi.LocalTransport{Handler: h}}
+	return cfg
+}
+
+// serveLoopback serves h on a loopback port until the benchmark ends and
+// returns its URL.
+func serveLoopback(b *testing.B, h http.Handler) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	go func() { _ = api.Serve(l) }()
-	b.Cleanup(func() { _ = api.Close() })
-	cfg := local(nil)
-	cfg.HTTPClient = nil
-	cfg.BaseEndpoint = aws.String("http://" + l.Addr().String())
-	f.client = sfn.NewFromConfig(cfg)
-	return f
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(l) }()
+	b.Cleanup(func() { _ = srv.Close() })
+	return "http://" + l.Addr().String()
 }
 
 // floorBroker starts bare mochi with an inline client, for the data
@@ -175,7 +191,7 @@ func (f *floor) serveStart(w http.ResponseWriter, r *http.Request, pub *iotdatap
 	go func() {
 		job, _ := json.Marshal(map[string]any{"Input": json.RawMessage(in.Input), "TaskToken": id + ":" + floorToken})
 		if _, err := pub.Publish(context.Background(), &iotdataplane.PublishInput{Topic: aws.String("floor/jobs"), Qos: 1, Payload: job}); err != nil {
-			panic(err)
+			f.b.Error(err)
 		}
 	}()
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
@@ -225,6 +241,7 @@ func (f *floor) roundTrip(b *testing.B, ctx context.Context) time.Duration {
 type floorResults struct {
 	mqtt.HookBase
 	sfn *sfn.Client
+	b   *testing.B
 }
 
 func (*floorResults) ID() string { return "floor-results" }
@@ -242,10 +259,11 @@ func (h *floorResults) OnPublished(_ *mqtt.Client, pk packets.Packet) {
 			Output    json.RawMessage
 		}
 		if err := json.Unmarshal(payload, &res); err != nil {
-			panic(err)
+			h.b.Error(err)
+			return
 		}
 		if _, err := h.sfn.SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{TaskToken: aws.String(res.TaskToken), Output: aws.String(string(res.Output))}); err != nil {
-			panic(err)
+			h.b.Error(err)
 		}
 	}()
 }

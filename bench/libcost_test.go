@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -14,12 +13,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/eclipse/paho.golang/paho"
-
-	"github.com/stepwire/stepwire/emulator/awsapi"
 )
 
 // libraryOps is how many operations each library cost is measured over,
@@ -102,17 +98,8 @@ func sdkCosts(b *testing.B) (start, success, publish float64) {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 		_, _ = w.Write([]byte(`{"executionArn":"` + machineArn + `:0123456789abcdef","startDate":1.7e9}`))
 	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := &http.Server{Handler: answer}
-	go func() { _ = srv.Serve(l) }()
-	defer srv.Close()
-	creds := credentials.NewStaticCredentialsProvider("AKIDBENCH", "bench-secret", "")
-	remote := sfn.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String("http://" + l.Addr().String())})
-	local := aws.Config{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String("http://stepwire.local"),
-		HTTPClient: &http.Client{Transport: awsapi.LocalTransport{Handler: answer}}}
+	remote := sfn.NewFromConfig(overHTTP(serveLoopback(b, answer)))
+	local := socketless(answer)
 	callbacks, pub := sfn.NewFromConfig(local), iotdataplane.NewFromConfig(local)
 	ctx := context.Background()
 	start = cpuPerOp(b, func() error {
