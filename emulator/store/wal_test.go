@@ -35,6 +35,17 @@ func crashCopy(t *testing.T, path string) string {
 	return dst
 }
 
+// crashedSegment logs 30 writes (openLogged) and returns the path of the
+// live state file, of a crash copy of it (crashCopy) and of the copy's
+// first segment. The live store closes at cleanup.
+func crashedSegment(t *testing.T) (path, crashed, seg string) {
+	t.Helper()
+	s, path := openLogged(t, 1<<30, 30)
+	t.Cleanup(func() { s.Close() })
+	crashed = crashCopy(t, path)
+	return path, crashed, crashed + ".wal.00000001"
+}
+
 // openLogged opens a store at a new path whose log takes limit bytes
 // before a checkpoint, with n puts and every third of them deleted.
 func openLogged(t *testing.T, limit int64, n int) (*Bolt, string) {
@@ -127,10 +138,7 @@ func TestCheckpointsKeepEverything(t *testing.T) {
 // TestTornTailIsDropped: a record cut short by a crash (its Apply never
 // returned) is dropped, and the segment cut back to its intact records.
 func TestTornTailIsDropped(t *testing.T) {
-	s, path := openLogged(t, 1<<30, 30)
-	defer s.Close()
-	crashed := crashCopy(t, path)
-	seg := crashed + ".wal.00000001"
+	path, crashed, seg := crashedSegment(t)
 	whole := appendRecord(nil, []Op{Put("k", "torn", []byte("never acknowledged"))})
 	for _, tail := range [][]byte{whole[:5], whole[:len(whole)-1], bytes.Repeat([]byte{0}, 40)} {
 		before, _ := os.ReadFile(seg)
@@ -154,10 +162,7 @@ func TestTornTailIsDropped(t *testing.T) {
 // them; the log ends at the gap, as at a torn tail (docs/durability.md
 // §3).
 func TestUnwrittenGapEndsTheLog(t *testing.T) {
-	s, path := openLogged(t, 1<<30, 30)
-	defer s.Close()
-	crashed := crashCopy(t, path)
-	seg := crashed + ".wal.00000001"
+	_, crashed, seg := crashedSegment(t)
 	b, _ := os.ReadFile(seg)
 	var ends []int // where each record ends
 	for off := walHeaderSize; ; {
@@ -191,10 +196,7 @@ func TestUnwrittenGapEndsTheLog(t *testing.T) {
 // segment of another state file, stops Open with an error naming the
 // segment; nothing is reset (docs/durability.md §3).
 func TestCorruptLogIsRefused(t *testing.T) {
-	s, path := openLogged(t, 1<<30, 30)
-	defer s.Close()
-	crashed := crashCopy(t, path)
-	seg := crashed + ".wal.00000001"
+	path, crashed, seg := crashedSegment(t)
 	b, _ := os.ReadFile(seg)
 	b[walHeaderSize+recHeadSize+2] ^= 0xff // the first record's payload
 	os.WriteFile(seg, b, 0o600)
